@@ -1,0 +1,1161 @@
+package io.kcpj.core;
+
+import static io.kcpj.core.wire.SegmentHeader.CMD_ACK;
+import static io.kcpj.core.wire.SegmentHeader.CMD_PUSH;
+import static io.kcpj.core.wire.SegmentHeader.CMD_WASK;
+import static io.kcpj.core.wire.SegmentHeader.CMD_WINS;
+import static io.kcpj.core.wire.SegmentHeader.HEADER_SIZE;
+
+import io.kcpj.core.cc.ClassicKcp;
+import io.kcpj.core.cc.CongestionControl;
+import io.kcpj.core.cc.FlowState;
+import io.kcpj.core.cc.NoCongestionWindow;
+import io.kcpj.core.wire.SegmentHeader;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * One KCP conversation: the ARQ engine, byte-identical on the wire with the C reference
+ * (skywind3000/kcp {@code ikcp.c} 1.7, {@code IKCP_FASTACK_CONSERVE}) for the same inputs and clock.
+ *
+ * <p>The engine does no I/O, starts no thread and reads no clock. The caller
+ *
+ * <ul>
+ *   <li>gives time with {@link #update(long)} (at the times {@link #check(long)} returns, or
+ *       simply every {@code interval} ms),
+ *   <li>feeds each received datagram to {@link #input(byte[], int, int)},
+ *   <li>queues messages with {@link #send(byte[], int, int)} and takes them with {@link
+ *       #recv(byte[], int, int)},
+ *   <li>and receives datagrams to transmit through its {@link KcpOutput}, during {@code update}
+ *       or {@link #flush()}.
+ * </ul>
+ *
+ * <p><b>Threading.</b> Not thread-safe: one engine is confined to one thread at a time (an event
+ * loop, a game loop, a test). The output callback runs on that thread and must not re-enter the
+ * engine.
+ *
+ * <p><b>Buffers.</b> {@code send} copies the caller's bytes before it returns; {@code recv} copies
+ * into the caller's buffer; {@code input} copies what it keeps. The engine never holds a reference
+ * to a caller's buffer, and the datagram given to {@link KcpOutput} is the engine's own (valid only
+ * during the call).
+ *
+ * <p><b>Performance contract.</b> Once its segment pool and rings have grown to the working set
+ * (one window's worth of segments), an engine allocates nothing on {@code send}, {@code input},
+ * {@code recv}, {@code update}, {@code flush} or {@code check}, and each call costs time linear in
+ * the segments it touches: ACK lookup, duplicate detection and insertion are O(1) in the
+ * sequence-indexed rings (ikcp walks lists), a flush is O(segments in flight). Example: two
+ * engines in {@code fast} mode exchanging 64-byte messages with window 1024 on a clean in-memory
+ * link run at about the C reference's rate (measured in {@code bench}'s {@code KcpEngineBenchmark};
+ * see the README for the table) with zero bytes allocated per message.
+ *
+ * <p><b>Sequence arithmetic.</b> sn, una and timestamps are unsigned 32-bit on the wire and
+ * compared with {@link Seq#diff}; a conversation may outlive 2<sup>32</sup> ms and 2<sup>32</sup>
+ * segments. Times given as {@code long} are truncated to 32 bits exactly as ikcp's {@code IUINT32}.
+ *
+ * <p><b>Bad input.</b> {@link #input} never throws on any byte sequence: it returns the
+ * reference's status, counts the error in {@link #counters()} and leaves the engine consistent.
+ */
+public final class Kcp {
+  /** Minimum RTO with nodelay (ikcp {@code IKCP_RTO_NDL}). */
+  public static final int RTO_NODELAY = 30;
+  /** Minimum RTO without nodelay (ikcp {@code IKCP_RTO_MIN}). */
+  public static final int RTO_MIN = 100;
+  /** Initial RTO (ikcp {@code IKCP_RTO_DEF}). */
+  public static final int RTO_DEFAULT = 200;
+  /** Upper bound of the RTO (ikcp {@code IKCP_RTO_MAX}). */
+  public static final int RTO_MAX = 60000;
+  public static final int WND_SND_DEFAULT = 32;
+  public static final int WND_RCV_DEFAULT = 128;
+  public static final int MTU_DEFAULT = 1400;
+  public static final int INTERVAL_DEFAULT = 100;
+  public static final int DEAD_LINK_DEFAULT = 20;
+  public static final int FASTACK_LIMIT_DEFAULT = 5;
+  public static final int PROBE_INIT = 7000;
+  public static final int PROBE_LIMIT = 120000;
+
+  /** {@link #recv}: nothing queued. */
+  public static final int RECV_EMPTY = -1;
+  /** {@link #recv}: the first message has not fully arrived. */
+  public static final int RECV_INCOMPLETE = -2;
+  /** {@link #recv}: the destination is smaller than the next message ({@link #peekSize()}). */
+  public static final int RECV_BUFFER_TOO_SMALL = -3;
+
+  /** {@link #input}: accepted. */
+  public static final int INPUT_OK = 0;
+  /** {@link #input}: shorter than a header, or a segment of another conversation. */
+  public static final int INPUT_BAD_HEADER = -1;
+  /** {@link #input}: a segment's len runs past the end of the datagram. */
+  public static final int INPUT_BAD_LENGTH = -2;
+  /** {@link #input}: a segment's cmd is not PUSH, ACK, WASK or WINS. */
+  public static final int INPUT_BAD_COMMAND = -3;
+
+  private static final int ASK_SEND = 1;
+  private static final int ASK_TELL = 2;
+  private static final int CLOCK_JUMP = 10000;
+
+  private final int conv;
+  private final KcpOutput output;
+  private final KcpCounters counters = new KcpCounters();
+  private final FlowView flowView = new FlowView();
+
+  // Sizes and modes.
+  private int mtu = MTU_DEFAULT;
+  private int mss = MTU_DEFAULT - HEADER_SIZE;
+  private int sendWindow = WND_SND_DEFAULT;
+  private int receiveWindow = WND_RCV_DEFAULT;
+  private int interval = INTERVAL_DEFAULT;
+  private int nodelay;
+  private int fastResend;
+  private int fastLimit = FASTACK_LIMIT_DEFAULT;
+  private int deadLinkTransmissions = DEAD_LINK_DEFAULT;
+  private int maxFragments = WND_RCV_DEFAULT - 1;
+  private boolean streamMode;
+  private CongestionControl congestion = new ClassicKcp();
+
+  // Sequence state.
+  private int sndUna;
+  private int sndNxt;
+  private int rcvNxt;
+  private int remoteWindow = WND_RCV_DEFAULT;
+  private boolean deadLink;
+
+  // Round-trip estimation.
+  private int srtt;
+  private int rttVar;
+  private int rto = RTO_DEFAULT;
+  private int minRto = RTO_MIN;
+
+  // Clock.
+  private int current;
+  private int nextFlushAt = INTERVAL_DEFAULT;
+  private boolean updated;
+
+  // Window probing.
+  private int probeFlags;
+  private int probeAt;
+  private int probeWait;
+
+  /** Retransmissions by timeout over the engine's life (ikcp's {@code xmit}). */
+  private int timeoutRetransmissions;
+
+  // Queues.
+  private final SegmentPool pool;
+  private final SegmentQueue sendQueue = new SegmentQueue(64);
+  private final SequenceRing sendBuffer = new SequenceRing(WND_SND_DEFAULT);
+  private final SequenceRing receiveBuffer = new SequenceRing(WND_RCV_DEFAULT);
+  /** The widest receive window ever used: the span receiveBuffer may hold. */
+  private int receiveBufferSpan = WND_RCV_DEFAULT;
+  private final SegmentQueue receiveQueue = new SegmentQueue(WND_RCV_DEFAULT);
+  private final AckList acks = new AckList();
+
+  // Output datagram under construction.
+  private byte[] out;
+  private ByteBuffer outView;
+  private int outPos;
+
+  // Scratch copy for direct ByteBuffer input.
+  private byte[] inputScratch;
+
+  /**
+   * An engine with the C reference's defaults ({@code ikcp_create} + {@code ikcp_setoutput}).
+   *
+   * @param conv the conversation id both ends must share
+   * @param output receives each datagram to transmit
+   */
+  public Kcp(int conv, KcpOutput output) {
+    this.conv = conv;
+    this.output = Objects.requireNonNull(output, "output");
+    this.pool = new SegmentPool(mss, poolLimit());
+    allocateOutputBuffer();
+  }
+
+  /** An engine configured from {@code config} (see {@link #apply(KcpConfig)}). */
+  public Kcp(int conv, KcpConfig config, KcpOutput output) {
+    this(conv, output);
+    apply(config);
+  }
+
+  /**
+   * Applies every setting of {@code config}: nodelay, interval, resend, nc (or its custom
+   * congestion controller, replacing the current one), windows, mtu, minimum RTO, dead link, fast
+   * limit, stream mode, fragment limit. Safe before the first send; later it changes the engine
+   * as each individual setter would.
+   */
+  public void apply(KcpConfig config) {
+    setNoDelay(config.nodelay(), config.interval(), config.fastResend(), config.noCongestionWindow());
+    if (config.hasCustomCongestionControl()) {
+      setCongestionControl(config.newCongestionControl());
+    }
+    setMinRto(config.minRto());
+    setWindowSize(config.sendWindow(), config.receiveWindow());
+    setMtu(config.mtu());
+    setDeadLink(config.deadLink());
+    setFastLimit(config.fastLimit());
+    setStreamMode(config.streamMode());
+    setMaxFragments(config.maxFragments());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Queues {@code len} bytes of {@code b} from {@code off} as one message (message mode) or as
+   * stream bytes (stream mode), copying them. Nothing is transmitted until the next flush.
+   *
+   * <p>Message mode: the message is split into {@code ceil(len / mss)} fragments (at least one:
+   * an empty message is allowed and arrives as an empty message). Stream mode: the bytes first top
+   * up the last queued segment to mss; any length is accepted, split into mss-sized segments.
+   *
+   * @return the number of bytes queued ({@code len})
+   * @throws IllegalArgumentException in message mode when the message needs more than {@link
+   *     #maxMessageSize()} bytes (more than {@code maxFragments} fragments); nothing is queued
+   */
+  public int send(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    return queue(b, null, off, len);
+  }
+
+  /**
+   * As {@link #send(byte[], int, int)} with the bytes between {@code src}'s position and limit;
+   * on success the position moves to the limit. Heap and direct buffers both work.
+   */
+  public int send(ByteBuffer src) {
+    int len = src.remaining();
+    int n;
+    if (src.hasArray()) {
+      n = queue(src.array(), null, src.arrayOffset() + src.position(), len);
+    } else {
+      n = queue(null, src, src.position(), len);
+    }
+    src.position(src.position() + len);
+    return n;
+  }
+
+  /** The largest message {@code send} accepts in message mode: {@code maxFragments * mss}. */
+  public int maxMessageSize() {
+    return maxFragments * mss;
+  }
+
+  private int queue(byte[] array, ByteBuffer buffer, int off, int len) {
+    int queued = 0;
+    if (streamMode) {
+      Segment last = sendQueue.peekLast();
+      if (last != null && last.len < mss) {
+        int extend = Math.min(len, mss - last.len);
+        last.ensureCapacity(last.len + extend);
+        copyIn(array, buffer, off, last.data, last.len, extend);
+        last.len += extend;
+        last.frg = 0;
+        off += extend;
+        len -= extend;
+        queued = extend;
+      }
+      if (len <= 0) {
+        counters.payloadBytesSent += queued;
+        return queued;
+      }
+    }
+    int count = len <= mss ? 1 : (len + mss - 1) / mss;
+    if (!streamMode && count > maxFragments) {
+      throw new IllegalArgumentException(
+          "message of " + len + " bytes needs " + count + " fragments; the limit is "
+              + maxFragments + " fragments of mss " + mss + " = " + maxMessageSize() + " bytes"
+              + " (raise it with maxFragments, up to 255, or use stream mode)");
+    }
+    for (int i = 0; i < count; i++) {
+      int size = Math.min(len, mss);
+      Segment seg = pool.acquire(size);
+      copyIn(array, buffer, off, seg.data, 0, size);
+      seg.len = size;
+      seg.frg = streamMode ? 0 : count - i - 1;
+      sendQueue.addLast(seg);
+      off += size;
+      len -= size;
+      queued += size;
+    }
+    counters.payloadBytesSent += queued;
+    return queued;
+  }
+
+  private static void copyIn(byte[] array, ByteBuffer buffer, int off, byte[] dst, int at, int n) {
+    if (array != null) {
+      System.arraycopy(array, off, dst, at, n);
+    } else {
+      buffer.get(off, dst, at, n);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiving
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Takes the next whole message (message mode) or the next segment's bytes (stream mode) into
+   * {@code b} at {@code off}, at most {@code len} bytes.
+   *
+   * @return the bytes copied, or {@link #RECV_EMPTY}, {@link #RECV_INCOMPLETE}, {@link
+   *     #RECV_BUFFER_TOO_SMALL} (nothing is taken then)
+   */
+  public int recv(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    int size = checkReceivable(len);
+    if (size < 0) {
+      return size;
+    }
+    boolean queueWasFull = receiveQueue.size() >= receiveWindow;
+    int copied = 0;
+    while (true) {
+      Segment seg = receiveQueue.pollFirst();
+      System.arraycopy(seg.data, 0, b, off + copied, seg.len);
+      copied += seg.len;
+      int frg = seg.frg;
+      pool.release(seg);
+      if (frg == 0) {
+        break;
+      }
+    }
+    afterReceive(queueWasFull, copied);
+    return copied;
+  }
+
+  /**
+   * As {@link #recv(byte[], int, int)} into {@code dst} from its position, which advances by the
+   * bytes copied. Heap and direct buffers both work.
+   */
+  public int recv(ByteBuffer dst) {
+    int size = checkReceivable(dst.remaining());
+    if (size < 0) {
+      return size;
+    }
+    boolean queueWasFull = receiveQueue.size() >= receiveWindow;
+    int copied = 0;
+    while (true) {
+      Segment seg = receiveQueue.pollFirst();
+      dst.put(seg.data, 0, seg.len);
+      copied += seg.len;
+      int frg = seg.frg;
+      pool.release(seg);
+      if (frg == 0) {
+        break;
+      }
+    }
+    afterReceive(queueWasFull, copied);
+    return copied;
+  }
+
+  private int checkReceivable(int room) {
+    if (receiveQueue.isEmpty()) {
+      return RECV_EMPTY;
+    }
+    int size = peekSize();
+    if (size < 0) {
+      return RECV_INCOMPLETE;
+    }
+    if (size > room) {
+      return RECV_BUFFER_TOO_SMALL;
+    }
+    return size;
+  }
+
+  private void afterReceive(boolean queueWasFull, int copied) {
+    counters.payloadBytesReceived += copied;
+    moveReceiveBufferToQueue();
+    if (queueWasFull && receiveQueue.size() < receiveWindow) {
+      // The peer saw a zero window; tell it at once that there is room again.
+      probeFlags |= ASK_TELL;
+    }
+  }
+
+  /**
+   * The size of the next message {@link #recv} would return, or -1 when nothing whole is queued
+   * (ikcp's {@code ikcp_peeksize}).
+   */
+  public int peekSize() {
+    Segment first = receiveQueue.peekFirst();
+    if (first == null) {
+      return -1;
+    }
+    if (first.frg == 0) {
+      return first.len;
+    }
+    if (receiveQueue.size() < first.frg + 1) {
+      return -1;
+    }
+    int length = 0;
+    for (int i = 0; i < receiveQueue.size(); i++) {
+      Segment seg = receiveQueue.get(i);
+      length += seg.len;
+      if (seg.frg == 0) {
+        break;
+      }
+    }
+    return length;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Input
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Processes one received datagram of {@code len} bytes at {@code b[off]}. Never throws on the
+   * bytes' content. RTT samples use the time of the latest {@link #update}: input itself takes no
+   * time.
+   *
+   * @return {@link #INPUT_OK}, or {@link #INPUT_BAD_HEADER}, {@link #INPUT_BAD_LENGTH}, {@link
+   *     #INPUT_BAD_COMMAND}: segments before the bad one have been processed, as in the reference
+   */
+  public int input(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    counters.datagramsIn++;
+    counters.bytesIn += len;
+    if (len < HEADER_SIZE) {
+      counters.errorsTooShort++;
+      return INPUT_BAD_HEADER;
+    }
+    final int unaBefore = sndUna;
+    boolean sawAck = false;
+    int maxAck = 0;
+    int maxAckTs = 0;
+    int pos = off;
+    int remaining = len;
+    while (remaining >= HEADER_SIZE) {
+      if (SegmentHeader.conv(b, pos) != conv) {
+        counters.errorsWrongConv++;
+        return INPUT_BAD_HEADER;
+      }
+      int cmd = SegmentHeader.cmd(b, pos);
+      int frg = SegmentHeader.frg(b, pos);
+      int wnd = SegmentHeader.wnd(b, pos);
+      int ts = SegmentHeader.ts(b, pos);
+      int sn = SegmentHeader.sn(b, pos);
+      int una = SegmentHeader.una(b, pos);
+      long payload = SegmentHeader.len(b, pos);
+      pos += HEADER_SIZE;
+      remaining -= HEADER_SIZE;
+      if (payload > remaining) {
+        counters.errorsBadLength++;
+        return INPUT_BAD_LENGTH;
+      }
+      if (!SegmentHeader.isKnownCommand(cmd)) {
+        counters.errorsBadCommand++;
+        return INPUT_BAD_COMMAND;
+      }
+      int dataLen = (int) payload;
+      counters.segmentsIn++;
+      remoteWindow = wnd;
+      releaseAcknowledgedBelow(una);
+      advanceSendUna();
+      switch (cmd) {
+        case CMD_ACK:
+          if (Seq.diff(current, ts) >= 0) {
+            updateRtt(Seq.diff(current, ts));
+          }
+          releaseAcknowledged(sn);
+          advanceSendUna();
+          if (!sawAck) {
+            sawAck = true;
+            maxAck = sn;
+            maxAckTs = ts;
+          } else if (Seq.diff(sn, maxAck) > 0 && Seq.diff(ts, maxAckTs) > 0) {
+            // IKCP_FASTACK_CONSERVE: a higher sn counts only with a newer timestamp.
+            maxAck = sn;
+            maxAckTs = ts;
+          }
+          break;
+        case CMD_PUSH:
+          acceptPush(b, pos, dataLen, frg, ts, sn);
+          break;
+        case CMD_WASK:
+          probeFlags |= ASK_TELL;
+          break;
+        default: // CMD_WINS carries only the window, taken above.
+          break;
+      }
+      pos += dataLen;
+      remaining -= dataLen;
+    }
+    if (sawAck) {
+      countFastAcks(maxAck, maxAckTs);
+    }
+    if (Seq.diff(sndUna, unaBefore) > 0) {
+      congestion.onAckAdvanced(flowView);
+    }
+    return INPUT_OK;
+  }
+
+  /**
+   * As {@link #input(byte[], int, int)} with the bytes between {@code src}'s position and limit;
+   * the position moves to the limit. A direct buffer is copied into a reused scratch array.
+   */
+  public int input(ByteBuffer src) {
+    int len = src.remaining();
+    int status;
+    if (src.hasArray()) {
+      status = input(src.array(), src.arrayOffset() + src.position(), len);
+    } else {
+      if (inputScratch == null || inputScratch.length < len) {
+        inputScratch = new byte[Math.max(len, mtu)];
+      }
+      src.get(src.position(), inputScratch, 0, len);
+      status = input(inputScratch, 0, len);
+    }
+    src.position(src.limit());
+    return status;
+  }
+
+  private void acceptPush(byte[] b, int pos, int dataLen, int frg, int ts, int sn) {
+    if (Seq.diff(sn, rcvNxt + receiveWindow) >= 0) {
+      counters.repeatedSegments++; // beyond our window: dropped unacknowledged
+      return;
+    }
+    acks.add(sn, ts);
+    if (Seq.diff(sn, rcvNxt) < 0 || receiveBuffer.get(sn) != null) {
+      counters.repeatedSegments++; // already received: acknowledged again, data dropped
+      return;
+    }
+    Segment seg = pool.acquire(dataLen);
+    System.arraycopy(b, pos, seg.data, 0, dataLen);
+    seg.len = dataLen;
+    seg.frg = frg;
+    seg.ts = ts;
+    seg.sn = sn;
+    receiveBuffer.put(sn, seg);
+    moveReceiveBufferToQueue();
+  }
+
+  /** Moves in-order segments from the receive buffer to the receive queue while it has room. */
+  private void moveReceiveBufferToQueue() {
+    while (receiveBuffer.count() > 0 && receiveQueue.size() < receiveWindow) {
+      Segment seg = receiveBuffer.remove(rcvNxt);
+      if (seg == null) {
+        return;
+      }
+      receiveQueue.addLast(seg);
+      rcvNxt++;
+    }
+  }
+
+  /** ikcp_parse_una: every segment below {@code una} has arrived. */
+  private void releaseAcknowledgedBelow(int una) {
+    for (int sn = sndUna; Seq.before(sn, una) && Seq.before(sn, sndNxt); sn++) {
+      Segment seg = sendBuffer.remove(sn);
+      if (seg != null) {
+        pool.release(seg);
+      }
+    }
+  }
+
+  /** ikcp_parse_ack: segment {@code sn} has arrived. */
+  private void releaseAcknowledged(int sn) {
+    if (Seq.before(sn, sndUna) || !Seq.before(sn, sndNxt)) {
+      return;
+    }
+    Segment seg = sendBuffer.remove(sn);
+    if (seg != null) {
+      pool.release(seg);
+    }
+  }
+
+  /** ikcp_shrink_buf: sndUna is the first sn still unacknowledged, or sndNxt. */
+  private void advanceSendUna() {
+    while (sndUna != sndNxt && sendBuffer.get(sndUna) == null) {
+      sndUna++;
+    }
+  }
+
+  /** ikcp_parse_fastack with CONSERVE: segments below maxAck sent no later than it was. */
+  private void countFastAcks(int maxAck, int maxAckTs) {
+    if (Seq.before(maxAck, sndUna) || !Seq.before(maxAck, sndNxt)) {
+      return;
+    }
+    for (int sn = sndUna; Seq.before(sn, maxAck); sn++) {
+      Segment seg = sendBuffer.get(sn);
+      if (seg != null && Seq.diff(maxAckTs, seg.ts) >= 0) {
+        seg.fastAck++;
+      }
+    }
+  }
+
+  /** ikcp_update_ack: the RFC 6298-like estimator in ikcp's integer arithmetic. */
+  private void updateRtt(int rtt) {
+    if (srtt == 0) {
+      srtt = rtt;
+      rttVar = rtt / 2;
+    } else {
+      int delta = Math.abs(rtt - srtt);
+      rttVar = (3 * rttVar + delta) / 4;
+      srtt = (7 * srtt + rtt) / 8;
+      if (srtt < 1) {
+        srtt = 1;
+      }
+    }
+    int candidate = srtt + Math.max(interval, 4 * rttVar);
+    rto = Math.min(Math.max(minRto, candidate), RTO_MAX);
+    congestion.onRttSample(rtt, flowView);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Clock: update / check / flush
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Advances the engine's clock to {@code nowMillis} and flushes if a flush is due (every {@code
+   * interval} ms). The first call starts the schedule. A jump of 10 s or more either way
+   * resynchronises the schedule to the new time instead of flushing in a burst.
+   */
+  public void update(long nowMillis) {
+    current = (int) nowMillis;
+    if (!updated) {
+      updated = true;
+      nextFlushAt = current;
+    }
+    int slap = Seq.diff(current, nextFlushAt);
+    if (slap >= CLOCK_JUMP || slap < -CLOCK_JUMP) {
+      nextFlushAt = current;
+      slap = 0;
+    }
+    if (slap >= 0) {
+      nextFlushAt += interval;
+      if (Seq.diff(current, nextFlushAt) >= 0) {
+        nextFlushAt = current + interval;
+      }
+      flush();
+    }
+  }
+
+  /**
+   * When {@link #update} should next be called if nothing is sent or received meanwhile: the
+   * earliest of the next flush and every in-flight segment's retransmission time, never more than
+   * {@code interval} ahead. Returns {@code nowMillis} itself when something is due or {@code
+   * update} was never called. The result is on the caller's clock ({@code nowMillis + delay}), not
+   * truncated to 32 bits.
+   */
+  public long check(long nowMillis) {
+    if (!updated) {
+      return nowMillis;
+    }
+    int now = (int) nowMillis;
+    int flushAt = nextFlushAt;
+    int untilFlush = Seq.diff(flushAt, now);
+    if (untilFlush <= -CLOCK_JUMP || untilFlush > CLOCK_JUMP) {
+      return nowMillis; // a clock jump: update will resynchronise now
+    }
+    if (untilFlush <= 0) {
+      return nowMillis;
+    }
+    int minimal = untilFlush;
+    for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
+      Segment seg = sendBuffer.get(sn);
+      if (seg == null) {
+        continue;
+      }
+      int diff = Seq.diff(seg.resendAt, now);
+      if (diff <= 0) {
+        return nowMillis;
+      }
+      if (diff < minimal) {
+        minimal = diff;
+      }
+    }
+    if (minimal >= interval) {
+      minimal = interval;
+    }
+    return nowMillis + minimal;
+  }
+
+  /**
+   * Emits now whatever is due: pending ACKs, window probes, new segments the window admits,
+   * retransmissions. Does nothing before the first {@link #update}. Normally called by {@code
+   * update}; call it directly to send at once after {@code send} or {@code input}.
+   */
+  public void flush() {
+    if (!updated) {
+      return;
+    }
+    int freeWindow = unusedReceiveWindow();
+    outPos = 0;
+    flushAcks(freeWindow);
+    int lastAckSn = acks.size() > 0 ? acks.sn(acks.size() - 1) : 0;
+    int lastAckTs = acks.size() > 0 ? acks.ts(acks.size() - 1) : 0;
+    acks.clear();
+    scheduleWindowProbe();
+    flushProbes(freeWindow, lastAckSn, lastAckTs);
+    int window = congestion.window(Math.min(sendWindow, remoteWindow), flowView);
+    admitNewSegments(window);
+    int outcome = flushDataSegments(freeWindow);
+    emitDatagram();
+    reactToLoss(outcome, window);
+  }
+
+  /** Step 1: one ACK segment per PUSH received since the last flush, in arrival order. */
+  private void flushAcks(int freeWindow) {
+    for (int i = 0, n = acks.size(); i < n; i++) {
+      reserve(HEADER_SIZE);
+      writeHeader(CMD_ACK, 0, freeWindow, acks.ts(i), acks.sn(i), 0);
+    }
+  }
+
+  /** Step 2: while the peer's window is zero, probe it at growing intervals (7 s … 120 s). */
+  private void scheduleWindowProbe() {
+    if (remoteWindow != 0) {
+      probeAt = 0;
+      probeWait = 0;
+      return;
+    }
+    if (probeWait == 0) {
+      probeWait = PROBE_INIT;
+      probeAt = current + probeWait;
+    } else if (Seq.diff(current, probeAt) >= 0) {
+      if (probeWait < PROBE_INIT) {
+        probeWait = PROBE_INIT;
+      }
+      probeWait += probeWait / 2;
+      if (probeWait > PROBE_LIMIT) {
+        probeWait = PROBE_LIMIT;
+      }
+      probeAt = current + probeWait;
+      probeFlags |= ASK_SEND;
+    }
+  }
+
+  /**
+   * Step 3: WASK and/or WINS as requested. Like the reference, these carry the sn and ts of the
+   * last ACK emitted in this flush (0 when none): receivers ignore both fields.
+   */
+  private void flushProbes(int freeWindow, int lastAckSn, int lastAckTs) {
+    if ((probeFlags & ASK_SEND) != 0) {
+      reserve(HEADER_SIZE);
+      writeHeader(CMD_WASK, 0, freeWindow, lastAckTs, lastAckSn, 0);
+    }
+    if ((probeFlags & ASK_TELL) != 0) {
+      reserve(HEADER_SIZE);
+      writeHeader(CMD_WINS, 0, freeWindow, lastAckTs, lastAckSn, 0);
+    }
+    probeFlags = 0;
+  }
+
+  /** Step 4: move queued segments into the send buffer while the window admits them. */
+  private void admitNewSegments(int window) {
+    while (Seq.before(sndNxt, sndUna + window)) {
+      Segment seg = sendQueue.pollFirst();
+      if (seg == null) {
+        return;
+      }
+      sendBuffer.ensureSpan(sndUna, sndNxt, sndNxt - sndUna + 1);
+      seg.sn = sndNxt;
+      seg.ts = current;
+      seg.resendAt = current;
+      seg.rto = rto;
+      seg.fastAck = 0;
+      seg.transmissions = 0;
+      sendBuffer.put(sndNxt, seg);
+      sndNxt++;
+    }
+  }
+
+  private static final int SENT_FAST = 1;
+  private static final int SENT_TIMEOUT = 2;
+
+  /**
+   * Step 5: transmit each buffered segment that is new, timed out, or fast-acked past the
+   * threshold. Returns which retransmission kinds happened ({@link #SENT_FAST}, {@link
+   * #SENT_TIMEOUT}).
+   */
+  private int flushDataSegments(int freeWindow) {
+    int fastThreshold = fastResend > 0 ? fastResend : Integer.MAX_VALUE;
+    int firstRtoSlack = nodelay == 0 ? rto >> 3 : 0;
+    int outcome = 0;
+    for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
+      Segment seg = sendBuffer.get(sn);
+      if (seg == null) {
+        continue;
+      }
+      if (seg.transmissions == 0) {
+        seg.transmissions = 1;
+        seg.rto = rto;
+        seg.resendAt = current + seg.rto + firstRtoSlack;
+      } else if (Seq.diff(current, seg.resendAt) >= 0) {
+        seg.transmissions++;
+        timeoutRetransmissions++;
+        seg.rto += backOff(seg.rto);
+        seg.resendAt = current + seg.rto;
+        outcome |= SENT_TIMEOUT;
+        counters.lostSegments++;
+        counters.retransmittedSegments++;
+      } else if (seg.fastAck >= fastThreshold
+          && (seg.transmissions <= fastLimit || fastLimit <= 0)) {
+        seg.transmissions++;
+        seg.fastAck = 0;
+        seg.resendAt = current + seg.rto;
+        outcome |= SENT_FAST;
+        counters.fastRetransmittedSegments++;
+        counters.retransmittedSegments++;
+      } else {
+        continue;
+      }
+      seg.ts = current;
+      reserve(HEADER_SIZE + seg.len);
+      writeHeader(CMD_PUSH, seg.frg, freeWindow, seg.ts, seg.sn, seg.len);
+      System.arraycopy(seg.data, 0, out, outPos, seg.len);
+      outPos += seg.len;
+      if (seg.transmissions >= deadLinkTransmissions) {
+        deadLink = true;
+      }
+    }
+    return outcome;
+  }
+
+  /** How much a timed-out segment's RTO grows: doubles (nodelay 0), +50 % (1), +rto/2 (2). */
+  private int backOff(int segmentRto) {
+    if (nodelay == 0) {
+      return Math.max(segmentRto, rto);
+    }
+    int step = nodelay < 2 ? segmentRto : rto;
+    return step / 2;
+  }
+
+  /** Step 6: the congestion controller reacts to this flush's retransmissions. */
+  private void reactToLoss(int outcome, int window) {
+    if ((outcome & SENT_FAST) != 0) {
+      congestion.onFastRetransmit(flowView);
+    }
+    if ((outcome & SENT_TIMEOUT) != 0) {
+      congestion.onTimeout(window, flowView);
+    }
+    congestion.afterFlush(flowView);
+  }
+
+  private int unusedReceiveWindow() {
+    int n = receiveWindow - receiveQueue.size();
+    return n > 0 ? n : 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Datagram packing
+  // ---------------------------------------------------------------------------------------------
+
+  /** Emits the datagram under construction first if {@code need} more bytes would exceed mtu. */
+  private void reserve(int need) {
+    if (outPos + need > mtu) {
+      emitDatagram();
+    }
+    if (outPos + need > out.length) {
+      // Only after an mtu decrease left larger segments queued.
+      out = java.util.Arrays.copyOf(out, outPos + need);
+      outView = ByteBuffer.wrap(out);
+    }
+  }
+
+  private void writeHeader(int cmd, int frg, int wnd, int ts, int sn, int len) {
+    SegmentHeader.write(out, outPos, conv, cmd, frg, wnd, ts, sn, rcvNxt, len);
+    outPos += HEADER_SIZE;
+    counters.segmentsOut++;
+  }
+
+  private void emitDatagram() {
+    if (outPos == 0) {
+      return;
+    }
+    int size = outPos;
+    outPos = 0;
+    counters.datagramsOut++;
+    counters.bytesOut += size;
+    outView.clear();
+    outView.limit(size);
+    output.output(outView);
+  }
+
+  private void allocateOutputBuffer() {
+    out = new byte[(mtu + HEADER_SIZE) * 3];
+    outView = ByteBuffer.wrap(out);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Settings (ikcp semantics)
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * ikcp_nodelay. Negative values leave a setting unchanged. {@code nodelay != 0} sets the
+   * minimum RTO to 30 ms, {@code 0} to 100 ms; interval is clamped to [10, 5000]. {@code nc}
+   * switches between {@link ClassicKcp} and {@link NoCongestionWindow}, keeping the tracked cwnd;
+   * it has no effect while a custom controller is installed.
+   */
+  public void setNoDelay(int nodelay, int interval, int resend, boolean nc) {
+    if (nodelay >= 0) {
+      this.nodelay = nodelay;
+      this.minRto = nodelay != 0 ? RTO_NODELAY : RTO_MIN;
+    }
+    if (interval >= 0) {
+      setInterval(interval);
+    }
+    if (resend >= 0) {
+      this.fastResend = resend;
+    }
+    if (nc && congestion instanceof ClassicKcp) {
+      congestion = new NoCongestionWindow((ClassicKcp) congestion);
+    } else if (!nc && congestion instanceof NoCongestionWindow) {
+      congestion = ((NoCongestionWindow) congestion).tracked();
+    }
+  }
+
+  /** Flush interval in ms, clamped to [10, 5000] as ikcp_interval does. */
+  public void setInterval(int intervalMillis) {
+    this.interval = Math.max(10, Math.min(5000, intervalMillis));
+  }
+
+  /**
+   * ikcp_wndsize: values ≤ 0 leave a window unchanged; the receive window is raised to at least
+   * 128 segments.
+   *
+   * @throws IllegalArgumentException if a window exceeds 65535 (the wire's 16-bit field)
+   */
+  public void setWindowSize(int send, int receive) {
+    if (send > KcpConfig.MAX_WINDOW || receive > KcpConfig.MAX_WINDOW) {
+      throw new IllegalArgumentException(
+          "windows must be at most " + KcpConfig.MAX_WINDOW + " segments, got sndwnd=" + send
+              + " rcvwnd=" + receive);
+    }
+    if (send > 0) {
+      sendWindow = send;
+    }
+    if (receive > 0) {
+      receiveWindow = Math.max(receive, WND_RCV_DEFAULT);
+      if (receiveWindow > receiveBufferSpan) {
+        receiveBuffer.ensureSpan(rcvNxt, rcvNxt + receiveBufferSpan, receiveWindow);
+        receiveBufferSpan = receiveWindow;
+      }
+    }
+    pool.setMaxPooled(poolLimit());
+  }
+
+  /**
+   * ikcp_setmtu: datagrams are at most {@code mtu} bytes; mss becomes {@code mtu - 24}.
+   *
+   * @throws IllegalArgumentException if mtu is outside [50, 65507]
+   */
+  public void setMtu(int mtu) {
+    if (mtu < KcpConfig.MIN_MTU || mtu > KcpConfig.MAX_MTU) {
+      throw new IllegalArgumentException(
+          "mtu must be in [" + KcpConfig.MIN_MTU + ", " + KcpConfig.MAX_MTU + "], got " + mtu);
+    }
+    if (mtu == this.mtu) {
+      return;
+    }
+    this.mtu = mtu;
+    this.mss = mtu - HEADER_SIZE;
+    pool.setSegmentCapacity(mss);
+    allocateOutputBuffer();
+  }
+
+  /** Stream mode: no message boundaries; sends top up the last queued segment. */
+  public void setStreamMode(boolean stream) {
+    this.streamMode = stream;
+  }
+
+  /** Lower bound of the RTO in ms (ikcp's {@code rx_minrto}), 1..60000. */
+  public void setMinRto(int millis) {
+    if (millis < 1 || millis > RTO_MAX) {
+      throw new IllegalArgumentException("minrto must be in [1, " + RTO_MAX + "], got " + millis);
+    }
+    this.minRto = millis;
+  }
+
+  /** A segment transmitted this many times marks the link dead ({@link #isDeadLink()}). */
+  public void setDeadLink(int transmissions) {
+    if (transmissions < 1) {
+      throw new IllegalArgumentException("deadlink must be at least 1, got " + transmissions);
+    }
+    this.deadLinkTransmissions = transmissions;
+  }
+
+  /** Fast retransmit only while a segment was sent at most this many times; ≤ 0 = no limit. */
+  public void setFastLimit(int transmissions) {
+    this.fastLimit = transmissions;
+  }
+
+  /** The most fragments a message may take, 1..255 (127 in the reference). */
+  public void setMaxFragments(int fragments) {
+    if (fragments < 1 || fragments > 255) {
+      throw new IllegalArgumentException("maxfrag must be in [1, 255], got " + fragments);
+    }
+    this.maxFragments = fragments;
+  }
+
+  /** Replaces the congestion controller (takes effect at the next input or flush). */
+  public void setCongestionControl(CongestionControl controller) {
+    this.congestion = Objects.requireNonNull(controller, "controller");
+  }
+
+  private int poolLimit() {
+    return 2 * Math.max(sendWindow, receiveWindow) + 64;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Diagnostics
+  // ---------------------------------------------------------------------------------------------
+
+  public int conv() {
+    return conv;
+  }
+
+  /** Segments queued or in flight, not yet acknowledged (ikcp_waitsnd). */
+  public int waitSnd() {
+    return sendBuffer.count() + sendQueue.size();
+  }
+
+  /** Whether some segment was transmitted {@code deadLink} times without acknowledgement. */
+  public boolean isDeadLink() {
+    return deadLink;
+  }
+
+  public KcpCounters counters() {
+    return counters;
+  }
+
+  public int srtt() {
+    return srtt;
+  }
+
+  public int rttVar() {
+    return rttVar;
+  }
+
+  public int rto() {
+    return rto;
+  }
+
+  public int minRto() {
+    return minRto;
+  }
+
+  public int cwnd() {
+    return congestion.congestionWindow();
+  }
+
+  public int ssthresh() {
+    return congestion.slowStartThreshold();
+  }
+
+  public int remoteWindow() {
+    return remoteWindow;
+  }
+
+  public int sndUna() {
+    return sndUna;
+  }
+
+  public int sndNxt() {
+    return sndNxt;
+  }
+
+  public int rcvNxt() {
+    return rcvNxt;
+  }
+
+  /** Messages' segments waiting to enter the send window (ikcp's {@code nsnd_que}). */
+  public int sendQueueSize() {
+    return sendQueue.size();
+  }
+
+  /** Segments in flight (ikcp's {@code nsnd_buf}). */
+  public int sendBufferSize() {
+    return sendBuffer.count();
+  }
+
+  /** Out-of-order segments held for reassembly (ikcp's {@code nrcv_buf}). */
+  public int receiveBufferSize() {
+    return receiveBuffer.count();
+  }
+
+  /** In-order segments ready for recv (ikcp's {@code nrcv_que}). */
+  public int receiveQueueSize() {
+    return receiveQueue.size();
+  }
+
+  /** Retransmissions by timeout (ikcp's {@code xmit}). */
+  public int timeoutRetransmissions() {
+    return timeoutRetransmissions;
+  }
+
+  public int mtu() {
+    return mtu;
+  }
+
+  public int mss() {
+    return mss;
+  }
+
+  public int interval() {
+    return interval;
+  }
+
+  public int nodelay() {
+    return nodelay;
+  }
+
+  public int fastResend() {
+    return fastResend;
+  }
+
+  public int sendWindow() {
+    return sendWindow;
+  }
+
+  public int receiveWindow() {
+    return receiveWindow;
+  }
+
+  public boolean isStreamMode() {
+    return streamMode;
+  }
+
+  public CongestionControl congestionControl() {
+    return congestion;
+  }
+
+  /** The engine's clock: the time given to the latest {@link #update} (32-bit, wrapping). */
+  public int currentMillis() {
+    return current;
+  }
+
+  @Override
+  public String toString() {
+    return "Kcp{conv=" + Integer.toUnsignedString(conv) + ", sndUna=" + sndUna + ", sndNxt=" + sndNxt
+        + ", rcvNxt=" + rcvNxt + ", srtt=" + srtt + ", rto=" + rto + ", cwnd=" + cwnd()
+        + ", waitSnd=" + waitSnd() + ", dead=" + deadLink + '}';
+  }
+
+  /** The engine's read-only face for its congestion controller. */
+  private final class FlowView implements FlowState {
+    @Override
+    public int mss() {
+      return mss;
+    }
+
+    @Override
+    public int remoteWindow() {
+      return remoteWindow;
+    }
+
+    @Override
+    public int inFlight() {
+      return sndNxt - sndUna;
+    }
+
+    @Override
+    public int fastResend() {
+      return fastResend;
+    }
+
+    @Override
+    public int nowMillis() {
+      return current;
+    }
+
+    @Override
+    public int smoothedRtt() {
+      return srtt;
+    }
+  }
+}
