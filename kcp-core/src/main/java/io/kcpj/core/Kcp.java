@@ -991,6 +991,22 @@ public final class Kcp {
     return 2 * Math.max(sendWindow, receiveWindow) + 64;
   }
 
+  /**
+   * Starts both sequence spaces at {@code sn} instead of 0, before any traffic. Both ends of a
+   * conversation must agree, so this is for tests that exercise the 2<sup>32</sup> wrap without
+   * sending four billion segments first; it is not part of the wire protocol.
+   *
+   * @throws IllegalStateException once anything was sent, received or flushed
+   */
+  void startSequencesAt(int sn) {
+    if (updated || sndNxt != 0 || rcvNxt != 0 || !sendQueue.isEmpty() || receiveBuffer.count() != 0) {
+      throw new IllegalStateException("sequence numbers can only be moved before any traffic");
+    }
+    sndUna = sn;
+    sndNxt = sn;
+    rcvNxt = sn;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Diagnostics
   // ---------------------------------------------------------------------------------------------
