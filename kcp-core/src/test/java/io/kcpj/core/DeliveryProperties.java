@@ -35,7 +35,8 @@ class DeliveryProperties {
       int sendGapMillis,
       int readsPerStep,
       boolean streamMode,
-      int startSn) {}
+      int startSn,
+      long clockBase) {}
 
   private static final long TIME_LIMIT_MS = 3_600_000; // one virtual hour
 
@@ -65,10 +66,13 @@ class DeliveryProperties {
             Arbitraries.integers().between(0, 40),
             Arbitraries.of(1, 3, Integer.MAX_VALUE))
         .as((seed, cfg, ab, ba, n, maxMsg, gap, reads) ->
-            new Scenario(seed, cfg, ab, ba, n, maxMsg, gap, reads, false, 0))
-        .flatMap(s -> Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(0, -7, 1 << 20))
-            .as((stream, sn) -> new Scenario(s.seed(), s.config(), s.aToB(), s.bToA(), s.messages(),
-                s.maxMessage(), s.sendGapMillis(), s.readsPerStep(), stream, sn)));
+            new Scenario(seed, cfg, ab, ba, n, maxMsg, gap, reads, false, 0, 0))
+        .flatMap(s -> Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(0, -7, 1 << 20),
+                // engine clocks starting at 0, or 2 s before the 32-bit millisecond wrap
+                Arbitraries.of(0L, 0xffff_ffffL - 2_000))
+            .as((stream, sn, clock) -> new Scenario(s.seed(), s.config(), s.aToB(), s.bToA(),
+                s.messages(), s.maxMessage(), s.sendGapMillis(), s.readsPerStep(), stream, sn,
+                clock)));
   }
 
   @Property(tries = 1000, seed = "20261128")
@@ -135,11 +139,12 @@ class DeliveryProperties {
         link.deliverDue(now, a, b);
         read(b, buf, gotByB, streamToB);
         read(a, buf, gotByA, streamToA);
-        a.update(now);
-        b.update(now);
+        a.update(now + s.clockBase());
+        b.update(now + s.clockBase());
         checkBounds(a);
         checkBounds(b);
-        long next = Math.min(a.check(now), b.check(now));
+        long base = s.clockBase();
+        long next = Math.min(a.check(now + base), b.check(now + base)) - base;
         next = Math.min(next, link.nextArrival());
         if (nextToSend < s.messages()) {
           next = Math.min(next, (long) nextToSend * s.sendGapMillis());
