@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  *   <tr><td>{@link #classic() classic}</td><td>0, 100, 0, off</td><td>100</td><td>the C reference's defaults</td></tr>
  *   <tr><td>{@link #normal() normal}</td><td>0, 40, 0, off</td><td>100</td><td>the reference's "normal mode"</td></tr>
  *   <tr><td>{@link #fast() fast}</td><td>1, 10, 2, on</td><td>30</td><td>the reference's "fast/turbo mode"</td></tr>
+ *   <tr><td>{@link #testNormal() test-normal}</td><td>0, 10, 0, on</td><td>100</td><td>the C test program's "normal" mode</td></tr>
  *   <tr><td>{@link #testFast() test-fast}</td><td>2, 10, 1, on</td><td>10</td><td>the C test program's fast mode</td></tr>
  * </table>
  *
@@ -111,6 +112,14 @@ public final class KcpConfig {
   }
 
   /**
+   * The C test program's "normal" mode ({@code test.cpp} mode 1): {@code ikcp_nodelay(0, 10, 0,
+   * 1)} — the reference's published 156/571 ms average/maximum RTT on its simulated link.
+   */
+  public static KcpConfig testNormal() {
+    return builder().noDelay(0, 10, 0, true).build();
+  }
+
+  /**
    * The C test program's fast mode ({@code test.cpp} mode 2): {@code ikcp_nodelay(2, 10, 2, 1)}
    * followed by {@code rx_minrto = 10} and {@code fastresend = 1}.
    */
@@ -120,10 +129,13 @@ public final class KcpConfig {
 
   /** The preset names {@link #preset(String)} accepts, in order. */
   public static String[] presetNames() {
-    return new String[] {"classic", "normal", "fast", "test-fast"};
+    return new String[] {"classic", "normal", "fast", "test-normal", "test-fast"};
   }
 
-  /** A preset by name: {@code classic}, {@code normal}, {@code fast}, {@code test-fast}. */
+  /**
+   * A preset by name: {@code classic}, {@code normal}, {@code fast}, {@code test-normal}, {@code
+   * test-fast}.
+   */
   public static KcpConfig preset(String name) {
     switch (name.toLowerCase(Locale.ROOT)) {
       case "classic":
@@ -134,11 +146,13 @@ public final class KcpConfig {
       case "fast":
       case "turbo":
         return fast();
+      case "test-normal":
+        return testNormal();
       case "test-fast":
         return testFast();
       default:
         throw new IllegalArgumentException(
-            "unknown KCP preset '" + name + "'; valid presets: classic, normal, fast, test-fast");
+            "unknown KCP preset '" + name + "'; valid presets: classic, normal, fast, test-normal, test-fast");
     }
   }
 
