@@ -1,0 +1,346 @@
+package io.kcpj.netem.link;
+
+import io.kcpj.netem.Direction;
+import io.kcpj.netem.delay.DelayModel;
+import io.kcpj.netem.delay.JitterMode;
+import io.kcpj.netem.delay.Reorder;
+import io.kcpj.netem.log.Fate;
+import io.kcpj.netem.log.FateLog;
+import io.kcpj.netem.log.FateRecord;
+import io.kcpj.netem.loss.LossState;
+import io.kcpj.netem.profile.DirectionProfile;
+import io.kcpj.netem.random.Xoshiro256;
+import io.kcpj.netem.rate.QueueLimit;
+import io.kcpj.netem.rate.RateLimit;
+import io.kcpj.netem.time.Scheduler;
+import io.kcpj.netem.time.Timer;
+import io.kcpj.netem.timeline.Timeline;
+
+/**
+ * One direction of a {@link Link}: packets offered here are impaired by the direction's
+ * {@link DirectionProfile} and the link's timeline, then delivered to the direction's
+ * {@link PacketSink} at their time (or dropped).
+ *
+ * <h2>The chain (netem's order) and the draw order</h2>
+ *
+ * For each {@link #offer(Object, long) offered} packet, at time {@code now}:
+ * <ol>
+ *   <li>the timeline's transitions due by {@code now} are applied (no draw);
+ *   <li>blackout → dropped as {@link Fate#BLACKOUT} (no draw);
+ *   <li>longer than the maximum size → dropped as {@link Fate#TOO_BIG} (no draw);
+ *   <li><b>duplicate</b>: one draw {@code U < duplicate} if the probability is above 0; a copy is
+ *       made now (before the original can be dropped or corrupted);
+ *   <li>the original goes through steps 6–10, then the copy goes through steps 6–10 with its own
+ *       draws (the copy is not duplicated again);
+ *   <li><b>loss</b>: the loss model's draws (timeline's model if one is in force) → {@link Fate#LOST};
+ *   <li><b>corrupt</b>: one draw {@code U < corrupt} if above 0; if hit (and the packet is not
+ *       empty), two more draws: the byte index {@code nextInt(length)}, then the bit
+ *       {@code nextInt(8)};
+ *   <li><b>queue limit</b>: tail drop if the held packets/bytes are at the limit →
+ *       {@link Fate#QUEUE_FULL} (no draw);
+ *   <li><b>reorder</b> (if configured): once {@code gap - 1} packets have been delayed normally,
+ *       one draw {@code U < probability}; if hit, the packet leaves at {@code now}, at the head of
+ *       the queue, without delay or rate, and the count restarts;
+ *   <li>otherwise <b>delay</b>: the delay model's draws (0 to 3), {@code t = now + delay};
+ *       <b>rate</b>: {@code t = max(t, previous departure) + transmission time}; <b>FIFO</b> mode:
+ *       {@code t = max(t, previous departure)}. The packet is held until {@code t}.
+ * </ol>
+ * Draws come from this direction's own {@link Xoshiro256} stream of the link's seed, so one
+ * direction's fates do not depend on how much traffic the other direction carries.
+ *
+ * <h2>Time</h2>
+ *
+ * {@code now} is the caller's: {@link #offer(Object)} uses the scheduler's clock,
+ * {@link #offer(Object, long)} a time stamped by the caller (e.g. when a real-time pump read the
+ * packet). Offer times must not go backwards; an earlier time is treated as the latest one seen.
+ * Deliveries happen in the scheduler's timer, one timer per direction armed for the head of the
+ * queue, so holding a packet allocates nothing. A virtual-time caller should run the scheduler up
+ * to {@code now} before offering, so that packets due by then have left the queue.
+ *
+ * <h2>Ownership and threading</h2>
+ *
+ * Offering gives the packet to the link (see {@link PacketAdapter}). Everything here is confined
+ * to the scheduler's thread; with a {@code RealTimeScheduler}, offer from inside
+ * {@code scheduler.execute(...)}.
+ */
+public final class LinkDirection<P> {
+  private final Link<P> link;
+  private final Direction direction;
+  private final Scheduler scheduler;
+  private final PacketAdapter<P> adapter;
+  private final PacketSink<P> sink;
+  private final Xoshiro256 random;
+  private final FateLog fateLog;
+  private final FateRecord record;
+
+  private final LossState baseLoss;
+  private final DelayModel baseDelay;
+  private final boolean fifo;
+  private final Reorder reorder;
+  private final double duplicate;
+  private final double corrupt;
+  private final RateLimit rate;
+  private final QueueLimit queue;
+  private final int maxPacketSize;
+  private final TimelineCursor timeline;
+
+  private final PendingQueue pending;
+  private final Timer timer;
+  private final LinkStats stats = new LinkStats();
+
+  private long armedAt = Long.MAX_VALUE;
+  private boolean delivering;
+  private boolean closed;
+  private long lastOfferNanos = Long.MIN_VALUE;
+  private long nextSequence;
+  private long maxDeliveredSequence = -1;
+  private long lastDeparture = Long.MIN_VALUE;
+  private int reorderCount;
+
+  LinkDirection(Link<P> link, Direction direction, DirectionProfile profile, Timeline timeline,
+      Xoshiro256 random, PacketSink<P> sink, FateLog fateLog) {
+    this.link = link;
+    this.direction = direction;
+    this.scheduler = link.scheduler();
+    this.adapter = link.adapter();
+    this.sink = sink;
+    this.random = random;
+    this.fateLog = fateLog;
+    this.record = fateLog == null ? null : new FateRecord();
+    this.baseLoss = profile.loss().newState();
+    this.baseDelay = profile.delay();
+    this.fifo = profile.jitterMode() == JitterMode.FIFO;
+    this.reorder = profile.reorder();
+    this.duplicate = profile.duplicate();
+    this.corrupt = profile.corrupt();
+    this.rate = profile.rate();
+    this.queue = profile.queue();
+    this.maxPacketSize = profile.maxPacketSize();
+    this.timeline = TimelineCursor.of(timeline, direction);
+    this.pending = fifo ? new FifoPendingQueue() : new TimeOrderedPendingQueue();
+    this.timer = scheduler.newTimer(this::deliverDue);
+  }
+
+  /** Which direction this is. */
+  public Direction direction() {
+    return direction;
+  }
+
+  /** The link this direction belongs to. */
+  public Link<P> link() {
+    return link;
+  }
+
+  /** This direction's counters (live; read on the link's thread). */
+  public LinkStats stats() {
+    return stats;
+  }
+
+  /** Offers {@code packet} at the scheduler's current time; see {@link #offer(Object, long)}. */
+  public Fate offer(P packet) {
+    return offer(packet, scheduler.nowNanos());
+  }
+
+  /**
+   * Offers {@code packet} at {@code nowNanos} on the link's clock. The link owns the packet from
+   * now on.
+   *
+   * @return the original packet's fate ({@link Fate#DELIVERED} means scheduled for delivery); a
+   *     duplicate copy's fate is in the stats and the fate log
+   * @throws IllegalStateException if the link is closed (the packet is released first)
+   */
+  public Fate offer(P packet, long nowNanos) {
+    if (closed) {
+      adapter.release(packet);
+      throw new IllegalStateException("link " + link.name() + " is closed");
+    }
+    long now = nowNanos;
+    if (now < lastOfferNanos) {
+      now = lastOfferNanos;
+    } else {
+      lastOfferNanos = now;
+    }
+    long sequence = nextSequence++;
+    int size = adapter.length(packet);
+    stats.offeredPackets++;
+    stats.offeredBytes += size;
+    LossState loss = baseLoss;
+    DelayModel delay = baseDelay;
+    if (timeline != null) {
+      timeline.advanceTo(now);
+      if (timeline.blackout()) {
+        return drop(packet, Fate.BLACKOUT, now, sequence, size, false);
+      }
+      loss = timeline.loss(baseLoss);
+      delay = timeline.delay(baseDelay);
+    }
+    if (maxPacketSize > 0 && size > maxPacketSize) {
+      return drop(packet, Fate.TOO_BIG, now, sequence, size, false);
+    }
+    P copy = null;
+    if (duplicate > 0 && random.nextDouble() < duplicate) {
+      copy = adapter.duplicate(packet);
+      stats.duplicated++;
+    }
+    Fate fate = chain(packet, now, sequence, size, loss, delay, false);
+    if (copy != null) {
+      chain(copy, now, sequence, size, loss, delay, true);
+    }
+    return fate;
+  }
+
+  /** Steps 6–10 for one packet or copy. */
+  private Fate chain(P packet, long now, long sequence, int size, LossState loss, DelayModel delay,
+      boolean isCopy) {
+    if (loss.lose(random)) {
+      return drop(packet, Fate.LOST, now, sequence, size, isCopy);
+    }
+    boolean corrupted = false;
+    if (corrupt > 0 && random.nextDouble() < corrupt && size > 0) {
+      int index = random.nextInt(size);
+      int bit = random.nextInt(8);
+      packet = adapter.corrupt(packet, index, bit);
+      corrupted = true;
+      stats.corrupted++;
+    }
+    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
+      return drop(packet, Fate.QUEUE_FULL, now, sequence, size, isCopy);
+    }
+    long delayNanos;
+    long time;
+    boolean reordered = false;
+    if (reorder != null && reorderCount >= reorder.gap() - 1
+        && random.nextDouble() < reorder.probability()) {
+      reorderCount = 0;
+      reordered = true;
+      stats.reordered++;
+      delayNanos = 0;
+      time = now;
+      pending.addFirst(time, packet, size, sequence);
+      if (fifo) {
+        time = pending.headTime();
+      }
+    } else {
+      reorderCount++;
+      delayNanos = delay.sample(random);
+      time = now + delayNanos;
+      if (rate != null) {
+        time = Math.max(time, lastDeparture) + rate.transmitNanos(size);
+        lastDeparture = time;
+      } else if (fifo) {
+        time = Math.max(time, lastDeparture);
+        lastDeparture = time;
+      }
+      pending.addLast(time, packet, size, sequence);
+    }
+    stats.pendingPackets++;
+    stats.pendingBytes += size;
+    if (stats.pendingPackets > stats.queueHighWaterPackets) {
+      stats.queueHighWaterPackets = stats.pendingPackets;
+    }
+    if (stats.pendingBytes > stats.queueHighWaterBytes) {
+      stats.queueHighWaterBytes = stats.pendingBytes;
+    }
+    if (!delivering && time < armedAt) {
+      armedAt = time;
+      timer.scheduleAt(time);
+    }
+    if (record != null) {
+      record.set(link.name(), now, direction, sequence, size)
+          .outcome(Fate.DELIVERED, delayNanos, time)
+          .flags(isCopy, corrupted, reordered);
+      fateLog.record(record);
+    }
+    return Fate.DELIVERED;
+  }
+
+  private Fate drop(P packet, Fate fate, long now, long sequence, int size, boolean isCopy) {
+    switch (fate) {
+      case LOST:
+        stats.droppedLoss++;
+        break;
+      case BLACKOUT:
+        stats.droppedBlackout++;
+        break;
+      case QUEUE_FULL:
+        stats.droppedQueue++;
+        break;
+      case TOO_BIG:
+        stats.droppedSize++;
+        break;
+      default:
+        throw new AssertionError(fate);
+    }
+    adapter.release(packet);
+    if (record != null) {
+      record.set(link.name(), now, direction, sequence, size)
+          .outcome(fate, 0, -1)
+          .flags(isCopy, false, false);
+      fateLog.record(record);
+    }
+    return fate;
+  }
+
+  /** The timer action: delivers every packet due by now, in order, then re-arms for the head. */
+  private void deliverDue() {
+    long now = scheduler.nowNanos();
+    armedAt = Long.MAX_VALUE;
+    delivering = true;
+    int delivered = 0;
+    try {
+      while (!closed && !pending.isEmpty() && pending.headTime() <= now) {
+        int size = pending.headSize();
+        long sequence = pending.headSequence();
+        @SuppressWarnings("unchecked")
+        P packet = (P) pending.poll();
+        stats.pendingPackets--;
+        stats.pendingBytes -= size;
+        stats.deliveredPackets++;
+        stats.deliveredBytes += size;
+        if (sequence < maxDeliveredSequence) {
+          stats.deliveredOutOfOrder++;
+        } else {
+          maxDeliveredSequence = sequence;
+        }
+        delivered++;
+        sink.deliver(packet, now);
+      }
+    } finally {
+      delivering = false;
+      if (!closed && !pending.isEmpty()) {
+        armedAt = pending.headTime();
+        timer.scheduleAt(armedAt);
+      }
+    }
+    if (delivered > 0 && !closed) {
+      sink.endOfBatch();
+    }
+  }
+
+  /** Drops everything held (releasing each packet) and stops; used by {@link Link#close()}. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timer.cancel();
+    while (!pending.isEmpty()) {
+      int size = pending.headSize();
+      @SuppressWarnings("unchecked")
+      P packet = (P) pending.poll();
+      stats.pendingPackets--;
+      stats.pendingBytes -= size;
+      adapter.release(packet);
+    }
+  }
+
+  /** Whether {@link Link#close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return link.name() + " " + direction.logName() + ": " + stats;
+  }
+}

@@ -1,0 +1,25 @@
+package io.kcpj.netem.loss;
+
+/** Argument checks and formatting for probabilities. No state. */
+public final class Probabilities {
+  private Probabilities() {}
+
+  /** Returns {@code p} if it is a probability in [0, 1], or throws naming {@code what}. */
+  public static double check(String what, double p) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+      throw new IllegalArgumentException(what + " must be a probability in [0, 1], got " + p);
+    }
+    return p;
+  }
+
+  /** {@code p} in the shortest form that parses back to the same double. */
+  public static String format(double p) {
+    if (p == 0.0) {
+      return "0";
+    }
+    if (p == 1.0) {
+      return "1";
+    }
+    return Double.toString(p);
+  }
+}
