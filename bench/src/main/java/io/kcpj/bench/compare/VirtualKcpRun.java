@@ -1,0 +1,220 @@
+package io.kcpj.bench.compare;
+
+import io.kcpj.bench.report.RunResult;
+import io.kcpj.core.Kcp;
+import io.kcpj.core.KcpCounters;
+import io.kcpj.netem.net.Endpoint;
+import io.kcpj.netem.net.VirtualNetwork;
+import io.kcpj.netem.profile.Profile;
+import io.kcpj.netem.time.Timer;
+import io.kcpj.netem.time.VirtualScheduler;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One KCP transport on one profile in virtual time: a client and an echo server, each a {@link
+ * Kcp} engine on a netem-sim {@link VirtualNetwork} endpoint, driven by their own {@code check()}
+ * deadlines on a {@link VirtualScheduler}. Deterministic: the same seed gives the same result.
+ *
+ * <p>Wire bytes count every datagram a side hands to the network (lost ones included) plus 28
+ * bytes of IPv4 and UDP headers, so they compare with TCP's bytes counted at the bridge.
+ */
+public final class VirtualKcpRun {
+  /** IPv4 (20) + UDP (8) header bytes added to every KCP datagram's wire size. */
+  public static final int IP_UDP_HEADERS = 28;
+  private static final int CONV = 0x4b43504a;
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+
+  private final Profile profile;
+  private final KcpTransport transport;
+  private final Workload workload;
+  private final long seed;
+  private long drainMillis = 60_000;
+
+  private final VirtualScheduler clock = new VirtualScheduler();
+  private final Histogram rtt = new Histogram(3_600_000_000L, 3);
+  private long wireBytes;
+  private long goodputBytes;
+  private int echoed;
+  private int sent;
+  private long bulkDelivered;
+  private long bulkCompletedNanos = -1;
+
+  public VirtualKcpRun(Profile profile, KcpTransport transport, Workload workload, long seed) {
+    this.profile = Objects.requireNonNull(profile, "profile");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.workload = Objects.requireNonNull(workload, "workload");
+    this.seed = seed;
+  }
+
+  /** How long (virtual ms) to wait after the last send for outstanding echoes. Default 60 s. */
+  public VirtualKcpRun drainMillis(long millis) {
+    this.drainMillis = millis;
+    return this;
+  }
+
+  /** Runs the scenario to completion and returns its result. */
+  public RunResult run() {
+    VirtualNetwork net = new VirtualNetwork(clock);
+    InetSocketAddress clientAddr = new InetSocketAddress("192.0.2.1", 40000);
+    InetSocketAddress serverAddr = new InetSocketAddress("192.0.2.2", 4000);
+    Endpoint clientEp = net.endpoint(clientAddr);
+    Endpoint serverEp = net.endpoint(serverAddr);
+    net.link(clientAddr, serverAddr, profile, seed);
+
+    InetSocketAddress[] replyTo = {clientAddr};
+    Kcp client = new Kcp(CONV, transport.config(), dg -> {
+      wireBytes += dg.remaining() + IP_UDP_HEADERS;
+      clientEp.send(serverAddr, dg);
+    });
+    Kcp server = new Kcp(CONV, transport.config(), dg -> {
+      wireBytes += dg.remaining() + IP_UDP_HEADERS;
+      serverEp.send(replyTo[0], dg);
+    });
+    Driver clientDriver = new Driver(client);
+    Driver serverDriver = new Driver(server);
+
+    byte[] buf = new byte[Math.max(client.maxMessageSize(), workload.size()) + 1];
+    byte[] reply = new byte[Math.max(workload.responseSize(), EchoMessage.HEADER)];
+    serverEp.onReceive((src, data) -> {
+      replyTo[0] = src;
+      server.input(data, 0, data.length);
+      int n;
+      while ((n = server.recv(buf, 0, buf.length)) >= 0) {
+        goodputBytes += n;
+        if (workload.kind() == Workload.Kind.BULK) {
+          bulkDelivered += n;
+          if (bulkDelivered >= workload.bulkBytes() && bulkCompletedNanos < 0) {
+            bulkCompletedNanos = clock.nowNanos();
+          }
+          rtt.recordValue(Math.max(0, (clock.nowNanos() - EchoMessage.scheduledNanos(buf, 0)) / 1000));
+          continue;
+        }
+        System.arraycopy(buf, 0, reply, 0, EchoMessage.HEADER);
+        server.send(reply, 0, workload.responseSize());
+      }
+      if (transport.flushOnSend()) {
+        server.flush();
+      }
+      serverDriver.reschedule();
+    });
+    clientEp.onReceive((src, data) -> {
+      client.input(data, 0, data.length);
+      int n;
+      while ((n = client.recv(buf, 0, buf.length)) >= 0) {
+        goodputBytes += n;
+        long scheduled = EchoMessage.scheduledNanos(buf, 0);
+        rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
+        echoed++;
+      }
+      clientDriver.reschedule();
+    });
+
+    if (workload.kind() == Workload.Kind.BULK) {
+      runBulk(client, clientDriver, serverDriver);
+    } else {
+      runMessages(client, clientDriver, serverDriver);
+    }
+    KcpCounters c = client.counters();
+    KcpCounters s = server.counters();
+    long endNanos = workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
+        ? bulkCompletedNanos : clock.nowNanos();
+    return RunResult.builder()
+        .profile(profile.name())
+        .transport(transport.name())
+        .transportDetail(transport.config().toString() + (transport.flushOnSend() ? ",flush-on-send" : ""))
+        .mode("virtual")
+        .rttMicros(rtt)
+        .messagesSent(workload.kind() == Workload.Kind.BULK ? 1 : sent)
+        .messagesEchoed(workload.kind() == Workload.Kind.BULK ? (bulkCompletedNanos > 0 ? 1 : 0) : echoed)
+        .goodputBytes(goodputBytes)
+        .wireBytes(wireBytes)
+        .retransmits(c.retransmittedSegments + s.retransmittedSegments)
+        .durationMillis(endNanos / NANOS_PER_MILLI)
+        .note(workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
+            ? String.format(java.util.Locale.ROOT, "goodput %.1f kbit/s",
+                workload.bulkBytes() * 8.0 / (bulkCompletedNanos / 1e6))
+            : "")
+        .build();
+  }
+
+  private void runMessages(Kcp client, Driver clientDriver, Driver serverDriver) {
+    int total = workload.messageCount();
+    byte[] msg = new byte[workload.size()];
+    Timer sender = clock.newTimer(null);
+    Runnable sendNext = new Runnable() {
+      @Override
+      public void run() {
+        long scheduled = workload.scheduledNanos(sent);
+        EchoMessage.write(msg, msg.length, sent, scheduled);
+        client.send(msg, 0, msg.length);
+        sent++;
+        if (transport.flushOnSend()) {
+          client.flush();
+        }
+        clientDriver.reschedule();
+        if (sent < total) {
+          clock.schedule(workload.scheduledNanos(sent), this);
+        }
+      }
+    };
+    sender.cancel();
+    clock.schedule(workload.scheduledNanos(0), sendNext);
+    clientDriver.start();
+    serverDriver.start();
+    long limit = workload.scheduledNanos(total - 1) + drainMillis * NANOS_PER_MILLI;
+    clock.runUntil(() -> sent == total && echoed >= total, limit);
+  }
+
+  private void runBulk(Kcp client, Driver clientDriver, Driver serverDriver) {
+    int chunk = Math.min(64 * 1024, client.maxMessageSize());
+    byte[] msg = new byte[chunk];
+    long[] queued = {0};
+    int topUp = 2 * client.sendWindow();
+    Runnable fill = () -> {
+      while (queued[0] < workload.bulkBytes() && client.waitSnd() < topUp) {
+        int n = (int) Math.min(chunk, workload.bulkBytes() - queued[0]);
+        EchoMessage.write(msg, Math.max(n, EchoMessage.HEADER), sent++, clock.nowNanos());
+        client.send(msg, 0, Math.max(n, EchoMessage.HEADER));
+        queued[0] += n;
+      }
+    };
+    clientDriver.beforeUpdate = fill;
+    fill.run();
+    clientDriver.start();
+    serverDriver.start();
+    clock.runUntil(() -> bulkCompletedNanos >= 0, 3_600L * 1000 * NANOS_PER_MILLI);
+  }
+
+  /** Drives one engine: update at its check() deadline, re-armed after every event. */
+  private final class Driver {
+    private final Kcp kcp;
+    private final Timer timer;
+    Runnable beforeUpdate;
+
+    Driver(Kcp kcp) {
+      this.kcp = kcp;
+      this.timer = clock.newTimer(this::tick);
+    }
+
+    void start() {
+      timer.scheduleAt(clock.nowNanos());
+    }
+
+    private void tick() {
+      if (beforeUpdate != null) {
+        beforeUpdate.run();
+      }
+      kcp.update(clock.nowMillis());
+      reschedule();
+    }
+
+    void reschedule() {
+      long now = clock.nowMillis();
+      long next = Math.max(kcp.check(now), now + 1);
+      timer.scheduleAt(next * NANOS_PER_MILLI);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.kcpj.bench.compare;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What the client does during a comparison run. Immutable.
+ *
+ * <ul>
+ *   <li>{@link Kind#GAME}: a message of {@code size} bytes every {@code 1/rate} s, echoed by the
+ *       server; RTT per message from its <em>scheduled</em> send time (no coordinated omission).
+ *   <li>{@link Kind#RPC}: request/response — each request of {@code size} bytes is answered with
+ *       {@code responseSize} bytes; requests are sent on the same schedule, latency per call from
+ *       its scheduled time.
+ *   <li>{@link Kind#BULK}: {@code bulkBytes} sent as fast as the transport allows; reported as
+ *       goodput (the RTT histogram then holds the time to deliver each 64 KiB chunk).
+ * </ul>
+ *
+ * The run lasts {@code count} messages if {@code count > 0}, else {@code durationMillis}.
+ */
+public final class Workload {
+  /** The kinds of workload. */
+  public enum Kind {
+    GAME,
+    RPC,
+    BULK
+  }
+
+  private final Kind kind;
+  private final double rateHz;
+  private final int size;
+  private final int responseSize;
+  private final long durationMillis;
+  private final int count;
+  private final long bulkBytes;
+
+  private Workload(Kind kind, double rateHz, int size, int responseSize, long durationMillis,
+      int count, long bulkBytes) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    if (kind != Kind.BULK) {
+      if (!(rateHz > 0 && rateHz <= 100_000)) {
+        throw new IllegalArgumentException("rate must be in (0, 100000] Hz, got " + rateHz);
+      }
+      if (size < EchoMessage.HEADER || size > 1 << 20) {
+        throw new IllegalArgumentException("size must be in [" + EchoMessage.HEADER
+            + ", 1048576] bytes (a message carries a " + EchoMessage.HEADER
+            + "-byte sequence and timestamp), got " + size);
+      }
+      if (count <= 0 && durationMillis <= 0) {
+        throw new IllegalArgumentException("give a positive count or duration");
+      }
+    } else if (bulkBytes <= 0) {
+      throw new IllegalArgumentException("bulk size must be positive, got " + bulkBytes);
+    }
+    if (responseSize < EchoMessage.HEADER && kind == Kind.RPC) {
+      throw new IllegalArgumentException("response size must be at least " + EchoMessage.HEADER);
+    }
+    this.rateHz = rateHz;
+    this.size = size;
+    this.responseSize = responseSize;
+    this.durationMillis = durationMillis;
+    this.count = count;
+    this.bulkBytes = bulkBytes;
+  }
+
+  /** The game-like default: 20 Hz, 100-byte messages, echoed. */
+  public static Workload game(double rateHz, int size, long durationMillis) {
+    return new Workload(Kind.GAME, rateHz, size, size, durationMillis, 0, 0);
+  }
+
+  /** A fixed number of echoed messages (the C reference test: 1000 × 8 B at 50 Hz). */
+  public static Workload gameCount(double rateHz, int size, int count) {
+    return new Workload(Kind.GAME, rateHz, size, size, 0, count, 0);
+  }
+
+  public static Workload rpc(double rateHz, int requestSize, int responseSize, long durationMillis) {
+    return new Workload(Kind.RPC, rateHz, requestSize, responseSize, durationMillis, 0, 0);
+  }
+
+  public static Workload bulk(long bytes) {
+    return new Workload(Kind.BULK, 0, 0, 0, 0, 0, bytes);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public double rateHz() {
+    return rateHz;
+  }
+
+  /** Message (or request) size in bytes. */
+  public int size() {
+    return size;
+  }
+
+  /** Echo (or response) size in bytes. */
+  public int responseSize() {
+    return responseSize;
+  }
+
+  public long bulkBytes() {
+    return bulkBytes;
+  }
+
+  /** How many messages the client sends. */
+  public int messageCount() {
+    if (count > 0) {
+      return count;
+    }
+    return (int) Math.max(1, Math.round(durationMillis / 1000.0 * rateHz));
+  }
+
+  /** The scheduled send time of message {@code i}, in nanoseconds from the start. */
+  public long scheduledNanos(int i) {
+    return Math.round(i * 1e9 / rateHz);
+  }
+
+  /** The time the last message is scheduled, in milliseconds. */
+  public long sendingMillis() {
+    return scheduledNanos(messageCount() - 1) / 1_000_000;
+  }
+
+  @Override
+  public String toString() {
+    switch (kind) {
+      case BULK:
+        return String.format(Locale.ROOT, "bulk %d bytes", bulkBytes);
+      case RPC:
+        return String.format(Locale.ROOT, "rpc %.4g Hz, %d B requests, %d B responses, %d calls",
+            rateHz, size, responseSize, messageCount());
+      default:
+        return String.format(Locale.ROOT, "game %.4g Hz, %d B messages echoed, %d messages",
+            rateHz, size, messageCount());
+    }
+  }
+}
