@@ -36,6 +36,11 @@ public final class Xoshiro256 {
     this.s3 = s3;
   }
 
+  /** A generator with the given raw state (for checks against the reference implementation). */
+  static Xoshiro256 ofState(long s0, long s1, long s2, long s3) {
+    return new Xoshiro256(s0, s1, s2, s3);
+  }
+
   /** A generator seeded from {@code seed} (stream 0). */
   public static Xoshiro256 seeded(long seed) {
     return stream(seed, 0);
