@@ -36,6 +36,7 @@ public final class Kcpj implements Runnable {
   /** The registered subcommands, in the order {@code kcpj --help} lists them. */
   static Object[] subcommands() {
     return new Object[] {
+      new io.kcpj.bench.cli.CompareCommand(),
       // subcommands are added here as the tools land
     };
   }

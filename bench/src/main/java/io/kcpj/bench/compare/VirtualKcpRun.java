@@ -41,6 +41,8 @@ public final class VirtualKcpRun {
   private int sent;
   private long bulkDelivered;
   private long bulkCompletedNanos = -1;
+  private boolean[] received;
+  private long[] bulkQueuedAt;
 
   public VirtualKcpRun(Profile profile, KcpTransport transport, Workload workload, long seed) {
     this.profile = Objects.requireNonNull(profile, "profile");
@@ -77,6 +79,7 @@ public final class VirtualKcpRun {
     Driver serverDriver = new Driver(server);
 
     byte[] buf = new byte[Math.max(client.maxMessageSize(), workload.size()) + 1];
+    received = new boolean[workload.kind() == Workload.Kind.BULK ? 0 : workload.messageCount()];
     byte[] reply = new byte[Math.max(workload.responseSize(), EchoMessage.HEADER)];
     serverEp.onReceive((src, data) -> {
       replyTo[0] = src;
@@ -89,7 +92,7 @@ public final class VirtualKcpRun {
           if (bulkDelivered >= workload.bulkBytes() && bulkCompletedNanos < 0) {
             bulkCompletedNanos = clock.nowNanos();
           }
-          rtt.recordValue(Math.max(0, (clock.nowNanos() - EchoMessage.scheduledNanos(buf, 0)) / 1000));
+          rtt.recordValue(Math.max(0, (clock.nowNanos() - bulkQueuedAt[EchoMessage.seq(buf, 0)]) / 1000));
           continue;
         }
         System.arraycopy(buf, 0, reply, 0, EchoMessage.HEADER);
@@ -105,7 +108,12 @@ public final class VirtualKcpRun {
       int n;
       while ((n = client.recv(buf, 0, buf.length)) >= 0) {
         goodputBytes += n;
-        long scheduled = EchoMessage.scheduledNanos(buf, 0);
+        int seq = EchoMessage.seq(buf, 0);
+        if (seq < 0 || seq >= sent || received[seq]) {
+          throw new IllegalStateException("echo of message " + seq + " is unexpected or repeated");
+        }
+        received[seq] = true;
+        long scheduled = workload.scheduledNanos(seq);
         rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
         echoed++;
       }
@@ -143,12 +151,10 @@ public final class VirtualKcpRun {
   private void runMessages(Kcp client, Driver clientDriver, Driver serverDriver) {
     int total = workload.messageCount();
     byte[] msg = new byte[workload.size()];
-    Timer sender = clock.newTimer(null);
     Runnable sendNext = new Runnable() {
       @Override
       public void run() {
-        long scheduled = workload.scheduledNanos(sent);
-        EchoMessage.write(msg, msg.length, sent, scheduled);
+        EchoMessage.write(msg, msg.length, sent);
         client.send(msg, 0, msg.length);
         sent++;
         if (transport.flushOnSend()) {
@@ -160,7 +166,6 @@ public final class VirtualKcpRun {
         }
       }
     };
-    sender.cancel();
     clock.schedule(workload.scheduledNanos(0), sendNext);
     clientDriver.start();
     serverDriver.start();
@@ -172,11 +177,13 @@ public final class VirtualKcpRun {
     int chunk = Math.min(64 * 1024, client.maxMessageSize());
     byte[] msg = new byte[chunk];
     long[] queued = {0};
+    bulkQueuedAt = new long[(int) (workload.bulkBytes() / chunk) + 2];
     int topUp = 2 * client.sendWindow();
     Runnable fill = () -> {
       while (queued[0] < workload.bulkBytes() && client.waitSnd() < topUp) {
         int n = (int) Math.min(chunk, workload.bulkBytes() - queued[0]);
-        EchoMessage.write(msg, Math.max(n, EchoMessage.HEADER), sent++, clock.nowNanos());
+        bulkQueuedAt[sent] = clock.nowNanos();
+        EchoMessage.write(msg, Math.max(n, EchoMessage.HEADER), sent++);
         client.send(msg, 0, Math.max(n, EchoMessage.HEADER));
         queued[0] += n;
       }

@@ -1,0 +1,22 @@
+package io.kcpj.bench.cli;
+
+import io.kcpj.bench.compare.Comparison;
+import io.kcpj.bench.report.RunResult;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/** Whether the real-time comparison over the TUN bridge can run here, and running it. */
+final class BridgeAvailability {
+  private BridgeAvailability() {}
+
+  /** Null when the bridge can run; otherwise why not, in one sentence. */
+  static String whyUnavailable() {
+    return "the bridge comparison runner has not landed yet";
+  }
+
+  static List<RunResult> runOverBridge(Comparison plan, Map<String, String> info,
+      List<String> notes, PrintStream progress) {
+    throw new UnsupportedOperationException(whyUnavailable());
+  }
+}
