@@ -380,6 +380,55 @@ class TunBridgePrivilegedTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void exitWithoutCloseIsCleanedByTheShutdownHookAndAKilledRunByTheNextStart() throws Exception {
+        // 1. a JVM that exits without closing its bridge: the shutdown hook tears it down
+        Process exiting = startHolder();
+        List<String> exitingNames = holderNamespaces(exiting);
+        assertTrue(namespacesWithPrefix().containsAll(exitingNames), "child bridge is up: " + exitingNames);
+        exiting.getOutputStream().close();
+        assertTrue(exiting.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, exiting.exitValue());
+        assertFalse(namespacesWithPrefix().stream().anyMatch(exitingNames::contains),
+                "the shutdown hook deleted " + exitingNames);
+
+        // 2. a JVM killed with SIGKILL leaves its namespaces; the next start with the prefix removes them
+        Process killed = startHolder();
+        List<String> killedNames = holderNamespaces(killed);
+        killed.destroyForcibly();
+        assertTrue(killed.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(namespacesWithPrefix().containsAll(killedNames), "SIGKILL leaves " + killedNames);
+        assertEquals(List.of(), rootTunInterfaces(), "the kernel closed the dead process's TUN devices");
+        try (TunBridge bridge = lab().build().start()) {
+            assertEquals(killedNames.stream().sorted().toList(), bridge.removedLeftovers().stream().sorted().toList());
+        }
+    }
+
+    private static Process startHolder() throws IOException {
+        return new ProcessBuilder(javaExecutable(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), BridgeHolder.class.getName(), PREFIX, INTERFACES + "%d")
+                .redirectErrorStream(true).start();
+    }
+
+    private static List<String> holderNamespaces(Process holder) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        FutureTask<String> started = new FutureTask<>(() -> {
+            StringBuilder seen = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("STARTED ")) {
+                    return line;
+                }
+                seen.append(line).append('\n');
+            }
+            throw new AssertionError("bridge holder ended without starting:\n" + seen);
+        });
+        startDaemon(started, "bridge-holder-output");
+        String line = started.get(30, TimeUnit.SECONDS);
+        String[] fields = line.split(" ");
+        return List.of(fields[1], fields[2]);
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void withoutCapabilitiesStartFailsWithAClearReasonAndCreatesNothing() throws Exception {
         Optional<Path> setpriv = findExecutable("setpriv");
