@@ -28,6 +28,7 @@ final class BridgeLoop implements Runnable {
     /** Native buffer size: the largest IPv4/IPv6 packet a TUN can hand us. */
     static final int BUFFER_SIZE = 65536;
 
+    private static final System.Logger LOG = System.getLogger(TunBridge.class.getName());
     private static final int WAKE = 0;
     private static final int TUN_A = 1;
     private static final int TUN_B = 2;
@@ -90,7 +91,13 @@ final class BridgeLoop implements Runnable {
             }
         } catch (Throwable t) {
             failure = t;
+            LOG.log(System.Logger.Level.ERROR, "TUN bridge thread stopped: packets are no longer carried", t);
         }
+    }
+
+    /** Whether the calling thread is the bridge thread. */
+    boolean isBridgeThread() {
+        return Thread.currentThread() == thread;
     }
 
     /** Sets the stop flag and wakes the loop. Any thread. */

@@ -178,9 +178,13 @@ public final class TunBridge implements AutoCloseable {
      * after a failed start. Every step is attempted even if an earlier one fails.
      *
      * @throws TunException if a step failed (the others were still attempted; see suppressed)
+     * @throws IllegalStateException if called on the bridge thread (from inside a {@link PacketPath})
      */
     @Override
     public synchronized void close() {
+        if (loop != null && loop.isBridgeThread()) {
+            throw new IllegalStateException("close() must not be called on the bridge thread (from a PacketPath)");
+        }
         if (state == State.CLOSED) {
             return;
         }

@@ -32,9 +32,12 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -336,6 +339,34 @@ class TunBridgePrivilegedTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFailingPathStopsTheBridgeVisiblyAndCloseStillCleansUp() throws Exception {
+        RuntimeException boom = new RuntimeException("model failure");
+        AtomicReference<TunBridge> self = new AtomicReference<>();
+        AtomicReference<Throwable> closeFromPath = new AtomicReference<>();
+        PacketPath failing = (packet, length, nowNanos, sink) -> {
+            try {
+                self.get().close();
+            } catch (Throwable t) {
+                closeFromPath.set(t);
+            }
+            throw boom;
+        };
+        TunBridge bridge = lab().pathAtoB(failing).build();
+        self.set(bridge);
+        try (bridge) {
+            bridge.start();
+            try (DatagramChannel channel = bridge.callInNamespace(Side.A, () -> DatagramChannel.open())) {
+                channel.send(ByteBuffer.allocate(10), new InetSocketAddress(bridge.addressB(), 9));
+            }
+            awaitCondition(() -> !bridge.isRunning(), Duration.ofSeconds(20), "the bridge stops");
+            assertEquals(Optional.of(boom), bridge.failure());
+            assertTrue(closeFromPath.get() instanceof IllegalStateException, "close() from the bridge thread is refused: "
+                    + closeFromPath.get());
+        }
+    }
+
+    @Test
     void aFailedStartRemovesWhatItCreatedAndQuotesTheFailingCommand() {
         String occupied = PREFIX + "occupied";
         String fresh = PREFIX + "fresh";
@@ -478,7 +509,7 @@ class TunBridgePrivilegedTest {
         return names;
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition, Duration max, String what)
+    private static void awaitCondition(BooleanSupplier condition, Duration max, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         Object monitor = new Object();
@@ -498,7 +529,7 @@ class TunBridgePrivilegedTest {
         String value;
         try {
             value = line.get(max.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("no output from the child within " + max + "; its stderr: "
                     + Files.readString(errors.toPath()), e);
         }
