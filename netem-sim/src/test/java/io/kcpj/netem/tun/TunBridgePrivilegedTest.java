@@ -40,6 +40,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,14 +62,25 @@ class TunBridgePrivilegedTest {
     private static final double LOSS = 0.02;
     private static final Duration DELAY = Duration.ofMillis(20);
 
+    /** Why the bridge cannot run here, if it cannot (checked once). */
+    private static Optional<String> problem;
+
     @BeforeAll
-    static void requirePrivileges() {
-        Optional<String> problem = TunPreflight.problem();
+    static void checkPrivileges() {
+        problem = TunPreflight.problem();
+    }
+
+    @BeforeEach
+    void requirePrivileges() {
+        // per test, so every skipped test is reported with the reason
         assumeTrue(problem.isEmpty(), () -> "TUN bridge tests need root: " + problem.orElse(""));
     }
 
     @AfterEach
     void nothingLeftBehind() {
+        if (problem.isPresent()) {
+            return;
+        }
         assertEquals(List.of(), namespacesWithPrefix(), "namespaces with our prefix after the test");
         assertEquals(List.of(), rootTunInterfaces(), "our TUN interfaces in the root namespace after the test");
     }
