@@ -9,15 +9,18 @@ import com.sun.jna.LastErrorException;
  */
 final class NamespaceEntry {
 
-    /** Where iproute2 keeps its named namespaces (bind mounts). */
-    static final String NETNS_RUN_DIR = "/var/run/netns/";
+    /** Where iproute2 keeps its named namespaces (bind mounts), depending on how it was built. */
+    static final String[] NETNS_RUN_DIRS = {"/run/netns/", "/var/run/netns/"};
 
     private NamespaceEntry() {
     }
 
     /** Moves the calling thread into the namespace; the thread stays there until it ends. */
     static void enter(String namespace) {
-        String path = NETNS_RUN_DIR + namespace;
+        String path = NETNS_RUN_DIRS[0] + namespace;
+        if (!new java.io.File(path).exists() && new java.io.File(NETNS_RUN_DIRS[1] + namespace).exists()) {
+            path = NETNS_RUN_DIRS[1] + namespace;
+        }
         int fd;
         try {
             fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
