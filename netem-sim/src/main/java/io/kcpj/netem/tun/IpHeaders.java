@@ -72,4 +72,25 @@ final class IpHeaders {
         }
         return rest;
     }
+
+    /**
+     * The TCP or UDP source ({@code destination == false}) or destination port of an unfragmented
+     * IPv4 packet, or -1 when there is none (another protocol, a later fragment, too short).
+     */
+    static int port(byte[] p, int off, int len, boolean destination) {
+        if (version(p, off, len) != 4 || len < IPV4_MIN_HEADER) {
+            return -1;
+        }
+        int protocolNumber = p[off + 9] & 0xff;
+        if (protocolNumber != 6 && protocolNumber != 17) {
+            return -1;
+        }
+        int fragmentOffset = ((p[off + 6] & 0x1f) << 8) | (p[off + 7] & 0xff);
+        int ipHeader = (p[off] & 0x0f) * 4;
+        int at = off + ipHeader + (destination ? 2 : 0);
+        if (fragmentOffset != 0 || ipHeader < IPV4_MIN_HEADER || ipHeader + 4 > len) {
+            return -1;
+        }
+        return ((p[at] & 0xff) << 8) | (p[at + 1] & 0xff);
+    }
 }
