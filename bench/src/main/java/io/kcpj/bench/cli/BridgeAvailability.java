@@ -1,6 +1,7 @@
 package io.kcpj.bench.cli;
 
 import io.kcpj.bench.compare.Comparison;
+import io.kcpj.bench.compare.bridge.BridgeComparison;
 import io.kcpj.bench.report.RunResult;
 import java.io.PrintStream;
 import java.util.List;
@@ -12,11 +13,11 @@ final class BridgeAvailability {
 
   /** Null when the bridge can run; otherwise why not, in one sentence. */
   static String whyUnavailable() {
-    return "the bridge comparison runner has not landed yet";
+    return BridgeComparison.whyUnavailable();
   }
 
   static List<RunResult> runOverBridge(Comparison plan, Map<String, String> info,
-      List<String> notes, PrintStream progress) {
-    throw new UnsupportedOperationException(whyUnavailable());
+      List<String> notes, PrintStream progress) throws Exception {
+    return new BridgeComparison(plan, 15_000).run(info, progress::println);
   }
 }

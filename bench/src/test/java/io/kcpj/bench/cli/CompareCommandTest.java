@@ -51,8 +51,8 @@ class CompareCommandTest {
 
   @Test
   void badArgumentsGiveAClearErrorAndNonZeroExit(@TempDir Path dir) {
-    assertEquals(1, run(dir, "--virtual", "--profile=nosuchprofile"));
-    assertEquals(1, run(dir, "--virtual", "--kcp=nodelay=7"));
-    assertEquals(1, run(dir, "--virtual", "--workload=stream"));
+    assertEquals(2, run(dir, "--virtual", "--profile=nosuchprofile"));
+    assertEquals(2, run(dir, "--virtual", "--kcp=nodelay=7"));
+    assertEquals(2, run(dir, "--virtual", "--workload=stream"));
   }
 }

@@ -1,0 +1,95 @@
+package io.kcpj.bench.compare.bridge;
+
+import io.kcpj.bench.compare.EchoMessage;
+import io.kcpj.bench.compare.Workload;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One kernel-TCP client of the comparison: connects ({@code TCP_NODELAY}), sends the workload's
+ * requests on schedule from the calling thread (which must be in the client's network namespace
+ * when the socket is created), reads the responses on a second thread and records each RTT from
+ * the request's scheduled send time. Not reusable.
+ */
+final class TcpClientRun {
+  private final InetSocketAddress server;
+  private final Workload workload;
+  private final long drainNanos;
+  final Histogram rtt = new Histogram(3_600_000_000L, 3);
+  volatile int echoed;
+  int sent;
+  int localPort;
+  long goodputBytes;
+  long durationMillis;
+  private volatile Throwable readerFailure;
+
+  TcpClientRun(InetSocketAddress server, Workload workload, long drainMillis) {
+    this.server = server;
+    this.workload = workload;
+    this.drainNanos = drainMillis * 1_000_000L;
+  }
+
+  /** Runs the whole exchange on the calling thread; returns when done or the drain time ends. */
+  void run() throws IOException, InterruptedException {
+    int total = workload.messageCount();
+    boolean[] received = new boolean[total];
+    try (Socket s = new Socket()) {
+      s.setTcpNoDelay(true);
+      s.connect(server, 10_000);
+      localPort = s.getLocalPort();
+      OutputStream out = s.getOutputStream();
+      out.write(TcpEchoServer.hello(workload.size(), workload.responseSize()));
+      out.flush();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      long start = System.nanoTime() + 50_000_000L; // a short lead so the first send is on time
+      Thread reader = new Thread(() -> {
+        byte[] resp = new byte[workload.responseSize()];
+        try {
+          while (echoed < total) {
+            in.readFully(resp);
+            long now = System.nanoTime();
+            int seq = EchoMessage.seq(resp, 0);
+            if (seq < 0 || seq >= total || received[seq]) {
+              throw new IOException("unexpected echo of message " + seq);
+            }
+            received[seq] = true;
+            rtt.recordValue(Math.max(0, (now - start - workload.scheduledNanos(seq)) / 1000));
+            echoed++;
+          }
+        } catch (Throwable t) {
+          if (echoed < total) {
+            readerFailure = t;
+          }
+        }
+      }, "tcp-client-reader-" + localPort);
+      reader.setDaemon(true);
+      reader.start();
+      byte[] req = new byte[workload.size()];
+      for (int i = 0; i < total; i++) {
+        long due = start + workload.scheduledNanos(i);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        EchoMessage.write(req, req.length, i);
+        out.write(req);
+        out.flush();
+        sent++;
+      }
+      long deadline = System.nanoTime() + drainNanos;
+      while (echoed < total && readerFailure == null && System.nanoTime() < deadline) {
+        reader.join(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
+      }
+      durationMillis = (System.nanoTime() - start) / 1_000_000;
+      goodputBytes = (long) sent * workload.size() + (long) echoed * workload.responseSize();
+    }
+    if (readerFailure != null) {
+      throw new IOException("TCP client failed: " + readerFailure, readerFailure);
+    }
+  }
+}
