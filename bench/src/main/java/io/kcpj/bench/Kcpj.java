@@ -47,6 +47,7 @@ public final class Kcpj implements Runnable {
   static Object[] subcommands() {
     return new Object[] {
       new io.kcpj.bench.cli.CompareCommand(),
+      new io.kcpj.bench.cli.SweepCommand(),
       // subcommands are added here as the tools land
     };
   }
