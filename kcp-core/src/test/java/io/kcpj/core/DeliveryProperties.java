@@ -4,8 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcpj.netem.delay.DelayModel;
+import io.kcpj.netem.delay.JitterMode;
+import io.kcpj.netem.loss.BernoulliLoss;
+import io.kcpj.netem.loss.GilbertElliottLoss;
+import io.kcpj.netem.net.Endpoint;
+import io.kcpj.netem.net.VirtualNetwork;
+import io.kcpj.netem.profile.DirectionProfile;
+import io.kcpj.netem.profile.Profile;
+import io.kcpj.netem.time.VirtualScheduler;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -19,8 +28,9 @@ import net.jqwik.api.Provide;
 /**
  * For many seeded scenarios (config × link impairments × workload): every message arrives exactly
  * once, in order, byte-identical, in both directions; nothing throws; the queues stay bounded by
- * the windows. Virtual time, event-driven: the loop jumps to the next of (a scheduled send, a
- * packet arrival, either engine's {@code check}).
+ * the windows. The link is netem-sim's {@link VirtualNetwork} (Bernoulli or bursty Gilbert loss,
+ * uniform delay with reordering or FIFO jitter, duplication), in virtual time, event-driven: the
+ * loop jumps to the next of (a scheduled send, a packet arrival, either engine's {@code check}).
  */
 class DeliveryProperties {
 
@@ -28,8 +38,8 @@ class DeliveryProperties {
   record Scenario(
       long seed,
       KcpConfig config,
-      SeededLink.Impairment aToB,
-      SeededLink.Impairment bToA,
+      DirectionProfile aToB,
+      DirectionProfile bToA,
       int messages,
       int maxMessage,
       int sendGapMillis,
@@ -50,12 +60,22 @@ class DeliveryProperties {
             Arbitraries.of(0, 5))
         .as((preset, snd, rcv, mtu, fastLimit) -> KcpConfig.preset(preset).toBuilder()
             .windows(snd, rcv).mtu(mtu).fastLimit(fastLimit).build());
-    Arbitrary<SeededLink.Impairment> links = Combinators.combine(
+    Arbitrary<DirectionProfile> links = Combinators.combine(
             Arbitraries.doubles().between(0, 0.2),
+            Arbitraries.of(false, true),
             Arbitraries.integers().between(0, 80),
-            Arbitraries.integers().between(0, 60),
+            Arbitraries.integers().between(0, 30),
+            Arbitraries.of(JitterMode.REORDER, JitterMode.FIFO),
             Arbitraries.doubles().between(0, 0.1))
-        .as((loss, delay, jitter, dup) -> new SeededLink.Impairment(loss, delay, delay + jitter, dup));
+        .as((loss, bursty, delay, jitter, mode, dup) -> DirectionProfile.builder()
+            // Bernoulli, or Gilbert bursts of mean length 3 with the same average loss
+            .loss(loss == 0 ? BernoulliLoss.of(0) : bursty
+                ? GilbertElliottLoss.simple(loss, 3)
+                : BernoulliLoss.of(loss))
+            .delay(DelayModel.uniform(millis(delay + jitter), millis(jitter)))
+            .jitterMode(mode)
+            .duplicate(dup)
+            .build());
     return Combinators.combine(
             Arbitraries.longs(),
             configs,
@@ -75,6 +95,10 @@ class DeliveryProperties {
                 clock)));
   }
 
+  private static long millis(int ms) {
+    return ms * 1_000_000L;
+  }
+
   @Property(tries = 1000, seed = "20261128")
   void everyMessageArrivesOnceInOrder(@ForAll("scenarios") Scenario s) {
     new Exchange(s).run();
@@ -83,7 +107,7 @@ class DeliveryProperties {
   /** Both directions of one scenario, driven to completion. */
   static final class Exchange {
     final Scenario s;
-    final SeededLink link;
+    final VirtualScheduler clock = new VirtualScheduler();
     final Kcp a;
     final Kcp b;
     long now;
@@ -96,10 +120,17 @@ class DeliveryProperties {
 
     Exchange(Scenario s) {
       this.s = s;
-      this.link = new SeededLink(s.seed(), s.aToB(), s.bToA());
+      VirtualNetwork net = new VirtualNetwork(clock);
+      InetSocketAddress addrA = new InetSocketAddress("192.0.2.1", 1000);
+      InetSocketAddress addrB = new InetSocketAddress("192.0.2.2", 2000);
+      Endpoint epA = net.endpoint(addrA);
+      Endpoint epB = net.endpoint(addrB);
+      net.link(addrA, addrB, Profile.builder().up(s.aToB()).down(s.bToA()).build(), s.seed());
       KcpConfig cfg = s.config().toBuilder().streamMode(s.streamMode()).build();
-      this.a = new Kcp(7, cfg, dg -> link.offer(true, now, copy(dg)));
-      this.b = new Kcp(7, cfg, dg -> link.offer(false, now, copy(dg)));
+      this.a = new Kcp(7, cfg, dg -> epA.send(addrB, dg));
+      this.b = new Kcp(7, cfg, dg -> epB.send(addrA, dg));
+      epA.onReceive((src, data) -> expectOk(a.input(data, 0, data.length)));
+      epB.onReceive((src, data) -> expectOk(b.input(data, 0, data.length)));
       a.startSequencesAt(s.startSn());
       b.startSequencesAt(s.startSn());
       SplittableRandom r = new SplittableRandom(s.seed() ^ 0x9e3779b97f4a7c15L);
@@ -110,10 +141,10 @@ class DeliveryProperties {
       }
     }
 
-    private static byte[] copy(ByteBuffer dg) {
-      byte[] c = new byte[dg.remaining()];
-      dg.get(c);
-      return c;
+    private static void expectOk(int status) {
+      if (status != Kcp.INPUT_OK) {
+        throw new AssertionError("a well-formed datagram was rejected with " + status);
+      }
     }
 
     private static byte[] randomBytes(SplittableRandom r, int n) {
@@ -136,7 +167,6 @@ class DeliveryProperties {
           assertEquals(mb.length, b.send(mb, 0, mb.length));
           nextToSend++;
         }
-        link.deliverDue(now, a, b);
         read(b, buf, gotByB, streamToB);
         read(a, buf, gotByA, streamToA);
         a.update(now + s.clockBase());
@@ -145,11 +175,15 @@ class DeliveryProperties {
         checkBounds(b);
         long base = s.clockBase();
         long next = Math.min(a.check(now + base), b.check(now + base)) - base;
-        next = Math.min(next, link.nextArrival());
+        long arrival = clock.nextEventNanos();
+        if (arrival != Long.MAX_VALUE) {
+          next = Math.min(next, (arrival + 999_999) / 1_000_000);
+        }
         if (nextToSend < s.messages()) {
           next = Math.min(next, (long) nextToSend * s.sendGapMillis());
         }
         now = Math.max(now + 1, next);
+        clock.runUntil(now * 1_000_000); // deliveries due by now reach input()
       }
       if (s.streamMode()) {
         assertArrayEquals(concat(sentByA), streamToB.toByteArray(), "stream A->B");
@@ -207,7 +241,7 @@ class DeliveryProperties {
 
     private String state() {
       return "a=" + a + " b=" + b + " gotByB=" + gotByB.size() + " gotByA=" + gotByA.size()
-          + " linkEmpty=" + link.isEmpty() + " scenario=" + s;
+          + " pendingEvents=" + clock.pendingEvents() + " scenario=" + s;
     }
   }
 }
