@@ -153,6 +153,7 @@ public final class NetemPaths {
     io.kcpj.netem.Direction nd = d == Direction.A_TO_B
         ? io.kcpj.netem.Direction.A_TO_B : io.kcpj.netem.Direction.B_TO_A;
     link.direction(nd).offer(exact, clock.nowNanos());
+    clock.runUntil(clock.nowNanos()); // what is due at once (no delay) leaves now
   }
 
   private Link<byte[]> newLink(FlowKey key) {
