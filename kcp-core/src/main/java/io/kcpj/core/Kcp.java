@@ -205,11 +205,17 @@ public final class Kcp {
    *
    * <p>Message mode: the message is split into {@code ceil(len / mss)} fragments (at least one:
    * an empty message is allowed and arrives as an empty message). Stream mode: the bytes first top
-   * up the last queued segment to mss; any length is accepted, split into mss-sized segments.
+   * up the last queued segment to mss, then are split into mss-sized segments.
    *
-   * @return the number of bytes queued ({@code len})
-   * @throws IllegalArgumentException in message mode when the message needs more than {@link
-   *     #maxMessageSize()} bytes (more than {@code maxFragments} fragments); nothing is queued
+   * <p>Limits, as ikcp_send: at most {@code maxFragments} new segments per call. In stream mode a
+   * call whose remainder would need more returns only the bytes that topped up the last segment
+   * (a short count, like a non-blocking socket write: send the rest again); with nothing topped
+   * up it throws.
+   *
+   * @return the number of bytes queued: {@code len}, or fewer in stream mode as above
+   * @throws IllegalArgumentException when the (remaining) bytes need more than {@code
+   *     maxFragments} segments ({@link #maxMessageSize()} bytes) and nothing was queued; the
+   *     reference returns -2 there
    */
   public int send(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
@@ -257,7 +263,12 @@ public final class Kcp {
       }
     }
     int count = len <= mss ? 1 : (len + mss - 1) / mss;
-    if (!streamMode && count > maxFragments) {
+    if (count > maxFragments) {
+      if (streamMode && queued > 0) {
+        // As ikcp_send: the top-up of the last segment is kept and reported; the rest is not.
+        counters.payloadBytesSent += queued;
+        return queued;
+      }
       throw new IllegalArgumentException(
           "message of " + len + " bytes needs " + count + " fragments; the limit is "
               + maxFragments + " fragments of mss " + mss + " = " + maxMessageSize() + " bytes"

@@ -403,9 +403,16 @@ class EngineUnitTest {
         lens.add((int) SegmentHeader.len(d.bytes(), 0));
       }
       assertEquals(List.of(mss, mss, 8), lens);
-      // stream mode accepts any length (no message to reassemble)
+      // as ikcp_send: more than 127 new segments in one call is refused; in stream mode a call
+      // that first topped up the last segment returns just those bytes (a short count)
       int huge = 300 * mss;
-      assertEquals(huge, a.send(new byte[huge], 0, huge));
+      Kcp s2 = engine(new Captured(), KcpConfig.fast().toBuilder().streamMode(true).build());
+      assertThrows(IllegalArgumentException.class, () -> s2.send(new byte[huge], 0, huge));
+      assertEquals(0, s2.waitSnd());
+      s2.send(new byte[100], 0, 100);
+      assertEquals(s2.mss() - 100, s2.send(new byte[huge], 0, huge));
+      assertEquals(1, s2.waitSnd());
+      assertEquals(127 * s2.mss(), s2.send(new byte[127 * s2.mss()], 0, 127 * s2.mss()));
     }
 
     @Test
