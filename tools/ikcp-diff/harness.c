@@ -42,6 +42,9 @@ typedef struct {
   long pause0, pause1;
   /* at elapsed cat (if > 0): ikcp_wndsize(cswnd, crwnd); ikcp_nodelay(cnd, cint, crs, cnc) */
   long cat, cswnd, crwnd, cnd, cint, crs, cnc;
+  /* flush: bit 1 = ikcp_flush after this endpoint's sends of a step, bit 2 = after the inputs
+     delivered to it in a step; chk: call ikcp_update only when ikcp_check said it is due */
+  long flush, chk;
 } side_params;
 
 typedef struct {
@@ -81,7 +84,8 @@ static const key_def KEYS[] = {
       {P ".stall1", SP(S, stall1), 0}, {P ".pause0", SP(S, pause0), 0},                       \
       {P ".pause1", SP(S, pause1), 0}, {P ".cat", SP(S, cat), 0}, {P ".cswnd", SP(S, cswnd), 0}, \
       {P ".crwnd", SP(S, crwnd), 0}, {P ".cnd", SP(S, cnd), -1}, {P ".cint", SP(S, cint), -1},  \
-      {P ".crs", SP(S, crs), -1}, {P ".cnc", SP(S, cnc), -1}
+      {P ".crs", SP(S, crs), -1}, {P ".cnc", SP(S, cnc), -1}, {P ".flush", SP(S, flush), 0}, \
+      {P ".chk", SP(S, chk), 0}
     SIDE_KEYS(0, "a"),
     SIDE_KEYS(1, "b"),
 #define LINK_KEYS(L, P)                                                                  \
@@ -389,6 +393,8 @@ static void run(const scenario *s) {
   long sent_msgs[2] = {0, 0};
   uint64_t sent_bytes[2] = {0, 0}, recv_bytes[2] = {0, 0};
   long recv_calls[2] = {0, 0}, inputs = 0;
+  uint32_t next_update[2] = {0, 0};
+  int has_next[2] = {0, 0};
   int hex_done = 0;
 
   for (now_elapsed = 0; now_elapsed <= s->dur; now_elapsed += s->step) {
@@ -407,7 +413,8 @@ static void run(const scenario *s) {
     for (int i = 0; i < 2; i++) {
       const side_params *p = &s->side[i];
       if (now_elapsed < p->start || (now_elapsed - p->start) % p->gap != 0) continue;
-      for (long m = 0; m < p->burst && sent_msgs[i] < p->msgs; m++) {
+      long sent_now = 0;
+      for (long m = 0; m < p->burst && sent_msgs[i] < p->msgs; m++, sent_now++) {
         long size = p->smin + (long)(next_random() % (uint32_t)(p->smax - p->smin + 1));
         for (long j = 0; j < size; j++) sbuf[j] = payload_byte(i, sent_bytes[i] + (uint64_t)j);
         int r = ikcp_send(kcps[i], (const char *)sbuf, (int)size);
@@ -421,6 +428,7 @@ static void run(const scenario *s) {
           if (r > 0) sent_bytes[i] += (uint64_t)r;
         }
       }
+      if ((p->flush & 1) && sent_now > 0) ikcp_flush(kcps[i]);
     }
 
     /* (2) deliveries due, by (arrival, datagram index, copy) */
@@ -463,6 +471,15 @@ static void run(const scenario *s) {
         token(t);
       }
     }
+    for (int i = 0; i < 2; i++) {
+      if (!(s->side[i].flush & 2)) continue;
+      for (int f = 0; f < due; f++) {
+        if (dgs[flights[f].dg].from != i) {
+          ikcp_flush(kcps[i]);
+          break;
+        }
+      }
+    }
     memmove(flights, flights + due, (size_t)(nflights - due) * sizeof *flights);
     nflights -= due;
 
@@ -493,7 +510,12 @@ static void run(const scenario *s) {
     /* (4) update A, then B (the link draws happen inside, per emitted datagram) */
     for (int i = 0; i < 2; i++) {
       if (now_elapsed >= s->side[i].pause0 && now_elapsed < s->side[i].pause1) continue;
+      if (s->side[i].chk && has_next[i] && (int32_t)(clock - next_update[i]) < 0) continue;
       ikcp_update(kcps[i], clock);
+      if (s->side[i].chk) {
+        next_update[i] = ikcp_check(kcps[i], clock);
+        has_next[i] = 1;
+      }
     }
 
     /* (5) periodic snapshot */
@@ -545,6 +567,10 @@ static void print_format(FILE *f) {
       "#             At elapsed cat (if > 0): ikcp_wndsize(cswnd, crwnd); ikcp_nodelay(cnd, cint, crs, cnc)",
       "#               (values <= 0 / < 0 leave a setting unchanged, as in ikcp; nodelay resets rx_minrto).",
       "#             No ikcp_update while pause0 <= e < pause1 (the endpoint's clock jumps on resume).",
+      "#             flush bit 1: ikcp_flush after the step's sends if it sent; bit 2: ikcp_flush after the",
+      "#               step's deliveries if some datagram was delivered to it (A then B).",
+      "#             chk=1: ikcp_update only at steps where (int32)(clock - next) >= 0, next being",
+      "#               ikcp_check(clock) after its previous update (the first update always happens).",
       "#             Payload: byte p of everything an endpoint sends (p counted from 0 over all its",
       "#               messages) is (p*7 ^ p>>8 ^ (0 for A, 0x5a for B)) & 0xff; receivers check it.",
       "#   ab.* / ba.* the link A->B / B->A: loss, dup and corrupt in per mille, delay in [dmin, dmax] ms.",
