@@ -244,6 +244,8 @@ class LossyReferenceVectorTest {
         mark(covered, "slow reader", s.param(p + ".rlim") > 0);
         mark(covered, "update paused >= 10 s", s.param(p + ".pause1") - s.param(p + ".pause0") >= 10000);
         mark(covered, "reconfigured", s.param(p + ".cat") > 0);
+        mark(covered, "application flush", s.param(p + ".flush") != 0);
+        mark(covered, "check-driven updates", s.param(p + ".chk") != 0);
       }
       mark(covered, "clock from 0xfffff000", s.param("t0") >= 0xfffff000L);
       mark(covered, "loss >= 20 %", s.param("ab.loss") >= 200 && s.param("ba.loss") >= 200);
@@ -260,7 +262,7 @@ class LossyReferenceVectorTest {
         "mtu<=300", "fastlimit", "small send window", "reader stalled > 7 s", "slow reader",
         "update paused >= 10 s", "reconfigured", "clock from 0xfffff000", "loss >= 20 %",
         "duplicates", "reordering", "damaged datagrams", "1 ms steps", "input errors", "WASK sent",
-        "WINS sent");
+        "WINS sent", "application flush", "check-driven updates");
     Set<String> missing = new HashSet<>(required);
     missing.removeAll(covered);
     assertTrue(missing.isEmpty(), "not covered: " + missing);

@@ -37,7 +37,7 @@ final class LossyReplay {
       int nd, int interval, int rs, int nc, int minrto, int fl, int swnd, int rwnd, int mtu,
       int stream, long msgs, long smin, long smax, long gap, long burst, long start, long rlim,
       long stall0, long stall1, long pause0, long pause1, long cat, int cswnd, int crwnd, int cnd,
-      int cint, int crs, int cnc) {
+      int cint, int crs, int cnc, long flush, long chk) {
     static Side of(LossyVectors.Scenario s, String p) {
       return new Side(
           (int) s.param(p + ".nd"), (int) s.param(p + ".int"), (int) s.param(p + ".rs"),
@@ -48,7 +48,8 @@ final class LossyReplay {
           s.param(p + ".rlim"), s.param(p + ".stall0"), s.param(p + ".stall1"),
           s.param(p + ".pause0"), s.param(p + ".pause1"), s.param(p + ".cat"),
           (int) s.param(p + ".cswnd"), (int) s.param(p + ".crwnd"), (int) s.param(p + ".cnd"),
-          (int) s.param(p + ".cint"), (int) s.param(p + ".crs"), (int) s.param(p + ".cnc"));
+          (int) s.param(p + ".cint"), (int) s.param(p + ".crs"), (int) s.param(p + ".cnc"),
+          s.param(p + ".flush"), s.param(p + ".chk"));
     }
   }
 
@@ -77,6 +78,8 @@ final class LossyReplay {
   private final long t0;
   private final Run run = new Run();
   private final Kcp[] kcps = new Kcp[2];
+  /** Each engine's nc setting, for reconfigurations that leave it unchanged (cnc < 0). */
+  private final boolean[] noCwnd = new boolean[2];
   private final List<Flight> flights = new ArrayList<>();
   private final List<Flight> due = new ArrayList<>();
   private final CRC32 crc = new CRC32();
@@ -133,6 +136,7 @@ final class LossyReplay {
         k.setMtu(p.mtu());
       }
       k.setNoDelay(p.nd(), p.interval(), p.rs(), p.nc() != 0);
+      noCwnd[i] = p.nc() != 0;
       if (p.minrto() > 0) {
         k.setMinRto(p.minrto());
       }
@@ -148,6 +152,8 @@ final class LossyReplay {
     long[] recvBytes = new long[2];
     long[] recvCalls = new long[2];
     long inputs = 0;
+    long[] nextUpdate = new long[2];
+    boolean[] hasNext = new boolean[2];
     byte[] sbuf = new byte[RBUF_SIZE];
     byte[] rbuf = new byte[RBUF_SIZE];
 
@@ -159,7 +165,11 @@ final class LossyReplay {
         Side p = sides[i];
         if (p.cat() > 0 && elapsed == p.cat()) {
           kcps[i].setWindowSize(p.cswnd(), p.crwnd());
-          kcps[i].setNoDelay(p.cnd(), p.cint(), p.crs(), p.cnc() != 0);
+          // ikcp_nodelay leaves nocwnd alone when nc < 0; Kcp.setNoDelay takes a boolean
+          if (p.cnc() >= 0) {
+            noCwnd[i] = p.cnc() != 0;
+          }
+          kcps[i].setNoDelay(p.cnd(), p.cint(), p.crs(), noCwnd[i]);
         }
       }
 
@@ -169,7 +179,8 @@ final class LossyReplay {
         if (elapsed < p.start() || (elapsed - p.start()) % p.gap() != 0) {
           continue;
         }
-        for (long m = 0; m < p.burst() && sentMsgs[i] < p.msgs(); m++) {
+        long sentNow = 0;
+        for (long m = 0; m < p.burst() && sentMsgs[i] < p.msgs(); m++, sentNow++) {
           int size = (int) (p.smin() + draw(p.smax() - p.smin() + 1));
           for (int j = 0; j < size; j++) {
             sbuf[j] = payloadByte(i, sentBytes[i] + j);
@@ -184,6 +195,9 @@ final class LossyReplay {
               sentBytes[i] += r;
             }
           }
+        }
+        if ((p.flush() & 1) != 0 && sentNow > 0) {
+          kcps[i].flush();
         }
       }
 
@@ -230,6 +244,18 @@ final class LossyReplay {
         }
       }
 
+      for (int i = 0; i < 2; i++) {
+        if ((sides[i].flush() & 2) == 0) {
+          continue;
+        }
+        for (Flight f : due) {
+          if (run.datagrams.get(f.datagram()).from() != i) {
+            kcps[i].flush();
+            break;
+          }
+        }
+      }
+
       // 3. receives: A then B
       for (int i = 0; i < 2; i++) {
         Side p = sides[i];
@@ -258,7 +284,14 @@ final class LossyReplay {
         if (elapsed >= sides[i].pause0() && elapsed < sides[i].pause1()) {
           continue;
         }
+        if (sides[i].chk() != 0 && hasNext[i] && (int) (clock - nextUpdate[i]) < 0) {
+          continue;
+        }
         kcps[i].update(clock);
+        if (sides[i].chk() != 0) {
+          nextUpdate[i] = kcps[i].check(clock);
+          hasNext[i] = true;
+        }
       }
 
       // 5. snapshot
