@@ -185,7 +185,12 @@ final class LossyReplay {
           for (int j = 0; j < size; j++) {
             sbuf[j] = payloadByte(i, sentBytes[i] + j);
           }
-          int r = kcps[i].send(sbuf, 0, size);
+          int r;
+          try {
+            r = kcps[i].send(sbuf, 0, size);
+          } catch (IllegalArgumentException refused) {
+            r = -2; // ikcp_send's "too many fragments": Kcp throws, having queued nothing
+          }
           sentMsgs[i]++;
           if (r == size) {
             sentBytes[i] += size;
