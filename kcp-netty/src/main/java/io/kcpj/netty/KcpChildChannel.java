@@ -367,6 +367,11 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return;
     }
     kcp.update(nowMillis);
+    if (kcp.check(nowMillis) <= nowMillis) {
+      // ikcp's check reports a due retransmission even between flush intervals, but update only
+      // flushes on its interval: flush now rather than wait for the next interval.
+      kcp.flush();
+    }
     afterEngineActivity(nowMillis);
   }
 
@@ -392,7 +397,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private long nextDeadline(long nowMillis) {
     long d = Long.MAX_VALUE;
     if (kcp.waitSnd() > 0) {
-      d = kcp.check(nowMillis); // retransmissions, window probes, admission of queued data
+      // Retransmissions, window probes, admission of queued data; at least 1 ms ahead so that
+      // a tick never re-queues a session for the same millisecond.
+      d = Math.max(kcp.check(nowMillis), nowMillis + 1);
     }
     long idle = config.idleTimeoutMillis();
     if (idle > 0) {
