@@ -32,12 +32,12 @@ final class LeakCheck {
   }
 
   static void assertNoLeaks() {
+    collectAndPoll(); // also loads the buffer classes, which creates their detectors
     if (!CountingLeakDetector.installed()) {
       throw new AssertionError("CountingLeakDetector is not installed: run through surefire "
           + "(-Dio.netty.customResourceLeakDetector=io.kcpj.netty.CountingLeakDetector)");
     }
     assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel());
-    collectAndPoll();
     List<String> leaks = CountingLeakDetector.unexpectedLeaks();
     assertEquals(0, leaks.size(), () -> "ByteBuf leaks: " + leaks);
   }
