@@ -1,0 +1,26 @@
+package io.kcpj.netty;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a builder hands to its codec: immutable copies of the session options and policy. */
+final class CodecSettings {
+  final Map<ChannelOption<?>, Object> childOptions;
+  final Map<AttributeKey<?>, Object> childAttrs;
+  final ChannelHandler childHandler;
+  final KcpSessionListener listener;
+  final int maxSessions;
+
+  CodecSettings(Map<ChannelOption<?>, Object> childOptions, Map<AttributeKey<?>, Object> childAttrs,
+      ChannelHandler childHandler, KcpSessionListener listener, int maxSessions) {
+    this.childOptions = Collections.unmodifiableMap(new LinkedHashMap<>(childOptions));
+    this.childAttrs = Collections.unmodifiableMap(new LinkedHashMap<>(childAttrs));
+    this.childHandler = childHandler;
+    this.listener = listener;
+    this.maxSessions = maxSessions;
+  }
+}

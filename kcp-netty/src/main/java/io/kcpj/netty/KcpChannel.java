@@ -1,0 +1,72 @@
+package io.kcpj.netty;
+
+import io.kcpj.core.KcpCounters;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+
+/**
+ * One KCP conversation as a Netty {@link Channel}: a child of the datagram channel that carries
+ * it, with its own pipeline.
+ *
+ * <p>On a server the codec ({@link KcpServerCodecBuilder}) creates one when a new (address, conv)
+ * opens a conversation; on a client {@link #newBootstrap(Channel)} creates one. Either way it is
+ * active as soon as it exists (KCP has no handshake) and {@link #parent()} is the datagram
+ * channel.
+ *
+ * <p><b>Messages.</b> Inbound and outbound messages are {@link io.netty.buffer.ByteBuf}s. In
+ * message mode one {@code ByteBuf} written is one KCP message, and each {@code ByteBuf} read is
+ * one whole message; in stream mode ({@link KcpChannelOption#STREAM_MODE}) they are slices of a
+ * byte stream, to be framed with Netty's codecs.
+ *
+ * <p><b>Buffer ownership.</b> A {@code ByteBuf} written to the channel belongs to the channel
+ * from then on: its bytes are copied into the engine when the channel flushes and the buffer is
+ * released then (or when the write fails). A {@code ByteBuf} given to {@code channelRead} is
+ * allocated from the channel's allocator and belongs to the handler that receives it, which must
+ * release it or pass it on.
+ *
+ * <p><b>Threads.</b> The channel runs on its parent's event loop; its engine is touched only
+ * there. Writes and closes from other threads are handed to that loop, as for any channel.
+ *
+ * <p><b>Lifecycle.</b> {@code channelActive} when the session starts. {@code close()} first waits
+ * until the engine's queue is acknowledged (at most {@link KcpChannelOption#CLOSE_TIMEOUT_MILLIS}),
+ * then frees everything. A dead link fires {@link KcpDeadLinkException} through {@code
+ * exceptionCaught} and closes; an idle timeout closes. {@link #closeReason()} tells why.
+ *
+ * <p><b>Backpressure.</b> {@link #isWritable()} turns false when the engine's send queue ({@code
+ * waitSnd()}, in segments) rises above the high water mark of {@link
+ * KcpChannelOption#SEND_QUEUE_WATER_MARK} and true again below the low one; writes beyond {@link
+ * KcpChannelOption#SEND_QUEUE_CAP} fail with {@link KcpSendQueueFullException}.
+ */
+public interface KcpChannel extends Channel {
+
+  /** A bootstrap for a client conversation over {@code datagramChannel}, whose pipeline must
+   * hold a {@link KcpClientCodec}. */
+  static KcpChannelBootstrap newBootstrap(Channel datagramChannel) {
+    return new KcpChannelBootstrap(datagramChannel);
+  }
+
+  /** The conversation id (an unsigned 32-bit value held in an int). */
+  int conv();
+
+  /** The peer's address. */
+  @Override
+  InetSocketAddress remoteAddress();
+
+  @Override
+  KcpChannelConfig config();
+
+  /** Why the channel closed, or {@code null} while it is open. */
+  KcpCloseReason closeReason();
+
+  /**
+   * A copy of the engine's counters. On the event loop it is exact; from another thread the call
+   * runs on the event loop and waits for it.
+   */
+  KcpCounters counters();
+
+  /** Segments queued in the engine and not yet acknowledged (kcp's {@code waitsnd}). */
+  int waitSnd();
+
+  /** The engine's smoothed round-trip time in ms (0 before the first sample). */
+  int srtt();
+}

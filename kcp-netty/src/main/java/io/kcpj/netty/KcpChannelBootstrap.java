@@ -1,0 +1,108 @@
+package io.kcpj.netty;
+
+import io.kcpj.core.KcpConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Opens a client {@link KcpChannel} over a datagram channel whose pipeline holds a {@link
+ * KcpClientCodec}. Obtain one with {@link KcpChannel#newBootstrap(Channel)}.
+ *
+ * <pre>{@code
+ * KcpChannel ch = KcpChannel.newBootstrap(udp)
+ *     .remoteAddress(new InetSocketAddress("127.0.0.1", 4000))
+ *     .conv(42)                       // optional: random non-zero otherwise
+ *     .option(KcpChannelOption.KCP_CONFIG, KcpConfig.fast())
+ *     .handler(new MyHandler())
+ *     .connect().sync().getNow();
+ * }</pre>
+ *
+ * KCP has no handshake: the returned channel is active at once, and the server creates its side
+ * when the first message arrives. Not thread-safe; {@link #connect()} may be called from any
+ * thread and may be called several times (each call opens a new conversation).
+ */
+public final class KcpChannelBootstrap {
+  private final Channel datagramChannel;
+  private final Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
+  private final Map<AttributeKey<?>, Object> attrs = new LinkedHashMap<>();
+  private InetSocketAddress remote;
+  private Integer conv;
+  private ChannelHandler handler;
+
+  KcpChannelBootstrap(Channel datagramChannel) {
+    this.datagramChannel = Objects.requireNonNull(datagramChannel, "datagramChannel");
+  }
+
+  /** The server's address (required). */
+  public KcpChannelBootstrap remoteAddress(InetSocketAddress remote) {
+    this.remote = Objects.requireNonNull(remote, "remote");
+    return this;
+  }
+
+  /** The conversation id; by default a random non-zero one unused with this remote. */
+  public KcpChannelBootstrap conv(int conv) {
+    this.conv = conv;
+    return this;
+  }
+
+  /** The handler of the session's pipeline (required). */
+  public KcpChannelBootstrap handler(ChannelHandler handler) {
+    this.handler = Objects.requireNonNull(handler, "handler");
+    return this;
+  }
+
+  /** An option of this session, validated now, applied after the codec's options. */
+  public <T> KcpChannelBootstrap option(ChannelOption<T> option, T value) {
+    Objects.requireNonNull(option, "option");
+    option.validate(value);
+    if (EngineOptions.isEngineOption(option)) {
+      EngineOptions.with(KcpConfig.classic(), option, value);
+    }
+    options.remove(option);
+    options.put(option, value);
+    return this;
+  }
+
+  /** An attribute of the session's channel. */
+  public <T> KcpChannelBootstrap attr(AttributeKey<T> key, T value) {
+    attrs.put(Objects.requireNonNull(key, "key"), value);
+    return this;
+  }
+
+  /**
+   * Opens the session on the datagram channel's event loop. The future fails if no {@link
+   * KcpClientCodec} is in the pipeline, the datagram channel is not active, the session limit is
+   * reached, or the (remote, conv) pair is already in use.
+   */
+  public Future<KcpChannel> connect() {
+    Promise<KcpChannel> promise = datagramChannel.eventLoop().newPromise();
+    if (remote == null || handler == null) {
+      return promise.setFailure(
+          new IllegalStateException("remoteAddress(...) and handler(...) must be set"));
+    }
+    KcpClientCodec codec = datagramChannel.pipeline().get(KcpClientCodec.class);
+    if (codec == null) {
+      return promise.setFailure(new IllegalStateException(
+          "no KcpClientCodec in the pipeline of " + datagramChannel));
+    }
+    InetSocketAddress r = remote;
+    Integer c = conv;
+    ChannelHandler h = handler;
+    Map<ChannelOption<?>, Object> o = new LinkedHashMap<>(options);
+    Map<AttributeKey<?>, Object> a = new LinkedHashMap<>(attrs);
+    if (datagramChannel.eventLoop().inEventLoop()) {
+      codec.connect(r, c, h, o, a, promise);
+    } else {
+      datagramChannel.eventLoop().execute(() -> codec.connect(r, c, h, o, a, promise));
+    }
+    return promise;
+  }
+}

@@ -1,0 +1,460 @@
+package io.kcpj.netty;
+
+import io.kcpj.core.Kcp;
+import io.kcpj.core.KcpCounters;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * The implementation of {@link KcpChannel}: one engine, its pipeline, and its part in the codec's
+ * timer. Everything here runs on the parent's event loop.
+ *
+ * <p>Buffer hand-offs: {@link #input} reads the datagram's bytes without taking ownership (the
+ * codec releases the packet); messages taken from the engine are copied into new {@code
+ * ByteBuf}s from this channel's allocator and handed to the pipeline, which owns them; written
+ * {@code ByteBuf}s are copied into the engine in {@link #doWrite} and released by the outbound
+ * buffer as each write completes or fails; the engine's output is copied by the codec.
+ */
+final class KcpChildChannel extends AbstractChannel implements KcpChannel {
+  private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+  /** User-defined writability index used for the engine's send queue. */
+  private static final int ENGINE_WRITABILITY = 1;
+
+  private final KcpCodec codec;
+  private final SessionKey key;
+  private final KcpChannelConfig config;
+  private final Kcp kcp;
+
+  // Timer state, owned by SessionTimer.
+  long deadline = Long.MAX_VALUE;
+  int heapIndex = -1;
+
+  /** Set while the codec holds this channel in its batch of sessions to flush. */
+  boolean dirty;
+  /** Messages were delivered since the last channelReadComplete. */
+  private boolean readCompletePending;
+  private boolean readRequested;
+  private boolean open = true;
+  private boolean engineWritable = true;
+  private long lastInputMillis;
+
+  // Graceful close.
+  private boolean closing;
+  private boolean forced;
+  private ChannelPromise lingeringClose;
+  private long closeDeadline;
+  private KcpCloseReason closeReason;
+
+  KcpChildChannel(KcpCodec codec, SessionKey key, long nowMillis) {
+    super(codec.datagramChannel());
+    this.codec = codec;
+    this.key = key;
+    this.config = new KcpChannelConfig(this);
+    this.config.setAllocator(codec.datagramChannel().config().getAllocator());
+    this.kcp = new Kcp(key.conv(), datagram -> codec.output(key.address(), datagram));
+    this.lastInputMillis = nowMillis;
+  }
+
+  /** Applies the configured engine settings and attaches the engine to the config. */
+  void startEngine(long nowMillis) {
+    kcp.apply(config.engineConfig());
+    config.attach(kcp);
+    kcp.update(nowMillis);
+  }
+
+  Kcp engine() {
+    return kcp;
+  }
+
+  SessionKey key() {
+    return key;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // KcpChannel
+  // ---------------------------------------------------------------------------------------------
+
+  @Override
+  public int conv() {
+    return key.conv();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return key.address();
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    SocketAddress local = parent().localAddress();
+    return local instanceof InetSocketAddress ? (InetSocketAddress) local : null;
+  }
+
+  @Override
+  public KcpChannelConfig config() {
+    return config;
+  }
+
+  @Override
+  public KcpCloseReason closeReason() {
+    return closeReason;
+  }
+
+  @Override
+  public KcpCounters counters() {
+    if (eventLoop().inEventLoop()) {
+      return kcp.counters().snapshot();
+    }
+    return eventLoop().submit(() -> kcp.counters().snapshot()).syncUninterruptibly().getNow();
+  }
+
+  @Override
+  public int waitSnd() {
+    return kcp.waitSnd();
+  }
+
+  @Override
+  public int srtt() {
+    return kcp.srtt();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public boolean isActive() {
+    return open;
+  }
+
+  @Override
+  public ChannelMetadata metadata() {
+    return METADATA;
+  }
+
+  @Override
+  protected boolean isCompatible(EventLoop loop) {
+    return true;
+  }
+
+  @Override
+  protected SocketAddress localAddress0() {
+    return parent().localAddress();
+  }
+
+  @Override
+  protected SocketAddress remoteAddress0() {
+    return key.address();
+  }
+
+  @Override
+  protected void doBind(SocketAddress localAddress) {
+    throw new UnsupportedOperationException("a KcpChannel shares its parent's local address");
+  }
+
+  @Override
+  protected void doDisconnect() {
+    // metadata says no disconnect: Netty turns disconnect() into close().
+  }
+
+  @Override
+  protected void doClose() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    if (closeReason == null) {
+      closeReason = KcpCloseReason.LOCAL_CLOSE;
+    }
+    codec.childClosed(this);
+  }
+
+  @Override
+  protected AbstractUnsafe newUnsafe() {
+    return new KcpUnsafe();
+  }
+
+  @Override
+  public String toString() {
+    return "KcpChannel[" + key + (open ? "" : " closed " + closeReason) + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Inbound: datagram → engine → pipeline
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Gives one datagram's bytes (from its reader index, not consumed, not released) to the engine
+   * and delivers what became readable. Returns the engine's input status.
+   */
+  int input(ByteBuf content, long nowMillis) {
+    kcp.update(nowMillis); // the engine's clock must be current for its RTT samples
+    int len = content.readableBytes();
+    int status;
+    if (content.hasArray()) {
+      status = kcp.input(content.array(), content.arrayOffset() + content.readerIndex(), len);
+    } else if (content.nioBufferCount() == 1) {
+      status = kcp.input(content.internalNioBuffer(content.readerIndex(), len));
+    } else {
+      byte[] copy = ByteBufUtil.getBytes(content);
+      status = kcp.input(copy, 0, len);
+    }
+    lastInputMillis = nowMillis;
+    deliver();
+    return status;
+  }
+
+  /** Hands every whole message the engine holds to the pipeline, as reading allows. */
+  void deliver() {
+    while (open && (readRequested || config.isAutoRead())) {
+      int size = kcp.peekSize();
+      if (size < 0) {
+        return;
+      }
+      ByteBuf buf = config.getAllocator().buffer(size);
+      int n;
+      try {
+        if (buf.hasArray()) {
+          n = kcp.recv(buf.array(), buf.arrayOffset() + buf.writerIndex(), size);
+        } else {
+          n = kcp.recv(buf.internalNioBuffer(buf.writerIndex(), size));
+        }
+      } catch (RuntimeException e) {
+        buf.release();
+        throw e;
+      }
+      if (n < 0) {
+        buf.release(); // cannot happen after peekSize() >= 0; kept for safety
+        return;
+      }
+      buf.writerIndex(buf.writerIndex() + n);
+      readRequested = false;
+      readCompletePending = true;
+      pipeline().fireChannelRead(buf); // ownership passes to the pipeline
+    }
+  }
+
+  /** Fires channelReadComplete if messages were delivered since the last one. */
+  void fireReadCompleteIfPending() {
+    if (readCompletePending && open) {
+      readCompletePending = false;
+      pipeline().fireChannelReadComplete();
+    }
+  }
+
+  @Override
+  protected void doBeginRead() {
+    if (!open) {
+      return;
+    }
+    readRequested = true;
+    codec.markDirty(this); // delivered at the end of the batch (or by the next flush task)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outbound: pipeline → engine
+  // ---------------------------------------------------------------------------------------------
+
+  @Override
+  protected Object filterOutboundMessage(Object msg) throws Exception {
+    if (!(msg instanceof ByteBuf)) {
+      throw new UnsupportedOperationException(
+          "unsupported message type: " + (msg == null ? "null" : msg.getClass().getName())
+              + " (a KcpChannel writes ByteBuf)");
+    }
+    if (closing) {
+      throw new ClosedChannelException();
+    }
+    return msg;
+  }
+
+  @Override
+  protected void doWrite(ChannelOutboundBuffer in) {
+    boolean queued = false;
+    for (;;) {
+      Object msg = in.current();
+      if (msg == null) {
+        break;
+      }
+      Throwable refusal = sendToEngine((ByteBuf) msg);
+      if (refusal == null) {
+        queued = true;
+        in.remove(); // releases the buffer and completes the write's promise
+      } else {
+        in.remove(refusal); // releases the buffer and fails the write's promise
+      }
+    }
+    if (queued) {
+      updateWritability();
+      codec.childWritten(this);
+    }
+  }
+
+  private Throwable sendToEngine(ByteBuf buf) {
+    int len = buf.readableBytes();
+    if (!kcp.isStreamMode() && len > kcp.maxMessageSize()) {
+      return new KcpMessageTooLargeException(len, kcp.maxMessageSize());
+    }
+    int mss = kcp.mss();
+    int segments = len <= mss ? 1 : (len + mss - 1) / mss;
+    int queued = kcp.waitSnd();
+    if (queued + segments > config.sendQueueCap()) {
+      return new KcpSendQueueFullException(segments, queued, config.sendQueueCap());
+    }
+    if (buf.hasArray()) {
+      kcp.send(buf.array(), buf.arrayOffset() + buf.readerIndex(), len);
+    } else if (buf.nioBufferCount() == 1) {
+      kcp.send(buf.internalNioBuffer(buf.readerIndex(), len));
+    } else {
+      kcp.send(ByteBufUtil.getBytes(buf), 0, len);
+    }
+    return null;
+  }
+
+  private void updateWritability() {
+    ChannelOutboundBuffer out = unsafe().outboundBuffer();
+    if (out == null) {
+      return;
+    }
+    int queued = kcp.waitSnd();
+    WriteBufferWaterMark marks = config.sendQueueWaterMark();
+    if (engineWritable && queued > marks.high()) {
+      engineWritable = false;
+      out.setUserDefinedWritability(ENGINE_WRITABILITY, false);
+    } else if (!engineWritable && queued < marks.low()) {
+      engineWritable = true;
+      out.setUserDefinedWritability(ENGINE_WRITABILITY, true);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Engine clock, driven by the codec
+  // ---------------------------------------------------------------------------------------------
+
+  /** End of a batch: flush the engine now (ACKs, new data), then re-arm. */
+  void flushEngine(long nowMillis) {
+    if (!open) {
+      return;
+    }
+    kcp.update(nowMillis);
+    kcp.flush();
+    afterEngineActivity(nowMillis);
+  }
+
+  /** The codec's timer reached this session's deadline. */
+  void onTimer(long nowMillis) {
+    if (!open) {
+      return;
+    }
+    if (closing && nowMillis >= closeDeadline) {
+      forceClose(KcpCloseReason.CLOSE_TIMEOUT);
+      return;
+    }
+    long idle = config.idleTimeoutMillis();
+    if (idle > 0 && nowMillis - lastInputMillis >= idle) {
+      forceClose(KcpCloseReason.IDLE_TIMEOUT);
+      return;
+    }
+    kcp.update(nowMillis);
+    if (kcp.check(nowMillis) <= nowMillis) {
+      // ikcp's check reports a due retransmission even between flush intervals, but update only
+      // flushes on its interval: flush now rather than wait for the next interval.
+      kcp.flush();
+    }
+    afterEngineActivity(nowMillis);
+  }
+
+  private void afterEngineActivity(long nowMillis) {
+    if (!open) {
+      return;
+    }
+    if (kcp.isDeadLink()) {
+      pipeline().fireExceptionCaught(
+          new KcpDeadLinkException(key.conv(), key.address(), config.engineConfig().deadLink()));
+      forceClose(KcpCloseReason.DEAD_LINK);
+      return;
+    }
+    if (closing && kcp.waitSnd() == 0) {
+      forceClose(KcpCloseReason.LOCAL_CLOSE);
+      return;
+    }
+    updateWritability();
+    codec.timer().set(this, nextDeadline(nowMillis));
+  }
+
+  /** When the timer must next look at this session; MAX_VALUE when nothing needs timing. */
+  private long nextDeadline(long nowMillis) {
+    long d = Long.MAX_VALUE;
+    if (kcp.waitSnd() > 0) {
+      // Retransmissions, window probes, admission of queued data; at least 1 ms ahead so that
+      // a tick never re-queues a session for the same millisecond.
+      d = Math.max(kcp.check(nowMillis), nowMillis + 1);
+    }
+    long idle = config.idleTimeoutMillis();
+    if (idle > 0) {
+      d = Math.min(d, lastInputMillis + idle);
+    }
+    if (closing) {
+      d = Math.min(d, closeDeadline);
+    }
+    return d;
+  }
+
+  /** Closes now, without waiting for the engine's queue, recording {@code reason}. */
+  void forceClose(KcpCloseReason reason) {
+    if (!open) {
+      return;
+    }
+    forced = true;
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+    ChannelPromise promise = lingeringClose != null ? lingeringClose : voidPromise();
+    lingeringClose = null;
+    unsafe().close(promise);
+  }
+
+  private final class KcpUnsafe extends AbstractUnsafe {
+    @Override
+    public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+      promise.setFailure(new UnsupportedOperationException(
+          "a KcpChannel is connected when it is created (KcpChannel.newBootstrap)"));
+    }
+
+    @Override
+    public void close(ChannelPromise promise) {
+      if (forced || !open) {
+        super.close(promise);
+        return;
+      }
+      if (closing) {
+        if (!promise.isVoid()) {
+          closeFuture().addListener((ChannelFutureListener) f -> promise.trySuccess());
+        }
+        return;
+      }
+      long timeout = config.closeTimeoutMillis();
+      if (kcp.waitSnd() == 0 || timeout <= 0 || !codec.isParentActive()) {
+        forced = true;
+        super.close(promise);
+        return;
+      }
+      // Graceful close: keep the session until its queue is acknowledged or the timeout passes.
+      closing = true;
+      lingeringClose = promise.isVoid() ? newPromise() : promise;
+      closeDeadline = codec.nowMillis() + timeout;
+      codec.markDirty(KcpChildChannel.this);
+    }
+  }
+}

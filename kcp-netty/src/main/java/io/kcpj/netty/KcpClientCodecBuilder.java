@@ -1,0 +1,24 @@
+package io.kcpj.netty;
+
+/**
+ * Builds a {@link KcpClientCodec}: add it to a datagram channel's pipeline, then open
+ * conversations with {@link KcpChannel#newBootstrap(io.netty.channel.Channel)}. Options set here
+ * apply to every conversation; a bootstrap's own options are applied after them.
+ *
+ * <pre>{@code
+ * KcpClientCodec codec = new KcpClientCodecBuilder().config(KcpConfig.fast()).build();
+ * Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+ *     .handler(codec).bind(0).sync().channel();
+ * KcpChannel ch = KcpChannel.newBootstrap(udp).remoteAddress(server)
+ *     .handler(new MyHandler()).connect().sync().getNow();
+ * }</pre>
+ *
+ * Client sessions have no idle timeout by default.
+ */
+public final class KcpClientCodecBuilder extends KcpCodecBuilder<KcpClientCodecBuilder> {
+
+  /** A new codec for one datagram channel. */
+  public KcpClientCodec build() {
+    return new KcpClientCodec(settings(null, 0));
+  }
+}

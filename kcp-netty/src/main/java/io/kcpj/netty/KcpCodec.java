@@ -1,0 +1,439 @@
+package io.kcpj.netty;
+
+import io.kcpj.core.KcpCounters;
+import io.kcpj.core.wire.SegmentHeader;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The handler that carries KCP conversations over a Netty datagram channel: it demultiplexes
+ * inbound {@link DatagramPacket}s to child {@link KcpChannel}s by (sender, conv), drives every
+ * session's engine from one timer, and writes the engines' output as {@code DatagramPacket}s.
+ * Build one with {@link KcpServerCodecBuilder} or {@link KcpClientCodecBuilder}; one instance per
+ * datagram channel (not sharable).
+ *
+ * <p><b>Buffers.</b> Every inbound {@code DatagramPacket} is released by the codec once its bytes
+ * are in an engine (or dropped); other inbound messages pass through untouched. Engine output is
+ * copied into a buffer from the datagram channel's allocator and written as a new {@code
+ * DatagramPacket}, owned from then on by the datagram channel's pipeline.
+ *
+ * <p><b>Batching.</b> Sessions touched while a batch of datagrams is read are flushed once, at
+ * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside
+ * a read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
+ * probes, idle and close timeouts) runs from one timer per codec, at each session's {@code
+ * check()} deadline; idle sessions with nothing in flight are not polled at all.
+ *
+ * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()}
+ * may be called from any thread.
+ */
+public abstract class KcpCodec extends ChannelDuplexHandler {
+  private static final InternalLogger logger = InternalLoggerFactory.getInstance(KcpCodec.class);
+
+  final CodecSettings settings;
+  private final Map<SessionKey, KcpChildChannel> sessions = new HashMap<>();
+  private final Map<InetSocketAddress, Integer> sessionsByAddress = new HashMap<>();
+  private final SessionKey probe = new SessionKey();
+  private final SessionTimer timer = new SessionTimer(this::onTimer);
+  private final CodecStats stats = new CodecStats();
+  private final List<KcpChildChannel> dirty = new ArrayList<>();
+  private ChannelHandlerContext ctx;
+  private boolean inReadBatch;
+  private boolean parentNeedsFlush;
+  private boolean flushTaskPending;
+  private boolean flushing;
+
+  KcpCodec(CodecSettings settings) {
+    this.settings = settings;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public surface
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A snapshot of the codec's counters. On the event loop it is taken at once; from another
+   * thread the call runs on the event loop and waits for it.
+   */
+  public KcpCodecMetrics metrics() {
+    ChannelHandlerContext c = ctx;
+    if (c == null || c.executor().inEventLoop()) {
+      return snapshot();
+    }
+    return c.executor().submit(this::snapshot).syncUninterruptibly().getNow();
+  }
+
+  /** The number of sessions open now (a plain read: exact on the event loop). */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  private KcpCodecMetrics snapshot() {
+    KcpCounters engine = stats.closedEngines.snapshot();
+    for (KcpChildChannel child : sessions.values()) {
+      child.engine().counters().addTo(engine);
+    }
+    return new KcpCodecMetrics(stats, sessions.size(), engine);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handler events
+  // ---------------------------------------------------------------------------------------------
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (this.ctx != null) {
+      throw new IllegalStateException(getClass().getSimpleName()
+          + " is one per datagram channel; build a new one for each channel");
+    }
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    closeAll();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closeAll();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof DatagramPacket)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    DatagramPacket packet = (DatagramPacket) msg;
+    inReadBatch = true;
+    stats.datagramsIn++;
+    try {
+      onDatagram(packet.content(), packet.sender());
+    } catch (RuntimeException e) {
+      logger.warn("{} failed on a datagram from {}; dropped", ctx.channel(), packet.sender(), e);
+      drop(packet.sender(), 0, KcpDropReason.INTERNAL_ERROR);
+    } finally {
+      packet.release();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inReadBatch = false;
+    flushBatch();
+    ctx.fireChannelReadComplete();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Demultiplexing
+  // ---------------------------------------------------------------------------------------------
+
+  private void onDatagram(ByteBuf content, InetSocketAddress sender) {
+    int len = content.readableBytes();
+    if (len < SegmentHeader.HEADER_SIZE || sender == null) {
+      drop(sender, 0, KcpDropReason.MALFORMED);
+      return;
+    }
+    int at = content.readerIndex();
+    int conv = content.getIntLE(at + SegmentHeader.CONV_OFFSET);
+    KcpChildChannel child = sessions.get(probe.set(sender, conv));
+    if (child == null) {
+      if (content.getUnsignedIntLE(at + SegmentHeader.LEN_OFFSET)
+          > len - SegmentHeader.HEADER_SIZE) {
+        drop(sender, conv, KcpDropReason.MALFORMED);
+        return;
+      }
+      child = onUnknownSession(content, sender, conv);
+      if (child == null) {
+        return;
+      }
+    }
+    int status = child.input(content, nowMillis());
+    if (status < 0) {
+      drop(sender, conv, KcpDropReason.ENGINE_REJECTED);
+    }
+    markDirty(child);
+  }
+
+  /**
+   * A datagram for no known session, whose first segment is well formed: return the new session
+   * that should take it, or drop it (counted) and return null.
+   */
+  abstract KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv);
+
+  /** True when the datagram's first segment opens a conversation: a PUSH with sn 0. */
+  static boolean isOpening(ByteBuf content) {
+    int at = content.readerIndex();
+    return content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET) == SegmentHeader.CMD_PUSH
+        && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
+  }
+
+  boolean hasSessionsFrom(InetSocketAddress address) {
+    return sessionsByAddress.containsKey(address);
+  }
+
+  void drop(InetSocketAddress sender, int conv, KcpDropReason reason) {
+    stats.dropped[reason.ordinal()]++;
+    KcpSessionListener listener = settings.listener;
+    if (listener != null) {
+      try {
+        listener.datagramDropped(sender, conv, reason);
+      } catch (RuntimeException e) {
+        logger.warn("KcpSessionListener.datagramDropped threw", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sessions
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Creates, configures and registers a session; returns null (and fails nothing else) if its
+   * registration failed. Must run on the event loop.
+   */
+  KcpChildChannel openSession(InetSocketAddress remote, int conv, ChannelHandler handler,
+      Map<ChannelOption<?>, Object> options, Map<AttributeKey<?>, Object> attrs) {
+    long now = nowMillis();
+    SessionKey key = new SessionKey(remote, conv);
+    KcpChildChannel child = new KcpChildChannel(this, key, now);
+    applyOptions(child, options);
+    applyAttributes(child, attrs);
+    child.startEngine(now);
+    if (handler != null) {
+      child.pipeline().addLast(handler);
+    }
+    sessions.put(key, child);
+    sessionsByAddress.merge(remote, 1, Integer::sum);
+    stats.sessionsOpened++;
+    ChannelFuture registered = ctx.channel().eventLoop().register(child);
+    if (!registered.isDone()) {
+      throw new IllegalStateException("registration on the event loop did not complete at once");
+    }
+    if (!registered.isSuccess()) {
+      logger.warn("{}: registering {} failed", ctx.channel(), child, registered.cause());
+      child.unsafe().closeForcibly();
+      return null;
+    }
+    KcpSessionListener listener = settings.listener;
+    if (listener != null && child.isOpen()) {
+      try {
+        listener.sessionOpened(child);
+      } catch (RuntimeException e) {
+        logger.warn("KcpSessionListener.sessionOpened threw", e);
+      }
+    }
+    timer.set(child, child.isOpen() ? idleDeadline(child, now) : Long.MAX_VALUE);
+    armTimer(now);
+    return child.isOpen() ? child : null;
+  }
+
+  private static long idleDeadline(KcpChildChannel child, long now) {
+    long idle = child.config().idleTimeoutMillis();
+    return idle > 0 ? now + idle : Long.MAX_VALUE;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void applyOptions(KcpChildChannel child, Map<ChannelOption<?>, Object> options) {
+    for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
+      if (e.getKey() == KcpChannelOption.MAX_SESSIONS) {
+        continue;
+      }
+      if (!child.config().setOption((ChannelOption) e.getKey(), e.getValue())) {
+        logger.warn("{}: unknown channel option {}", child, e.getKey());
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void applyAttributes(KcpChildChannel child, Map<AttributeKey<?>, Object> attrs) {
+    for (Map.Entry<AttributeKey<?>, Object> e : attrs.entrySet()) {
+      child.attr((AttributeKey) e.getKey()).set(e.getValue());
+    }
+  }
+
+  /** Called by a child's doClose: forget it and report. */
+  void childClosed(KcpChildChannel child) {
+    if (sessions.remove(child.key()) == null) {
+      return;
+    }
+    sessionsByAddress.computeIfPresent(child.key().address(), (a, n) -> n == 1 ? null : n - 1);
+    timer.remove(child);
+    child.engine().counters().addTo(stats.closedEngines);
+    KcpCloseReason reason = child.closeReason();
+    stats.closed[reason.ordinal()]++;
+    KcpSessionListener listener = settings.listener;
+    if (listener != null) {
+      try {
+        listener.sessionClosed(child, reason);
+      } catch (RuntimeException e) {
+        logger.warn("KcpSessionListener.sessionClosed threw", e);
+      }
+    }
+  }
+
+  boolean containsSession(InetSocketAddress remote, int conv) {
+    return sessions.containsKey(new SessionKey(remote, conv));
+  }
+
+  private void closeAll() {
+    timer.cancel();
+    if (sessions.isEmpty()) {
+      return;
+    }
+    for (KcpChildChannel child : new ArrayList<>(sessions.values())) {
+      child.forceClose(KcpCloseReason.PARENT_CLOSED);
+    }
+    flushParentIfNeeded();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output, batching and the timer
+  // ---------------------------------------------------------------------------------------------
+
+  /** The engine output callback: copy the datagram into a pooled buffer and write it. */
+  void output(InetSocketAddress remote, ByteBuffer datagram) {
+    ByteBuf buf = ctx.alloc().directBuffer(datagram.remaining());
+    buf.writeBytes(datagram);
+    stats.datagramsOut++;
+    ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
+    parentNeedsFlush = true;
+  }
+
+  /** A session has work for the end of the batch (input, ACKs, writes, a reopened window). */
+  void markDirty(KcpChildChannel child) {
+    if (!child.dirty) {
+      child.dirty = true;
+      dirty.add(child);
+    }
+    if (!inReadBatch && !flushing) {
+      scheduleFlushTask();
+    }
+  }
+
+  /** A child queued data in its engine. */
+  void childWritten(KcpChildChannel child) {
+    markDirty(child);
+  }
+
+  private void scheduleFlushTask() {
+    if (!flushTaskPending) {
+      flushTaskPending = true;
+      ctx.executor().execute(this::runFlushTask);
+    }
+  }
+
+  private void runFlushTask() {
+    flushTaskPending = false;
+    if (!inReadBatch) {
+      flushBatch();
+    }
+  }
+
+  /** Completes reads, flushes every dirty session's engine once, then the datagram channel. */
+  private void flushBatch() {
+    if (flushing) {
+      return;
+    }
+    flushing = true;
+    try {
+      long now = nowMillis();
+      // Handlers may touch more sessions while we go: the list may grow under the index.
+      for (int i = 0; i < dirty.size(); i++) {
+        KcpChildChannel child = dirty.get(i);
+        child.dirty = false;
+        child.deliver();
+        child.fireReadCompleteIfPending();
+        child.flushEngine(now);
+      }
+      dirty.clear();
+      armTimer(now);
+    } finally {
+      flushing = false;
+    }
+    flushParentIfNeeded();
+  }
+
+  private void onTimer() {
+    long now = nowMillis();
+    flushing = true;
+    try {
+      KcpChildChannel due;
+      while ((due = timer.pollDue(now)) != null) {
+        due.onTimer(now);
+      }
+    } finally {
+      flushing = false;
+    }
+    if (!dirty.isEmpty()) {
+      flushBatch(); // handlers woken by the timer (e.g. writability) wrote more
+    } else {
+      armTimer(now);
+      flushParentIfNeeded();
+    }
+  }
+
+  private void armTimer(long now) {
+    if (ctx != null) {
+      timer.arm(ctx.executor(), now);
+    }
+  }
+
+  private void flushParentIfNeeded() {
+    if (parentNeedsFlush) {
+      parentNeedsFlush = false;
+      ctx.flush();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // For children
+  // ---------------------------------------------------------------------------------------------
+
+  Channel datagramChannel() {
+    return ctx.channel();
+  }
+
+  SessionTimer timer() {
+    return timer;
+  }
+
+  boolean isParentActive() {
+    return ctx != null && ctx.channel().isActive();
+  }
+
+  int sessionCountInternal() {
+    return sessions.size();
+  }
+
+  /** The codec's clock in ms: the event loop's ticker (virtual under EmbeddedChannel). */
+  long nowMillis() {
+    EventExecutor executor = ctx.executor();
+    if (executor instanceof AbstractScheduledEventExecutor) {
+      return ((AbstractScheduledEventExecutor) executor).ticker().nanoTime() / 1_000_000L;
+    }
+    return System.nanoTime() / 1_000_000L;
+  }
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+}

@@ -1,0 +1,94 @@
+package io.kcpj.netty;
+
+import io.kcpj.core.KcpCounters;
+import java.util.Arrays;
+
+/**
+ * A snapshot of a codec's counters: sessions opened, open, closed by reason, datagrams dropped by
+ * reason (a {@link KcpDropReason#SESSION_LIMIT} drop is a rejected session), and the sum of the
+ * kcp-core counters of every session, open or closed. Immutable; taken by {@link
+ * KcpCodec#metrics()}.
+ */
+public final class KcpCodecMetrics {
+  private final long sessionsOpened;
+  private final int sessionsOpen;
+  private final long[] closed;
+  private final long[] dropped;
+  private final long datagramsIn;
+  private final long datagramsOut;
+  private final KcpCounters engine;
+
+  KcpCodecMetrics(CodecStats stats, int sessionsOpen, KcpCounters engine) {
+    this.sessionsOpened = stats.sessionsOpened;
+    this.sessionsOpen = sessionsOpen;
+    this.closed = stats.closed.clone();
+    this.dropped = stats.dropped.clone();
+    this.datagramsIn = stats.datagramsIn;
+    this.datagramsOut = stats.datagramsOut;
+    this.engine = engine;
+  }
+
+  /** Sessions created since the codec was added. */
+  public long sessionsOpened() {
+    return sessionsOpened;
+  }
+
+  /** Sessions open now. */
+  public int sessionsOpen() {
+    return sessionsOpen;
+  }
+
+  /** Sessions closed for {@code reason}. */
+  public long sessionsClosed(KcpCloseReason reason) {
+    return closed[reason.ordinal()];
+  }
+
+  /** Sessions closed for any reason. */
+  public long sessionsClosed() {
+    return Arrays.stream(closed).sum();
+  }
+
+  /** Openings refused because the session limit was reached. */
+  public long sessionsRejected() {
+    return dropped[KcpDropReason.SESSION_LIMIT.ordinal()];
+  }
+
+  /** Inbound datagrams dropped for {@code reason}. */
+  public long datagramsDropped(KcpDropReason reason) {
+    return dropped[reason.ordinal()];
+  }
+
+  /** Inbound datagrams dropped for any reason. */
+  public long datagramsDropped() {
+    return Arrays.stream(dropped).sum();
+  }
+
+  /** Datagrams the codec received from the datagram channel. */
+  public long datagramsIn() {
+    return datagramsIn;
+  }
+
+  /** Datagrams the codec wrote to the datagram channel. */
+  public long datagramsOut() {
+    return datagramsOut;
+  }
+
+  /** The kcp-core counters of all sessions, open and closed, summed. */
+  public KcpCounters engineCounters() {
+    return engine.snapshot();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("KcpCodecMetrics{opened=").append(sessionsOpened)
+        .append(", open=").append(sessionsOpen).append(", datagramsIn=").append(datagramsIn)
+        .append(", datagramsOut=").append(datagramsOut);
+    for (KcpCloseReason r : KcpCloseReason.values()) {
+      sb.append(", closed.").append(r).append('=').append(closed[r.ordinal()]);
+    }
+    for (KcpDropReason r : KcpDropReason.values()) {
+      sb.append(", dropped.").append(r).append('=').append(dropped[r.ordinal()]);
+    }
+    return sb.append(", engine=").append(engine).append('}').toString();
+  }
+}
