@@ -4,11 +4,16 @@ import io.kcpj.core.KcpConfig;
 import java.util.Objects;
 
 /**
- * A KCP configuration under comparison: its report name, the engine settings, and whether the
- * application flushes right after each send (as kcp-go's and kcp-netty's writes do) or leaves the
- * data for the next periodic flush (as the C reference's test program does).
+ * A KCP configuration under comparison: its report name, the engine settings, and how the
+ * application drives the engine.
+ *
+ * <p>{@code eager} (the default) drives it as kcp-netty does: a write is flushed at once, the
+ * engine is flushed after every batch of input (ACKs leave without waiting for the interval), and a
+ * segment due for retransmission is sent when due rather than at the next interval tick. Not
+ * eager drives it as the C reference's test program does: {@code update} at the {@code check}
+ * deadlines only, so data and ACKs wait for the next interval flush.
  */
-public record KcpTransport(String name, KcpConfig config, boolean flushOnSend) {
+public record KcpTransport(String name, KcpConfig config, boolean eager) {
   public KcpTransport {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
@@ -42,8 +47,8 @@ public record KcpTransport(String name, KcpConfig config, boolean flushOnSend) {
     return new KcpTransport(name, KcpConfig.parse(spec), true);
   }
 
-  /** The same transport with a different flush policy. */
-  public KcpTransport withFlushOnSend(boolean flush) {
-    return new KcpTransport(name, config, flush);
+  /** The same transport driven eagerly (kcp-netty) or as the reference's test loop. */
+  public KcpTransport withEager(boolean eager) {
+    return new KcpTransport(name, config, eager);
   }
 }

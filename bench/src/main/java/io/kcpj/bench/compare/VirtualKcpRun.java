@@ -98,10 +98,7 @@ public final class VirtualKcpRun {
         System.arraycopy(buf, 0, reply, 0, EchoMessage.HEADER);
         server.send(reply, 0, workload.responseSize());
       }
-      if (transport.flushOnSend()) {
-        server.flush();
-      }
-      serverDriver.reschedule();
+      serverDriver.afterInput();
     });
     clientEp.onReceive((src, data) -> {
       client.input(data, 0, data.length);
@@ -117,7 +114,7 @@ public final class VirtualKcpRun {
         rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
         echoed++;
       }
-      clientDriver.reschedule();
+      clientDriver.afterInput();
     });
 
     if (workload.kind() == Workload.Kind.BULK) {
@@ -132,7 +129,7 @@ public final class VirtualKcpRun {
     return RunResult.builder()
         .profile(profile.name())
         .transport(transport.name())
-        .transportDetail(transport.config().toString() + (transport.flushOnSend() ? ",flush-on-send" : ""))
+        .transportDetail(transport.config().toString() + (transport.eager() ? ",eager" : ",reference-loop"))
         .mode("virtual")
         .rttMicros(rtt)
         .messagesSent(workload.kind() == Workload.Kind.BULK ? 1 : sent)
@@ -157,10 +154,7 @@ public final class VirtualKcpRun {
         EchoMessage.write(msg, msg.length, sent);
         client.send(msg, 0, msg.length);
         sent++;
-        if (transport.flushOnSend()) {
-          client.flush();
-        }
-        clientDriver.reschedule();
+        clientDriver.afterSend();
         if (sent < total) {
           clock.schedule(workload.scheduledNanos(sent), this);
         }
@@ -195,7 +189,11 @@ public final class VirtualKcpRun {
     clock.runUntil(() -> bulkCompletedNanos >= 0, 3_600L * 1000 * NANOS_PER_MILLI);
   }
 
-  /** Drives one engine: update at its check() deadline, re-armed after every event. */
+  /**
+   * Drives one engine. Reference loop: {@code update} at the {@code check()} deadlines only.
+   * Eager (as kcp-netty): also flush after each send and each input, and flush at a deadline
+   * when a retransmission is due.
+   */
   private final class Driver {
     private final Kcp kcp;
     private final Timer timer;
@@ -214,8 +212,24 @@ public final class VirtualKcpRun {
       if (beforeUpdate != null) {
         beforeUpdate.run();
       }
-      kcp.update(clock.nowMillis());
+      long now = clock.nowMillis();
+      kcp.update(now);
+      if (transport.eager() && kcp.check(now) <= now) {
+        kcp.flush();
+      }
       reschedule();
+    }
+
+    void afterSend() {
+      if (transport.eager()) {
+        kcp.update(clock.nowMillis());
+        kcp.flush();
+      }
+      reschedule();
+    }
+
+    void afterInput() {
+      afterSend();
     }
 
     void reschedule() {
