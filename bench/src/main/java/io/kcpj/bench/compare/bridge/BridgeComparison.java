@@ -24,6 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 
 /**
  * The comparison in real time over netem-sim's TUN bridge: clients in namespace A (threads of this
@@ -65,7 +68,8 @@ public final class BridgeComparison {
       info.put("bridge", bridge.namespaceA() + " " + bridge.addressA().getHostAddress() + " <-> "
           + bridge.namespaceB() + " " + bridge.addressB().getHostAddress()
           + ", each flow on its own netem-sim link");
-      Process server = startServer(bridge);
+      ServerProcess server = startServer(bridge);
+      EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       try {
         int total = plan.profiles().size();
         for (int i = 0; i < total; i++) {
@@ -74,35 +78,75 @@ public final class BridgeComparison {
           progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: running %d transports for %.0f s"
               + " of sending...", i + 1, total, profile.name(), plan.kcp().size() + (plan.tcp() ? 1 : 0),
               plan.workload().sendingMillis() / 1000.0));
-          results.addAll(runProfile(bridge, paths, profile, progress));
+          results.addAll(runProfile(bridge, paths, server, clientLoop, profile, progress));
         }
       } finally {
-        server.getOutputStream().close();
-        if (!server.waitFor(5, TimeUnit.SECONDS)) {
-          server.destroyForcibly();
-        }
+        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        server.close();
       }
     }
     return results;
   }
 
-  private Process startServer(TunBridge bridge) throws IOException {
+  /** The server process in namespace B and its command pipe. */
+  private static final class ServerProcess implements AutoCloseable {
+    final Process process;
+    final BufferedReader out;
+    final java.io.Writer in;
+
+    ServerProcess(Process process) {
+      this.process = process;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8));
+      this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    /** Retransmitted segments per KCP server so far. */
+    long[] kcpRetransmits(int servers) throws IOException {
+      in.write("STATS\n");
+      in.flush();
+      long[] r = new long[servers];
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("END")) {
+        String[] f = line.split(" ");
+        if (f.length == 3 && f[0].equals("STATS")) {
+          r[Integer.parseInt(f[1])] = Long.parseLong(f[2]);
+        }
+      }
+      return r;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      in.close();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private ServerProcess startServer(TunBridge bridge) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = bridge.command(Side.B, java, "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
         EchoServerMain.class.getName(), bridge.addressB().getHostAddress(),
-        Integer.toString(TCP_PORT)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8));
-    String line = r.readLine();
+        Integer.toString(TCP_PORT), Integer.toString(KCP_BASE_PORT),
+        Integer.toString(plan.workload().responseSize())));
+    for (KcpTransport t : plan.kcp()) {
+      cmd.add(t.config().toString());
+    }
+    Process p = bridge.command(Side.B, cmd.toArray(new String[0]))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ServerProcess server = new ServerProcess(p);
+    String line = server.out.readLine();
     if (line == null || !line.startsWith("READY")) {
       p.destroyForcibly();
       throw new IOException("the echo server in " + bridge.namespaceB() + " did not start: " + line);
     }
-    return p;
+    return server;
   }
 
-  private List<RunResult> runProfile(TunBridge bridge, NetemPaths paths, Profile profile,
-      Consumer<String> progress) throws Exception {
+  private List<RunResult> runProfile(TunBridge bridge, NetemPaths paths, ServerProcess server,
+      EventLoopGroup clientLoop, Profile profile, Consumer<String> progress) throws Exception {
     Workload w = plan.workload();
     long retransBefore = KernelTcp.retransmittedSegments(bridge, Side.A)
         + KernelTcp.retransmittedSegments(bridge, Side.B);
@@ -120,9 +164,35 @@ public final class BridgeComparison {
           return null;
         });
       }
-      for (KcpTransport t : plan.kcp()) {
-        throw new UnsupportedOperationException(
-            "KCP over the bridge needs kcp-netty's client, which has not landed: " + t.name());
+      long[] serverRetransBefore = server.kcpRetransmits(plan.kcp().size());
+      List<KcpClientRun> kcpRuns = new ArrayList<>();
+      List<Future<?>> kcpDone = new ArrayList<>();
+      for (int i = 0; i < plan.kcp().size(); i++) {
+        KcpClientRun run = new KcpClientRun(
+            new InetSocketAddress(bridge.addressB(), KCP_BASE_PORT + i), plan.kcp().get(i), w,
+            clientLoop, drainMillis);
+        kcpRuns.add(run);
+        kcpDone.add(clients.submit(() -> {
+          run.run();
+          return null;
+        }));
+      }
+      for (Future<?> f : kcpDone) {
+        f.get();
+      }
+      long[] serverRetransAfter = server.kcpRetransmits(plan.kcp().size());
+      for (int i = 0; i < kcpRuns.size(); i++) {
+        KcpClientRun run = kcpRuns.get(i);
+        KcpTransport t = plan.kcp().get(i);
+        RunResult r = RunResult.builder().profile(profile.name()).transport(t.name())
+            .transportDetail(t.config().toString() + ",kcp-netty")
+            .mode("bridge").rttMicros(run.rtt).messagesSent(run.sent).messagesEchoed(run.echoed)
+            .goodputBytes(run.goodputBytes)
+            .wireBytes(paths.flow(17, run.localPort, KCP_BASE_PORT + i).totalBytes())
+            .retransmits(run.retransmits + serverRetransAfter[i] - serverRetransBefore[i])
+            .durationMillis(run.durationMillis).build();
+        results.add(r);
+        progress.accept(line(r));
       }
       if (tcpDone != null) {
         tcpDone.get();

@@ -1,29 +1,52 @@
 package io.kcpj.bench.compare.bridge;
 
+import io.kcpj.core.KcpConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The comparison's server process, started inside the bridge's namespace B: a TCP echo server
- * (and the KCP echo servers) on the given address. Prints {@code READY} when listening and runs
- * until its standard input closes (the comparison ends it by closing the pipe or destroying it).
+ * The comparison's server process, started inside the bridge's namespace B: a kernel-TCP echo
+ * server and one kcp-netty echo server per KCP configuration.
  *
- * <pre>java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT</pre>
+ * <pre>java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]</pre>
+ *
+ * Prints {@code READY} when listening. Reads commands on standard input: {@code STATS} prints
+ * {@code STATS <i> <retransmits>} for each KCP server then {@code END}; end of input stops it.
  */
 public final class EchoServerMain {
   private EchoServerMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: EchoServerMain ADDRESS TCP_PORT");
+    if (args.length < 4) {
+      System.err.println("usage: EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]");
       System.exit(2);
     }
     String address = args[0];
     int tcpPort = Integer.parseInt(args[1]);
-    try (TcpEchoServer tcp = new TcpEchoServer(new InetSocketAddress(address, tcpPort))) {
-      System.out.println("READY tcp=" + tcp.port());
+    int kcpBase = Integer.parseInt(args[2]);
+    int responseSize = Integer.parseInt(args[3]);
+    List<KcpConfig> configs = new ArrayList<>();
+    for (int i = 4; i < args.length; i++) {
+      configs.add(KcpConfig.parse(args[i]));
+    }
+    try (TcpEchoServer tcp = new TcpEchoServer(new InetSocketAddress(address, tcpPort));
+        KcpEchoServers kcp = new KcpEchoServers(address, kcpBase, configs, responseSize)) {
+      System.out.println("READY tcp=" + tcp.port() + " kcp=" + kcp.size());
       System.out.flush();
-      while (System.in.read() >= 0) {
-        // wait for the parent to close our stdin
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.trim().equals("STATS")) {
+          for (int i = 0; i < kcp.size(); i++) {
+            System.out.println("STATS " + i + " " + kcp.retransmits(i));
+          }
+          System.out.println("END");
+          System.out.flush();
+        }
       }
     }
   }
