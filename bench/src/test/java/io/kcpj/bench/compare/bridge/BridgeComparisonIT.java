@@ -29,13 +29,24 @@ class BridgeComparisonIT {
     String problem = BridgeComparison.whyUnavailable();
     Assumptions.assumeTrue(problem == null, () -> "TUN bridge not available here: " + problem);
     Profile lossy = Profile.parse("delay=20ms,loss=5%");
-    Comparison plan = new Comparison(List.of(lossy), List.<KcpTransport>of(), true,
-        Workload.game(50, 100, 4_000), 11);
+    Comparison plan = new Comparison(List.of(lossy, Profile.named("kcp-test")),
+        List.of(KcpTransport.preset("fast")), true, Workload.game(50, 100, 4_000), 11);
     Map<String, String> info = new LinkedHashMap<>();
     List<String> lines = new ArrayList<>();
     List<RunResult> results = new BridgeComparison(plan, 10_000).run(info, lines::add);
-    assertEquals(1, results.size());
-    RunResult tcp = results.get(0);
+    assertEquals(4, results.size(), "2 profiles x (kcp-fast, tcp)");
+    for (RunResult r : results) {
+      assertEquals(200, r.messagesSent(), r.transport());
+      assertEquals(200, r.messagesEchoed(), r.transport() + " is reliable: every echo arrives");
+      assertEquals(200, r.rttMicros().getTotalCount());
+      assertTrue(r.wireBytes() > r.goodputBytes(), "headers make wire bytes exceed goodput");
+      assertTrue(r.retransmits() > 0, r.transport() + " retransmits on " + r.profile());
+    }
+    RunResult kcp = results.get(0);
+    assertEquals("kcp-fast", kcp.transport());
+    // KCP datagrams carry at least 24 + 28 header bytes per 100-byte message each way
+    assertTrue(kcp.overhead() > 1.5, "kcp overhead " + kcp.overhead());
+    RunResult tcp = results.get(1);
     assertEquals("tcp", tcp.transport());
     assertEquals(200, tcp.messagesSent());
     assertEquals(200, tcp.messagesEchoed(), "TCP is reliable: every echo arrives");
