@@ -22,15 +22,19 @@ class RealTimeSchedulerTest {
       CountDownLatch done = new CountDownLatch(n);
       List<long[]> fired = Collections.synchronizedList(new ArrayList<>());
       List<Boolean> onThread = Collections.synchronizedList(new ArrayList<>());
-      long base = s.nowNanos();
-      for (int i = n; i >= 1; i--) {
-        long deadline = base + TimeUnits.millis(5L * i);
-        s.schedule(deadline, () -> {
-          fired.add(new long[] {deadline, s.nowNanos()});
-          onThread.add(s.inSchedulerThread());
-          done.countDown();
-        });
-      }
+      // Arm every timer from one task on the scheduler's thread, so none can fire before the
+      // others are armed however the test thread is scheduled.
+      s.execute(() -> {
+        long base = s.nowNanos();
+        for (int i = n; i >= 1; i--) {
+          long deadline = base + TimeUnits.millis(5L * i);
+          s.schedule(deadline, () -> {
+            fired.add(new long[] {deadline, s.nowNanos()});
+            onThread.add(s.inSchedulerThread());
+            done.countDown();
+          });
+        }
+      });
       assertTrue(done.await(10, TimeUnit.SECONDS), "timers did not all fire");
       long previous = Long.MIN_VALUE;
       List<Long> lateness = new ArrayList<>();
