@@ -256,13 +256,8 @@ final class Values {
           throw new BadValue("bag:PERCENT or bag:LOST/SIZE");
         }
         default:
-          if (parts.length == 1) {
-            double p;
-            try {
-              p = probability(parts[0]);
-            } catch (BadValue e) {
-              throw new BadValue(LOSS);
-            }
+          if (parts.length == 1 && parts[0].matches("[0-9.]+%?")) {
+            double p = probability(parts[0]);
             return p == 0.0 ? NoLoss.INSTANCE : BernoulliLoss.of(p);
           }
           throw new BadValue(LOSS);
