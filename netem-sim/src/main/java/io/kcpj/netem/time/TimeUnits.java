@@ -73,19 +73,20 @@ public final class TimeUnits {
   }
 
   /**
-   * A duration in the shortest exact unit: {@code 3s}, {@code 250ms}, {@code 40us}, {@code 7ns}. The
-   * result parses back to the same value with the profile syntax.
+   * A duration in the largest unit that shows it exactly with at most three decimals:
+   * {@code 3s}, {@code 1.5s}, {@code 45.5ms}, {@code 281.25ms}, {@code 40us}, {@code 7ns}. The
+   * result parses back to the same value with {@link #parse(String)}.
    */
   public static String format(long nanos) {
-    if (nanos != 0 && nanos % NANOS_PER_SECOND == 0) {
-      return nanos / NANOS_PER_SECOND + "s";
+    long[] units = {NANOS_PER_SECOND, NANOS_PER_MILLI, NANOS_PER_MICRO};
+    String[] names = {"s", "ms", "us"};
+    for (int i = 0; i < units.length; i++) {
+      long u = units[i];
+      if (Math.abs(nanos) >= u && (nanos * 1000) % u == 0 && Math.abs(nanos) < Long.MAX_VALUE / 1000) {
+        return java.math.BigDecimal.valueOf(nanos).divide(java.math.BigDecimal.valueOf(u))
+            .stripTrailingZeros().toPlainString() + names[i];
+      }
     }
-    if (nanos % NANOS_PER_MILLI == 0) {
-      return nanos / NANOS_PER_MILLI + "ms";
-    }
-    if (nanos % NANOS_PER_MICRO == 0) {
-      return nanos / NANOS_PER_MICRO + "us";
-    }
-    return nanos + "ns";
+    return nanos == 0 ? "0ms" : nanos + "ns";
   }
 }
