@@ -49,6 +49,7 @@ public final class Kcpj implements Runnable {
       new io.kcpj.bench.cli.CompareCommand(),
       new io.kcpj.bench.cli.SweepCommand(),
       // subcommands are added here as the tools land
+      new io.kcpj.bench.cli.NetemCommand(),
     };
   }
 

@@ -52,14 +52,16 @@ public interface PacketAdapter<P> {
     return ByteArrays.COPIES;
   }
 
-  /** The two {@code byte[]} adapters. */
+  /** The two {@code byte[]} adapters; use {@link #byteArrays()} and {@link #byteArrayCopies()}. */
   enum ByteArrays implements PacketAdapter<byte[]> {
+    /** Duplicates share the array; see {@link PacketAdapter#byteArrays()}. */
     SHARED {
       @Override
       public byte[] duplicate(byte[] packet) {
         return packet;
       }
     },
+    /** Duplicates are copies; see {@link PacketAdapter#byteArrayCopies()}. */
     COPIES {
       @Override
       public byte[] duplicate(byte[] packet) {

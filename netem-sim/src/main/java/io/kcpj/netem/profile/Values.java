@@ -45,30 +45,12 @@ final class Values {
   static final String DIST = "uniform, normal, pareto or paretonormal";
 
   static long duration(String s) throws BadValue {
-    Matcher m = NUMBER_UNIT.matcher(s.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new BadValue(DURATION);
+    try {
+      return io.kcpj.netem.time.TimeUnits.parse(s);
+    } catch (IllegalArgumentException e) {
+      String msg = e.getMessage();
+      throw new BadValue(msg.substring(msg.indexOf("expected ") + "expected ".length()));
     }
-    long unit;
-    switch (m.group(2)) {
-      case "ns":
-        unit = 1L;
-        break;
-      case "us":
-        unit = 1_000L;
-        break;
-      case "ms":
-        unit = 1_000_000L;
-        break;
-      case "s":
-        unit = 1_000_000_000L;
-        break;
-      case "":
-        throw new BadValue("a duration with a unit, such as " + s + "ms (units: ns, us, ms, s)");
-      default:
-        throw new BadValue(DURATION);
-    }
-    return scaled(m.group(1), unit, DURATION);
   }
 
   static double probability(String s) throws BadValue {
@@ -256,13 +238,8 @@ final class Values {
           throw new BadValue("bag:PERCENT or bag:LOST/SIZE");
         }
         default:
-          if (parts.length == 1) {
-            double p;
-            try {
-              p = probability(parts[0]);
-            } catch (BadValue e) {
-              throw new BadValue(LOSS);
-            }
+          if (parts.length == 1 && parts[0].matches("[0-9.]+%?")) {
+            double p = probability(parts[0]);
             return p == 0.0 ? NoLoss.INSTANCE : BernoulliLoss.of(p);
           }
           throw new BadValue(LOSS);

@@ -26,25 +26,67 @@ public final class TimeUnits {
     return Math.multiplyExact(seconds, NANOS_PER_SECOND);
   }
 
+  /**
+   * Parses a duration with a unit: {@code 250ns}, {@code 40us}, {@code 100ms}, {@code 1.5s}
+   * (decimal, rounded to the nanosecond).
+   *
+   * @throws IllegalArgumentException naming the text and the valid units
+   */
+  public static long parse(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([a-z]*)")
+        .matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+    String expected = "a duration such as 100ms (units: ns, us, ms, s)";
+    if (!m.matches()) {
+      throw new IllegalArgumentException("bad duration '" + text + "': expected " + expected);
+    }
+    long unit;
+    switch (m.group(2)) {
+      case "ns":
+        unit = 1L;
+        break;
+      case "us":
+        unit = NANOS_PER_MICRO;
+        break;
+      case "ms":
+        unit = NANOS_PER_MILLI;
+        break;
+      case "s":
+        unit = NANOS_PER_SECOND;
+        break;
+      case "":
+        throw new IllegalArgumentException("bad duration '" + text + "': expected a unit, such as "
+            + m.group(1) + "ms (units: ns, us, ms, s)");
+      default:
+        throw new IllegalArgumentException("bad duration '" + text + "': expected " + expected);
+    }
+    try {
+      return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unit))
+          .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("bad duration '" + text + "': out of range");
+    }
+  }
+
   /** {@code nanos} as fractional milliseconds (for display). */
   public static double toMillis(long nanos) {
     return nanos / (double) NANOS_PER_MILLI;
   }
 
   /**
-   * A duration in the shortest exact unit: {@code 3s}, {@code 250ms}, {@code 40us}, {@code 7ns}. The
-   * result parses back to the same value with the profile syntax.
+   * A duration in the largest unit that shows it exactly with at most three decimals:
+   * {@code 3s}, {@code 1.5s}, {@code 45.5ms}, {@code 281.25ms}, {@code 40us}, {@code 7ns}. The
+   * result parses back to the same value with {@link #parse(String)}.
    */
   public static String format(long nanos) {
-    if (nanos != 0 && nanos % NANOS_PER_SECOND == 0) {
-      return nanos / NANOS_PER_SECOND + "s";
+    long[] units = {NANOS_PER_SECOND, NANOS_PER_MILLI, NANOS_PER_MICRO};
+    String[] names = {"s", "ms", "us"};
+    for (int i = 0; i < units.length; i++) {
+      long u = units[i];
+      if (Math.abs(nanos) >= u && (nanos * 1000) % u == 0 && Math.abs(nanos) < Long.MAX_VALUE / 1000) {
+        return java.math.BigDecimal.valueOf(nanos).divide(java.math.BigDecimal.valueOf(u))
+            .stripTrailingZeros().toPlainString() + names[i];
+      }
     }
-    if (nanos % NANOS_PER_MILLI == 0) {
-      return nanos / NANOS_PER_MILLI + "ms";
-    }
-    if (nanos % NANOS_PER_MICRO == 0) {
-      return nanos / NANOS_PER_MICRO + "us";
-    }
-    return nanos + "ns";
+    return nanos == 0 ? "0ms" : nanos + "ns";
   }
 }

@@ -22,29 +22,29 @@ class RealTimeSchedulerTest {
       CountDownLatch done = new CountDownLatch(n);
       List<long[]> fired = Collections.synchronizedList(new ArrayList<>());
       List<Boolean> onThread = Collections.synchronizedList(new ArrayList<>());
-      long base = s.nowNanos();
-      for (int i = n; i >= 1; i--) {
-        long deadline = base + TimeUnits.millis(5L * i);
-        s.schedule(deadline, () -> {
-          fired.add(new long[] {deadline, s.nowNanos()});
-          onThread.add(s.inSchedulerThread());
-          done.countDown();
-        });
-      }
+      // Arm every timer from one task on the scheduler's thread, so none can fire before the
+      // others are armed however the test thread is scheduled.
+      s.execute(() -> {
+        long base = s.nowNanos();
+        for (int i = n; i >= 1; i--) {
+          long deadline = base + TimeUnits.millis(5L * i);
+          s.schedule(deadline, () -> {
+            fired.add(new long[] {deadline, s.nowNanos()});
+            onThread.add(s.inSchedulerThread());
+            done.countDown();
+          });
+        }
+      });
       assertTrue(done.await(10, TimeUnit.SECONDS), "timers did not all fire");
       long previous = Long.MIN_VALUE;
-      List<Long> lateness = new ArrayList<>();
       for (long[] f : fired) {
         assertTrue(f[1] >= f[0], "fired early");
         assertTrue(f[0] > previous, "out of order");
         previous = f[0];
-        lateness.add(f[1] - f[0]);
       }
       assertFalse(onThread.contains(false));
-      Collections.sort(lateness);
-      // The precision claim is "at least a millisecond": the median wake-up is well under that
-      // on an idle machine; allow a loaded 2-core CI machine 5 ms.
-      assertTrue(lateness.get(n / 2) < TimeUnits.millis(5), "median lateness " + lateness);
+      // How late timers fire is a speed property (GC pauses and a loaded 2-core machine add
+      // tens of milliseconds): DESIGN.md keeps those out of unit tests.
     }
   }
 

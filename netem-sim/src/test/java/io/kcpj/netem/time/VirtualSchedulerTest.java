@@ -132,6 +132,10 @@ class VirtualSchedulerTest {
     assertEquals(25, s.nowMillis());
     assertEquals("25ms", TimeUnits.format(s.nowNanos()));
     assertEquals("3s", TimeUnits.format(TimeUnits.seconds(3)));
-    assertEquals("1500us", TimeUnits.format(1_500_000));
+    assertEquals("1.5ms", TimeUnits.format(1_500_000));
+    assertEquals("45.5ms", TimeUnits.format(45_500_000));
+    assertEquals("7ns", TimeUnits.format(7));
+    assertEquals("40us", TimeUnits.format(40_000));
+    assertEquals(45_500_000, TimeUnits.parse("45.5ms"));
   }
 }
