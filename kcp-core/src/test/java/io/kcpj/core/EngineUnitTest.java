@@ -405,8 +405,8 @@ class EngineUnitTest {
       assertEquals(List.of(mss, mss, 8), lens);
       // as ikcp_send: more than 127 new segments in one call is refused; in stream mode a call
       // that first topped up the last segment returns just those bytes (a short count)
-      int huge = 300 * mss;
       Kcp s2 = engine(new Captured(), KcpConfig.fast().toBuilder().streamMode(true).build());
+      int huge = 300 * s2.mss();
       assertThrows(IllegalArgumentException.class, () -> s2.send(new byte[huge], 0, huge));
       assertEquals(0, s2.waitSnd());
       s2.send(new byte[100], 0, 100);
