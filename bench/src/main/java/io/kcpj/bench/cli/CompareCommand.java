@@ -68,7 +68,7 @@ public final class CompareCommand implements Callable<Integer> {
   String bulkSize = "1MB";
 
   @Option(names = "--duration", paramLabel = "TIME",
-      description = "Sending time per run. Default: 60s in virtual time, 20s over the bridge.")
+      description = "Sending time per run. Default: 60s in virtual time, 30s over the bridge.")
   String duration;
 
   @Option(names = "--count", paramLabel = "N", description = "Send exactly N messages instead of --duration.")
@@ -124,7 +124,7 @@ public final class CompareCommand implements Callable<Integer> {
         stderr.println("kcpj compare: " + notes.get(notes.size() - 1));
       }
     }
-    long durationMillis = duration != null ? Quantities.millis(duration) : (runVirtual ? 60_000 : 20_000);
+    long durationMillis = duration != null ? Quantities.millis(duration) : (runVirtual ? 60_000 : 30_000);
     Workload w = workload(durationMillis);
     Comparison plan = new Comparison(ps, transports, !noTcp && !runVirtual, w, seed);
 

@@ -38,12 +38,27 @@ public final class Charts {
     headless();
     XYChart chart = new XYChartBuilder().width(900).height(560)
         .title("RTT by percentile — " + profile + " (" + results.get(0).mode() + ")")
-        .xAxisTitle("percentile").yAxisTitle("RTT (ms)").build();
+        .xAxisTitle("percentile (\"nines\": 90%, 99%, 99.9% ... equally spaced)")
+        .yAxisTitle("RTT (ms)").build();
     Styler st = chart.getStyler();
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    st.setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::ninesLabel);
     st.setChartBackgroundColor(java.awt.Color.WHITE);
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    for (RunResult r : results) {
+      if (r.rttMicros().getTotalCount() > 0) {
+        lowest = Math.min(lowest, Math.max(0.1, r.rttMicros().getValueAtPercentile(50) / 1000.0));
+        highest = Math.max(highest, r.maxRttMillis());
+      }
+    }
+    // Transports an order of magnitude apart would flatten the better ones: use a log scale.
+    boolean logY = highest / lowest > 20;
+    chart.getStyler().setYAxisLogarithmic(logY);
+    if (logY) {
+      chart.setYAxisTitle("RTT (ms, log scale)");
+      chart.getStyler().setYAxisDecimalPattern("#,##0.#");
+    }
     for (RunResult r : results) {
       Histogram h = r.rttMicros();
       if (h.getTotalCount() == 0) {
@@ -52,8 +67,8 @@ public final class Charts {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
       for (double p : percentiles(h.getTotalCount())) {
-        xs.add(1.0 / (1.0 - p / 100.0));
-        ys.add(h.getValueAtPercentile(p) / 1000.0);
+        xs.add(-Math.log10(1.0 - p / 100.0));
+        ys.add(Math.max(logY ? 0.1 : 0, h.getValueAtPercentile(p) / 1000.0));
       }
       XYSeries s = chart.addSeries(r.transport(), xs, ys);
       s.setMarker(SeriesMarkers.NONE);
@@ -117,13 +132,19 @@ public final class Charts {
     return ps;
   }
 
-  private static String ninesLabel(Double x) {
-    double p = 100.0 * (1.0 - 1.0 / x);
-    if (p < 0.5) {
+  /** The percentile at {@code x} nines: 0 → 0 %, 1 → 90 %, 2 → 99 %, 3 → 99.9 %. */
+  static String ninesLabel(Double x) {
+    double p = 100.0 * (1.0 - Math.pow(10, -x));
+    if (p < 0.05) {
       return "0%";
     }
-    return String.format(Locale.ROOT, p >= 99.0 ? "%.3f%%" : "%.0f%%", p).replace(".000%", "%")
-        .replaceAll("(\\.\\d*?)0+%", "$1%").replace(".%", "%");
+    // as many decimals as the nines need: 68%, 96.8%, 99.44%, 99.968%
+    int decimals = Math.max(0, (int) Math.floor(x) - 1 + (x % 1 > 0.01 ? 1 : 0));
+    String s = String.format(Locale.ROOT, "%." + Math.min(decimals, 5) + "f", p);
+    if (s.contains(".")) {
+      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    return s + "%";
   }
 
   private static void headless() {

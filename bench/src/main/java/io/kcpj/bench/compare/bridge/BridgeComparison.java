@@ -39,6 +39,8 @@ import io.netty.channel.nio.NioIoHandler;
 public final class BridgeComparison {
   static final int TCP_PORT = 5000;
   static final int KCP_BASE_PORT = 6000;
+  /** A locally administered address, used as Netty's machine id inside the namespaces. */
+  static final String MACHINE_ID = "02:6b:63:70:6a:01";
 
   private final Comparison plan;
   private final long drainMillis;
@@ -59,6 +61,8 @@ public final class BridgeComparison {
    * @param progress one line per finished profile and transport
    */
   public List<RunResult> run(Map<String, String> info, Consumer<String> progress) throws Exception {
+    // Namespaces have no hardware address for Netty's channel ids: give it one, quietly.
+    System.setProperty("io.netty.machineId", System.getProperty("io.netty.machineId", MACHINE_ID));
     List<RunResult> results = new ArrayList<>();
     NetemPaths paths = NetemPaths.create(plan.profiles().get(0), plan.seed(), true);
     try (TunBridge bridge = TunBridge.builder().pathAtoB(paths.aToB()).pathBtoA(paths.bToA())
@@ -127,7 +131,8 @@ public final class BridgeComparison {
 
   private ServerProcess startServer(TunBridge bridge) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = new ArrayList<>(List.of(java, "-Dio.netty.machineId=" + MACHINE_ID,
+        "-cp", System.getProperty("java.class.path"),
         EchoServerMain.class.getName(), bridge.addressB().getHostAddress(),
         Integer.toString(TCP_PORT), Integer.toString(KCP_BASE_PORT),
         Integer.toString(plan.workload().responseSize())));
