@@ -77,9 +77,19 @@ public final class Workload {
     return new Workload(Kind.RPC, rateHz, requestSize, responseSize, durationMillis, 0, 0);
   }
 
+  /**
+   * {@code bytes} sent as fast as the transport takes them, in {@value #BULK_CHUNK}-byte chunks
+   * that the server acknowledges with 4 bytes each (at most {@value #BULK_OUTSTANDING} chunks
+   * outstanding, as an application window).
+   */
   public static Workload bulk(long bytes) {
-    return new Workload(Kind.BULK, 0, 0, 0, 0, 0, bytes);
+    return new Workload(Kind.BULK, 0, BULK_CHUNK, EchoMessage.HEADER, 0, 0, bytes);
   }
+
+  /** Bytes per bulk chunk (one KCP message, one TCP request). */
+  public static final int BULK_CHUNK = 64 * 1024;
+  /** Bulk chunks in flight at most. */
+  public static final int BULK_OUTSTANDING = 16;
 
   public Kind kind() {
     return kind;
@@ -103,22 +113,34 @@ public final class Workload {
     return bulkBytes;
   }
 
-  /** How many messages the client sends. */
+  /** How many messages the client sends (bulk: chunks). */
   public int messageCount() {
+    if (kind == Kind.BULK) {
+      return (int) ((bulkBytes + size - 1) / size);
+    }
     if (count > 0) {
       return count;
     }
     return (int) Math.max(1, Math.round(durationMillis / 1000.0 * rateHz));
   }
 
-  /** The scheduled send time of message {@code i}, in nanoseconds from the start. */
+  /** The scheduled send time of message {@code i}, in nanoseconds from the start (bulk: 0). */
   public long scheduledNanos(int i) {
-    return Math.round(i * 1e9 / rateHz);
+    return kind == Kind.BULK ? 0 : Math.round(i * 1e9 / rateHz);
   }
 
-  /** The time the last message is scheduled, in milliseconds. */
+  /** The time the last message is scheduled, in milliseconds (0 for bulk: as fast as possible). */
   public long sendingMillis() {
-    return scheduledNanos(messageCount() - 1) / 1_000_000;
+    return kind == Kind.BULK ? 0 : scheduledNanos(messageCount() - 1) / 1_000_000;
+  }
+
+  /** Payload bytes of chunk or message {@code i}. */
+  public int messageSize(int i) {
+    if (kind != Kind.BULK) {
+      return size;
+    }
+    long rest = bulkBytes - (long) i * size;
+    return (int) Math.max(EchoMessage.HEADER, Math.min(size, rest));
   }
 
   @Override

@@ -195,7 +195,8 @@ public final class BridgeComparison {
             .goodputBytes(run.goodputBytes)
             .wireBytes(paths.flow(17, run.localPort, KCP_BASE_PORT + i).totalBytes())
             .retransmits(run.retransmits + serverRetransAfter[i] - serverRetransBefore[i])
-            .durationMillis(run.durationMillis).build();
+            .durationMillis(run.durationMillis).note(bulkNote(w, run.echoed, run.durationMillis))
+            .build();
         results.add(r);
         progress.accept(line(r));
       }
@@ -208,7 +209,8 @@ public final class BridgeComparison {
             .transportDetail("kernel TCP, TCP_NODELAY, cc=" + KernelTcp.congestionControl(bridge, Side.A))
             .mode("bridge").rttMicros(tcp.rtt).messagesSent(tcp.sent).messagesEchoed(tcp.echoed)
             .goodputBytes(tcp.goodputBytes).wireBytes(wire).retransmits(retransAfter - retransBefore)
-            .durationMillis(tcp.durationMillis).build();
+            .durationMillis(tcp.durationMillis).note(bulkNote(w, tcp.echoed, tcp.durationMillis))
+            .build();
         results.add(r);
         progress.accept(line(r));
       }
@@ -218,9 +220,20 @@ public final class BridgeComparison {
     return results;
   }
 
+  /** For bulk runs, the goodput achieved; empty otherwise. */
+  static String bulkNote(Workload w, int echoed, long durationMillis) {
+    if (w.kind() != Workload.Kind.BULK) {
+      return "";
+    }
+    if (echoed < w.messageCount()) {
+      return "bulk transfer unfinished: " + echoed + " of " + w.messageCount() + " chunks";
+    }
+    return String.format(Locale.ROOT, "goodput %.1f kbit/s", w.bulkBytes() * 8.0 / Math.max(1, durationMillis));
+  }
+
   static String line(RunResult r) {
     return String.format(Locale.ROOT, "      %s × %s: mean %.1f ms, p99 %.1f ms, %d undelivered,"
-        + " wire/goodput %.2f, %d retransmits", r.profile(), r.transport(), r.meanRttMillis(),
-        r.rttMillisAt(99), r.messagesLost(), r.overhead(), r.retransmits());
+        + " wire/goodput %.2f, %d retransmits %s", r.profile(), r.transport(), r.meanRttMillis(),
+        r.rttMillisAt(99), r.messagesLost(), r.overhead(), r.retransmits(), r.note());
   }
 }

@@ -15,6 +15,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -52,6 +54,10 @@ final class KcpClientRun {
     int total = workload.messageCount();
     boolean[] received = new boolean[total];
     long[] start = new long[1];
+    boolean bulk = workload.kind() == Workload.Kind.BULK;
+    AtomicLongArray sentAt = new AtomicLongArray(bulk ? total : 0);
+    Semaphore window = new Semaphore(Workload.BULK_OUTSTANDING);
+    long[] lastEcho = new long[1];
     Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .handler(new KcpClientCodecBuilder().config(transport.config()).build())
         .bind(new InetSocketAddress(0)).sync().channel();
@@ -71,25 +77,36 @@ final class KcpClientRun {
                   return;
                 }
                 received[seq] = true;
+                long reference = bulk ? sentAt.get(seq) : start[0] + workload.scheduledNanos(seq);
                 synchronized (rtt) {
-                  rtt.recordValue(Math.max(0, (now - start[0] - workload.scheduledNanos(seq)) / 1000));
+                  rtt.recordValue(Math.max(0, (now - reference) / 1000));
                 }
+                lastEcho[0] = now;
                 echoed++;
+                if (bulk) {
+                  window.release();
+                }
               } finally {
                 b.release();
               }
             }
           }).connect().sync().getNow();
-      start[0] = System.nanoTime() + 50_000_000L;
+      start[0] = System.nanoTime() + (bulk ? 0 : 50_000_000L);
       byte[] msg = new byte[workload.size()];
       for (int i = 0; i < total; i++) {
-        long due = start[0] + workload.scheduledNanos(i);
-        long wait;
-        while ((wait = due - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
+        int size = workload.messageSize(i);
+        if (bulk) {
+          window.acquire();
+          sentAt.set(i, System.nanoTime());
+        } else {
+          long due = start[0] + workload.scheduledNanos(i);
+          long wait;
+          while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
         }
-        EchoMessage.write(msg, msg.length, i);
-        ByteBuf buf = ch.alloc().buffer(msg.length).writeBytes(msg);
+        EchoMessage.write(msg, size, i);
+        ByteBuf buf = ch.alloc().buffer(size).writeBytes(msg, 0, size);
         ch.writeAndFlush(buf); // ownership passes to the channel
         sent++;
       }
@@ -97,8 +114,10 @@ final class KcpClientRun {
       while (echoed < total && failure == null && System.nanoTime() < deadline) {
         LockSupport.parkNanos(5_000_000L);
       }
-      durationMillis = (System.nanoTime() - start[0]) / 1_000_000;
-      goodputBytes = (long) sent * workload.size() + (long) echoed * workload.responseSize();
+      long end = bulk && echoed == total ? lastEcho[0] : System.nanoTime();
+      durationMillis = (end - start[0]) / 1_000_000;
+      goodputBytes = (bulk ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
+          : (long) sent * workload.size()) + (long) echoed * workload.responseSize();
       retransmits = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get();
       ch.close().sync();
     } finally {

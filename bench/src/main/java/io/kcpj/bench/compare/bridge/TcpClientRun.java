@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -38,6 +40,10 @@ final class TcpClientRun {
   void run() throws IOException, InterruptedException {
     int total = workload.messageCount();
     boolean[] received = new boolean[total];
+    boolean bulk = workload.kind() == Workload.Kind.BULK;
+    AtomicLongArray sentAt = new AtomicLongArray(bulk ? total : 0);
+    Semaphore window = new Semaphore(Workload.BULK_OUTSTANDING);
+    long[] lastEcho = new long[1];
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
       s.connect(server, 10_000);
@@ -46,7 +52,8 @@ final class TcpClientRun {
       out.write(TcpEchoServer.hello(workload.size(), workload.responseSize()));
       out.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
-      long start = System.nanoTime() + 50_000_000L; // a short lead so the first send is on time
+      // a short lead so the first scheduled send is on time
+      long start = System.nanoTime() + (bulk ? 0 : 50_000_000L);
       Thread reader = new Thread(() -> {
         byte[] resp = new byte[workload.responseSize()];
         try {
@@ -58,8 +65,13 @@ final class TcpClientRun {
               throw new IOException("unexpected echo of message " + seq);
             }
             received[seq] = true;
-            rtt.recordValue(Math.max(0, (now - start - workload.scheduledNanos(seq)) / 1000));
+            long reference = bulk ? sentAt.get(seq) : start + workload.scheduledNanos(seq);
+            rtt.recordValue(Math.max(0, (now - reference) / 1000));
+            lastEcho[0] = now;
             echoed++;
+            if (bulk) {
+              window.release();
+            }
           }
         } catch (Throwable t) {
           if (echoed < total) {
@@ -71,10 +83,15 @@ final class TcpClientRun {
       reader.start();
       byte[] req = new byte[workload.size()];
       for (int i = 0; i < total; i++) {
-        long due = start + workload.scheduledNanos(i);
-        long wait;
-        while ((wait = due - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
+        if (bulk) {
+          window.acquire();
+          sentAt.set(i, System.nanoTime());
+        } else {
+          long due = start + workload.scheduledNanos(i);
+          long wait;
+          while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
         }
         EchoMessage.write(req, req.length, i);
         out.write(req);
@@ -85,8 +102,10 @@ final class TcpClientRun {
       while (echoed < total && readerFailure == null && System.nanoTime() < deadline) {
         reader.join(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
       }
-      durationMillis = (System.nanoTime() - start) / 1_000_000;
-      goodputBytes = (long) sent * workload.size() + (long) echoed * workload.responseSize();
+      long end = bulk && echoed == total ? lastEcho[0] : System.nanoTime();
+      durationMillis = (end - start) / 1_000_000;
+      goodputBytes = (bulk ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
+          : (long) sent * workload.size()) + (long) echoed * workload.responseSize();
     }
     if (readerFailure != null) {
       throw new IOException("TCP client failed: " + readerFailure, readerFailure);
