@@ -1,5 +1,10 @@
 package io.kcpj.netty;
 
+import io.kcpj.netem.delay.DelayModel;
+import io.kcpj.netem.delay.JitterMode;
+import io.kcpj.netem.loss.BernoulliLoss;
+import io.kcpj.netem.netty.NetemHandler;
+import io.kcpj.netem.profile.DirectionProfile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +40,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Real UDP sockets on loopback: 100 client sessions (over one client datagram channel) each send
  * 1,000 messages of varying size to an echo server and check that every echo arrives exactly once
- * and in order — on a clean link, and through a 10 %-loss, 0–20 ms-jitter link on both sides.
+ * and in order — on a clean link, and through netem-sim's {@link NetemHandler} with 10 % loss
+ * and 0–20 ms reordering jitter on both sides.
  * NIO always; epoll when the native transport is available.
  */
 class LoopbackIntegrationTest {
@@ -85,13 +91,13 @@ class LoopbackIntegrationTest {
         }).build();
     Channel server = new Bootstrap().group(group).channel(channelClass)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-        .handler(pipeline(lossy ? new LossyDatagramHandlerForTests(1, loss, 20) : null, serverCodec))
+        .handler(pipeline(lossy ? impairment(1, loss) : null, serverCodec))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
     KcpClientCodec clientCodec = new KcpClientCodecBuilder().config(config).build();
     Channel client = new Bootstrap().group(group).channel(channelClass)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-        .handler(pipeline(lossy ? new LossyDatagramHandlerForTests(2, loss, 20) : null, clientCodec))
+        .handler(pipeline(lossy ? impairment(2, loss) : null, clientCodec))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
     InetSocketAddress serverAddress = (InetSocketAddress) server.localAddress();
@@ -141,6 +147,21 @@ class LoopbackIntegrationTest {
     // submitted now runs after that task has been queued, so the metrics below see it.
     server.eventLoop().submit(() -> { }).sync();
     assertEquals(SESSIONS, serverCodec.metrics().sessionsClosed(KcpCloseReason.PARENT_CLOSED));
+  }
+
+  /**
+   * netem-sim's Netty handler on a datagram channel's inbound side: Bernoulli loss and a uniform
+   * 0–20 ms delay that reorders (netem-like jitter), seeded.
+   */
+  static ChannelHandler impairment(long seed, double loss) {
+    return NetemHandler.builder()
+        .inbound(DirectionProfile.builder()
+            .loss(BernoulliLoss.of(loss))
+            .delay(DelayModel.uniform(TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(10)))
+            .jitterMode(JitterMode.REORDER)
+            .build())
+        .seed(seed)
+        .build();
   }
 
   static String diagnose(List<KcpChannel> sessions, List<Checker> checkers) {
