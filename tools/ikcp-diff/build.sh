@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the differential harness (and repro_basic, the check that a reference copy reproduces
-# kcp-core/src/test/resources/ikcp-vectors.txt) against a copy of the C reference.
+# kcp-core/src/test/resources/ikcp-vectors.txt, and bench, the reference under the JMH
+# KcpEngineBenchmark workload) against a copy of the C reference.
 #
 #   tools/ikcp-diff/build.sh REFDIR [OUTDIR]
 #
@@ -24,4 +25,5 @@ if ! grep -q '^#define IKCP_FASTACK_CONSERVE' "$REF/ikcp.c"; then
 fi
 $CC -O2 -Wall -Wextra -Wno-unused-parameter -I"$REF" -o "$OUT/harness" "$HERE/harness.c" "$REF/ikcp.c"
 $CC -O2 -Wall -I"$REF" -o "$OUT/repro_basic" "$HERE/repro_basic.c" "$REF/ikcp.c"
-echo "built $OUT/harness and $OUT/repro_basic"
+$CC -O2 -Wall -I"$REF" -o "$OUT/bench" "$HERE/bench.c" "$REF/ikcp.c"
+echo "built $OUT/harness, $OUT/repro_basic and $OUT/bench"
