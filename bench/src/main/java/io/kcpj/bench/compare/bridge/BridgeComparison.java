@@ -78,11 +78,12 @@ public final class BridgeComparison {
         int total = plan.profiles().size();
         for (int i = 0; i < total; i++) {
           Profile profile = plan.profiles().get(i);
-          paths.setProfile(profile, plan.seed() * 1_000_003L + i);
+          long seed = plan.seed() * 1_000_003L + i;
+          paths.setProfile(profile, seed);
           progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: running %d transports for %.0f s"
               + " of sending...", i + 1, total, profile.name(), plan.kcp().size() + (plan.tcp() ? 1 : 0),
               plan.workload().sendingMillis() / 1000.0));
-          results.addAll(runProfile(bridge, paths, server, clientLoop, profile, progress));
+          results.addAll(runProfile(bridge, paths, server, clientLoop, profile, seed, progress));
         }
       } finally {
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -151,70 +152,87 @@ public final class BridgeComparison {
   }
 
   private List<RunResult> runProfile(TunBridge bridge, NetemPaths paths, ServerProcess server,
-      EventLoopGroup clientLoop, Profile profile, Consumer<String> progress) throws Exception {
+      EventLoopGroup clientLoop, Profile profile, long seed, Consumer<String> progress)
+      throws Exception {
     Workload w = plan.workload();
-    long retransBefore = KernelTcp.retransmittedSegments(bridge, Side.A)
-        + KernelTcp.retransmittedSegments(bridge, Side.B);
     List<RunResult> results = new ArrayList<>();
+    int clientsCount = plan.kcp().size() + (plan.tcp() ? 1 : 0);
+    WarmupGate gate = new WarmupGate(clientsCount);
     ExecutorService clients = Executors.newCachedThreadPool(bridge.threadFactory(Side.A));
     try {
-      TcpClientRun tcp = null;
-      Future<?> tcpDone = null;
-      if (plan.tcp()) {
-        TcpClientRun run = new TcpClientRun(
-            new InetSocketAddress(bridge.addressB(), TCP_PORT), w, drainMillis);
-        tcp = run;
-        tcpDone = clients.submit(() -> {
-          run.run();
-          return null;
-        });
-      }
-      long[] serverRetransBefore = server.kcpRetransmits(plan.kcp().size());
       List<KcpClientRun> kcpRuns = new ArrayList<>();
-      List<Future<?>> kcpDone = new ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < plan.kcp().size(); i++) {
         KcpClientRun run = new KcpClientRun(
             new InetSocketAddress(bridge.addressB(), KCP_BASE_PORT + i), plan.kcp().get(i), w,
-            clientLoop, drainMillis);
+            clientLoop, drainMillis, gate);
         kcpRuns.add(run);
-        kcpDone.add(clients.submit(() -> {
+        done.add(clients.submit(() -> {
           run.run();
           return null;
         }));
       }
-      for (Future<?> f : kcpDone) {
+      TcpClientRun tcp = null;
+      if (plan.tcp()) {
+        TcpClientRun run = new TcpClientRun(
+            new InetSocketAddress(bridge.addressB(), TCP_PORT), w, drainMillis, gate);
+        tcp = run;
+        done.add(clients.submit(() -> {
+          run.run();
+          return null;
+        }));
+      }
+      if (!gate.awaitAllWarm(60, TimeUnit.SECONDS)) {
+        progress.accept("      warning: not every client finished its warm-up within 60 s");
+      }
+      // Measure from here: the profile's timeline restarts, counters are read as baselines.
+      paths.setProfile(profile, seed);
+      long retransBefore = KernelTcp.retransmittedSegments(bridge, Side.A)
+          + KernelTcp.retransmittedSegments(bridge, Side.B);
+      long[] serverRetransBefore = server.kcpRetransmits(plan.kcp().size());
+      long[] wireBefore = new long[kcpRuns.size()];
+      for (int i = 0; i < kcpRuns.size(); i++) {
+        wireBefore[i] = paths.flow(17, kcpRuns.get(i).localPort, KCP_BASE_PORT + i).totalBytes();
+      }
+      long tcpWireBefore = tcp == null ? 0 : paths.flow(6, tcp.localPort, TCP_PORT).totalBytes();
+      gate.open();
+      for (Future<?> f : done) {
         f.get();
       }
       long[] serverRetransAfter = server.kcpRetransmits(plan.kcp().size());
       for (int i = 0; i < kcpRuns.size(); i++) {
         KcpClientRun run = kcpRuns.get(i);
         KcpTransport t = plan.kcp().get(i);
+        NetemPaths.FlowCounters flow = paths.flow(17, run.localPort, KCP_BASE_PORT + i);
         RunResult r = RunResult.builder().profile(profile.name()).transport(t.name())
             .transportDetail(t.config().toString() + ",kcp-netty")
             .mode("bridge").rttMicros(run.rtt).messagesSent(run.sent).messagesEchoed(run.echoed)
             .goodputBytes(run.goodputBytes)
-            .wireBytes(paths.flow(17, run.localPort, KCP_BASE_PORT + i).totalBytes())
+            .wireBytes(flow.totalBytes() - wireBefore[i])
             .retransmits(run.retransmits + serverRetransAfter[i] - serverRetransBefore[i])
-            .durationMillis(run.durationMillis).note(bulkNote(w, run.echoed, run.durationMillis))
+            .durationMillis(run.durationMillis)
+            .note(join(bulkNote(w, run.echoed, run.durationMillis), linkNote(flow)))
             .build();
         results.add(r);
         progress.accept(line(r));
       }
-      if (tcpDone != null) {
-        tcpDone.get();
+      if (tcp != null) {
         long retransAfter = KernelTcp.retransmittedSegments(bridge, Side.A)
             + KernelTcp.retransmittedSegments(bridge, Side.B);
-        long wire = paths.flow(6, tcp.localPort, TCP_PORT).totalBytes();
+        NetemPaths.FlowCounters flow = paths.flow(6, tcp.localPort, TCP_PORT);
         RunResult r = RunResult.builder().profile(profile.name()).transport("tcp")
             .transportDetail("kernel TCP, TCP_NODELAY, cc=" + KernelTcp.congestionControl(bridge, Side.A))
             .mode("bridge").rttMicros(tcp.rtt).messagesSent(tcp.sent).messagesEchoed(tcp.echoed)
-            .goodputBytes(tcp.goodputBytes).wireBytes(wire).retransmits(retransAfter - retransBefore)
-            .durationMillis(tcp.durationMillis).note(bulkNote(w, tcp.echoed, tcp.durationMillis))
+            .goodputBytes(tcp.goodputBytes).wireBytes(flow.totalBytes() - tcpWireBefore)
+            .retransmits(retransAfter - retransBefore)
+            .durationMillis(tcp.durationMillis)
+            .note(join(bulkNote(w, tcp.echoed, tcp.durationMillis), linkNote(flow)))
             .build();
         results.add(r);
         progress.accept(line(r));
       }
     } finally {
+      gate.open();
       clients.shutdownNow();
     }
     return results;
@@ -229,6 +247,18 @@ public final class BridgeComparison {
       return "bulk transfer unfinished: " + echoed + " of " + w.messageCount() + " chunks";
     }
     return String.format(Locale.ROOT, "goodput %.1f kbit/s", w.bulkBytes() * 8.0 / Math.max(1, durationMillis));
+  }
+
+  /** What the simulated link did to one flow: packets offered and delivered per direction. */
+  static String linkNote(NetemPaths.FlowCounters c) {
+    io.kcpj.netem.tun.Direction ab = io.kcpj.netem.tun.Direction.A_TO_B;
+    io.kcpj.netem.tun.Direction ba = io.kcpj.netem.tun.Direction.B_TO_A;
+    return String.format(Locale.ROOT, "link packets delivered/offered: up %d/%d, down %d/%d",
+        c.delivered(ab), c.packets(ab), c.delivered(ba), c.packets(ba));
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
   }
 
   static String line(RunResult r) {

@@ -35,19 +35,25 @@ final class KcpClientRun {
   final Histogram rtt = new Histogram(3_600_000_000L, 3);
   volatile int echoed;
   int sent;
-  int localPort;
+  volatile int localPort;
   long goodputBytes;
   long durationMillis;
   long retransmits;
   private volatile String failure;
 
+  private final WarmupGate gate;
+  private volatile int warmEchoed;
+  /** Retransmissions counted before the measured run (warm-up). */
+  private long retransmitsAtStart;
+
   KcpClientRun(InetSocketAddress server, KcpTransport transport, Workload workload,
-      EventLoopGroup group, long drainMillis) {
+      EventLoopGroup group, long drainMillis, WarmupGate gate) {
     this.server = server;
     this.transport = transport;
     this.workload = workload;
     this.group = group;
     this.drainNanos = drainMillis * 1_000_000L;
+    this.gate = gate;
   }
 
   void run() throws Exception {
@@ -72,7 +78,11 @@ final class KcpClientRun {
               try {
                 long now = System.nanoTime();
                 int seq = b.getIntLE(b.readerIndex());
-                if (seq < 0 || seq >= total || received[seq]) {
+                if (seq < 0) {
+                  warmEchoed++; // a warm-up echo: not measured
+                  return;
+                }
+                if (seq >= total || received[seq]) {
                   failure = "unexpected echo of message " + seq;
                   return;
                 }
@@ -91,8 +101,20 @@ final class KcpClientRun {
               }
             }
           }).connect().sync().getNow();
-      start[0] = System.nanoTime() + (bulk ? 0 : 50_000_000L);
       byte[] msg = new byte[workload.size()];
+      int warmups = bulk ? WarmupGate.BULK_CHUNKS : WarmupGate.MESSAGES;
+      for (int k = 0; k < warmups; k++) {
+        EchoMessage.write(msg, msg.length, -1 - k);
+        ch.writeAndFlush(ch.alloc().buffer(msg.length).writeBytes(msg));
+        LockSupport.parkNanos(20_000_000L);
+      }
+      long warmDeadline = System.nanoTime() + WarmupGate.ECHO_TIMEOUT_NANOS;
+      while (warmEchoed < warmups && failure == null && System.nanoTime() < warmDeadline) {
+        LockSupport.parkNanos(2_000_000L);
+      }
+      retransmitsAtStart = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get();
+      gate.warmedUpAwaitStart();
+      start[0] = System.nanoTime() + (bulk ? 0 : 50_000_000L);
       for (int i = 0; i < total; i++) {
         int size = workload.messageSize(i);
         if (bulk) {
@@ -118,7 +140,8 @@ final class KcpClientRun {
       durationMillis = (end - start[0]) / 1_000_000;
       goodputBytes = (bulk ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
           : (long) sent * workload.size()) + (long) echoed * workload.responseSize();
-      retransmits = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get();
+      retransmits = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get()
+          - retransmitsAtStart;
       ch.close().sync();
     } finally {
       udp.close().sync();

@@ -25,15 +25,19 @@ final class TcpClientRun {
   final Histogram rtt = new Histogram(3_600_000_000L, 3);
   volatile int echoed;
   int sent;
-  int localPort;
+  volatile int localPort;
   long goodputBytes;
   long durationMillis;
   private volatile Throwable readerFailure;
 
-  TcpClientRun(InetSocketAddress server, Workload workload, long drainMillis) {
+  private final WarmupGate gate;
+  private volatile int warmEchoed;
+
+  TcpClientRun(InetSocketAddress server, Workload workload, long drainMillis, WarmupGate gate) {
     this.server = server;
     this.workload = workload;
     this.drainNanos = drainMillis * 1_000_000L;
+    this.gate = gate;
   }
 
   /** Runs the whole exchange on the calling thread; returns when done or the drain time ends. */
@@ -52,8 +56,8 @@ final class TcpClientRun {
       out.write(TcpEchoServer.hello(workload.size(), workload.responseSize()));
       out.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
-      // a short lead so the first scheduled send is on time
-      long start = System.nanoTime() + (bulk ? 0 : 50_000_000L);
+      java.util.concurrent.atomic.AtomicLong startAt =
+          new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
       Thread reader = new Thread(() -> {
         byte[] resp = new byte[workload.responseSize()];
         try {
@@ -61,7 +65,12 @@ final class TcpClientRun {
             in.readFully(resp);
             long now = System.nanoTime();
             int seq = EchoMessage.seq(resp, 0);
-            if (seq < 0 || seq >= total || received[seq]) {
+            if (seq < 0) {
+              warmEchoed++; // a warm-up echo: not measured
+              continue;
+            }
+            long start = startAt.get();
+            if (seq >= total || received[seq]) {
               throw new IOException("unexpected echo of message " + seq);
             }
             received[seq] = true;
@@ -82,6 +91,21 @@ final class TcpClientRun {
       reader.setDaemon(true);
       reader.start();
       byte[] req = new byte[workload.size()];
+      int warmups = bulk ? WarmupGate.BULK_CHUNKS : WarmupGate.MESSAGES;
+      for (int k = 0; k < warmups; k++) {
+        EchoMessage.write(req, req.length, -1 - k);
+        out.write(req);
+        out.flush();
+        LockSupport.parkNanos(20_000_000L);
+      }
+      long warmDeadline = System.nanoTime() + WarmupGate.ECHO_TIMEOUT_NANOS;
+      while (warmEchoed < warmups && readerFailure == null && System.nanoTime() < warmDeadline) {
+        LockSupport.parkNanos(2_000_000L);
+      }
+      gate.warmedUpAwaitStart();
+      // a short lead so the first scheduled send is on time
+      long start = System.nanoTime() + (bulk ? 0 : 50_000_000L);
+      startAt.set(start);
       for (int i = 0; i < total; i++) {
         if (bulk) {
           window.acquire();
