@@ -37,6 +37,7 @@ public final class Kcpj implements Runnable {
   static Object[] subcommands() {
     return new Object[] {
       // subcommands are added here as the tools land
+      new io.kcpj.bench.perf.PerfCommand(),
     };
   }
 
