@@ -50,8 +50,8 @@ public final class PerfClient {
   private final List<Channel> sockets = new ArrayList<>();
   private final List<KcpClientCodec> codecs = new ArrayList<>();
   private final Map<EventLoop, Pacer> pacers = new HashMap<>();
-  private volatile long measureFrom;
-  private volatile long measureUntil;
+  private volatile long measureFrom = Long.MAX_VALUE;
+  private volatile long measureUntil = Long.MAX_VALUE;
   private volatile boolean stopSending;
 
   public PerfClient(Settings settings) {
@@ -92,18 +92,22 @@ public final class PerfClient {
     KcpChannel controlChannel = open(control, 0);
     int firstSocket = 1;
     long period = Math.max(1, (long) (1e9 / s.rate()));
-    long t0 = System.nanoTime() + 500_000_000L + s.sessions() * 20_000L; // time to open sessions
-    measureFrom = t0 + s.warmup().toNanos();
-    measureUntil = measureFrom + s.duration().toNanos();
+    List<Sender> senders = new ArrayList<>();
     for (int i = 0; i < s.sessions(); i++) {
       Sender sender = new Sender(i);
       KcpChannel ch = open(sender, firstSocket + (i % s.sockets()));
       sender.channel = ch;
       sender.pacer = pacers.computeIfAbsent(ch.eventLoop(), Pacer::new);
-      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(period);
       sender.period = period;
-      Sender added = sender;
-      ch.eventLoop().execute(() -> added.pacer.add(added));
+      senders.add(sender);
+    }
+    // Every session is open: start the schedules (random phases) shortly from now.
+    long t0 = System.nanoTime() + 200_000_000L;
+    measureFrom = t0 + s.warmup().toNanos();
+    measureUntil = measureFrom + s.duration().toNanos();
+    for (Sender sender : senders) {
+      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(period);
+      sender.channel.eventLoop().execute(() -> sender.pacer.add(sender));
     }
     for (Pacer p : pacers.values()) {
       p.loop.execute(p::start);
