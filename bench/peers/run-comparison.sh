@@ -7,7 +7,8 @@
 # The same client (kcpj perf client, one UDP socket per session, one event loop) drives every
 # server; RTT is measured from the scheduled send time; server CPU is the server's own process
 # CPU time, reported over the perf protocol. All use KCP "fast" (nodelay 1, interval 10,
-# resend 2, nc on), windows 128, mtu 1400.
+# resend 2, nc on), windows 128, mtu 1400. Every session uses conv 1 (each has its own socket):
+# java-Kcp's address-keyed server expects the conv of its ChannelConfig.
 #
 # Usage: bench/peers/run-comparison.sh [SECONDS_PER_CELL] [REPETITIONS]   (default 15, 1)
 #   SERVERS="kcpj jpower java-kcp" WORKLOADS="a b c d" to choose cells. Not part of CI.
@@ -72,7 +73,7 @@ for rep in $(seq 1 "$REPS"); do
       echo "rep $rep workload $w server $s ..." >&2
       if java $JAVA_OPTS -jar bench/target/kcpj.jar perf client --connect "127.0.0.1:$PORT" \
           $(client_args "$w") --duration "${SECONDS_PER_CELL}s" --warmup "$WARMUP" --mode fast,wnd=128 \
-          --json >"$OUT/$w-$s-$rep.json" 2>"$OUT/$w-$s-$rep.err"; then :; else
+          --conv 1 --json >"$OUT/$w-$s-$rep.json" 2>"$OUT/$w-$s-$rep.err"; then :; else
         echo "{\"error\":\"client failed\"}" >"$OUT/$w-$s-$rep.json"
       fi
       stop_server

@@ -10,7 +10,7 @@ import kcp.Ukcp;
 /**
  * kcpj perf echo server on com.github.l42111996:kcp-base 1.6 (java-Kcp). Usage: PORT
  * [fast|normal|classic] [WINDOW]. Same KCP settings as kcpj's presets; no FEC, no CRC, sessions
- * keyed by address (its default), conv taken from the client.
+ * keyed by address (its default), conv 1 (the comparison's client uses --conv 1).
  */
 public final class JavaKcpPerfServer {
   public static void main(String[] args) {
@@ -33,6 +33,7 @@ public final class JavaKcpPerfServer {
     config.setRcvwnd(window);
     config.setMtu(1400);
     config.setCrc32Check(false);
+    config.setConv(1); // its address-keyed sessions take the conv from here: the client uses 1
     config.setTimeoutMillis(600_000);
     KcpServer server = new KcpServer();
     server.init(new KcpListener() {

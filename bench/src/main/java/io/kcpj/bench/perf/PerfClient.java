@@ -43,7 +43,8 @@ public final class PerfClient {
 
   /** What to run. */
   public record Settings(InetSocketAddress server, int sessions, int sockets, int threads,
-      double rate, int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk) {}
+      double rate, int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk,
+      int conv) {}
 
   private final Settings s;
   private MultiThreadIoEventLoopGroup group;
@@ -83,8 +84,12 @@ public final class PerfClient {
       sockets.add(udp);
       codecs.add(codec);
     }
-    return KcpChannel.newBootstrap(sockets.get(socketIndex)).remoteAddress(s.server())
-        .handler(handler).connect().sync().getNow();
+    io.kcpj.netty.KcpChannelBootstrap b = KcpChannel.newBootstrap(sockets.get(socketIndex))
+        .remoteAddress(s.server()).handler(handler);
+    if (s.conv() != 0) {
+      b.conv(s.conv()); // servers that expect one fixed conv (e.g. java-Kcp's default)
+    }
+    return b.connect().sync().getNow();
   }
 
   private PerfResult runLoad() throws Exception {

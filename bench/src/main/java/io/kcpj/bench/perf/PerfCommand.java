@@ -101,6 +101,11 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--mode", defaultValue = "fast")
     String mode;
 
+    @Option(names = "--conv", defaultValue = "0",
+        description = "Conv of every session (0: random per session). Sessions on different "
+            + "sockets may share one conv.")
+    int conv;
+
     @Option(names = "--bulk", description = "Measure the goodput of one session instead.")
     boolean bulk;
 
@@ -115,7 +120,7 @@ public final class PerfCommand implements Runnable {
       int n = bulk ? 1 : sessions;
       PerfClient.Settings settings = new PerfClient.Settings(address(connect), n,
           sockets <= 0 ? n : Math.min(sockets, n), threads, rate, bulk && size == 100 ? 1376 : size,
-          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk);
+          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv);
       PerfResult result = new PerfClient(settings).run();
       System.out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
       return 0;
