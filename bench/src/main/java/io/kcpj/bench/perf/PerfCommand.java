@@ -59,10 +59,16 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--max-sessions", defaultValue = "20000")
     int maxSessions;
 
+    @Option(names = "--transport", defaultValue = "nio",
+        description = "nio, epoll (needs Netty's epoll jars on the class path) or auto.")
+    String transport;
+
     @Override
     public Integer call() throws Exception {
-      try (PerfServer server = new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions)) {
-        System.out.println("kcpj perf server listening on " + server.localAddress() + " mode " + mode);
+      PerfTransport t = PerfTransport.select(transport);
+      try (PerfServer server = new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions, t)) {
+        System.out.println("kcpj perf server listening on " + server.localAddress() + " mode " + mode
+            + " transport " + t.name);
         System.out.flush();
         new CountDownLatch(1).await(); // until the process is stopped
       }
@@ -106,6 +112,10 @@ public final class PerfCommand implements Runnable {
             + "sockets may share one conv.")
     int conv;
 
+    @Option(names = "--transport", defaultValue = "nio",
+        description = "nio, epoll (needs Netty's epoll jars on the class path) or auto.")
+    String transport;
+
     @Option(names = "--bulk", description = "Measure the goodput of one session instead.")
     boolean bulk;
 
@@ -120,7 +130,7 @@ public final class PerfCommand implements Runnable {
       int n = bulk ? 1 : sessions;
       PerfClient.Settings settings = new PerfClient.Settings(address(connect), n,
           sockets <= 0 ? n : Math.min(sockets, n), threads, rate, bulk && size == 100 ? 1376 : size,
-          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv);
+          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv, transport);
       PerfResult result = new PerfClient(settings).run();
       System.out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
       return 0;

@@ -17,7 +17,7 @@ public final class PerfResult {
   private PerfResult() {}
 
   static PerfResult load(PerfClient.Settings s, Histogram rtt, long sent, long received,
-      int sessionsOpen, long windowNanos, long statsWallNanos, PerfProtocol.ServerStats before,
+      long skipped, int sessionsOpen, long windowNanos, long statsWallNanos, PerfProtocol.ServerStats before,
       PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
     PerfResult r = new PerfResult();
     double seconds = windowNanos / 1e9;
@@ -31,6 +31,7 @@ public final class PerfResult {
     r.put("sent", sent);
     r.put("received", received);
     r.put("unanswered", sent - received);
+    r.put("skipped_backpressure", skipped);
     r.put("messages_per_s", received / seconds);
     r.put("goodput_mbit_s", received * (double) s.size() * 8 / seconds / 1e6);
     r.put("rtt_p50_ms", rtt.getValueAtPercentile(50) / 1000.0);

@@ -12,15 +12,12 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The kcpj side of {@code kcpj perf server}: a {@link KcpServerCodec} on one NIO datagram channel
+ * The kcpj side of {@code kcpj perf server}: a {@link KcpServerCodec} on one datagram channel
  * (one event loop) whose sessions answer the {@link PerfProtocol}. Echoed messages are the
  * received {@code ByteBuf}s written back (no copy); SINK and STATS_REQUEST buffers are released
  * here. {@link #close()} releases the socket and the event loop.
@@ -34,7 +31,13 @@ public final class PerfServer implements AutoCloseable {
   /** Binds {@code listen} with sessions configured by {@code config}. */
   public PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions)
       throws InterruptedException {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this(listen, config, maxSessions, PerfTransport.nio());
+  }
+
+  /** As above, on {@code transport}. */
+  PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions, PerfTransport transport)
+      throws InterruptedException {
+    group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory);
     codec = new KcpServerCodecBuilder().config(config).maxSessions(maxSessions)
         .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
         .handler(new ChannelInitializer<KcpChannel>() {
@@ -43,8 +46,7 @@ public final class PerfServer implements AutoCloseable {
             ch.pipeline().addLast(handler);
           }
         }).build();
-    channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-        .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+    channel = transport.configure(new Bootstrap().group(group), 4 << 20)
         .handler(codec).bind(listen).sync().channel();
   }
 

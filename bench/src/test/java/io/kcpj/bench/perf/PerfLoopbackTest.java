@@ -14,7 +14,7 @@ class PerfLoopbackTest {
   void loadRunAnswersEveryMessageAndReportsServerCpu() throws Exception {
     try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
       PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 4, 2, 1, 50, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0);
+          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "nio");
       PerfResult r = new PerfClient(s).run();
       assertEquals(200, r.number("sent"), 12, r.toTable());
       assertEquals(r.number("sent"), r.number("received"), r.toTable());
@@ -31,7 +31,7 @@ class PerfLoopbackTest {
   void bulkRunDeliversBytes() throws Exception {
     try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
       PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 1, 1, 1, 0, 1376,
-          Duration.ofMillis(800), Duration.ofMillis(200), KcpConfig.fast(), true, 0);
+          Duration.ofMillis(800), Duration.ofMillis(200), KcpConfig.fast(), true, 0, "nio");
       PerfResult r = new PerfClient(s).run();
       assertTrue(r.number("delivered_bytes") > 1_000_000, r.toTable());
       assertTrue(r.number("goodput_mbit_s") > 1, r.toTable());
