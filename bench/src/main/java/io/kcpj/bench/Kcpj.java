@@ -48,7 +48,7 @@ public final class Kcpj implements Runnable {
     return new Object[] {
       new io.kcpj.bench.cli.CompareCommand(),
       new io.kcpj.bench.cli.SweepCommand(),
-      // subcommands are added here as the tools land
+      new io.kcpj.bench.perf.PerfCommand(),
       new io.kcpj.bench.cli.NetemCommand(),
     };
   }

@@ -1,0 +1,358 @@
+package io.kcpj.bench.perf;
+
+import io.kcpj.core.KcpConfig;
+import io.kcpj.core.KcpCounters;
+import io.kcpj.netty.KcpChannel;
+import io.kcpj.netty.KcpChannelOption;
+import io.kcpj.netty.KcpClientCodec;
+import io.kcpj.netty.KcpClientCodecBuilder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator of {@code kcpj perf client}. Each session sends ECHO messages at a fixed
+ * rate on a schedule (a random phase per session); the round trip of each is measured from its
+ * <em>scheduled</em> send time, so a stalled sender or server shows up in the percentiles instead
+ * of hiding (no coordinated omission). Sessions are spread over {@code sockets} datagram channels
+ * (one per session by default: servers that key sessions by address need that) and {@code
+ * threads} event loops; each event loop paces its own sessions from one priority queue and
+ * records into its own histogram, merged at the end. The server's CPU time and counts come from
+ * STATS requests on a separate control session, before and after the measured interval.
+ */
+public final class PerfClient {
+
+  /** What to run. */
+  public record Settings(InetSocketAddress server, int sessions, int sockets, int threads,
+      double rate, int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk,
+      int conv, String transport) {}
+
+  private final Settings s;
+  private MultiThreadIoEventLoopGroup group;
+  private PerfTransport transport;
+  private final List<Channel> sockets = new ArrayList<>();
+  private final List<KcpClientCodec> codecs = new ArrayList<>();
+  private final Map<EventLoop, Pacer> pacers = new HashMap<>();
+  private volatile long measureFrom = Long.MAX_VALUE;
+  private volatile long measureUntil = Long.MAX_VALUE;
+  private volatile boolean stopSending;
+
+  public PerfClient(Settings settings) {
+    this.s = settings;
+  }
+
+  /** Runs the whole measurement and returns its result. */
+  public PerfResult run() throws Exception {
+    transport = PerfTransport.select(s.transport());
+    group = new MultiThreadIoEventLoopGroup(s.threads(), transport.ioHandlerFactory);
+    try {
+      return s.bulk() ? runBulk() : runLoad();
+    } finally {
+      for (Channel c : sockets) {
+        c.close();
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  private KcpChannel open(ChannelInboundHandlerAdapter handler, int socketIndex) throws Exception {
+    while (sockets.size() <= socketIndex) {
+      KcpClientCodec codec = new KcpClientCodecBuilder().config(s.config())
+          .maxSessions(Math.max(1, s.sessions()))
+          .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536).build();
+      Channel udp = transport.configure(new Bootstrap().group(group), 1 << 20)
+          .handler(codec).bind(new InetSocketAddress(s.server().getAddress().isLoopbackAddress()
+              ? "127.0.0.1" : "0.0.0.0", 0)).sync().channel();
+      sockets.add(udp);
+      codecs.add(codec);
+    }
+    io.kcpj.netty.KcpChannelBootstrap b = KcpChannel.newBootstrap(sockets.get(socketIndex))
+        .remoteAddress(s.server()).handler(handler);
+    if (s.conv() != 0) {
+      b.conv(s.conv()); // servers that expect one fixed conv (e.g. java-Kcp's default)
+    }
+    return b.connect().sync().getNow();
+  }
+
+  private PerfResult runLoad() throws Exception {
+    Control control = new Control();
+    KcpChannel controlChannel = open(control, 0);
+    int firstSocket = 1;
+    long period = Math.max(1, (long) (1e9 / s.rate()));
+    List<Sender> senders = new ArrayList<>();
+    for (int i = 0; i < s.sessions(); i++) {
+      Sender sender = new Sender(i);
+      KcpChannel ch = open(sender, firstSocket + (i % s.sockets()));
+      sender.channel = ch;
+      sender.pacer = pacers.computeIfAbsent(ch.eventLoop(), Pacer::new);
+      sender.period = period;
+      senders.add(sender);
+    }
+    // Every session is open: start the schedules (random phases) shortly from now.
+    long t0 = System.nanoTime() + 200_000_000L;
+    measureFrom = t0 + s.warmup().toNanos();
+    measureUntil = measureFrom + s.duration().toNanos();
+    for (Sender sender : senders) {
+      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(period);
+      sender.channel.eventLoop().execute(() -> sender.pacer.add(sender));
+    }
+    for (Pacer p : pacers.values()) {
+      p.loop.execute(p::start);
+    }
+    waitUntil(measureFrom);
+    PerfProtocol.ServerStats before = control.request(controlChannel);
+    long clientCpuBefore = PerfProtocol.processCpuNanos();
+    KcpCounters clientBefore = clientCounters();
+    long wallBefore = System.nanoTime();
+    waitUntil(measureUntil);
+    stopSending = true;
+    // Let the last scheduled messages come back (bounded).
+    long graceUntil = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < graceUntil && outstanding() > 0) {
+      Thread.sleep(20);
+    }
+    PerfProtocol.ServerStats after = control.request(controlChannel);
+    long wallAfter = System.nanoTime();
+    long clientCpuAfter = PerfProtocol.processCpuNanos();
+    KcpCounters clientAfter = clientCounters();
+
+    Histogram all = new Histogram(1, 60_000_000L, 3);
+    long sent = 0;
+    long received = 0;
+    long skipped = 0;
+    for (Pacer p : pacers.values()) {
+      Histogram h = p.loop.submit(() -> p.histogram.copy()).get(10, TimeUnit.SECONDS);
+      all.add(h);
+      sent += p.loop.submit(() -> p.sentInWindow).get(10, TimeUnit.SECONDS);
+      received += p.loop.submit(() -> p.receivedInWindow).get(10, TimeUnit.SECONDS);
+      skipped += p.loop.submit(() -> p.skippedInWindow).get(10, TimeUnit.SECONDS);
+    }
+    int open = 0;
+    for (KcpClientCodec c : codecs) {
+      open += c.metrics().sessionsOpen();
+    }
+    return PerfResult.load(s, all, sent, received, skipped, open - 1, s.duration().toNanos(),
+        wallAfter - wallBefore, before, after, clientCpuAfter - clientCpuBefore,
+        delta(clientBefore, clientAfter));
+  }
+
+  private long outstanding() throws Exception {
+    long n = 0;
+    for (Pacer p : pacers.values()) {
+      n += p.loop.submit(() -> p.sentInWindow - p.receivedInWindow).get(10, TimeUnit.SECONDS);
+    }
+    return n;
+  }
+
+  private PerfResult runBulk() throws Exception {
+    Control control = new Control();
+    KcpChannel controlChannel = open(control, 0);
+    Bulk bulk = new Bulk();
+    KcpChannel ch = open(bulk, 1);
+    long start = System.nanoTime();
+    measureFrom = start + s.warmup().toNanos();
+    measureUntil = measureFrom + s.duration().toNanos();
+    ch.eventLoop().execute(() -> bulk.fill(ch));
+    waitUntil(measureFrom);
+    PerfProtocol.ServerStats before = control.request(controlChannel);
+    long clientCpuBefore = PerfProtocol.processCpuNanos();
+    KcpCounters clientBefore = clientCounters();
+    long wallBefore = System.nanoTime();
+    waitUntil(measureUntil);
+    PerfProtocol.ServerStats after = control.request(controlChannel);
+    long wallAfter = System.nanoTime();
+    stopSending = true;
+    return PerfResult.bulk(s, wallAfter - wallBefore, before, after,
+        PerfProtocol.processCpuNanos() - clientCpuBefore, delta(clientBefore, clientCounters()));
+  }
+
+  private KcpCounters clientCounters() {
+    KcpCounters total = new KcpCounters();
+    for (int i = 1; i < codecs.size(); i++) { // the control socket's traffic is not counted
+      codecs.get(i).metrics().engineCounters().addTo(total);
+    }
+    return total;
+  }
+
+  private static KcpCounters delta(KcpCounters before, KcpCounters after) {
+    KcpCounters d = after.snapshot();
+    d.bytesIn -= before.bytesIn;
+    d.bytesOut -= before.bytesOut;
+    d.datagramsIn -= before.datagramsIn;
+    d.datagramsOut -= before.datagramsOut;
+    d.retransmittedSegments -= before.retransmittedSegments;
+    d.fastRetransmittedSegments -= before.fastRetransmittedSegments;
+    d.lostSegments -= before.lostSegments;
+    d.payloadBytesReceived -= before.payloadBytesReceived;
+    d.payloadBytesSent -= before.payloadBytesSent;
+    return d;
+  }
+
+  private static void waitUntil(long nanoTime) throws InterruptedException {
+    long left;
+    while ((left = nanoTime - System.nanoTime()) > 0) {
+      TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
+    }
+  }
+
+  /** One event loop's sessions, paced from a priority queue by next send time; its histogram. */
+  final class Pacer {
+    final EventLoop loop;
+    final PriorityQueue<Sender> queue =
+        new PriorityQueue<>((a, b) -> Long.compare(a.nextAt, b.nextAt));
+    final Histogram histogram = new Histogram(1, 60_000_000L, 3);
+    long sentInWindow;
+    long receivedInWindow;
+    long skippedInWindow;
+    private ScheduledFuture<?> tick;
+
+    Pacer(EventLoop loop) {
+      this.loop = loop;
+    }
+
+    void add(Sender sender) {
+      queue.add(sender);
+    }
+
+    void start() {
+      tick = loop.scheduleAtFixedRate(this::sendDue, 0, 1, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendDue() {
+      if (stopSending) {
+        tick.cancel(false);
+        return;
+      }
+      long now = System.nanoTime();
+      Sender due;
+      while ((due = queue.peek()) != null && due.nextAt <= now) {
+        queue.poll();
+        due.send();
+        due.nextAt += due.period;
+        queue.add(due);
+      }
+    }
+
+    void record(long scheduledAt, long now) {
+      if (scheduledAt >= measureFrom && scheduledAt < measureUntil) {
+        receivedInWindow++;
+        histogram.recordValue(Math.min(Math.max(1, (now - scheduledAt) / 1000), 60_000_000L));
+      }
+    }
+  }
+
+  /** One load session: sends on its schedule, records each echo. Runs on its event loop. */
+  final class Sender extends ChannelInboundHandlerAdapter {
+    final int id;
+    KcpChannel channel;
+    Pacer pacer;
+    long nextAt;
+    long period;
+
+    Sender(int id) {
+      this.id = id;
+    }
+
+    void send() {
+      if (!channel.isActive()) {
+        return;
+      }
+      boolean inWindow = nextAt >= measureFrom && nextAt < measureUntil;
+      if (!channel.isWritable()) {
+        // The engine's queue is above its high water mark: the offered load exceeds what this
+        // session carries. Skip (and count) rather than queue without bound.
+        if (inWindow) {
+          pacer.skippedInWindow++;
+        }
+        return;
+      }
+      if (inWindow) {
+        pacer.sentInWindow++;
+      }
+      channel.writeAndFlush(PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt,
+          s.size()), channel.voidPromise());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf m = (ByteBuf) msg;
+      try {
+        if (PerfProtocol.type(m) == PerfProtocol.ECHO) {
+          pacer.record(PerfProtocol.stamp(m), System.nanoTime());
+        }
+      } finally {
+        m.release();
+      }
+    }
+  }
+
+  /** The bulk session: keeps the engine's queue full of SINK messages while writable. */
+  final class Bulk extends ChannelInboundHandlerAdapter {
+    void fill(KcpChannel ch) {
+      // Flushing each message lets the channel update isWritable() from the engine's queue.
+      while (ch.isWritable() && !stopSending) {
+        ch.writeAndFlush(PerfProtocol.message(ch.alloc(), PerfProtocol.SINK, 0, 0, s.size()),
+            ch.voidPromise());
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      System.err.println("bulk session: " + cause);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        fill((KcpChannel) ctx.channel());
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ((ByteBuf) msg).release();
+    }
+  }
+
+  /** The control session: one STATS request at a time. */
+  static final class Control extends ChannelInboundHandlerAdapter {
+    private volatile CompletableFuture<PerfProtocol.ServerStats> pending;
+
+    PerfProtocol.ServerStats request(KcpChannel ch) throws Exception {
+      CompletableFuture<PerfProtocol.ServerStats> f = new CompletableFuture<>();
+      pending = f;
+      ch.writeAndFlush(PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0,
+          PerfProtocol.HEADER));
+      return f.get(15, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf m = (ByteBuf) msg;
+      try {
+        if (PerfProtocol.type(m) == PerfProtocol.STATS_REPLY && pending != null) {
+          pending.complete(PerfProtocol.ServerStats.read(m));
+        }
+      } finally {
+        m.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.kcpj.bench.perf;
+
+import io.kcpj.core.KcpConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kcpj perf}: an iperf-like client and server for KCP over real UDP sockets, speaking
+ * {@link PerfProtocol}. The server echoes; the client reports RTT percentiles from the scheduled
+ * send time, messages/s, goodput, wire bytes, retransmits and CPU time (the server's own).
+ */
+@Command(name = "perf", mixinStandardHelpOptions = true,
+    description = "iperf-like KCP client/server over real UDP sockets.",
+    subcommands = {PerfCommand.Server.class, PerfCommand.Client.class})
+public final class PerfCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("expected HOST:PORT, got " + hostPort);
+    }
+    return new InetSocketAddress(hostPort.substring(0, colon),
+        Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  static Duration duration(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+    }
+    if (t.endsWith("s")) {
+      return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+    }
+    if (t.endsWith("m")) {
+      return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+    }
+    return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
+  }
+
+  /** {@code kcpj perf server}: echoes until interrupted. */
+  @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo server.")
+  static final class Server implements Callable<Integer> {
+    @Option(names = "--listen", defaultValue = "0.0.0.0:4000", description = "HOST:PORT to bind.")
+    String listen;
+
+    @Option(names = "--mode", defaultValue = "fast",
+        description = "KCP settings: a preset and key=value pairs, e.g. fast,wnd=256.")
+    String mode;
+
+    @Option(names = "--max-sessions", defaultValue = "20000")
+    int maxSessions;
+
+    @Option(names = "--transport", defaultValue = "nio",
+        description = "nio, epoll (needs Netty's epoll jars on the class path) or auto.")
+    String transport;
+
+    @Override
+    public Integer call() throws Exception {
+      PerfTransport t = PerfTransport.select(transport);
+      try (PerfServer server = new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions, t)) {
+        System.out.println("kcpj perf server listening on " + server.localAddress() + " mode " + mode
+            + " transport " + t.name);
+        System.out.flush();
+        new CountDownLatch(1).await(); // until the process is stopped
+      }
+      return 0;
+    }
+  }
+
+  /** {@code kcpj perf client}: runs one measurement and prints it. */
+  @Command(name = "client", mixinStandardHelpOptions = true, description = "Run a measurement.")
+  static final class Client implements Callable<Integer> {
+    @Option(names = "--connect", required = true, description = "Server HOST:PORT.")
+    String connect;
+
+    @Option(names = "--sessions", defaultValue = "1")
+    int sessions;
+
+    @Option(names = "--sockets", defaultValue = "0",
+        description = "Client UDP sockets the sessions share (0: one per session).")
+    int sockets;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Client event loops.")
+    int threads;
+
+    @Option(names = "--rate", defaultValue = "20", description = "Messages per second per session.")
+    double rate;
+
+    @Option(names = "--size", defaultValue = "100", description = "Message size in bytes (>= 16).")
+    int size;
+
+    @Option(names = "--duration", defaultValue = "30s")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "3s")
+    String warmup;
+
+    @Option(names = "--mode", defaultValue = "fast")
+    String mode;
+
+    @Option(names = "--conv", defaultValue = "0",
+        description = "Conv of every session (0: random per session). Sessions on different "
+            + "sockets may share one conv.")
+    int conv;
+
+    @Option(names = "--transport", defaultValue = "nio",
+        description = "nio, epoll (needs Netty's epoll jars on the class path) or auto.")
+    String transport;
+
+    @Option(names = "--bulk", description = "Measure the goodput of one session instead.")
+    boolean bulk;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      if (size < PerfProtocol.HEADER) {
+        throw new IllegalArgumentException("--size must be at least " + PerfProtocol.HEADER);
+      }
+      int n = bulk ? 1 : sessions;
+      PerfClient.Settings settings = new PerfClient.Settings(address(connect), n,
+          sockets <= 0 ? n : Math.min(sockets, n), threads, rate, bulk && size == 100 ? 1376 : size,
+          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv, transport);
+      PerfResult result = new PerfClient(settings).run();
+      System.out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
+      return 0;
+    }
+  }
+}

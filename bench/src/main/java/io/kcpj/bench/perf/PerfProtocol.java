@@ -1,0 +1,81 @@
+package io.kcpj.bench.perf;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.lang.management.ManagementFactory;
+
+/**
+ * The wire format of {@code kcpj perf}, carried as KCP messages (message mode). Every message
+ * starts with a 16-byte header; the peer drivers under {@code bench/peers/} implement the same.
+ *
+ * <pre>
+ * offset 0  byte  type: 1 ECHO, 2 SINK, 3 STATS_REQUEST, 4 STATS_REPLY
+ * offset 1  3 bytes reserved (0)
+ * offset 4  int   session id (client's numbering)
+ * offset 8  long  ECHO: the client's scheduled send time (System.nanoTime); others: 0
+ * offset 16 ...   padding up to the message size (ECHO, SINK)
+ * </pre>
+ *
+ * An ECHO is returned unchanged; a SINK is counted and dropped; a STATS_REQUEST is answered by a
+ * STATS_REPLY whose payload after the header is four longs, all measured by the server itself:
+ * process CPU time (ns, {@code OperatingSystemMXBean.getProcessCpuTime()}), ECHO messages
+ * returned, SINK bytes received, and retransmitted segments (-1 when the server cannot tell).
+ * All integers are big-endian.
+ */
+public final class PerfProtocol {
+  public static final int ECHO = 1;
+  public static final int SINK = 2;
+  public static final int STATS_REQUEST = 3;
+  public static final int STATS_REPLY = 4;
+  public static final int HEADER = 16;
+  public static final int STATS_REPLY_SIZE = HEADER + 32;
+
+  private PerfProtocol() {}
+
+  /** A message of {@code size} bytes (at least the header). */
+  public static ByteBuf message(ByteBufAllocator alloc, int type, int session, long stamp, int size) {
+    int n = Math.max(HEADER, size);
+    ByteBuf b = alloc.buffer(n);
+    b.writeByte(type).writeMedium(0).writeInt(session).writeLong(stamp);
+    b.writeZero(n - HEADER);
+    return b;
+  }
+
+  public static int type(ByteBuf m) {
+    return m.getByte(m.readerIndex());
+  }
+
+  public static int session(ByteBuf m) {
+    return m.getInt(m.readerIndex() + 4);
+  }
+
+  public static long stamp(ByteBuf m) {
+    return m.getLong(m.readerIndex() + 8);
+  }
+
+  /** A STATS_REPLY carrying the server's own measurements. */
+  public static ByteBuf statsReply(ByteBufAllocator alloc, long cpuNanos, long echoed,
+      long sinkBytes, long retransmits) {
+    ByteBuf b = alloc.buffer(STATS_REPLY_SIZE);
+    b.writeByte(STATS_REPLY).writeMedium(0).writeInt(0).writeLong(0);
+    b.writeLong(cpuNanos).writeLong(echoed).writeLong(sinkBytes).writeLong(retransmits);
+    return b;
+  }
+
+  /** The server's measurements in a STATS_REPLY. */
+  public record ServerStats(long cpuNanos, long echoed, long sinkBytes, long retransmits) {
+    public static ServerStats read(ByteBuf m) {
+      int at = m.readerIndex() + HEADER;
+      return new ServerStats(m.getLong(at), m.getLong(at + 8), m.getLong(at + 16), m.getLong(at + 24));
+    }
+  }
+
+  /** This JVM's process CPU time in ns, or -1 when the platform does not report it. */
+  public static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,123 @@
+package io.kcpj.bench.perf;
+
+import io.kcpj.core.KcpCounters;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The numbers of one {@code kcpj perf client} run, as an ordered map of named values, printed as
+ * a two-column table or as one JSON object. RTTs are in ms, from the scheduled send time; server
+ * CPU is the server's own process CPU time between the two STATS requests.
+ */
+public final class PerfResult {
+  private final Map<String, Object> values = new LinkedHashMap<>();
+
+  private PerfResult() {}
+
+  static PerfResult load(PerfClient.Settings s, Histogram rtt, long sent, long received,
+      long skipped, int sessionsOpen, long windowNanos, long statsWallNanos, PerfProtocol.ServerStats before,
+      PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
+    PerfResult r = new PerfResult();
+    double seconds = windowNanos / 1e9;
+    double statsSeconds = statsWallNanos / 1e9;
+    r.put("mode", "load");
+    r.put("sessions", s.sessions());
+    r.put("sessions_open_at_end", sessionsOpen);
+    r.put("rate_hz", s.rate());
+    r.put("size_bytes", s.size());
+    r.put("duration_s", seconds);
+    r.put("sent", sent);
+    r.put("received", received);
+    r.put("unanswered", sent - received);
+    r.put("skipped_backpressure", skipped);
+    r.put("messages_per_s", received / seconds);
+    r.put("goodput_mbit_s", received * (double) s.size() * 8 / seconds / 1e6);
+    r.put("rtt_p50_ms", rtt.getValueAtPercentile(50) / 1000.0);
+    r.put("rtt_p90_ms", rtt.getValueAtPercentile(90) / 1000.0);
+    r.put("rtt_p99_ms", rtt.getValueAtPercentile(99) / 1000.0);
+    r.put("rtt_p999_ms", rtt.getValueAtPercentile(99.9) / 1000.0);
+    r.put("rtt_max_ms", rtt.getMaxValue() / 1000.0);
+    long serverCpu = after.cpuNanos() - before.cpuNanos();
+    long echoed = after.echoed() - before.echoed();
+    r.put("server_echoed", echoed);
+    r.put("server_cpu_s", serverCpu / 1e9);
+    r.put("server_cpu_pct", 100.0 * serverCpu / statsWallNanos);
+    r.put("server_messages_per_cpu_s", serverCpu > 0 ? echoed / (serverCpu / 1e9) : 0);
+    r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+    r.put("stats_interval_s", statsSeconds);
+    r.put("client_cpu_s", clientCpuNanos / 1e9);
+    r.put("client_wire_bytes_out", client.bytesOut);
+    r.put("client_wire_bytes_in", client.bytesIn);
+    r.put("client_retransmits", client.retransmittedSegments);
+    return r;
+  }
+
+  static PerfResult bulk(PerfClient.Settings s, long wallNanos, PerfProtocol.ServerStats before,
+      PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
+    PerfResult r = new PerfResult();
+    double seconds = wallNanos / 1e9;
+    long bytes = after.sinkBytes() - before.sinkBytes();
+    long serverCpu = after.cpuNanos() - before.cpuNanos();
+    r.put("mode", "bulk");
+    r.put("size_bytes", s.size());
+    r.put("duration_s", seconds);
+    r.put("delivered_bytes", bytes);
+    r.put("goodput_mbit_s", bytes * 8 / seconds / 1e6);
+    r.put("server_cpu_s", serverCpu / 1e9);
+    r.put("server_cpu_pct", 100.0 * serverCpu / wallNanos);
+    r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+    r.put("client_cpu_s", clientCpuNanos / 1e9);
+    r.put("client_wire_bytes_out", client.bytesOut);
+    r.put("client_retransmits", client.retransmittedSegments);
+    return r;
+  }
+
+  private void put(String key, Object value) {
+    values.put(key, value);
+  }
+
+  /** The named values, in report order. */
+  public Map<String, Object> values() {
+    return values;
+  }
+
+  public double number(String key) {
+    return ((Number) values.get(key)).doubleValue();
+  }
+
+  /** A two-column console table. */
+  public String toTable() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      sb.append(String.format(Locale.ROOT, "%-28s %s%n", e.getKey(), format(e.getValue())));
+    }
+    return sb.toString();
+  }
+
+  /** One JSON object on one line. */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      sb.append('"').append(e.getKey()).append("\":");
+      Object v = e.getValue();
+      if (v instanceof Number) {
+        sb.append(format(v));
+      } else {
+        sb.append('"').append(v).append('"');
+      }
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String format(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      return String.format(Locale.ROOT, "%.3f", ((Number) v).doubleValue());
+    }
+    return String.valueOf(v);
+  }
+}
