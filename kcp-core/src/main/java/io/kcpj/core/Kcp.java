@@ -531,6 +531,13 @@ public final class Kcp {
     seg.frg = frg;
     seg.ts = ts;
     seg.sn = sn;
+    if (sn == rcvNxt && receiveBuffer.count() == 0 && receiveQueue.size() < receiveWindow) {
+      // In order with nothing held back: straight to the receive queue (what the put and the
+      // move below would do, without the round trip through the ring).
+      receiveQueue.addLast(seg);
+      rcvNxt++;
+      return;
+    }
     receiveBuffer.put(sn, seg);
     moveReceiveBufferToQueue();
   }
