@@ -76,6 +76,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     return kcp;
   }
 
+  KcpCodec codec() {
+    return codec;
+  }
+
   SessionKey key() {
     return key;
   }

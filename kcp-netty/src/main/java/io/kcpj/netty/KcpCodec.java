@@ -37,8 +37,9 @@ import java.util.Map;
  * <p><b>Batching.</b> Sessions touched while a batch of datagrams is read are flushed once, at
  * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside
  * a read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
- * probes, idle and close timeouts) runs from one timer per codec, at each session's {@code
- * check()} deadline; idle sessions with nothing in flight are not polled at all.
+ * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on
+ * it), at each session's {@code check()} deadline; idle sessions with nothing in flight are not
+ * polled at all.
  *
  * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()}
  * may be called from any thread.
@@ -50,7 +51,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   private final Map<SessionKey, KcpChildChannel> sessions = new HashMap<>();
   private final Map<InetSocketAddress, Integer> sessionsByAddress = new HashMap<>();
   private final SessionKey probe = new SessionKey();
-  private final SessionTimer timer = new SessionTimer(this::onTimer);
+  private SessionTimer timer;
+  /** Set by the shared timer while it runs this codec's sessions. */
+  boolean inTimerPass;
   private final CodecStats stats = new CodecStats();
   private final List<KcpChildChannel> dirty = new ArrayList<>();
   private ChannelHandlerContext ctx;
@@ -103,6 +106,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
           + " is one per datagram channel; build a new one for each channel");
     }
     this.ctx = ctx;
+    this.timer = SessionTimer.of(ctx.executor());
   }
 
   @Override
@@ -295,7 +299,6 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   private void closeAll() {
-    timer.cancel();
     if (sessions.isEmpty()) {
       return;
     }
@@ -324,7 +327,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       child.dirty = true;
       dirty.add(child);
     }
-    if (!inReadBatch && !flushing) {
+    if (!inReadBatch && !flushing && !inTimerPass) {
       scheduleFlushTask();
     }
   }
@@ -372,28 +375,18 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     flushParentIfNeeded();
   }
 
-  private void onTimer() {
-    long now = nowMillis();
-    flushing = true;
-    try {
-      KcpChildChannel due;
-      while ((due = timer.pollDue(now)) != null) {
-        due.onTimer(now);
-      }
-    } finally {
-      flushing = false;
-    }
+  /** The shared timer ran some of this codec's sessions: flush what they produced, once. */
+  void afterTimerPass(long now) {
     if (!dirty.isEmpty()) {
       flushBatch(); // handlers woken by the timer (e.g. writability) wrote more
     } else {
-      armTimer(now);
       flushParentIfNeeded();
     }
   }
 
   private void armTimer(long now) {
-    if (ctx != null) {
-      timer.arm(ctx.executor(), now);
+    if (timer != null) {
+      timer.arm(now);
     }
   }
 
@@ -426,7 +419,11 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   /** The codec's clock in ms: the event loop's ticker (virtual under EmbeddedChannel). */
   long nowMillis() {
-    EventExecutor executor = ctx.executor();
+    return clockMillis(ctx.executor());
+  }
+
+  /** The clock of {@code executor} in ms (its ticker when it has one). */
+  static long clockMillis(EventExecutor executor) {
     if (executor instanceof AbstractScheduledEventExecutor) {
       return ((AbstractScheduledEventExecutor) executor).ticker().nanoTime() / 1_000_000L;
     }

@@ -2,25 +2,42 @@ package io.kcpj.netty;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer of a datagram channel: a binary min-heap of sessions by deadline (absolute ms on
- * the codec's clock), driven by a single task scheduled on the event loop for the earliest
- * deadline. Adding, moving and removing a session cost O(log n); a tick pops only the sessions
- * that are due. Sessions with nothing to time (no data in flight, no idle timeout, not closing)
- * are not in the heap at all. Event-loop confined.
+ * The one timer of an event loop, shared by every KCP codec on that loop (several datagram
+ * channels, e.g. a client with one socket per session, or SO_REUSEPORT servers): a binary
+ * min-heap of sessions by deadline (absolute ms on the loop's clock), driven by a single task
+ * scheduled on the event loop for the earliest deadline. Adding, moving and removing a session
+ * cost O(log n); a tick pops only the sessions that are due, then lets each codec it touched
+ * flush once. Sessions with nothing to time (no data in flight, no idle timeout, not closing) are
+ * not in the heap at all. Event-loop confined; obtained with {@link #of(EventExecutor)}.
  */
 final class SessionTimer {
+  private static final Map<EventExecutor, SessionTimer> TIMERS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** The timer of {@code executor}'s event loop, created on first use. */
+  static SessionTimer of(EventExecutor executor) {
+    return TIMERS.computeIfAbsent(executor, e -> new SessionTimer(new WeakReference<>(e)));
+  }
+
+  private final WeakReference<EventExecutor> executor;
+  private final List<KcpCodec> touched = new ArrayList<>();
   private KcpChildChannel[] heap = new KcpChildChannel[16];
   private int size;
   private ScheduledFuture<?> scheduled;
   private long scheduledAt = Long.MAX_VALUE;
-  private final Runnable onTick;
 
-  SessionTimer(Runnable onTick) {
-    this.onTick = onTick;
+  private SessionTimer(WeakReference<EventExecutor> executor) {
+    this.executor = executor;
   }
 
   int size() {
@@ -81,7 +98,11 @@ final class SessionTimer {
   }
 
   /** Schedules the tick for the earliest deadline, if not already scheduled at or before it. */
-  void arm(EventExecutor executor, long now) {
+  void arm(long now) {
+    EventExecutor executor = this.executor.get();
+    if (executor == null || executor.isShuttingDown()) {
+      return;
+    }
     long first = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
     if (first == Long.MAX_VALUE) {
       return; // a pending tick may fire with nothing due: harmless
@@ -105,7 +126,27 @@ final class SessionTimer {
   private void tick() {
     scheduled = null;
     scheduledAt = Long.MAX_VALUE;
-    onTick.run();
+    EventExecutor e = executor.get();
+    if (e == null) {
+      return;
+    }
+    long now = KcpCodec.clockMillis(e);
+    KcpChildChannel due;
+    while ((due = pollDue(now)) != null) {
+      KcpCodec codec = due.codec();
+      if (!codec.inTimerPass) {
+        codec.inTimerPass = true;
+        touched.add(codec);
+      }
+      due.onTimer(now);
+    }
+    for (int i = 0; i < touched.size(); i++) {
+      KcpCodec codec = touched.get(i);
+      codec.inTimerPass = false;
+      codec.afterTimerPass(now);
+    }
+    touched.clear();
+    arm(now);
   }
 
   private void siftUp(int i) {
