@@ -183,6 +183,10 @@ public final class KcpConfig {
       }
       String key = token.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       String value = token.substring(eq + 1).trim();
+      if (key.equals("preset")) {
+        b = preset(value).toBuilder(); // like a leading preset name: replaces every setting so far
+        continue;
+      }
       try {
         applyKey(b, key, value);
       } catch (NumberFormatException e) {
@@ -197,10 +201,6 @@ public final class KcpConfig {
 
   private static void applyKey(Builder b, String key, String value) {
     switch (key) {
-      case "preset":
-        KcpConfig p = preset(value);
-        b.copyFrom(p);
-        break;
       case "nodelay":
         b.noDelay(Integer.parseInt(value));
         break;
@@ -397,23 +397,6 @@ public final class KcpConfig {
     private Supplier<? extends CongestionControl> congestionControl;
 
     private Builder() {}
-
-    private void copyFrom(KcpConfig p) {
-      Builder o = p.toBuilder();
-      nodelay = o.nodelay;
-      interval = o.interval;
-      fastResend = o.fastResend;
-      noCongestionWindow = o.noCongestionWindow;
-      minRto = o.minRto;
-      sendWindow = o.sendWindow;
-      receiveWindow = o.receiveWindow;
-      mtu = o.mtu;
-      deadLink = o.deadLink;
-      fastLimit = o.fastLimit;
-      streamMode = o.streamMode;
-      maxFragments = o.maxFragments;
-      congestionControl = o.congestionControl;
-    }
 
     /** All four of ikcp's {@code ikcp_nodelay} arguments at once; also resets minRto to derive. */
     public Builder noDelay(int nodelay, int interval, int resend, boolean nc) {
