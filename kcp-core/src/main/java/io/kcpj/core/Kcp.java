@@ -314,20 +314,7 @@ public final class Kcp {
     if (size < 0) {
       return size;
     }
-    boolean queueWasFull = receiveQueue.size() >= receiveWindow;
-    int copied = 0;
-    while (true) {
-      Segment seg = receiveQueue.pollFirst();
-      System.arraycopy(seg.data, 0, b, off + copied, seg.len);
-      copied += seg.len;
-      int frg = seg.frg;
-      pool.release(seg);
-      if (frg == 0) {
-        break;
-      }
-    }
-    afterReceive(queueWasFull, copied);
-    return copied;
+    return takeMessage(b, off, null);
   }
 
   /**
@@ -339,11 +326,23 @@ public final class Kcp {
     if (size < 0) {
       return size;
     }
+    return takeMessage(null, 0, dst);
+  }
+
+  /**
+   * Moves the next whole message (checked by the caller) out of the receive queue into {@code
+   * array} at {@code off}, or into {@code buffer} when {@code array} is null.
+   */
+  private int takeMessage(byte[] array, int off, ByteBuffer buffer) {
     boolean queueWasFull = receiveQueue.size() >= receiveWindow;
     int copied = 0;
     while (true) {
       Segment seg = receiveQueue.pollFirst();
-      dst.put(seg.data, 0, seg.len);
+      if (array != null) {
+        System.arraycopy(seg.data, 0, array, off + copied, seg.len);
+      } else {
+        buffer.put(seg.data, 0, seg.len);
+      }
       copied += seg.len;
       int frg = seg.frg;
       pool.release(seg);
