@@ -206,12 +206,12 @@ public final class BridgeComparison {
         NetemPaths.FlowCounters flow = paths.flow(17, run.localPort, KCP_BASE_PORT + i);
         RunResult r = RunResult.builder().profile(profile.name()).transport(t.name())
             .transportDetail(t.config().toString() + ",kcp-netty")
-            .mode("bridge").rttMicros(run.rtt).messagesSent(run.sent).messagesEchoed(run.echoed)
-            .goodputBytes(run.goodputBytes)
+            .mode("bridge").rttMicros(run.tally.rtt()).messagesSent(run.sent)
+            .messagesEchoed(run.tally.echoed()).goodputBytes(run.tally.goodputBytes(run.sent))
             .wireBytes(flow.totalBytes() - wireBefore[i])
             .retransmits(run.retransmits + serverRetransAfter[i] - serverRetransBefore[i])
-            .durationMillis(run.durationMillis)
-            .note(join(bulkNote(w, run.echoed, run.durationMillis), linkNote(flow)))
+            .durationMillis(run.tally.durationMillis())
+            .note(join(bulkNote(w, run.tally.echoed(), run.tally.durationMillis()), linkNote(flow)))
             .build();
         results.add(r);
         progress.accept(line(r));
@@ -222,11 +222,12 @@ public final class BridgeComparison {
         NetemPaths.FlowCounters flow = paths.flow(6, tcp.localPort, TCP_PORT);
         RunResult r = RunResult.builder().profile(profile.name()).transport("tcp")
             .transportDetail("kernel TCP, TCP_NODELAY, cc=" + KernelTcp.congestionControl(bridge, Side.A))
-            .mode("bridge").rttMicros(tcp.rtt).messagesSent(tcp.sent).messagesEchoed(tcp.echoed)
-            .goodputBytes(tcp.goodputBytes).wireBytes(flow.totalBytes() - tcpWireBefore)
+            .mode("bridge").rttMicros(tcp.tally.rtt()).messagesSent(tcp.sent)
+            .messagesEchoed(tcp.tally.echoed()).goodputBytes(tcp.tally.goodputBytes(tcp.sent))
+            .wireBytes(flow.totalBytes() - tcpWireBefore)
             .retransmits(retransAfter - retransBefore)
-            .durationMillis(tcp.durationMillis)
-            .note(join(bulkNote(w, tcp.echoed, tcp.durationMillis), linkNote(flow)))
+            .durationMillis(tcp.tally.durationMillis())
+            .note(join(bulkNote(w, tcp.tally.echoed(), tcp.tally.durationMillis()), linkNote(flow)))
             .build();
         results.add(r);
         progress.accept(line(r));

@@ -15,10 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 
 /**
  * One kcp-netty client of the comparison: a UDP channel (created on the calling thread, which
@@ -32,17 +29,12 @@ final class KcpClientRun {
   private final Workload workload;
   private final EventLoopGroup group;
   private final long drainNanos;
-  final Histogram rtt = new Histogram(3_600_000_000L, 3);
-  volatile int echoed;
+  private final WarmupGate gate;
+  final EchoTally tally;
   int sent;
   volatile int localPort;
-  long goodputBytes;
-  long durationMillis;
   long retransmits;
   private volatile String failure;
-
-  private final WarmupGate gate;
-  private volatile int warmEchoed;
   /** Retransmissions counted before the measured run (warm-up). */
   private long retransmitsAtStart;
 
@@ -54,16 +46,11 @@ final class KcpClientRun {
     this.group = group;
     this.drainNanos = drainMillis * 1_000_000L;
     this.gate = gate;
+    this.tally = new EchoTally(workload);
   }
 
   void run() throws Exception {
     int total = workload.messageCount();
-    boolean[] received = new boolean[total];
-    long[] start = new long[1];
-    boolean bulk = workload.kind() == Workload.Kind.BULK;
-    AtomicLongArray sentAt = new AtomicLongArray(bulk ? total : 0);
-    Semaphore window = new Semaphore(Workload.BULK_OUTSTANDING);
-    long[] lastEcho = new long[1];
     Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .handler(new KcpClientCodecBuilder().config(transport.config()).build())
         .bind(new InetSocketAddress(0)).sync().channel();
@@ -76,25 +63,9 @@ final class KcpClientRun {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
               ByteBuf b = (ByteBuf) msg; // owned here, released below
               try {
-                long now = System.nanoTime();
-                int seq = b.getIntLE(b.readerIndex());
-                if (seq < 0) {
-                  warmEchoed++; // a warm-up echo: not measured
-                  return;
-                }
-                if (seq >= total || received[seq]) {
-                  failure = "unexpected echo of message " + seq;
-                  return;
-                }
-                received[seq] = true;
-                long reference = bulk ? sentAt.get(seq) : start[0] + workload.scheduledNanos(seq);
-                synchronized (rtt) {
-                  rtt.recordValue(Math.max(0, (now - reference) / 1000));
-                }
-                lastEcho[0] = now;
-                echoed++;
-                if (bulk) {
-                  window.release();
+                String problem = tally.onEcho(b.getIntLE(b.readerIndex()), System.nanoTime());
+                if (problem != null) {
+                  failure = problem;
                 }
               } finally {
                 b.release();
@@ -102,44 +73,32 @@ final class KcpClientRun {
             }
           }).connect().sync().getNow();
       byte[] msg = new byte[workload.size()];
-      int warmups = bulk ? WarmupGate.BULK_CHUNKS : WarmupGate.MESSAGES;
-      for (int k = 0; k < warmups; k++) {
+      for (int k = 0; k < tally.warmups(); k++) {
         EchoMessage.write(msg, msg.length, -1 - k);
         ch.writeAndFlush(ch.alloc().buffer(msg.length).writeBytes(msg));
         LockSupport.parkNanos(20_000_000L);
       }
       long warmDeadline = System.nanoTime() + WarmupGate.ECHO_TIMEOUT_NANOS;
-      while (warmEchoed < warmups && failure == null && System.nanoTime() < warmDeadline) {
+      while (tally.warmEchoed() < tally.warmups() && failure == null
+          && System.nanoTime() < warmDeadline) {
         LockSupport.parkNanos(2_000_000L);
       }
       retransmitsAtStart = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get();
       gate.warmedUpAwaitStart();
-      start[0] = System.nanoTime() + (bulk ? 0 : 50_000_000L);
+      tally.start();
       for (int i = 0; i < total; i++) {
         int size = workload.messageSize(i);
-        if (bulk) {
-          window.acquire();
-          sentAt.set(i, System.nanoTime());
-        } else {
-          long due = start[0] + workload.scheduledNanos(i);
-          long wait;
-          while ((wait = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(wait);
-          }
-        }
+        tally.awaitTurn(i);
         EchoMessage.write(msg, size, i);
         ByteBuf buf = ch.alloc().buffer(size).writeBytes(msg, 0, size);
         ch.writeAndFlush(buf); // ownership passes to the channel
         sent++;
       }
       long deadline = System.nanoTime() + drainNanos;
-      while (echoed < total && failure == null && System.nanoTime() < deadline) {
+      while (!tally.complete() && failure == null && System.nanoTime() < deadline) {
         LockSupport.parkNanos(5_000_000L);
       }
-      long end = bulk && echoed == total ? lastEcho[0] : System.nanoTime();
-      durationMillis = (end - start[0]) / 1_000_000;
-      goodputBytes = (bulk ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
-          : (long) sent * workload.size()) + (long) echoed * workload.responseSize();
+      tally.finish();
       retransmits = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get()
           - retransmitsAtStart;
       ch.close().sync();
