@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
 public final class CompareCommand implements Callable<Integer> {
   static final String DEFAULT_PROFILES = "kcp-test,3g-lossy,poor,very-poor,cellular-bursty,handover";
 
-  @Option(names = {"-p", "--profile"}, split = ",", paramLabel = "PROFILE",
-      description = "Network profiles: preset names, compact text (delay=100ms,loss=1%%) or @file."
+  @Option(names = {"-p", "--profile"}, paramLabel = "PROFILE",
+      description = "Network profiles, repeatable: preset names (a comma-separated list is several"
+          + " presets), compact text such as delay=100ms,loss=1%% (one profile), or @file."
           + " Default: " + DEFAULT_PROFILES)
   List<String> profiles = new ArrayList<>();
 
@@ -100,8 +101,10 @@ public final class CompareCommand implements Callable<Integer> {
       return new ReferenceTestRun(seeds, stdout, stderr).call();
     }
     List<Profile> ps = new ArrayList<>();
-    for (String p : profiles.isEmpty() ? List.of(DEFAULT_PROFILES.split(",")) : profiles) {
-      ps.add(Profile.resolve(p));
+    for (String spec : profiles.isEmpty() ? List.of(DEFAULT_PROFILES) : profiles) {
+      for (String p : profileSpecs(spec)) {
+        ps.add(Profile.resolve(p));
+      }
     }
     List<KcpTransport> transports = new ArrayList<>();
     for (String m : modes) {
@@ -153,6 +156,24 @@ public final class CompareCommand implements Callable<Integer> {
     }
     stdout.println("report: " + files.get(0).toAbsolutePath());
     return 0;
+  }
+
+  /**
+   * One {@code --profile} value as profile specs: compact text ({@code key=value} tokens) and
+   * {@code @file} are one profile each; otherwise a comma-separated list of preset names.
+   */
+  static List<String> profileSpecs(String value) {
+    String v = value.trim();
+    if (v.startsWith("@") || v.contains("=")) {
+      return List.of(v);
+    }
+    List<String> names = new ArrayList<>();
+    for (String n : v.split(",")) {
+      if (!n.isBlank()) {
+        names.add(n.trim());
+      }
+    }
+    return names;
   }
 
   private Workload workload(long durationMillis) {

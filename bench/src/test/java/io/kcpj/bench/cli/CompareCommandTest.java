@@ -50,6 +50,14 @@ class CompareCommandTest {
   }
 
   @Test
+  void aCompactProfileKeepsItsCommasAndAPresetListIsSplit() {
+    assertEquals(java.util.List.of("delay=30ms,loss=2%"),
+        CompareCommand.profileSpecs("delay=30ms,loss=2%"));
+    assertEquals(java.util.List.of("3g-lossy", "poor"), CompareCommand.profileSpecs("3g-lossy, poor"));
+    assertEquals(java.util.List.of("@my.profile"), CompareCommand.profileSpecs("@my.profile"));
+  }
+
+  @Test
   void badArgumentsGiveAClearErrorAndNonZeroExit(@TempDir Path dir) {
     assertEquals(2, run(dir, "--virtual", "--profile=nosuchprofile"));
     assertEquals(2, run(dir, "--virtual", "--kcp=nodelay=7"));
