@@ -681,6 +681,68 @@ public final class Kcp {
     return nowMillis + minimal;
   }
 
+  /** What {@link #nextEventAt} returns when nothing is timed: no data, no probe, no ACK owed. */
+  public static final long NO_EVENT = Long.MAX_VALUE;
+
+  /**
+   * When the engine next has timed work if nothing is sent or received meanwhile — for event-driven
+   * callers that sleep a session until then instead of calling {@link #update} every {@code
+   * interval} (the way {@link #check} is used). Unlike {@code check} it is not capped at one
+   * interval: a session waiting only for an acknowledgement sleeps until its earliest
+   * retransmission time.
+   *
+   * <p>Returns {@code nowMillis} when a {@link #flush} would send something now (ACKs owed, a probe
+   * requested, a segment due for retransmission); the next {@code interval} tick when queued data
+   * waits for window room, a fast retransmission is ready, or a window probe must be scheduled; the earliest retransmission or probe time otherwise; and
+   * {@link #NO_EVENT} when there is nothing to time at all. The result is on the caller's clock
+   * ({@code nowMillis + delay}). O(in-flight segments); allocates nothing.
+   *
+   * <p>Example: after {@code send}, {@code flush} and no loss, with rto 200 ms and interval 10 ms,
+   * {@code check(t)} returns {@code t + 10} while {@code nextEventAt(t)} returns {@code t + 200};
+   * when the ACK arrives, {@code nextEventAt} returns {@code NO_EVENT}.
+   *
+   * <p>Calling {@code update(t)} at the returned time and then {@code flush()} (when {@code
+   * nextEventAt(t) <= t}) does all the timed work; retransmissions then happen at their exact
+   * deadlines rather than on the next {@code interval} boundary.
+   */
+  public long nextEventAt(long nowMillis) {
+    if (!updated) {
+      return nowMillis;
+    }
+    if (acks.size() > 0 || probeFlags != 0) {
+      return nowMillis;
+    }
+    int now = (int) nowMillis;
+    int untilFlush = Seq.diff(nextFlushAt, now);
+    long nextTick = nowMillis + Math.max(0, Math.min(untilFlush, interval));
+    long earliest = NO_EVENT;
+    if (!sendQueue.isEmpty() && Seq.before(sndNxt, sndUna + Math.min(sendWindow, remoteWindow))) {
+      earliest = nextTick; // the congestion window decides at the next flush
+    }
+    if (remoteWindow == 0) {
+      earliest = Math.min(earliest,
+          probeWait == 0 ? nextTick : nowMillis + Math.max(0, Seq.diff(probeAt, now)));
+    }
+    int fastThreshold = fastResend > 0 ? fastResend : Integer.MAX_VALUE;
+    for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
+      Segment seg = sendBuffer.get(sn);
+      if (seg == null) {
+        continue;
+      }
+      int diff = Seq.diff(seg.resendAt, now);
+      if (seg.transmissions == 0 || diff <= 0) {
+        return nowMillis;
+      }
+      if (seg.fastAck >= fastThreshold && (seg.transmissions <= fastLimit || fastLimit <= 0)) {
+        // As in ikcp, a fast retransmission goes out with a flush: the next tick at the latest
+        // (a segment that just timed out keeps its fastack count and is resent again then).
+        earliest = Math.min(earliest, nextTick);
+      }
+      earliest = Math.min(earliest, nowMillis + diff);
+    }
+    return earliest;
+  }
+
   /**
    * Emits now whatever is due: pending ACKs, window probes, new segments the window admits,
    * retransmissions. Does nothing before the first {@link #update}. Normally called by {@code

@@ -486,6 +486,61 @@ class EngineUnitTest {
     }
 
     @Test
+    void nextEventAtIsTheRetransmissionTimeNotCappedAtInterval() {
+      Captured out = new Captured();
+      Kcp a = engine(out, KcpConfig.builder().noDelay(1, 10, 0, true).build());
+      assertEquals(5, a.nextEventAt(5), "before the first update: now");
+      a.update(1000);
+      assertEquals(Kcp.NO_EVENT, a.nextEventAt(1000), "nothing to send, nothing owed");
+      a.send(new byte[1], 0, 1);
+      assertEquals(1010, a.nextEventAt(1003), "queued data: admitted at the next interval tick");
+      a.flush(); // sent at 1000 with rto 200 (no sample yet) -> resend at 1200
+      assertEquals(1200, a.nextEventAt(1003));
+      assertEquals(1010, a.check(1003), "check would wake it every interval meanwhile");
+      assertEquals(1200, a.nextEventAt(1199));
+      assertEquals(1200, a.nextEventAt(1200), "due");
+      assertEquals(1250, a.nextEventAt(1250), "overdue: now");
+      out.now = 1200;
+      a.update(1200);
+      assertEquals(2, out.datagrams.size(), "retransmitted at its deadline");
+      // nodelay 1 back-off: rto 200 + 100 -> next at 1500
+      assertEquals(1500, a.nextEventAt(1200));
+      a.input(ack(0, 1200, 1, 128), 0, 24);
+      assertEquals(Kcp.NO_EVENT, a.nextEventAt(1201), "acknowledged: nothing left to time");
+    }
+
+    @Test
+    void nextEventAtIsNowWhileAnAckIsOwed() {
+      Captured out = new Captured();
+      Kcp b = engine(out, KcpConfig.fast());
+      b.update(0);
+      byte[] push = Captured.segment(CONV, CMD_PUSH, 0, 128, 0, 0, 0, new byte[3]);
+      b.input(push, 0, push.length);
+      assertEquals(7, b.nextEventAt(7));
+      b.flush();
+      assertEquals(List.of(CMD_ACK), out.datagrams.get(0).commands());
+      assertEquals(Kcp.NO_EVENT, b.nextEventAt(7));
+    }
+
+    @Test
+    void nextEventAtFollowsTheWindowProbeTimer() {
+      Captured out = new Captured();
+      Kcp k = engine(out, KcpConfig.fast());
+      k.update(0);
+      byte[] wins = Captured.segment(CONV, CMD_WINS, 0, 0, 0, 0, 0, NONE);
+      k.input(wins, 0, wins.length);
+      k.send(new byte[8], 0, 8);
+      assertEquals(10, k.nextEventAt(3), "the probe timer starts at the next flush");
+      out.now = 10;
+      k.update(10);
+      assertEquals(7010, k.nextEventAt(10), "then sleeps until the first probe");
+      out.now = 7010;
+      k.update(7010);
+      assertTrue(out.datagrams.get(out.datagrams.size() - 1).commands().contains(CMD_WASK));
+      assertEquals(7010 + 10_500, k.nextEventAt(7010));
+    }
+
+    @Test
     void clockJumpOfTenSecondsResynchronises() {
       Captured out = new Captured();
       Kcp a = engine(out, KcpConfig.builder().noDelay(1, 100, 0, true).build());
