@@ -208,11 +208,12 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     int status;
     if (content.hasArray()) {
       status = kcp.input(content.array(), content.arrayOffset() + content.readerIndex(), len);
-    } else if (content.nioBufferCount() == 1) {
-      status = kcp.input(content.internalNioBuffer(content.readerIndex(), len));
     } else {
-      byte[] copy = ByteBufUtil.getBytes(content);
-      status = kcp.input(copy, 0, len);
+      // Direct (the usual case): one copy into the codec's scratch array. Cheaper than a
+      // ByteBuffer view, which Netty allocates per call for derived (sliced) buffers.
+      byte[] scratch = codec.inputScratch(len);
+      content.getBytes(content.readerIndex(), scratch, 0, len);
+      status = kcp.input(scratch, 0, len);
     }
     lastInputMillis = nowMillis;
     deliver();
@@ -371,9 +372,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return;
     }
     kcp.update(nowMillis);
-    if (kcp.check(nowMillis) <= nowMillis) {
-      // ikcp's check reports a due retransmission even between flush intervals, but update only
-      // flushes on its interval: flush now rather than wait for the next interval.
+    if (kcp.nextEventAt(nowMillis) <= nowMillis) {
+      // A retransmission is due between flush intervals: update only flushes on its interval
+      // grid, so flush now rather than wait for the next one.
       kcp.flush();
     }
     afterEngineActivity(nowMillis);
@@ -399,11 +400,12 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   /** When the timer must next look at this session; MAX_VALUE when nothing needs timing. */
   private long nextDeadline(long nowMillis) {
-    long d = Long.MAX_VALUE;
-    if (kcp.waitSnd() > 0) {
-      // Retransmissions, window probes, admission of queued data; at least 1 ms ahead so that
-      // a tick never re-queues a session for the same millisecond.
-      d = Math.max(kcp.check(nowMillis), nowMillis + 1);
+    // Retransmissions, window probes, admission of queued data — not every interval: a session
+    // waiting only for an ACK sleeps until its earliest retransmission. At least 1 ms ahead so
+    // that a tick never re-queues a session for the same millisecond.
+    long d = kcp.nextEventAt(nowMillis);
+    if (d != Kcp.NO_EVENT) {
+      d = Math.max(d, nowMillis + 1);
     }
     long idle = config.idleTimeoutMillis();
     if (idle > 0) {

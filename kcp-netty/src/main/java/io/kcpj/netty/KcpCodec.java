@@ -61,6 +61,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   private boolean parentNeedsFlush;
   private boolean flushTaskPending;
   private boolean flushing;
+  private byte[] inputScratch = new byte[2048];
 
   KcpCodec(CodecSettings settings) {
     this.settings = settings;
@@ -428,6 +429,14 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       return ((AbstractScheduledEventExecutor) executor).ticker().nanoTime() / 1_000_000L;
     }
     return System.nanoTime() / 1_000_000L;
+  }
+
+  /** A scratch array of at least {@code len} bytes for one input call (event-loop confined). */
+  byte[] inputScratch(int len) {
+    if (inputScratch.length < len) {
+      inputScratch = new byte[Math.max(len, inputScratch.length * 2)];
+    }
+    return inputScratch;
   }
 
   ChannelHandlerContext context() {

@@ -84,6 +84,8 @@ final class SessionTimer {
       last.heapIndex = i;
       siftDown(i);
       siftUp(last.heapIndex);
+    } else if (size == 0) {
+      cancel(); // nothing left to time: leave no wake-up behind (a later earliest re-arms lazily)
     }
   }
 
