@@ -353,6 +353,32 @@ class KcpServerCodecTest {
   }
 
   @Test
+  void inFlightSessionsSleepUntilTheirRetransmissionNotEveryInterval() {
+    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
+        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L));
+    TestPeer p = net.peer(new TestPeer(A, 7, KcpConfig.fast()));
+    p.send("hello");
+    net.step(5);
+    assertEquals(List.of("hello"), p.receivedText(), "echoed");
+    KcpChildChannel ch = (KcpChildChannel) listener.opened.get(0);
+    // The peer goes silent: the echo stays unacknowledged.
+    p.listening = false;
+    p.send("again");
+    net.step(2);
+    long now = net.now();
+    int rto = ch.engine().rto();
+    assertTrue(rto > 2 * ch.engine().interval(), "rto " + rto + " spans several intervals");
+    assertEquals(1, ch.engine().waitSnd());
+    // Its timer entry is the retransmission time (about now + rto), not the next interval tick.
+    assertTrue(ch.deadline >= now + rto - 2, "deadline " + (ch.deadline - now) + " ms ahead, rto "
+        + rto);
+    net.step((int) (ch.deadline - now) - 1);
+    assertEquals(0, ch.engine().counters().lostSegments, "no retransmission before the deadline");
+    net.step(1);
+    assertEquals(1, ch.engine().counters().lostSegments, "retransmitted at it");
+  }
+
+  @Test
   void optionsAreValidatedAndAppliedToTheEngine() {
     assertThrows(IllegalArgumentException.class,
         () -> new KcpServerCodecBuilder().option(KcpChannelOption.INTERVAL, 5));
