@@ -25,6 +25,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +45,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 1,000 messages of varying size to an echo server and check that every echo arrives exactly once
  * and in order — on a clean link, and through netem-sim's {@link NetemHandler} with 10 % loss
  * and 0–20 ms reordering jitter on both sides.
- * NIO always; epoll when the native transport is available.
+ * NIO always; epoll and io_uring when the native transport is available (otherwise the variant
+ * is skipped through an assumption that gives Netty's unavailability cause).
  */
 class LoopbackIntegrationTest {
   static final int SESSIONS = Integer.getInteger("kcpj.it.sessions", 100);
@@ -63,7 +67,8 @@ class LoopbackIntegrationTest {
   }
 
   @ParameterizedTest(name = "{0}, loss {1}")
-  @CsvSource({"nio, 0.0", "epoll, 0.0", "nio, 0.10", "epoll, 0.10"})
+  @CsvSource({"nio, 0.0", "epoll, 0.0", "io_uring, 0.0", "nio, 0.10", "epoll, 0.10",
+      "io_uring, 0.10"})
   void hundredSessionsThousandMessagesExactlyOnceInOrder(String transport, double loss)
       throws Exception {
     IoHandlerFactory io;
@@ -72,6 +77,11 @@ class LoopbackIntegrationTest {
       Assumptions.assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
       io = EpollIoHandler.newFactory();
       channelClass = EpollDatagramChannel.class;
+    } else if (transport.equals("io_uring")) {
+      Assumptions.assumeTrue(IoUring.isAvailable(),
+          () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+      io = IoUringIoHandler.newFactory();
+      channelClass = IoUringDatagramChannel.class;
     } else {
       io = NioIoHandler.newFactory();
       channelClass = NioDatagramChannel.class;
@@ -100,6 +110,8 @@ class LoopbackIntegrationTest {
         .handler(pipeline(lossy ? impairment(2, loss) : null, clientCodec))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
+    assertEquals(channelClass, server.getClass(), "the server runs on " + transport);
+    assertEquals(channelClass, client.getClass(), "the client runs on " + transport);
     InetSocketAddress serverAddress = (InetSocketAddress) server.localAddress();
     CountDownLatch done = new CountDownLatch(SESSIONS);
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
