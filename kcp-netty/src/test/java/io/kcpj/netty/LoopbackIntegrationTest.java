@@ -118,7 +118,7 @@ class LoopbackIntegrationTest {
     List<KcpChannel> sessions = new ArrayList<>();
     List<Checker> checkers = new ArrayList<>();
     for (int s = 0; s < SESSIONS; s++) {
-      Checker checker = new Checker(s, done, problems);
+      Checker checker = new Checker(s, MESSAGES, done, problems);
       checkers.add(checker);
       KcpChannel ch = KcpChannel.newBootstrap(client).remoteAddress(serverAddress)
           .handler(checker).connect().sync().getNow();
@@ -180,7 +180,7 @@ class LoopbackIntegrationTest {
     StringBuilder sb = new StringBuilder();
     int shown = 0;
     for (int i = 0; i < sessions.size() && shown < 5; i++) {
-      if (checkers.get(i).next < MESSAGES) {
+      if (checkers.get(i).next < checkers.get(i).messages) {
         KcpChannel ch = sessions.get(i);
         sb.append("session ").append(i).append(" at ").append(checkers.get(i).next)
             .append(" waitSnd=").append(ch.waitSnd()).append(" srtt=").append(ch.srtt())
@@ -220,6 +220,7 @@ class LoopbackIntegrationTest {
   /** Checks the echoes of one session: session id, sequence, length and content. */
   static final class Checker extends ChannelInboundHandlerAdapter {
     private final int session;
+    final int messages;
     private final CountDownLatch done;
     private final ConcurrentLinkedQueue<String> problems;
     volatile int next;
@@ -227,14 +228,15 @@ class LoopbackIntegrationTest {
 
     /** Keeps OUTSTANDING messages in flight: a new one leaves as each echo returns. */
     void start(KcpChannel ch) {
-      while (sent < OUTSTANDING && sent < MESSAGES) {
+      while (sent < OUTSTANDING && sent < messages) {
         ch.write(message(ch.alloc(), session, sent++));
       }
       ch.flush();
     }
 
-    Checker(int session, CountDownLatch done, ConcurrentLinkedQueue<String> problems) {
+    Checker(int session, int messages, CountDownLatch done, ConcurrentLinkedQueue<String> problems) {
       this.session = session;
+      this.messages = messages;
       this.done = done;
       this.problems = problems;
     }
@@ -274,10 +276,10 @@ class LoopbackIntegrationTest {
           problems.add("session " + session + " seq " + seq + ": corrupt content");
           return;
         }
-        if (++next == MESSAGES) {
+        if (++next == messages) {
           done.countDown();
         }
-        if (sent < MESSAGES) {
+        if (sent < messages) {
           ctx.writeAndFlush(message(ctx.alloc(), session, sent++));
         }
       } finally {
