@@ -11,10 +11,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -26,15 +31,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The multi-core server recipe on real loopback sockets: two epoll datagram channels bound to one
- * port with {@code SO_REUSEPORT}, each on its own event loop with its own {@link KcpServerCodec}.
+ * The multi-core server recipe on real loopback sockets: two datagram channels (epoll, and
+ * io_uring) bound to one port with {@code SO_REUSEPORT}, each on its own event loop with its own {@link KcpServerCodec}.
  * The kernel hashes each client's 4-tuple to one of the two sockets, so every KCP session must
  * open, and stay, on exactly one codec. 50 client sessions, each on its own client socket, send
- * 200 echoed messages each, checked exactly once and in order. Skipped, with Netty's reason, only
- * where epoll is unavailable.
+ * 200 echoed messages each, checked exactly once and in order. Each variant is skipped, with
+ * Netty's reason, only where its transport is unavailable.
  */
 class ReusePortLoopbackTest {
   static final int SESSIONS = 50;
@@ -54,12 +60,24 @@ class ReusePortLoopbackTest {
     LeakCheck.assertNoLeaks();
   }
 
-  @Test
-  void eachSessionLivesOnExactlyOneOfTwoReusePortCodecs() throws Exception {
-    Assumptions.assumeTrue(Epoll.isAvailable(),
-        () -> "epoll unavailable: " + Epoll.unavailabilityCause());
-    serverGroup = new MultiThreadIoEventLoopGroup(SERVER_THREADS, EpollIoHandler.newFactory());
-    clientGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"epoll", "io_uring"})
+  void eachSessionLivesOnExactlyOneOfTwoReusePortCodecs(String transport) throws Exception {
+    IoHandlerFactory io;
+    Class<? extends DatagramChannel> channelClass;
+    if (transport.equals("epoll")) {
+      Assumptions.assumeTrue(Epoll.isAvailable(),
+          () -> "epoll unavailable: " + Epoll.unavailabilityCause());
+      io = EpollIoHandler.newFactory();
+      channelClass = EpollDatagramChannel.class;
+    } else {
+      Assumptions.assumeTrue(IoUring.isAvailable(),
+          () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+      io = IoUringIoHandler.newFactory();
+      channelClass = IoUringDatagramChannel.class;
+    }
+    serverGroup = new MultiThreadIoEventLoopGroup(SERVER_THREADS, io);
+    clientGroup = new MultiThreadIoEventLoopGroup(1, io);
     KcpConfig config = KcpConfig.parse("fast,wnd=128");
 
     // The recipe (README, kcp-netty): one builder, one codec and one channel per event loop.
@@ -76,8 +94,8 @@ class ReusePortLoopbackTest {
               ch.pipeline().addLast(new LoopbackIntegrationTest.Echo());
             }
           }).build();
-      Channel server = new Bootstrap().group((EventLoop) loop).channel(EpollDatagramChannel.class)
-          .option(EpollChannelOption.SO_REUSEPORT, true)
+      Channel server = new Bootstrap().group((EventLoop) loop).channel(channelClass)
+          .option(UnixChannelOption.SO_REUSEPORT, true)
           .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
           .handler(codec)
           .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
@@ -87,6 +105,8 @@ class ReusePortLoopbackTest {
       servers.add(server);
     }
     assertEquals(SERVER_THREADS, servers.size());
+    assertEquals(channelClass, servers.get(1).getClass());
+    assertEquals(true, servers.get(1).config().getOption(UnixChannelOption.SO_REUSEPORT));
     assertEquals(servers.get(0).localAddress(), servers.get(1).localAddress(), "one port");
     assertNotSame(servers.get(0).eventLoop(), servers.get(1).eventLoop(), "one event loop each");
     InetSocketAddress serverAddress = (InetSocketAddress) servers.get(0).localAddress();
@@ -99,7 +119,7 @@ class ReusePortLoopbackTest {
     Set<String> clientKeys = new HashSet<>();
     for (int s = 0; s < SESSIONS; s++) { // one client socket per session: its own 4-tuple
       KcpClientCodec clientCodec = new KcpClientCodecBuilder().config(config).build();
-      Channel client = new Bootstrap().group(clientGroup).channel(EpollDatagramChannel.class)
+      Channel client = new Bootstrap().group(clientGroup).channel(channelClass)
           .handler(clientCodec).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
       LoopbackIntegrationTest.Checker checker =
           new LoopbackIntegrationTest.Checker(s, MESSAGES, done, problems);
