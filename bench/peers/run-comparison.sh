@@ -3,6 +3,7 @@
 # one table. Each server runs in its own JVM with its own classpath:
 #   kcpj     - this repository's kcp-netty (Netty 4.2, NIO), bench/target/kcpj.jar
 #   kcpj-epoll - the same on Netty's native epoll transport (recvmmsg/sendmmsg)
+#   kcpj-io_uring - the same on Netty's native io_uring transport (opt-in: add it to SERVERS)
 #   jpower   - io.jpower.kcp:kcp-netty:1.5.2 (Netty 4.1), bench/peers/jpower
 #   java-kcp - com.github.l42111996:kcp-base:1.6 (Netty 4.1), bench/peers/l42111996
 # The same client (kcpj perf client on epoll when available, one UDP socket per session, one
@@ -23,9 +24,10 @@ WORKLOADS="${WORKLOADS:-a b c d}"
 WARMUP="${WARMUP:-5s}"
 JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx4g}"
 C_RATE="${C_RATE:-20}"   # workload (c)'s rate per session: 20 Hz is 200,000 msg/s offered
-# Netty's native epoll jars (resolved by kcp-netty's test build) for the client and kcpj-epoll.
-EPOLL_CP="$(find ~/.m2/repository/io/netty -name '*4.2.18.Final*.jar' | grep -E 'epoll|unix-common' | tr '\n' ':')"
-KCPJ="java $JAVA_OPTS -cp bench/target/kcpj.jar:$EPOLL_CP io.kcpj.bench.Kcpj"
+# Netty's native epoll and io_uring jars (resolved by kcp-netty's test build) for the client,
+# kcpj-epoll and kcpj-io_uring.
+NATIVE_CP="$(find ~/.m2/repository/io/netty -name '*4.2.18.Final*.jar' | grep -E 'epoll|io_uring|unix-common' | tr '\n' ':')"
+KCPJ="java $JAVA_OPTS -cp bench/target/kcpj.jar:$NATIVE_CP io.kcpj.bench.Kcpj"
 OUT="${OUT:-bench/peers/target/comparison-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 
@@ -50,6 +52,7 @@ start_server() { # name port
   case "$1" in
     kcpj) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport nio >"$log" 2>&1 & ;;
     kcpj-epoll) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll >"$log" 2>&1 & ;;
+    kcpj-io_uring) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport io_uring >"$log" 2>&1 & ;;
     jpower) java $JAVA_OPTS -jar bench/peers/jpower/target/peer-jpower.jar "$2" fast 128 >"$log" 2>&1 & ;;
     java-kcp) java $JAVA_OPTS -jar bench/peers/l42111996/target/peer-l42111996.jar "$2" fast 128 >"$log" 2>&1 & ;;
   esac
@@ -104,19 +107,19 @@ def med(rs, k):
     return statistics.median(v) if v else float('nan')
 import os as _o
 names = {'a': '(a) 1 x 20 Hz x 100 B', 'b': '(b) 1,000 x 20 Hz x 100 B', 'c': '(c) 10,000 x ' + _o.environ.get('C_RATE', '20') + ' Hz x 100 B', 'd': '(d) bulk, 1 session'}
-print(f"{'workload':28} {'server':10} {'msg/s':>9} {'p50 ms':>8} {'p99 ms':>9} {'unans.':>7} {'skip':>7} {'open':>6} {'srv CPU%':>9} {'msg/CPU-s':>10} {'Mbit/s':>8} {'runs':>4}")
+print(f"{'workload':28} {'server':13} {'msg/s':>9} {'p50 ms':>8} {'p99 ms':>9} {'unans.':>7} {'skip':>7} {'open':>6} {'srv CPU%':>9} {'msg/CPU-s':>10} {'Mbit/s':>8} {'runs':>4}")
 for w in 'abcd':
-    for s in ['kcpj', 'kcpj-epoll', 'jpower', 'java-kcp']:
+    for s in ['kcpj', 'kcpj-epoll', 'kcpj-io_uring', 'jpower', 'java-kcp']:
         rs = cells.get((w, s))
         if not rs:
             continue
         ok = [r for r in rs if 'error' not in r]
         if not ok:
-            print(f"{names[w]:28} {s:10} failed: {rs[0].get('error')}")
+            print(f"{names[w]:28} {s:13} failed: {rs[0].get('error')}")
             continue
         if w == 'd':
-            print(f"{names[w]:28} {s:10} {'':>9} {'':>8} {'':>9} {'':>7} {'':>7} {'':>6} {med(ok,'server_cpu_pct'):9.1f} {'':>10} {med(ok,'goodput_mbit_s'):8.1f} {len(ok):4}")
+            print(f"{names[w]:28} {s:13} {'':>9} {'':>8} {'':>9} {'':>7} {'':>7} {'':>6} {med(ok,'server_cpu_pct'):9.1f} {'':>10} {med(ok,'goodput_mbit_s'):8.1f} {len(ok):4}")
         else:
-            print(f"{names[w]:28} {s:10} {med(ok,'messages_per_s'):9.0f} {med(ok,'rtt_p50_ms'):8.2f} {med(ok,'rtt_p99_ms'):9.2f} {med(ok,'unanswered'):7.0f} {med(ok,'skipped_backpressure'):7.0f} {med(ok,'sessions_open_at_end'):6.0f} {med(ok,'server_cpu_pct'):9.1f} {med(ok,'server_messages_per_cpu_s'):10.0f} {med(ok,'goodput_mbit_s'):8.2f} {len(ok):4}")
+            print(f"{names[w]:28} {s:13} {med(ok,'messages_per_s'):9.0f} {med(ok,'rtt_p50_ms'):8.2f} {med(ok,'rtt_p99_ms'):9.2f} {med(ok,'unanswered'):7.0f} {med(ok,'skipped_backpressure'):7.0f} {med(ok,'sessions_open_at_end'):6.0f} {med(ok,'server_cpu_pct'):9.1f} {med(ok,'server_messages_per_cpu_s'):10.0f} {med(ok,'goodput_mbit_s'):8.2f} {len(ok):4}")
 print(f"\nraw JSON per run: {out}")
 PY

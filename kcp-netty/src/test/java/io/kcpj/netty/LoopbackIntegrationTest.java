@@ -25,6 +25,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +45,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 1,000 messages of varying size to an echo server and check that every echo arrives exactly once
  * and in order — on a clean link, and through netem-sim's {@link NetemHandler} with 10 % loss
  * and 0–20 ms reordering jitter on both sides.
- * NIO always; epoll when the native transport is available.
+ * NIO always; epoll and io_uring when the native transport is available (otherwise the variant
+ * is skipped through an assumption that gives Netty's unavailability cause).
  */
 class LoopbackIntegrationTest {
   static final int SESSIONS = Integer.getInteger("kcpj.it.sessions", 100);
@@ -63,7 +67,8 @@ class LoopbackIntegrationTest {
   }
 
   @ParameterizedTest(name = "{0}, loss {1}")
-  @CsvSource({"nio, 0.0", "epoll, 0.0", "nio, 0.10", "epoll, 0.10"})
+  @CsvSource({"nio, 0.0", "epoll, 0.0", "io_uring, 0.0", "nio, 0.10", "epoll, 0.10",
+      "io_uring, 0.10"})
   void hundredSessionsThousandMessagesExactlyOnceInOrder(String transport, double loss)
       throws Exception {
     IoHandlerFactory io;
@@ -72,6 +77,11 @@ class LoopbackIntegrationTest {
       Assumptions.assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
       io = EpollIoHandler.newFactory();
       channelClass = EpollDatagramChannel.class;
+    } else if (transport.equals("io_uring")) {
+      Assumptions.assumeTrue(IoUring.isAvailable(),
+          () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+      io = IoUringIoHandler.newFactory();
+      channelClass = IoUringDatagramChannel.class;
     } else {
       io = NioIoHandler.newFactory();
       channelClass = NioDatagramChannel.class;
@@ -100,13 +110,15 @@ class LoopbackIntegrationTest {
         .handler(pipeline(lossy ? impairment(2, loss) : null, clientCodec))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
+    assertEquals(channelClass, server.getClass(), "the server runs on " + transport);
+    assertEquals(channelClass, client.getClass(), "the client runs on " + transport);
     InetSocketAddress serverAddress = (InetSocketAddress) server.localAddress();
     CountDownLatch done = new CountDownLatch(SESSIONS);
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     List<KcpChannel> sessions = new ArrayList<>();
     List<Checker> checkers = new ArrayList<>();
     for (int s = 0; s < SESSIONS; s++) {
-      Checker checker = new Checker(s, done, problems);
+      Checker checker = new Checker(s, MESSAGES, done, problems);
       checkers.add(checker);
       KcpChannel ch = KcpChannel.newBootstrap(client).remoteAddress(serverAddress)
           .handler(checker).connect().sync().getNow();
@@ -168,7 +180,7 @@ class LoopbackIntegrationTest {
     StringBuilder sb = new StringBuilder();
     int shown = 0;
     for (int i = 0; i < sessions.size() && shown < 5; i++) {
-      if (checkers.get(i).next < MESSAGES) {
+      if (checkers.get(i).next < checkers.get(i).messages) {
         KcpChannel ch = sessions.get(i);
         sb.append("session ").append(i).append(" at ").append(checkers.get(i).next)
             .append(" waitSnd=").append(ch.waitSnd()).append(" srtt=").append(ch.srtt())
@@ -208,6 +220,7 @@ class LoopbackIntegrationTest {
   /** Checks the echoes of one session: session id, sequence, length and content. */
   static final class Checker extends ChannelInboundHandlerAdapter {
     private final int session;
+    final int messages;
     private final CountDownLatch done;
     private final ConcurrentLinkedQueue<String> problems;
     volatile int next;
@@ -215,14 +228,15 @@ class LoopbackIntegrationTest {
 
     /** Keeps OUTSTANDING messages in flight: a new one leaves as each echo returns. */
     void start(KcpChannel ch) {
-      while (sent < OUTSTANDING && sent < MESSAGES) {
+      while (sent < OUTSTANDING && sent < messages) {
         ch.write(message(ch.alloc(), session, sent++));
       }
       ch.flush();
     }
 
-    Checker(int session, CountDownLatch done, ConcurrentLinkedQueue<String> problems) {
+    Checker(int session, int messages, CountDownLatch done, ConcurrentLinkedQueue<String> problems) {
       this.session = session;
+      this.messages = messages;
       this.done = done;
       this.problems = problems;
     }
@@ -262,10 +276,10 @@ class LoopbackIntegrationTest {
           problems.add("session " + session + " seq " + seq + ": corrupt content");
           return;
         }
-        if (++next == MESSAGES) {
+        if (++next == messages) {
           done.countDown();
         }
-        if (sent < MESSAGES) {
+        if (sent < messages) {
           ctx.writeAndFlush(message(ctx.alloc(), session, sent++));
         }
       } finally {

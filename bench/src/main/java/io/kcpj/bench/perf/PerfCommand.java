@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
     description = "iperf-like KCP client/server over real UDP sockets.",
     subcommands = {PerfCommand.Server.class, PerfCommand.Client.class})
 public final class PerfCommand implements Runnable {
+  static final String TRANSPORTS = "nio; epoll or io_uring (each needs Netty's native jars for it "
+      + "on the class path, see bench/peers/run-comparison.sh); or auto (epoll if available, "
+      + "else nio).";
 
   @Override
   public void run() {
@@ -56,19 +59,25 @@ public final class PerfCommand implements Runnable {
         description = "KCP settings: a preset and key=value pairs, e.g. fast,wnd=256.")
     String mode;
 
-    @Option(names = "--max-sessions", defaultValue = "20000")
+    @Option(names = "--max-sessions", defaultValue = "20000",
+        description = "Sessions open at once, per thread (per datagram channel).")
     int maxSessions;
 
-    @Option(names = "--transport", defaultValue = "nio",
-        description = "nio, epoll (needs Netty's epoll jars on the class path) or auto.")
+    @Option(names = "--transport", defaultValue = "nio", description = TRANSPORTS)
     String transport;
+
+    @Option(names = "--threads", defaultValue = "1",
+        description = "Datagram channels bound to the port with SO_REUSEPORT, each on its own "
+            + "event loop with its own codec (> 1 needs --transport epoll or io_uring).")
+    int threads;
 
     @Override
     public Integer call() throws Exception {
       PerfTransport t = PerfTransport.select(transport);
-      try (PerfServer server = new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions, t)) {
+      try (PerfServer server =
+          new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions, t, threads)) {
         System.out.println("kcpj perf server listening on " + server.localAddress() + " mode " + mode
-            + " transport " + t.name);
+            + " transport " + t.name + " threads " + threads);
         System.out.flush();
         new CountDownLatch(1).await(); // until the process is stopped
       }
@@ -112,8 +121,7 @@ public final class PerfCommand implements Runnable {
             + "sockets may share one conv.")
     int conv;
 
-    @Option(names = "--transport", defaultValue = "nio",
-        description = "nio, epoll (needs Netty's epoll jars on the class path) or auto.")
+    @Option(names = "--transport", defaultValue = "nio", description = TRANSPORTS)
     String transport;
 
     @Option(names = "--bulk", description = "Measure the goodput of one session instead.")

@@ -12,63 +12,152 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The kcpj side of {@code kcpj perf server}: a {@link KcpServerCodec} on one datagram channel
- * (one event loop) whose sessions answer the {@link PerfProtocol}. Echoed messages are the
- * received {@code ByteBuf}s written back (no copy); SINK and STATS_REQUEST buffers are released
- * here. {@link #close()} releases the socket and the event loop.
+ * The kcpj side of {@code kcpj perf server}: {@link KcpServerCodec}s whose sessions answer the
+ * {@link PerfProtocol}. With one thread, one datagram channel on one event loop. With {@code
+ * threads} &gt; 1 (epoll or io_uring), that many datagram channels bound to the same port with
+ * {@code SO_REUSEPORT}, each on its own event loop with its own codec: the kernel hashes each
+ * remote address (its 4-tuple) to one socket, so each KCP session lives on exactly one codec.
+ * STATS replies sum the counts of all codecs. Echoed messages are the received {@code ByteBuf}s
+ * written back (no copy); SINK and STATS_REQUEST buffers are released here. {@link #close()}
+ * releases the sockets and the event loops.
  */
 public final class PerfServer implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group;
-  private final Channel channel;
-  private final KcpServerCodec codec;
+  private final List<Channel> channels = new ArrayList<>();
+  private final List<KcpServerCodec> codecs = new ArrayList<>();
   private final Handler handler = new Handler();
 
-  /** Binds {@code listen} with sessions configured by {@code config}. */
+  /** Binds {@code listen} with sessions configured by {@code config}, on NIO, one thread. */
   public PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions)
       throws InterruptedException {
-    this(listen, config, maxSessions, PerfTransport.nio());
+    this(listen, config, maxSessions, PerfTransport.nio(), 1);
   }
 
-  /** As above, on {@code transport}. */
-  PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions, PerfTransport transport)
-      throws InterruptedException {
-    group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory);
-    codec = new KcpServerCodecBuilder().config(config).maxSessions(maxSessions)
+  /**
+   * Binds {@code listen} on {@code transport} with {@code threads} datagram channels (each on its
+   * own event loop, with its own codec of at most {@code maxSessions} sessions).
+   *
+   * @throws IllegalArgumentException if {@code threads} &lt; 1, or &gt; 1 on a transport without
+   *     {@code SO_REUSEPORT}
+   */
+  PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions, PerfTransport transport,
+      int threads) throws InterruptedException {
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+    }
+    if (threads > 1 && !transport.supportsReusePort()) {
+      throw new IllegalArgumentException("--threads " + threads + " binds " + threads
+          + " sockets to one port with SO_REUSEPORT, which the " + transport.name
+          + " transport does not have: use --transport epoll or --transport io_uring");
+    }
+    group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory);
+    KcpServerCodecBuilder builder = new KcpServerCodecBuilder().config(config)
+        .maxSessions(maxSessions)
         .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
         .handler(new ChannelInitializer<KcpChannel>() {
           @Override
           protected void initChannel(KcpChannel ch) {
             ch.pipeline().addLast(handler);
           }
-        }).build();
-    channel = transport.configure(new Bootstrap().group(group), 4 << 20)
-        .handler(codec).bind(listen).sync().channel();
+        });
+    try {
+      InetSocketAddress bindTo = listen;
+      for (EventExecutor loop : group) { // one datagram channel per event loop
+        KcpServerCodec codec = builder.build();
+        Bootstrap b = new Bootstrap().group((EventLoop) loop);
+        b = threads > 1 ? transport.configureReusePort(b, 4 << 20) : transport.configure(b, 4 << 20);
+        Channel channel = b.handler(codec).bind(bindTo).sync().channel();
+        channels.add(channel);
+        codecs.add(codec);
+        // The rest bind the port the first one got (it matters when listen's port is 0).
+        bindTo = new InetSocketAddress(listen.getAddress(),
+            ((InetSocketAddress) channel.localAddress()).getPort());
+      }
+    } catch (Throwable e) { // a bind failure is a checked exception thrown through sync()
+      close();
+      throw e;
+    }
   }
 
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) channel.localAddress();
+    return (InetSocketAddress) channels.get(0).localAddress();
   }
 
+  /** The first datagram channel's codec (the only one with one thread). */
   public KcpServerCodec codec() {
-    return codec;
+    return codecs.get(0);
   }
 
+  /** Every datagram channel's codec, one per thread. */
+  public List<KcpServerCodec> codecs() {
+    return Collections.unmodifiableList(codecs);
+  }
+
+  /** The first datagram channel (the only one with one thread). */
   public Channel channel() {
-    return channel;
+    return channels.get(0);
+  }
+
+  /** Every datagram channel, one per thread, all bound to {@link #localAddress()}. */
+  public List<Channel> channels() {
+    return Collections.unmodifiableList(channels);
   }
 
   @Override
   public void close() throws InterruptedException {
-    channel.close().sync();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    for (Channel c : channels) {
+      c.close().sync();
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
   }
 
-  /** Answers the perf protocol on every session; one instance shared by all sessions. */
+  /**
+   * The retransmitted segments of every codec, summed: each codec's metrics are read on its own
+   * event loop (never blocking one loop on another), and the sum completes on {@code replyOn}.
+   */
+  Future<Long> retransmits(EventExecutor replyOn) {
+    Promise<Long> total = replyOn.newPromise();
+    AtomicLong sum = new AtomicLong();
+    AtomicInteger left = new AtomicInteger(codecs.size());
+    for (int i = 0; i < codecs.size(); i++) {
+      KcpServerCodec codec = codecs.get(i);
+      Runnable read = () -> {
+        try {
+          sum.addAndGet(codec.metrics().engineCounters().retransmittedSegments);
+        } catch (RuntimeException e) {
+          total.tryFailure(e);
+          return;
+        }
+        if (left.decrementAndGet() == 0) {
+          total.trySuccess(sum.get());
+        }
+      };
+      EventLoop loop = channels.get(i).eventLoop();
+      if (loop.inEventLoop()) {
+        read.run();
+      } else {
+        loop.execute(read);
+      }
+    }
+    return total;
+  }
+
+  /** Answers the perf protocol on every session; one instance shared by all sessions and codecs. */
   @Sharable
   final class Handler extends ChannelInboundHandlerAdapter {
     final LongAdder echoed = new LongAdder();
@@ -88,9 +177,14 @@ public final class PerfServer implements AutoCloseable {
           break;
         case PerfProtocol.STATS_REQUEST:
           m.release();
-          long retransmits = codec.metrics().engineCounters().retransmittedSegments;
-          ctx.write(PerfProtocol.statsReply(ctx.alloc(), PerfProtocol.processCpuNanos(),
-              echoed.sum(), sinkBytes.sum(), retransmits));
+          long cpu = PerfProtocol.processCpuNanos();
+          long echoedNow = echoed.sum();
+          long sinkNow = sinkBytes.sum();
+          retransmits(ctx.executor()).addListener(f -> {
+            long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
+            ctx.writeAndFlush(PerfProtocol.statsReply(ctx.alloc(), cpu, echoedNow, sinkNow,
+                retransmits));
+          });
           break;
         default:
           m.release();

@@ -1,14 +1,27 @@
 package io.kcpj.bench.perf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcpj.bench.Kcpj;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.netty.KcpServerCodec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
-/** A short real-socket run of the perf client against the kcpj perf server. */
+/**
+ * Short real-socket runs of the perf client against the kcpj perf server: NIO, io_uring, and a
+ * two-thread SO_REUSEPORT server on epoll (the native variants are skipped, with Netty's reason,
+ * only where the kernel lacks the transport).
+ */
 class PerfLoopbackTest {
   @Test
   void loadRunAnswersEveryMessageAndReportsServerCpu() throws Exception {
@@ -43,5 +56,87 @@ class PerfLoopbackTest {
     assertEquals(Duration.ofSeconds(30), PerfCommand.duration("30s"));
     assertEquals(Duration.ofMillis(250), PerfCommand.duration("250ms"));
     assertEquals(new InetSocketAddress("127.0.0.1", 4000), PerfCommand.address("127.0.0.1:4000"));
+  }
+
+  @Test
+  void loadRunOnIoUringAnswersEveryMessage() throws Exception {
+    PerfTransport uring = nativeOrSkip("io_uring");
+    assertEquals("io_uring", uring.name);
+    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
+        100, uring, 1)) {
+      assertEquals("IoUringDatagramChannel", server.channel().getClass().getSimpleName());
+      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 4, 4, 1, 50, 100,
+          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "io_uring");
+      PerfResult r = new PerfClient(s).run();
+      assertEquals(200, r.number("sent"), 12, r.toTable());
+      assertEquals(r.number("sent"), r.number("received"), r.toTable());
+      assertEquals(4, r.number("sessions_open_at_end"), r.toTable());
+      assertTrue(r.number("server_echoed") >= r.number("received") - 10, r.toTable());
+    }
+  }
+
+  @Test
+  void twoThreadReusePortServerSpreadsSessionsOverItsCodecsAndSumsStats() throws Exception {
+    PerfTransport epoll = nativeOrSkip("epoll");
+    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
+        100, epoll, 2)) {
+      assertEquals(2, server.channels().size());
+      assertEquals(server.localAddress(), server.channels().get(1).localAddress(), "one port");
+      assertNotEquals(server.channels().get(0).eventLoop(), server.channels().get(1).eventLoop());
+      // 24 load sessions, each on its own client socket (so its own 4-tuple), and the control one.
+      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 24, 24, 1, 50, 100,
+          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "epoll");
+      PerfResult r = new PerfClient(s).run();
+      assertEquals(24 * 50, r.number("sent"), 24 * 6, r.toTable());
+      assertEquals(r.number("sent"), r.number("received"), r.toTable());
+      assertEquals(24, r.number("sessions_open_at_end"), r.toTable());
+      // The STATS replies count the echoes of both codecs' sessions.
+      assertTrue(r.number("server_echoed") >= r.number("received") - 10, r.toTable());
+      long opened = 0;
+      for (KcpServerCodec codec : server.codecs()) {
+        long n = codec.metrics().sessionsOpened();
+        assertTrue(n > 0, "each socket of the group got sessions: " + n);
+        opened += n;
+      }
+      assertEquals(25, opened, "every session (24 + control) opened on exactly one codec");
+      long retransmits = 0;
+      for (KcpServerCodec codec : server.codecs()) {
+        retransmits += codec.metrics().engineCounters().retransmittedSegments;
+      }
+      assertEquals(retransmits, server.retransmits(server.channels().get(0).eventLoop())
+          .get(5, TimeUnit.SECONDS), "the STATS retransmits are the sum over the codecs");
+    }
+  }
+
+  @Test
+  void badTransportsAndThreadsAreRefusedWithAClearError() {
+    IllegalArgumentException unknown =
+        assertThrows(IllegalArgumentException.class, () -> PerfTransport.select("iouring"));
+    assertTrue(unknown.getMessage().contains("nio, epoll, io_uring, auto"), unknown.getMessage());
+    IllegalArgumentException nio = assertThrows(IllegalArgumentException.class,
+        () -> new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 10,
+            PerfTransport.nio(), 2));
+    assertTrue(nio.getMessage().contains("SO_REUSEPORT")
+        && nio.getMessage().contains("--transport epoll"), nio.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 10,
+            PerfTransport.nio(), 0));
+
+    StringWriter err = new StringWriter();
+    CommandLine cl = Kcpj.newCommandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute("perf", "server", "--listen", "127.0.0.1:0", "--threads", "2");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("SO_REUSEPORT"), err.toString());
+  }
+
+  /** The named native transport, or the test is skipped saying why it is unavailable. */
+  static PerfTransport nativeOrSkip(String name) {
+    try {
+      return PerfTransport.select(name);
+    } catch (IllegalArgumentException unavailable) {
+      Assumptions.abort(unavailable.getMessage());
+      throw unavailable;
+    }
   }
 }
