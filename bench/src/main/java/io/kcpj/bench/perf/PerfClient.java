@@ -41,7 +41,16 @@ public final class PerfClient {
   /** What to run. */
   public record Settings(InetSocketAddress server, int sessions, int sockets, int threads,
       double rate, int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk,
-      int conv, String transport) {}
+      int conv, String transport, double warmupRate) {
+
+    /** As the canonical constructor, warming up at the measured rate. */
+    public Settings(InetSocketAddress server, int sessions, int sockets, int threads, double rate,
+        int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk, int conv,
+        String transport) {
+      this(server, sessions, sockets, threads, rate, size, duration, warmup, config, bulk, conv,
+          transport, rate);
+    }
+  }
 
   private final Settings s;
   private MultiThreadIoEventLoopGroup group;
@@ -95,6 +104,8 @@ public final class PerfClient {
     KcpChannel controlChannel = open(control, 0);
     int firstSocket = 1;
     long period = Math.max(1, (long) (1e9 / s.rate()));
+    // The warm-up may run faster (e.g. to get every server JIT-compiled before a slow workload).
+    long warmPeriod = s.warmupRate() > 0 ? Math.max(1, (long) (1e9 / s.warmupRate())) : period;
     List<Sender> senders = new ArrayList<>();
     for (int i = 0; i < s.sessions(); i++) {
       Sender sender = new Sender(i);
@@ -102,6 +113,7 @@ public final class PerfClient {
       sender.channel = ch;
       sender.pacer = pacers.computeIfAbsent(ch.eventLoop(), Pacer::new);
       sender.period = period;
+      sender.warmPeriod = warmPeriod;
       senders.add(sender);
     }
     // Every session is open: start the schedules (random phases) shortly from now.
@@ -109,7 +121,7 @@ public final class PerfClient {
     measureFrom = t0 + s.warmup().toNanos();
     measureUntil = measureFrom + s.duration().toNanos();
     for (Sender sender : senders) {
-      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(period);
+      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(Math.min(period, warmPeriod));
       sender.channel.eventLoop().execute(() -> sender.pacer.add(sender));
     }
     for (Pacer p : pacers.values()) {
@@ -244,7 +256,7 @@ public final class PerfClient {
       while ((due = queue.peek()) != null && due.nextAt <= now) {
         queue.poll();
         due.send();
-        due.nextAt += due.period;
+        due.nextAt += due.nextAt < measureFrom ? due.warmPeriod : due.period;
         queue.add(due);
       }
     }
@@ -264,6 +276,8 @@ public final class PerfClient {
     Pacer pacer;
     long nextAt;
     long period;
+    /** The send period during the warm-up. */
+    long warmPeriod;
 
     Sender(int id) {
       this.id = id;

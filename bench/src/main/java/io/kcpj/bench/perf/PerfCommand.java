@@ -113,6 +113,12 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "3s")
     String warmup;
 
+    @Option(names = "--warmup-rate", defaultValue = "0",
+        description = "Messages per second per session during the warm-up (0: the --rate). A "
+            + "higher rate lets a server's JIT compile its hot paths before a slow workload is "
+            + "measured; the warm-up is never measured.")
+    double warmupRate;
+
     @Option(names = "--mode", defaultValue = "fast")
     String mode;
 
@@ -135,10 +141,14 @@ public final class PerfCommand implements Runnable {
       if (size < PerfProtocol.HEADER) {
         throw new IllegalArgumentException("--size must be at least " + PerfProtocol.HEADER);
       }
+      if (warmupRate < 0 || Double.isNaN(warmupRate)) {
+        throw new IllegalArgumentException("--warmup-rate must be >= 0, got " + warmupRate);
+      }
       int n = bulk ? 1 : sessions;
       PerfClient.Settings settings = new PerfClient.Settings(address(connect), n,
           sockets <= 0 ? n : Math.min(sockets, n), threads, rate, bulk && size == 100 ? 1376 : size,
-          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv, transport);
+          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv, transport,
+          warmupRate > 0 ? warmupRate : rate);
       PerfResult result = new PerfClient(settings).run();
       System.out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
       return 0;

@@ -26,6 +26,7 @@ public final class PerfResult {
     r.put("sessions", s.sessions());
     r.put("sessions_open_at_end", sessionsOpen);
     r.put("rate_hz", s.rate());
+    r.put("warmup_rate_hz", s.warmupRate());
     r.put("size_bytes", s.size());
     r.put("duration_s", seconds);
     r.put("sent", sent);

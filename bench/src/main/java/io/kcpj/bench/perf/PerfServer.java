@@ -169,7 +169,7 @@ public final class PerfServer implements AutoCloseable {
       switch (m.readableBytes() >= PerfProtocol.HEADER ? PerfProtocol.type(m) : 0) {
         case PerfProtocol.ECHO:
           echoed.increment();
-          ctx.write(m);
+          ctx.write(m, ctx.voidPromise());
           break;
         case PerfProtocol.SINK:
           sinkBytes.add(m.readableBytes());

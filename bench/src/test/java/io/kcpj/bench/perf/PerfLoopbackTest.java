@@ -41,6 +41,22 @@ class PerfLoopbackTest {
   }
 
   @Test
+  void aFasterWarmupIsSentButNotMeasured() throws Exception {
+    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
+      // 2 sessions: 500 Hz for 0.5 s of warm-up (~500 messages), then 20 Hz for 1 s (~40).
+      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 2, 2, 1, 20, 100,
+          Duration.ofSeconds(1), Duration.ofMillis(500), KcpConfig.fast(), false, 0, "nio", 500);
+      PerfResult r = new PerfClient(s).run();
+      assertEquals(40, r.number("sent"), 4, r.toTable());
+      assertEquals(0, r.number("unanswered"), r.toTable());
+      assertEquals(500, r.number("warmup_rate_hz"), r.toTable());
+      // Every ECHO is one datagram in (plus ACKs): the warm-up's traffic reached the server.
+      assertTrue(server.codec().metrics().datagramsIn() > 400,
+          "datagrams in: " + server.codec().metrics().datagramsIn());
+    }
+  }
+
+  @Test
   void bulkRunDeliversBytes() throws Exception {
     try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
       PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 1, 1, 1, 0, 1376,
