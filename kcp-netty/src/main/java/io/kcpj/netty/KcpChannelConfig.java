@@ -12,9 +12,10 @@ import java.util.Map;
  * The configuration of one {@link KcpChannel}: Netty's usual options plus the {@link
  * KcpChannelOption}s (engine knobs and session policy).
  *
- * <p>Engine options changed on a live channel are applied to its engine at once, as kcp-core's
- * setters would (see {@link Kcp#apply(KcpConfig)}). Read and change it on the channel's event
- * loop; from another thread a change may race with the engine.
+ * <p>Engine options changed on a live channel are applied to its engine as kcp-core's setters
+ * would (see {@link Kcp#apply(KcpConfig)}), and the session's timers are re-armed (a shorter idle
+ * timeout or interval takes effect at once). Any thread may change options: off the event loop the
+ * change reaches the engine by a task on the event loop, so it never races with it.
  */
 public final class KcpChannelConfig extends DefaultChannelConfig {
   static final WriteBufferWaterMark DEFAULT_SEND_QUEUE_WATER_MARK = new WriteBufferWaterMark(128, 256);
@@ -26,7 +27,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile long closeTimeoutMillis = DEFAULT_CLOSE_TIMEOUT_MILLIS;
   private volatile WriteBufferWaterMark sendQueueWaterMark = DEFAULT_SEND_QUEUE_WATER_MARK;
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
-  private Kcp engine;
+  private volatile Kcp engine;
 
   KcpChannelConfig(Channel channel) {
     super(channel);
@@ -81,6 +82,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     validate(option, value);
     if (option == KcpChannelOption.IDLE_TIMEOUT_MILLIS) {
       idleTimeoutMillis = (Long) value;
+      onEventLoop(() -> { });
     } else if (option == KcpChannelOption.CLOSE_TIMEOUT_MILLIS) {
       closeTimeoutMillis = (Long) value;
     } else if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) {
@@ -103,10 +105,28 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   /** Replaces all engine settings (applied to a live engine at once). */
   public KcpChannelConfig setEngineConfig(KcpConfig config) {
     this.engineConfig = java.util.Objects.requireNonNull(config, "config");
-    if (engine != null) {
-      engine.apply(config);
-    }
+    onEventLoop(() -> engine.apply(this.engineConfig));
     return this;
+  }
+
+  /**
+   * Once an engine is attached: runs {@code change} then re-arms the session's timers, on the
+   * event loop (at once when called there or before registration, else as a task).
+   */
+  private void onEventLoop(Runnable change) {
+    if (engine == null || !(channel instanceof KcpChildChannel)) {
+      return;
+    }
+    KcpChildChannel session = (KcpChildChannel) channel;
+    Runnable apply = () -> {
+      change.run();
+      session.configChanged();
+    };
+    if (!channel.isRegistered() || channel.eventLoop().inEventLoop()) {
+      apply.run();
+    } else {
+      channel.eventLoop().execute(apply);
+    }
   }
 
   /** Idle timeout in ms (0: none). */

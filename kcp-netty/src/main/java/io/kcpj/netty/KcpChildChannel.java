@@ -35,9 +35,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private final KcpChannelConfig config;
   private final Kcp kcp;
 
-  // Timer state, owned by SessionTimer.
-  long deadline = Long.MAX_VALUE;
-  int heapIndex = -1;
+  // Timer entries, owned by SessionTimer: engine work, and the (lazy) idle timeout.
+  final TimerEntry engineTimer = new TimerEntry(this);
+  final TimerEntry idleTimer = new TimerEntry(this);
 
   /** Set while the codec holds this channel in its batch of sessions to flush. */
   boolean dirty;
@@ -425,11 +425,12 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return;
     }
     updateWritability();
-    codec.timer().set(this, nextDeadline(nowMillis));
+    codec.timer().setEngine(engineTimer, engineDeadline(nowMillis));
+    armIdleTimer();
   }
 
-  /** When the timer must next look at this session; MAX_VALUE when nothing needs timing. */
-  private long nextDeadline(long nowMillis) {
+  /** When the engine next needs the timer; MAX_VALUE when it has nothing to time. */
+  private long engineDeadline(long nowMillis) {
     // Retransmissions, window probes, admission of queued data — not every interval: a session
     // waiting only for an ACK sleeps until its earliest retransmission. At least 1 ms ahead so
     // that a tick never re-queues a session for the same millisecond.
@@ -437,14 +438,38 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     if (d != Kcp.NO_EVENT) {
       d = Math.max(d, nowMillis + 1);
     }
-    long idle = config.idleTimeoutMillis();
-    if (idle > 0) {
-      d = Math.min(d, lastInputMillis + idle);
-    }
     if (closing) {
       d = Math.min(d, closeDeadline);
     }
     return d;
+  }
+
+  /**
+   * Keeps the idle entry at or before {@code lastInput + idleTimeout}. Lazy: input does not move
+   * it later (that would cost a heap move per datagram); when it fires early, {@link #onTimer}
+   * finds the session not idle and this re-arms it from the latest input.
+   */
+  void armIdleTimer() {
+    long idle = config.idleTimeoutMillis();
+    if (idle <= 0) {
+      if (idleTimer.isScheduled()) {
+        codec.timer().setIdle(idleTimer, Long.MAX_VALUE);
+      }
+      return;
+    }
+    long at = lastInputMillis + idle;
+    if (!idleTimer.isScheduled() || idleTimer.deadline > at) {
+      codec.timer().setIdle(idleTimer, at);
+    }
+  }
+
+  /** An option changed (on the event loop): re-arm with the new settings. */
+  void configChanged() {
+    if (open && isRegistered()) {
+      long now = codec.nowMillis();
+      afterEngineActivity(now);
+      codec.afterConfigChange(now);
+    }
   }
 
   /** Closes now, without waiting for the engine's queue, recording {@code reason}. */

@@ -38,8 +38,9 @@ import java.util.Map;
  * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside
  * a read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
  * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on
- * it), at each session's {@code check()} deadline; idle sessions with nothing in flight are not
- * polled at all.
+ * it): a session is visited at its engine's next event ({@code Kcp.nextEventAt}: its earliest
+ * retransmission, a window probe, a close timeout) and, lazily, at its idle timeout; sessions with
+ * nothing in flight are not polled at all.
  *
  * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()}
  * may be called from any thread.
@@ -246,14 +247,16 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         logger.warn("KcpSessionListener.sessionOpened threw", e);
       }
     }
-    timer.set(child, child.isOpen() ? idleDeadline(child, now) : Long.MAX_VALUE);
+    if (child.isOpen()) {
+      child.armIdleTimer();
+    }
     armTimer(now);
     return child.isOpen() ? child : null;
   }
 
-  private static long idleDeadline(KcpChildChannel child, long now) {
-    long idle = child.config().idleTimeoutMillis();
-    return idle > 0 ? now + idle : Long.MAX_VALUE;
+  /** A session re-armed its timers after an option change. */
+  void afterConfigChange(long now) {
+    armTimer(now);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

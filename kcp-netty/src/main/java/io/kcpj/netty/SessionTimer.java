@@ -4,7 +4,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +12,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one timer of an event loop, shared by every KCP codec on that loop (several datagram
- * channels, e.g. a client with one socket per session, or SO_REUSEPORT servers): a binary
- * min-heap of sessions by deadline (absolute ms on the loop's clock), driven by a single task
- * scheduled on the event loop for the earliest deadline. Adding, moving and removing a session
- * cost O(log n); a tick pops only the sessions that are due, then lets each codec it touched
- * flush once. Sessions with nothing to time (no data in flight, no idle timeout, not closing) are
- * not in the heap at all. Event-loop confined; obtained with {@link #of(EventExecutor)}.
+ * channels, e.g. a client with one socket per session, or SO_REUSEPORT servers), driven by a
+ * single task scheduled on the event loop for the earliest deadline.
+ *
+ * <p>Two min-heaps of {@link TimerEntry}s: <b>engine</b> deadlines (a session's next
+ * retransmission, window probe or close timeout — present only while it has such work, so this
+ * heap holds the sessions with data in flight) and <b>idle</b> deadlines (present for every session
+ * with an idle timeout, and <em>lazy</em>: input does not move the entry; when it fires early the
+ * session re-arms it from its last input). Keeping them apart matters for cost: a busy session
+ * moves its engine entry twice per message (out on send, removed on ACK), and that costs
+ * O(log in-flight sessions) instead of O(log all sessions).
+ *
+ * <p>A tick pops the due entries, runs each session once, then lets each codec it touched flush
+ * once. Sessions with nothing to time are in neither heap. Event-loop confined; obtained with
+ * {@link #of(EventExecutor)}.
  */
 final class SessionTimer {
   private static final Map<EventExecutor, SessionTimer> TIMERS =
@@ -31,8 +38,8 @@ final class SessionTimer {
 
   private final WeakReference<EventExecutor> executor;
   private final List<KcpCodec> touched = new ArrayList<>();
-  private KcpChildChannel[] heap = new KcpChildChannel[16];
-  private int size;
+  private final DeadlineHeap engine = new DeadlineHeap();
+  private final DeadlineHeap idle = new DeadlineHeap();
   private ScheduledFuture<?> scheduled;
   private long scheduledAt = Long.MAX_VALUE;
 
@@ -40,63 +47,39 @@ final class SessionTimer {
     this.executor = executor;
   }
 
+  /** Entries in both heaps. */
   int size() {
-    return size;
+    return engine.size() + idle.size();
   }
 
-  /** Puts {@code child} at {@code deadline}, moving it if present; MAX_VALUE removes it. */
-  void set(KcpChildChannel child, long deadline) {
-    if (deadline == Long.MAX_VALUE) {
-      remove(child);
-      return;
-    }
-    int i = child.heapIndex;
-    if (i < 0) {
-      if (size == heap.length) {
-        heap = Arrays.copyOf(heap, size * 2);
-      }
-      child.deadline = deadline;
-      heap[size] = child;
-      child.heapIndex = size;
-      siftUp(size++);
-      return;
-    }
-    long old = child.deadline;
-    child.deadline = deadline;
-    if (deadline < old) {
-      siftUp(i);
-    } else if (deadline > old) {
-      siftDown(i);
-    }
+  /** Entries in the engine heap (sessions with timed engine work). */
+  int engineSize() {
+    return engine.size();
   }
 
+  /** Puts a session's engine entry at {@code deadline}, moving it if present; MAX removes it. */
+  void setEngine(TimerEntry e, long deadline) {
+    engine.set(e, deadline);
+    cancelIfEmpty();
+  }
+
+  /** Puts a session's idle entry at {@code deadline}, moving it if present; MAX removes it. */
+  void setIdle(TimerEntry e, long deadline) {
+    idle.set(e, deadline);
+    cancelIfEmpty();
+  }
+
+  /** Removes both of a session's entries. */
   void remove(KcpChildChannel child) {
-    int i = child.heapIndex;
-    if (i < 0) {
-      return;
-    }
-    child.heapIndex = -1;
-    child.deadline = Long.MAX_VALUE;
-    KcpChildChannel last = heap[--size];
-    heap[size] = null;
-    if (i < size) {
-      heap[i] = last;
-      last.heapIndex = i;
-      siftDown(i);
-      siftUp(last.heapIndex);
-    } else if (size == 0) {
+    engine.remove(child.engineTimer);
+    idle.remove(child.idleTimer);
+    cancelIfEmpty();
+  }
+
+  private void cancelIfEmpty() {
+    if (engine.size() == 0 && idle.size() == 0) {
       cancel(); // nothing left to time: leave no wake-up behind (a later earliest re-arms lazily)
     }
-  }
-
-  /** The session due first if its deadline is at or before {@code now}, removed; else null. */
-  KcpChildChannel pollDue(long now) {
-    if (size == 0 || heap[0].deadline > now) {
-      return null;
-    }
-    KcpChildChannel first = heap[0];
-    remove(first);
-    return first;
   }
 
   /** Schedules the tick for the earliest deadline, if not already scheduled at or before it. */
@@ -105,7 +88,7 @@ final class SessionTimer {
     if (executor == null || executor.isShuttingDown()) {
       return;
     }
-    long first = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+    long first = Math.min(engine.earliest(), idle.earliest());
     if (first == Long.MAX_VALUE) {
       return; // a pending tick may fire with nothing due: harmless
     }
@@ -133,14 +116,15 @@ final class SessionTimer {
       return;
     }
     long now = KcpCodec.clockMillis(e);
-    KcpChildChannel due;
-    while ((due = pollDue(now)) != null) {
-      KcpCodec codec = due.codec();
+    TimerEntry due;
+    while ((due = engine.pollDue(now)) != null || (due = idle.pollDue(now)) != null) {
+      KcpChildChannel session = due.session;
+      KcpCodec codec = session.codec();
       if (!codec.inTimerPass) {
         codec.inTimerPass = true;
         touched.add(codec);
       }
-      due.onTimer(now);
+      session.onTimer(now);
     }
     for (int i = 0; i < touched.size(); i++) {
       KcpCodec codec = touched.get(i);
@@ -149,41 +133,5 @@ final class SessionTimer {
     }
     touched.clear();
     arm(now);
-  }
-
-  private void siftUp(int i) {
-    KcpChildChannel c = heap[i];
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      KcpChildChannel p = heap[parent];
-      if (p.deadline <= c.deadline) {
-        break;
-      }
-      heap[i] = p;
-      p.heapIndex = i;
-      i = parent;
-    }
-    heap[i] = c;
-    c.heapIndex = i;
-  }
-
-  private void siftDown(int i) {
-    KcpChildChannel c = heap[i];
-    int half = size >>> 1;
-    while (i < half) {
-      int child = 2 * i + 1;
-      int right = child + 1;
-      if (right < size && heap[right].deadline < heap[child].deadline) {
-        child = right;
-      }
-      if (c.deadline <= heap[child].deadline) {
-        break;
-      }
-      heap[i] = heap[child];
-      heap[i].heapIndex = i;
-      i = child;
-    }
-    heap[i] = c;
-    c.heapIndex = i;
   }
 }

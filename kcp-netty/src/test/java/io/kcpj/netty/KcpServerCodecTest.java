@@ -289,6 +289,60 @@ class KcpServerCodecTest {
   }
 
   @Test
+  void theIdleTimerIsLazyButClosesOnTime() {
+    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
+        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 300L));
+    TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
+    p.send("open");
+    net.step(5);
+    KcpChildChannel ch = (KcpChildChannel) listener.opened.get(0);
+    long firstIdleDeadline = ch.idleTimer.deadline;
+    assertTrue(ch.idleTimer.isScheduled());
+    long lastInput = 0;
+    for (int i = 0; i < 5; i++) {
+      p.send("m" + i);
+      net.step(1);
+      lastInput = net.now() - 1; // delivered at the start of that step
+      assertEquals(firstIdleDeadline, ch.idleTimer.deadline, "input does not move the idle entry");
+      net.step(49);
+    }
+    assertFalse(ch.engineTimer.isScheduled(), "acknowledged: no engine timer entry");
+    // The entry fires at its first deadline, finds the session not idle, and re-arms from the
+    // last input.
+    net.step((int) (firstIdleDeadline - net.now()) + 1);
+    assertTrue(ch.isOpen());
+    assertEquals(lastInput + 300, ch.idleTimer.deadline, 1);
+    net.step((int) (ch.idleTimer.deadline - net.now()) - 1);
+    assertTrue(ch.isOpen(), "open until its idle deadline");
+    net.step(2);
+    assertEquals(List.of("1:IDLE_TIMEOUT"), listener.closed);
+  }
+
+  @Test
+  void aShorterIdleTimeoutSetOnALiveSessionTakesEffect() {
+    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
+        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 1_000L));
+    TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
+    p.send("open");
+    net.step(5);
+    KcpChildChannel ch = (KcpChildChannel) listener.opened.get(0);
+    long opened = net.now();
+    ch.config().setOption(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 100L);
+    assertTrue(ch.idleTimer.deadline <= opened + 100, "re-armed: " + (ch.idleTimer.deadline - opened));
+    net.step(100);
+    assertEquals(List.of("1:IDLE_TIMEOUT"), listener.closed);
+    // And switching it off removes the entry.
+    TestPeer q = net.peer(new TestPeer(B, 2, KcpConfig.fast()));
+    q.send("open");
+    net.step(5);
+    KcpChildChannel ch2 = (KcpChildChannel) listener.opened.get(1);
+    ch2.config().setOption(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L);
+    assertFalse(ch2.idleTimer.isScheduled());
+    net.step(1_500);
+    assertTrue(ch2.isOpen());
+  }
+
+  @Test
   void closingTheDatagramChannelClosesEverySession() {
     start();
     for (int i = 0; i < 3; i++) {
@@ -370,9 +424,9 @@ class KcpServerCodecTest {
     assertTrue(rto > 2 * ch.engine().interval(), "rto " + rto + " spans several intervals");
     assertEquals(1, ch.engine().waitSnd());
     // Its timer entry is the retransmission time (about now + rto), not the next interval tick.
-    assertTrue(ch.deadline >= now + rto - 2, "deadline " + (ch.deadline - now) + " ms ahead, rto "
+    assertTrue(ch.engineTimer.deadline >= now + rto - 2, "deadline " + (ch.engineTimer.deadline - now) + " ms ahead, rto "
         + rto);
-    net.step((int) (ch.deadline - now) - 1);
+    net.step((int) (ch.engineTimer.deadline - now) - 1);
     assertEquals(0, ch.engine().counters().lostSegments, "no retransmission before the deadline");
     net.step(1);
     assertEquals(1, ch.engine().counters().lostSegments, "retransmitted at it");
