@@ -60,27 +60,47 @@ final class SessionTimer {
   /** Puts a session's engine entry at {@code deadline}, moving it if present; MAX removes it. */
   void setEngine(TimerEntry e, long deadline) {
     engine.set(e, deadline);
-    cancelIfEmpty();
+    dropStaleWakeUp();
   }
 
   /** Puts a session's idle entry at {@code deadline}, moving it if present; MAX removes it. */
   void setIdle(TimerEntry e, long deadline) {
     idle.set(e, deadline);
-    cancelIfEmpty();
+    dropStaleWakeUp();
   }
 
   /** Removes both of a session's entries. */
   void remove(KcpChildChannel child) {
     engine.remove(child.engineTimer);
     idle.remove(child.idleTimer);
-    cancelIfEmpty();
+    dropStaleWakeUp();
   }
 
-  private void cancelIfEmpty() {
-    if (engine.size() == 0 && idle.size() == 0) {
-      cancel(); // nothing left to time: leave no wake-up behind (a later earliest re-arms lazily)
+  /**
+   * A wake-up scheduled well before the (new) earliest deadline would find nothing due: move it.
+   * Typical at low load — an echo's retransmission entry is removed by its ACK 1 ms later and the
+   * next deadline is an idle timeout a minute away — where each wasted wake-up of an idle event
+   * loop costs about as much as a message. Under load the earliest deadline moves by fractions of
+   * a millisecond, within the slack, and the pending wake-up is kept (no cancel/schedule churn).
+   */
+  private void dropStaleWakeUp() {
+    if (scheduled == null) {
+      return;
+    }
+    long first = Math.min(engine.earliest(), idle.earliest());
+    if (first == Long.MAX_VALUE) {
+      cancel(); // nothing left to time
+    } else if (first - scheduledAt > RESCHEDULE_SLACK_MILLIS) {
+      EventExecutor e = executor.get();
+      cancel();
+      if (e != null) {
+        arm(KcpCodec.clockMillis(e));
+      }
     }
   }
+
+  /** How much later the earliest deadline must be before a pending wake-up is moved. */
+  static final long RESCHEDULE_SLACK_MILLIS = 5;
 
   /** Schedules the tick for the earliest deadline, if not already scheduled at or before it. */
   void arm(long now) {

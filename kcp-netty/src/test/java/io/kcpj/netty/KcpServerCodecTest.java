@@ -289,6 +289,22 @@ class KcpServerCodecTest {
   }
 
   @Test
+  void anAcknowledgedEchoLeavesNoStaleWakeUpBehind() {
+    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
+        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 60_000L));
+    TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
+    p.send("ping");
+    net.step(5); // echoed (a retransmission entry ~rto ahead), then acknowledged
+    assertEquals(List.of("ping"), p.receivedText());
+    KcpChildChannel ch = (KcpChildChannel) listener.opened.get(0);
+    assertFalse(ch.engineTimer.isScheduled());
+    long nextWakeNanos = net.channel.runScheduledPendingTasks();
+    assertTrue(nextWakeNanos > 59_000_000_000L,
+        "the next wake-up is the idle deadline, not the old retransmission time: "
+            + nextWakeNanos / 1_000_000 + " ms");
+  }
+
+  @Test
   void theIdleTimerIsLazyButClosesOnTime() {
     start(new KcpServerCodecBuilder().config(KcpConfig.fast())
         .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 300L));
