@@ -21,7 +21,7 @@ SECONDS_PER_CELL="${1:-15}"
 REPS="${2:-1}"
 SERVERS="${SERVERS:-kcpj kcpj-epoll jpower java-kcp}"
 WORKLOADS="${WORKLOADS:-a b c d}"
-WARMUP="${WARMUP:-5s}"
+WARMUP="${WARMUP:-20s}" # long enough for C2 to finish what (a)'s 1,000 Hz warm-up sets off
 JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx4g}"
 C_RATE="${C_RATE:-20}"   # workload (c)'s rate per session: 20 Hz is 200,000 msg/s offered
 # Netty's native epoll and io_uring jars (resolved by kcp-netty's test build) for the client,
