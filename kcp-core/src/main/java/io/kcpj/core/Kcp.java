@@ -733,7 +733,7 @@ public final class Kcp {
       if (seg.transmissions == 0 || diff <= 0) {
         return nowMillis;
       }
-      if (seg.fastAck >= fastThreshold && (seg.transmissions <= fastLimit || fastLimit <= 0)) {
+      if (fastRetransmitReady(seg, fastThreshold)) {
         // As in ikcp, a fast retransmission goes out with a flush: the next tick at the latest
         // (a segment that just timed out keeps its fastack count and is resent again then).
         earliest = Math.min(earliest, nextTick);
@@ -862,8 +862,7 @@ public final class Kcp {
         outcome |= SENT_TIMEOUT;
         counters.lostSegments++;
         counters.retransmittedSegments++;
-      } else if (seg.fastAck >= fastThreshold
-          && (seg.transmissions <= fastLimit || fastLimit <= 0)) {
+      } else if (fastRetransmitReady(seg, fastThreshold)) {
         seg.transmissions++;
         seg.fastAck = 0;
         seg.resendAt = current + seg.rto;
@@ -883,6 +882,11 @@ public final class Kcp {
       }
     }
     return outcome;
+  }
+
+  /** Enough duplicate ACKs skipped it, and fastlimit (0: none) still allows a fast resend. */
+  private boolean fastRetransmitReady(Segment seg, int fastThreshold) {
+    return seg.fastAck >= fastThreshold && (seg.transmissions <= fastLimit || fastLimit <= 0);
   }
 
   /** How much a timed-out segment's RTO grows: doubles (nodelay 0), +50 % (1), +rto/2 (2). */

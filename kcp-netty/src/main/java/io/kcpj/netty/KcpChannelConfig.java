@@ -2,7 +2,6 @@ package io.kcpj.netty;
 
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpConfig;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.WriteBufferWaterMark;
@@ -29,8 +28,11 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
   private volatile Kcp engine;
 
-  KcpChannelConfig(Channel channel) {
-    super(channel);
+  private final KcpChildChannel session;
+
+  KcpChannelConfig(KcpChildChannel session) {
+    super(session);
+    this.session = session;
   }
 
   /** Attaches the live engine: later engine option changes apply to it. */
@@ -82,7 +84,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     validate(option, value);
     if (option == KcpChannelOption.IDLE_TIMEOUT_MILLIS) {
       idleTimeoutMillis = (Long) value;
-      onEventLoop(() -> { });
+      onEventLoop(NO_ENGINE_CHANGE);
     } else if (option == KcpChannelOption.CLOSE_TIMEOUT_MILLIS) {
       closeTimeoutMillis = (Long) value;
     } else if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) {
@@ -109,23 +111,24 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     return this;
   }
 
+  private static final Runnable NO_ENGINE_CHANGE = () -> { };
+
   /**
    * Once an engine is attached: runs {@code change} then re-arms the session's timers, on the
    * event loop (at once when called there or before registration, else as a task).
    */
   private void onEventLoop(Runnable change) {
-    if (engine == null || !(channel instanceof KcpChildChannel)) {
-      return;
+    if (engine == null) {
+      return; // not started: the engine is configured from engineConfig when it starts
     }
-    KcpChildChannel session = (KcpChildChannel) channel;
     Runnable apply = () -> {
       change.run();
       session.configChanged();
     };
-    if (!channel.isRegistered() || channel.eventLoop().inEventLoop()) {
+    if (!session.isRegistered() || session.eventLoop().inEventLoop()) {
       apply.run();
     } else {
-      channel.eventLoop().execute(apply);
+      session.eventLoop().execute(apply);
     }
   }
 

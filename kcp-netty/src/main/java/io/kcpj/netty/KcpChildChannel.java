@@ -317,44 +317,31 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     if (queued + segments > config.sendQueueCap()) {
       return new KcpSendQueueFullException(segments, queued, config.sendQueueCap());
     }
-    if (len > kcp.maxMessageSize()) { // stream mode only, as checked above
-      sendStreamInPieces(buf, len);
-      return null;
-    }
-    if (buf.hasArray()) {
-      kcp.send(buf.array(), buf.arrayOffset() + buf.readerIndex(), len);
-    } else if (buf.nioBufferCount() == 1) {
-      kcp.send(buf.internalNioBuffer(buf.readerIndex(), len));
-    } else {
-      kcp.send(ByteBufUtil.getBytes(buf), 0, len);
-    }
+    // Stream mode may exceed maxMessageSize(): the engine takes at most maxFragments new
+    // segments per send (a larger send throws, or after topping up the last segment returns a
+    // short count), so the bytes go in pieces of at most that size, each taken whole.
+    int at = buf.readerIndex();
+    int end = at + len;
+    do {
+      int n = Math.min(kcp.maxMessageSize(), end - at);
+      int taken = engineSend(buf, at, n);
+      if (taken != n) {
+        throw new IllegalStateException("the engine took " + taken + " of " + n + " bytes");
+      }
+      at += n;
+    } while (at < end);
     return null;
   }
 
-  /**
-   * Stream mode, a write above {@code maxMessageSize()}: the engine takes at most {@code
-   * maxFragments} new segments per send (a larger send throws, or after topping up the last
-   * segment returns a short count), so the bytes go in pieces of at most that size, each of
-   * which the engine takes whole.
-   */
-  private void sendStreamInPieces(ByteBuf buf, int len) {
-    int at = buf.readerIndex();
-    int end = at + len;
-    while (at < end) {
-      int n = Math.min(kcp.maxMessageSize(), end - at);
-      int queued;
-      if (buf.hasArray()) {
-        queued = kcp.send(buf.array(), buf.arrayOffset() + at, n);
-      } else if (buf.nioBufferCount() == 1) {
-        queued = kcp.send(buf.internalNioBuffer(at, n));
-      } else {
-        queued = kcp.send(ByteBufUtil.getBytes(buf, at, n), 0, n);
-      }
-      if (queued != n) {
-        throw new IllegalStateException("the engine took " + queued + " of " + n + " bytes");
-      }
-      at += n;
+  /** Queues {@code n} bytes of {@code buf} from index {@code at}; returns what the engine took. */
+  private int engineSend(ByteBuf buf, int at, int n) {
+    if (buf.hasArray()) {
+      return kcp.send(buf.array(), buf.arrayOffset() + at, n);
     }
+    if (buf.nioBufferCount() == 1) {
+      return kcp.send(buf.internalNioBuffer(at, n));
+    }
+    return kcp.send(ByteBufUtil.getBytes(buf, at, n), 0, n);
   }
 
   private void updateWritability() {
