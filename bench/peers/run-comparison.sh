@@ -3,6 +3,9 @@
 # one table. Each server runs in its own JVM with its own classpath:
 #   kcpj     - this repository's kcp-netty (Netty 4.2, NIO), bench/target/kcpj.jar
 #   kcpj-epoll - the same on Netty's native epoll transport (recvmmsg/sendmmsg)
+#   kcpj-epoll-rc - kcpj-epoll with read coalescing (--read-coalescing $RC, default 1ms): reading
+#              pauses up to that long after each burst of several datagrams (opt-in, trades
+#              latency for CPU; see KcpCodecBuilder.readCoalescing)
 #   kcpj-io_uring - the same on Netty's native io_uring transport (opt-in: add it to SERVERS)
 #   jpower   - io.jpower.kcp:kcp-netty:1.5.2 (Netty 4.1), bench/peers/jpower
 #   java-kcp - com.github.l42111996:kcp-base:1.6 (Netty 4.1), bench/peers/l42111996
@@ -19,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_CELL="${1:-15}"
 REPS="${2:-1}"
-SERVERS="${SERVERS:-kcpj kcpj-epoll jpower java-kcp}"
+SERVERS="${SERVERS:-kcpj kcpj-epoll kcpj-epoll-rc jpower java-kcp}"
 WORKLOADS="${WORKLOADS:-a b c d}"
 WARMUP="${WARMUP:-20s}" # long enough for C2 to finish what (a)'s 1,000 Hz warm-up sets off
 JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx4g}"
@@ -52,6 +55,7 @@ start_server() { # name port
   case "$1" in
     kcpj) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport nio >"$log" 2>&1 & ;;
     kcpj-epoll) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll >"$log" 2>&1 & ;;
+    kcpj-epoll-rc) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll --read-coalescing "${RC:-1ms}" >"$log" 2>&1 & ;;
     kcpj-io_uring) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport io_uring >"$log" 2>&1 & ;;
     jpower) java $JAVA_OPTS -jar bench/peers/jpower/target/peer-jpower.jar "$2" fast 128 >"$log" 2>&1 & ;;
     java-kcp) java $JAVA_OPTS -jar bench/peers/l42111996/target/peer-l42111996.jar "$2" fast 128 >"$log" 2>&1 & ;;
@@ -111,7 +115,7 @@ import os as _o
 names = {'a': '(a) 1 x 20 Hz x 100 B', 'b': '(b) 1,000 x 20 Hz x 100 B', 'c': '(c) 10,000 x ' + _o.environ.get('C_RATE', '20') + ' Hz x 100 B', 'd': '(d) bulk, 1 session'}
 print(f"{'workload':28} {'server':13} {'msg/s':>9} {'p50 ms':>8} {'p99 ms':>9} {'unans.':>7} {'skip':>7} {'open':>6} {'srv CPU%':>9} {'msg/CPU-s':>10} {'Mbit/s':>8} {'runs':>4}")
 for w in 'abcd':
-    for s in ['kcpj', 'kcpj-epoll', 'kcpj-io_uring', 'jpower', 'java-kcp']:
+    for s in ['kcpj', 'kcpj-epoll', 'kcpj-epoll-rc', 'kcpj-io_uring', 'jpower', 'java-kcp']:
         rs = cells.get((w, s))
         if not rs:
             continue
@@ -123,5 +127,26 @@ for w in 'abcd':
             print(f"{names[w]:28} {s:13} {'':>9} {'':>8} {'':>9} {'':>7} {'':>7} {'':>6} {med(ok,'server_cpu_pct'):9.1f} {'':>10} {med(ok,'goodput_mbit_s'):8.1f} {len(ok):4}")
         else:
             print(f"{names[w]:28} {s:13} {med(ok,'messages_per_s'):9.0f} {med(ok,'rtt_p50_ms'):8.2f} {med(ok,'rtt_p99_ms'):9.2f} {med(ok,'unanswered'):7.0f} {med(ok,'skipped_backpressure'):7.0f} {med(ok,'sessions_open_at_end'):6.0f} {med(ok,'server_cpu_pct'):9.1f} {med(ok,'server_messages_per_cpu_s'):10.0f} {med(ok,'goodput_mbit_s'):8.2f} {len(ok):4}")
+# Per repetition: each kcpj server's msg/CPU-s over the best peer's in the same repetition, and
+# its p99 over that peer's p99 (the target: ratio >= 2 at a p99 ratio <= 1).
+def per_rep(w, s):
+    return {f[:-5].rsplit('-', 1)[1]: json.load(open(os.path.join(out, f)))
+            for f in sorted(os.listdir(out))
+            if f.endswith('.json') and f.startswith(w + '-' + s + '-') and f[len(w) + len(s) + 2:-5].isdigit()}
+print("\nper repetition, against the best peer of the same repetition (msg/CPU-s ratio, p99 ratio):")
+for w in 'abc':
+    peers = {p: per_rep(w, p) for p in ['jpower', 'java-kcp']}
+    for s in ['kcpj', 'kcpj-epoll', 'kcpj-epoll-rc', 'kcpj-io_uring']:
+        mine = per_rep(w, s)
+        parts = []
+        for rep, r in sorted(mine.items()):
+            best = max((peers[p][rep] for p in peers if rep in peers[p] and 'error' not in peers[p][rep]),
+                       key=lambda x: x.get('server_messages_per_cpu_s', 0), default=None)
+            if best is None or 'error' in r or not best.get('server_messages_per_cpu_s'):
+                continue
+            parts.append("%.2fx (p99 %.2fx)" % (r['server_messages_per_cpu_s'] / best['server_messages_per_cpu_s'],
+                                                r['rtt_p99_ms'] / best['rtt_p99_ms'] if best['rtt_p99_ms'] else float('nan')))
+        if parts:
+            print(f"  {names[w]:28} {s:13} " + ", ".join(parts))
 print(f"\nraw JSON per run: {out}")
 PY

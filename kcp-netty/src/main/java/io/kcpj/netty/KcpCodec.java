@@ -59,13 +59,19 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   private final List<KcpChildChannel> dirty = new ArrayList<>();
   private ChannelHandlerContext ctx;
   private boolean inReadBatch;
+  /** Datagrams read in the current read burst. */
+  private int burstDatagrams;
   private boolean parentNeedsFlush;
   private boolean flushTaskPending;
   private boolean flushing;
   private byte[] inputScratch = new byte[2048];
+  /** Null unless read coalescing is on. */
+  private final ReadCoalescer readCoalescer;
 
   KcpCodec(CodecSettings settings) {
     this.settings = settings;
+    this.readCoalescer = settings.readCoalescingNanos > 0
+        ? new ReadCoalescer(settings.readCoalescingNanos) : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -109,15 +115,24 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     this.ctx = ctx;
     this.timer = SessionTimer.of(ctx.executor());
+    if (readCoalescer != null) {
+      readCoalescer.attach(ctx);
+    }
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (readCoalescer != null) {
+      readCoalescer.stop();
+    }
     closeAll();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (readCoalescer != null) {
+      readCoalescer.stop();
+    }
     closeAll();
     super.channelInactive(ctx);
   }
@@ -130,6 +145,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     DatagramPacket packet = (DatagramPacket) msg;
     inReadBatch = true;
+    burstDatagrams++;
     stats.datagramsIn++;
     try {
       onDatagram(packet.content(), packet.sender());
@@ -145,6 +161,14 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     inReadBatch = false;
     flushBatch();
+    int datagrams = burstDatagrams;
+    burstDatagrams = 0;
+    if (datagrams > 0) {
+      stats.readBursts++;
+    }
+    if (readCoalescer != null && readCoalescer.readBurstComplete(datagrams)) {
+      stats.readPauses++;
+    }
     ctx.fireChannelReadComplete();
   }
 
@@ -381,6 +405,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   /** The shared timer ran some of this codec's sessions: flush what they produced, once. */
   void afterTimerPass(long now) {
+    if (readCoalescer != null) {
+      readCoalescer.resumeEarly(); // the loop is awake anyway
+    }
     if (!dirty.isEmpty()) {
       flushBatch(); // handlers woken by the timer (e.g. writability) wrote more
     } else {

@@ -16,6 +16,8 @@ public final class KcpCodecMetrics {
   private final long[] dropped;
   private final long datagramsIn;
   private final long datagramsOut;
+  private final long readBursts;
+  private final long readPauses;
   private final KcpCounters engine;
 
   KcpCodecMetrics(CodecStats stats, int sessionsOpen, KcpCounters engine) {
@@ -25,6 +27,8 @@ public final class KcpCodecMetrics {
     this.dropped = stats.dropped.clone();
     this.datagramsIn = stats.datagramsIn;
     this.datagramsOut = stats.datagramsOut;
+    this.readBursts = stats.readBursts;
+    this.readPauses = stats.readPauses;
     this.engine = engine;
   }
 
@@ -73,6 +77,20 @@ public final class KcpCodecMetrics {
     return datagramsOut;
   }
 
+  /**
+   * Read bursts that brought datagrams: runs of {@code channelRead} ended by one {@code
+   * channelReadComplete} (one wake-up of the event loop reads one or more bursts). {@link
+   * #datagramsIn()} / {@code readBursts()} is the average batch the codec handles per flush.
+   */
+  public long readBursts() {
+    return readBursts;
+  }
+
+  /** Times {@link KcpCodecBuilder#readCoalescing read coalescing} paused reading (0 when off). */
+  public long readPauses() {
+    return readPauses;
+  }
+
   /** The kcp-core counters of all sessions, open and closed, summed. */
   public KcpCounters engineCounters() {
     return engine.snapshot();
@@ -82,7 +100,8 @@ public final class KcpCodecMetrics {
   public String toString() {
     StringBuilder sb = new StringBuilder("KcpCodecMetrics{opened=").append(sessionsOpened)
         .append(", open=").append(sessionsOpen).append(", datagramsIn=").append(datagramsIn)
-        .append(", datagramsOut=").append(datagramsOut);
+        .append(", datagramsOut=").append(datagramsOut).append(", readBursts=").append(readBursts)
+        .append(", readPauses=").append(readPauses);
     for (KcpCloseReason r : KcpCloseReason.values()) {
       sb.append(", closed.").append(r).append('=').append(closed[r.ordinal()]);
     }

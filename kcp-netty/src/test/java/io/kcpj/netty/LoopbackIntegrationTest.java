@@ -29,6 +29,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,11 +67,11 @@ class LoopbackIntegrationTest {
     LeakCheck.assertNoLeaks();
   }
 
-  @ParameterizedTest(name = "{0}, loss {1}")
-  @CsvSource({"nio, 0.0", "epoll, 0.0", "io_uring, 0.0", "nio, 0.10", "epoll, 0.10",
-      "io_uring, 0.10"})
-  void hundredSessionsThousandMessagesExactlyOnceInOrder(String transport, double loss)
-      throws Exception {
+  @ParameterizedTest(name = "{0}, loss {1}, read coalescing {2} us")
+  @CsvSource({"nio, 0.0, 0", "epoll, 0.0, 0", "io_uring, 0.0, 0", "nio, 0.10, 0", "epoll, 0.10, 0",
+      "io_uring, 0.10, 0", "nio, 0.0, 500", "epoll, 0.10, 1000"})
+  void hundredSessionsThousandMessagesExactlyOnceInOrder(String transport, double loss,
+      long coalescingMicros) throws Exception {
     IoHandlerFactory io;
     Class<? extends DatagramChannel> channelClass;
     if (transport.equals("epoll")) {
@@ -91,7 +92,9 @@ class LoopbackIntegrationTest {
     boolean lossy = loss > 0;
 
     RecordingListener serverEvents = new RecordingListener();
+    Duration coalescing = Duration.ofNanos(coalescingMicros * 1_000);
     KcpServerCodec serverCodec = new KcpServerCodecBuilder().config(config)
+        .readCoalescing(coalescing)
         .sessionListener(serverEvents)
         .handler(new ChannelInitializer<KcpChannel>() {
           @Override
@@ -104,7 +107,8 @@ class LoopbackIntegrationTest {
         .handler(pipeline(lossy ? impairment(1, loss) : null, serverCodec))
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
-    KcpClientCodec clientCodec = new KcpClientCodecBuilder().config(config).build();
+    KcpClientCodec clientCodec =
+        new KcpClientCodecBuilder().config(config).readCoalescing(coalescing).build();
     Channel client = new Bootstrap().group(group).channel(channelClass)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
         .handler(pipeline(lossy ? impairment(2, loss) : null, clientCodec))
@@ -147,6 +151,12 @@ class LoopbackIntegrationTest {
     assertEquals(0, sm.datagramsDropped(KcpDropReason.MALFORMED));
     assertEquals(0, sm.datagramsDropped(KcpDropReason.SESSION_LIMIT));
     assertEquals(0, sm.datagramsDropped(KcpDropReason.ENGINE_REJECTED));
+    assertTrue(sm.readBursts() > 0 && sm.readBursts() <= sm.datagramsIn(), sm.toString());
+    if (coalescingMicros > 0) {
+      assertTrue(sm.readPauses() > 0, "reading was paused between bursts: " + sm);
+    } else {
+      assertEquals(0, sm.readPauses());
+    }
     // UNKNOWN_CONV drops are legitimate when a session's first datagram is lost (kernel drops
     // included): a later one arrives first and is dropped until sn 0 is retransmitted.
     if (lossy) {

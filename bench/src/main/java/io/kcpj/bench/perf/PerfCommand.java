@@ -1,5 +1,6 @@
 package io.kcpj.bench.perf;
 
+import io.kcpj.bench.cli.Quantities;
 import io.kcpj.core.KcpConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -36,17 +37,7 @@ public final class PerfCommand implements Runnable {
   }
 
   static Duration duration(String text) {
-    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    if (t.endsWith("s")) {
-      return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-    }
-    if (t.endsWith("m")) {
-      return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-    }
-    return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
+    return Quantities.duration(text);
   }
 
   /** {@code kcpj perf server}: echoes until interrupted. */
@@ -71,13 +62,20 @@ public final class PerfCommand implements Runnable {
             + "event loop with its own codec (> 1 needs --transport epoll or io_uring).")
     int threads;
 
+    @Option(names = "--read-coalescing", defaultValue = "0",
+        description = "Pause reading for up to this long after each read burst (e.g. 1ms, 500us; "
+            + "0: off), so that one wake-up reads many datagrams: less CPU per message under "
+            + "load for at most this much added latency. See KcpCodecBuilder.readCoalescing.")
+    String readCoalescing;
+
     @Override
     public Integer call() throws Exception {
       PerfTransport t = PerfTransport.select(transport);
-      try (PerfServer server =
-          new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions, t, threads)) {
+      Duration pause = duration(readCoalescing);
+      try (PerfServer server = new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions,
+          t, threads, pause)) {
         System.out.println("kcpj perf server listening on " + server.localAddress() + " mode " + mode
-            + " transport " + t.name + " threads " + threads);
+            + " transport " + t.name + " threads " + threads + " read-coalescing " + pause);
         System.out.flush();
         new CountDownLatch(1).await(); // until the process is stopped
       }

@@ -18,6 +18,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,18 +46,19 @@ public final class PerfServer implements AutoCloseable {
   /** Binds {@code listen} with sessions configured by {@code config}, on NIO, one thread. */
   public PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions)
       throws InterruptedException {
-    this(listen, config, maxSessions, PerfTransport.nio(), 1);
+    this(listen, config, maxSessions, PerfTransport.nio(), 1, Duration.ZERO);
   }
 
   /**
    * Binds {@code listen} on {@code transport} with {@code threads} datagram channels (each on its
-   * own event loop, with its own codec of at most {@code maxSessions} sessions).
+   * own event loop, with its own codec of at most {@code maxSessions} sessions), each codec
+   * with {@code readCoalescing} ({@link KcpServerCodecBuilder#readCoalescing}; zero: off).
    *
    * @throws IllegalArgumentException if {@code threads} &lt; 1, or &gt; 1 on a transport without
    *     {@code SO_REUSEPORT}
    */
   PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions, PerfTransport transport,
-      int threads) throws InterruptedException {
+      int threads, Duration readCoalescing) throws InterruptedException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
@@ -68,6 +70,7 @@ public final class PerfServer implements AutoCloseable {
     group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory);
     KcpServerCodecBuilder builder = new KcpServerCodecBuilder().config(config)
         .maxSessions(maxSessions)
+        .readCoalescing(readCoalescing)
         .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
         .handler(new ChannelInitializer<KcpChannel>() {
           @Override
@@ -77,10 +80,12 @@ public final class PerfServer implements AutoCloseable {
         });
     try {
       InetSocketAddress bindTo = listen;
+      int readBurst = readCoalescing.isZero() ? 1 : PerfTransport.COALESCING_READ_BURST;
       for (EventExecutor loop : group) { // one datagram channel per event loop
         KcpServerCodec codec = builder.build();
         Bootstrap b = new Bootstrap().group((EventLoop) loop);
-        b = threads > 1 ? transport.configureReusePort(b, 4 << 20) : transport.configure(b, 4 << 20);
+        b = threads > 1 ? transport.configureReusePort(b, 4 << 20, readBurst)
+            : transport.configure(b, 4 << 20, readBurst);
         Channel channel = b.handler(codec).bind(bindTo).sync().channel();
         channels.add(channel);
         codecs.add(codec);

@@ -23,6 +23,16 @@ final class PerfTransport {
   static final List<String> NAMES = List.of("nio", "epoll", "io_uring", "auto");
 
   private static final int MAX_DATAGRAM = 1500;
+  /** Datagrams one recvmmsg call may take (the receive buffer holds this many). */
+  private static final int RECVMMSG_BATCH = 32;
+  /**
+   * The read-burst limit (Netty's {@code maxMessagesPerRead}, which counts datagrams) with read
+   * coalescing on: eight recvmmsg calls. Coalescing knows a burst drained the socket only when it
+   * ended below this limit. Without coalescing the limit stays 1 (one recvmmsg per burst, then
+   * Netty reads on in a new burst): on (b) that measured about 15 % less server CPU per message
+   * than 32 or 256 (3 runs each, same client).
+   */
+  static final int COALESCING_READ_BURST = 8 * RECVMMSG_BATCH;
 
   final String name;
   final IoHandlerFactory ioHandlerFactory;
@@ -122,13 +132,23 @@ final class PerfTransport {
     return reusePort != null;
   }
 
-  /** Socket options for a datagram channel of this transport. */
+  /** Socket options for a datagram channel of this transport, one recvmmsg per read burst. */
   Bootstrap configure(Bootstrap b, int socketBuffer) {
+    return configure(b, socketBuffer, 1);
+  }
+
+  /**
+   * Socket options for a datagram channel of this transport; on epoll and io_uring, reads take up
+   * to {@value #RECVMMSG_BATCH} datagrams per call and up to {@code readBurst} per burst.
+   */
+  Bootstrap configure(Bootstrap b, int socketBuffer, int readBurst) {
     b.channel(channelClass).option(ChannelOption.SO_RCVBUF, socketBuffer)
         .option(ChannelOption.SO_SNDBUF, socketBuffer);
     if (maxDatagramPayload != null) {
       b.option(maxDatagramPayload, MAX_DATAGRAM)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * 32));
+          .option(ChannelOption.RCVBUF_ALLOCATOR,
+              new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECVMMSG_BATCH)
+                  .maxMessagesPerRead(readBurst));
     }
     return b;
   }
@@ -139,10 +159,10 @@ final class PerfTransport {
    *
    * @throws IllegalStateException when this transport has no {@code SO_REUSEPORT} (NIO)
    */
-  Bootstrap configureReusePort(Bootstrap b, int socketBuffer) {
+  Bootstrap configureReusePort(Bootstrap b, int socketBuffer, int readBurst) {
     if (reusePort == null) {
       throw new IllegalStateException(name + " has no SO_REUSEPORT");
     }
-    return configure(b, socketBuffer).option(reusePort, true);
+    return configure(b, socketBuffer, readBurst).option(reusePort, true);
   }
 }

@@ -71,6 +71,12 @@ class PerfLoopbackTest {
   void commandLineParsesDurationsAndAddresses() {
     assertEquals(Duration.ofSeconds(30), PerfCommand.duration("30s"));
     assertEquals(Duration.ofMillis(250), PerfCommand.duration("250ms"));
+    assertEquals(Duration.ofNanos(500_000), PerfCommand.duration("500us"));
+    assertEquals(Duration.ofNanos(500_000), PerfCommand.duration("0.5ms"));
+    assertEquals(Duration.ofMinutes(2), PerfCommand.duration("2m"));
+    IllegalArgumentException bad =
+        assertThrows(IllegalArgumentException.class, () -> PerfCommand.duration("1 fortnight"));
+    assertTrue(bad.getMessage().contains("500us"), bad.getMessage());
     assertEquals(new InetSocketAddress("127.0.0.1", 4000), PerfCommand.address("127.0.0.1:4000"));
   }
 
@@ -79,7 +85,7 @@ class PerfLoopbackTest {
     PerfTransport uring = nativeOrSkip("io_uring");
     assertEquals("io_uring", uring.name);
     try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
-        100, uring, 1)) {
+        100, uring, 1, Duration.ZERO)) {
       assertEquals("IoUringDatagramChannel", server.channel().getClass().getSimpleName());
       PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 4, 4, 1, 50, 100,
           Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "io_uring");
@@ -95,7 +101,7 @@ class PerfLoopbackTest {
   void twoThreadReusePortServerSpreadsSessionsOverItsCodecsAndSumsStats() throws Exception {
     PerfTransport epoll = nativeOrSkip("epoll");
     try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
-        100, epoll, 2)) {
+        100, epoll, 2, Duration.ZERO)) {
       assertEquals(2, server.channels().size());
       assertEquals(server.localAddress(), server.channels().get(1).localAddress(), "one port");
       assertNotEquals(server.channels().get(0).eventLoop(), server.channels().get(1).eventLoop());
@@ -131,12 +137,12 @@ class PerfLoopbackTest {
     assertTrue(unknown.getMessage().contains("nio, epoll, io_uring, auto"), unknown.getMessage());
     IllegalArgumentException nio = assertThrows(IllegalArgumentException.class,
         () -> new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 10,
-            PerfTransport.nio(), 2));
+            PerfTransport.nio(), 2, Duration.ZERO));
     assertTrue(nio.getMessage().contains("SO_REUSEPORT")
         && nio.getMessage().contains("--transport epoll"), nio.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 10,
-            PerfTransport.nio(), 0));
+            PerfTransport.nio(), 0, Duration.ZERO));
 
     StringWriter err = new StringWriter();
     CommandLine cl = Kcpj.newCommandLine();
@@ -144,6 +150,31 @@ class PerfLoopbackTest {
     int exit = cl.execute("perf", "server", "--listen", "127.0.0.1:0", "--threads", "2");
     assertEquals(2, exit, err.toString());
     assertTrue(err.toString().contains("SO_REUSEPORT"), err.toString());
+  }
+
+  @Test
+  void aServerWithReadCoalescingAnswersEveryMessage() throws Exception {
+    PerfTransport epoll = nativeOrSkip("epoll");
+    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
+        100, epoll, 1, Duration.ofMillis(1))) {
+      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 20, 20, 1, 50, 100,
+          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "epoll");
+      PerfResult r = new PerfClient(s).run();
+      assertEquals(1000, r.number("sent"), 60, r.toTable());
+      assertEquals(r.number("sent"), r.number("received"), r.toTable());
+      assertEquals(0, r.number("unanswered"), r.toTable());
+      assertTrue(server.codec().metrics().readBursts() > 0, server.codec().metrics().toString());
+    }
+  }
+
+  @Test
+  void aReadCoalescingPauseAboveOneSecondIsRefused() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Kcpj.newCommandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute("perf", "server", "--listen", "127.0.0.1:0", "--read-coalescing", "2s");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("readCoalescing must be between 0 and"), err.toString());
   }
 
   /** The named native transport, or the test is skipped saying why it is unavailable. */
