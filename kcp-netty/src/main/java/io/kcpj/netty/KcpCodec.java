@@ -40,7 +40,9 @@ import java.util.Map;
  * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on
  * it): a session is visited at its engine's next event ({@code Kcp.nextEventAt}: its earliest
  * retransmission, a window probe, a close timeout) and, lazily, at its idle timeout; sessions with
- * nothing in flight are not polled at all.
+ * nothing in flight are not polled at all. With {@link KcpCodecBuilder#readCoalescing read
+ * coalescing} on, reading pauses briefly after a busy burst so that the next one is larger
+ * ({@code ReadCoalescer}).
  *
  * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()}
  * may be called from any thread.

@@ -18,6 +18,8 @@ import java.util.Objects;
 public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
   /** Default of {@link KcpChannelOption#MAX_SESSIONS}. */
   public static final int DEFAULT_MAX_SESSIONS = 10_000;
+  /** The longest {@link #readCoalescing} pause accepted. */
+  public static final Duration MAX_READ_COALESCING = Duration.ofSeconds(1);
 
   final Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
   final Map<AttributeKey<?>, Object> attrs = new LinkedHashMap<>();
@@ -77,8 +79,8 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
   }
 
   /**
-   * Read coalescing: after each burst of datagrams, the codec stops reading its datagram channel
-   * for at most {@code maxPause}, so that the next wake-up of the event loop reads everything that
+   * Read coalescing: after a burst of several datagrams, the codec stops reading its datagram
+   * channel for at most {@code maxPause}, so that the next wake-up of the event loop reads everything that
    * arrived meanwhile in one batch and answers it with one flush. Off ({@link Duration#ZERO}) by
    * default.
    *
@@ -106,12 +108,17 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
    * while it sleeps (several thousand times a second); with a 1 ms pause, at most about 1,000
    * times, each reading about 40 datagrams, for an added latency of at most 1 ms (0.5 ms on
    * average). Measured with {@code kcpj perf} on a 2-core virtual machine (epoll, client on the
-   * same cores, 3 runs each): about 10,000 event-loop wake-ups per second fell to about 750, and
-   * server CPU per message by about a third (see {@code bench/peers/RESULTS.md}).
+   * same cores, two comparisons of 3 and 4 runs): about 10,000 event-loop wake-ups per second fell
+   * to about 750, and server CPU per message by 24–30 %, at a p50 about 1 ms higher (see {@code
+   * bench/peers/RESULTS.md}, run 6).
    *
-   * <p>The codec takes over the datagram channel's {@code AUTO_READ} (it switches it off and
-   * calls {@code read()} itself); do not toggle it while the codec is in the pipeline. Timer work
-   * that wakes the loop during a pause reads at once.
+   * <p>Leave it off for a single bulk transfer: the sender's window is clocked by ACKs, which are
+   * then read once per pause, and goodput falls.
+   *
+   * <p>The pause is made with the datagram channel's {@code AUTO_READ}: switched off for the
+   * pause, on again after it (or when timer work wakes the loop earlier, or the codec is
+   * removed). An application that switches {@code AUTO_READ} off itself (its own flow control)
+   * is left alone: the codec only pauses a channel that reads automatically.
    *
    * @param maxPause zero (off) or a positive pause of at most one second
    * @throws IllegalArgumentException if {@code maxPause} is negative or longer than one second
@@ -125,9 +132,6 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     readCoalescingNanos = maxPause.toNanos();
     return self();
   }
-
-  /** The longest {@link #readCoalescing} pause accepted. */
-  public static final Duration MAX_READ_COALESCING = Duration.ofSeconds(1);
 
   CodecSettings settings(io.netty.channel.ChannelHandler childHandler, long defaultIdleTimeoutMillis) {
     Map<ChannelOption<?>, Object> opts = new LinkedHashMap<>();

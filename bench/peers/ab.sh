@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Quick side-by-side A/B of servers on one workload (default (b): 1,000 sessions x 20 Hz x 100 B),
+# one server at a time, REPS rounds; prints one line per run. Not part of CI.
+#
+# Usage: bench/peers/ab.sh REPS SPEC...
+#   SPEC is LABEL=JVM_OPTIONS#SERVER_ARGS. LABEL "jpower..." or "java-kcp..." runs that peer (its
+#   SERVER_ARGS are ignored); anything else runs the kcpj perf server from $JAR (default
+#   bench/target/kcpj.jar) with SERVER_ARGS, e.g.
+#   bench/peers/ab.sh 3 "plain=#--transport epoll" "rc=#--transport epoll --read-coalescing 1ms" "jpower=#"
+#   SESSIONS, RATE, DUR (s), WARM (s) change the workload. Build the jars first (run-comparison.sh
+#   does, or ./mvnw -B -q package -DskipTests plus the peers' own poms).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPS="$1"; shift
+JAR="${JAR:-bench/target/kcpj.jar}"
+NATIVE_CP="$(find ~/.m2/repository/io/netty -name '*4.2.18.Final*.jar' | grep -E 'epoll|io_uring|unix-common' | tr '\n' ':')"
+OUT="${OUT:-bench/peers/target/ab-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$OUT"
+PORT="${PORT:-$((21000 + $$ % 9000))}"
+for rep in $(seq 1 "$REPS"); do
+  for spec in "$@"; do
+    PORT=$((PORT + 1)); label="${spec%%=*}"; rest="${spec#*=}"; jvm="${rest%%#*}"; args="${rest#*#}"
+    case "$label" in
+      jpower*) java -Xms1g -Xmx4g $jvm -jar bench/peers/jpower/target/peer-jpower.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
+      java-kcp*) java -Xms1g -Xmx4g $jvm -jar bench/peers/l42111996/target/peer-l42111996.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
+      *) java -Xms1g -Xmx4g $jvm -cp "$JAR:$NATIVE_CP" io.kcpj.bench.Kcpj perf server --listen "127.0.0.1:$PORT" --mode fast,wnd=128 $args >"$OUT/server.log" 2>&1 & ;;
+    esac
+    server=$!
+    for _ in $(seq 1 100); do grep -q listening "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
+    java -Xms1g -Xmx4g -cp "$JAR:$NATIVE_CP" io.kcpj.bench.Kcpj perf client --connect "127.0.0.1:$PORT" \
+        --transport auto --sessions "${SESSIONS:-1000}" --rate "${RATE:-20}" --size 100 \
+        --duration "${DUR:-15}s" --warmup "${WARM:-10}s" --conv 1 --mode fast,wnd=128 --json \
+        >"$OUT/$label-$rep.json" 2>/dev/null || echo '{}' >"$OUT/$label-$rep.json"
+    kill "$server"; wait "$server" 2>/dev/null || true
+    python3 - "$rep" "$label" "$OUT/$label-$rep.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[3]))
+if 'server_messages_per_cpu_s' not in d:
+    print(sys.argv[1], sys.argv[2], "failed"); sys.exit()
+print(sys.argv[1], sys.argv[2], "p50 %.2f ms  p99 %.1f ms  server CPU %.1f %%  msg/CPU-s %.0f  unanswered %d" % (
+    d["rtt_p50_ms"], d["rtt_p99_ms"], d["server_cpu_pct"], d["server_messages_per_cpu_s"], d["unanswered"]))
+PY
+  done
+done
