@@ -23,7 +23,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_PER_CELL="${1:-15}"
 REPS="${2:-1}"
 SERVERS="${SERVERS:-kcpj kcpj-epoll kcpj-epoll-rc jpower java-kcp}"
-WORKLOADS="${WORKLOADS:-a b c d}"
+WORKLOADS="${WORKLOADS-a b c d}" # set but empty: run nothing, only print the table of $OUT
 WARMUP="${WARMUP:-20s}" # long enough for C2 to finish what (a)'s 1,000 Hz warm-up sets off
 JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx4g}"
 C_RATE="${C_RATE:-20}"   # workload (c)'s rate per session: 20 Hz is 200,000 msg/s offered
