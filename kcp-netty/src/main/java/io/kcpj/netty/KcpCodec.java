@@ -60,8 +60,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   private final CodecStats stats = new CodecStats();
   private final List<KcpChildChannel> dirty = new ArrayList<>();
   private ChannelHandlerContext ctx;
-  private boolean inReadBatch;
-  /** Datagrams read in the current read burst. */
+  /** Datagrams read in the current read burst (0 outside a burst). */
   private int burstDatagrams;
   private boolean parentNeedsFlush;
   private boolean flushTaskPending;
@@ -146,7 +145,6 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       return;
     }
     DatagramPacket packet = (DatagramPacket) msg;
-    inReadBatch = true;
     burstDatagrams++;
     stats.datagramsIn++;
     try {
@@ -161,10 +159,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    inReadBatch = false;
-    flushBatch();
     int datagrams = burstDatagrams;
-    burstDatagrams = 0;
+    burstDatagrams = 0; // the burst is over: what flushBatch's handlers write is flushed by it
+    flushBatch();
     if (datagrams > 0) {
       stats.readBursts++;
     }
@@ -357,7 +354,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       child.dirty = true;
       dirty.add(child);
     }
-    if (!inReadBatch && !flushing && !inTimerPass) {
+    if (burstDatagrams == 0 && !flushing && !inTimerPass) {
       scheduleFlushTask();
     }
   }
@@ -376,7 +373,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   private void runFlushTask() {
     flushTaskPending = false;
-    if (!inReadBatch) {
+    if (burstDatagrams == 0) { // not inside a read burst
       flushBatch();
     }
   }

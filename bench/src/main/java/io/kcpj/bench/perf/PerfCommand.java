@@ -36,10 +36,6 @@ public final class PerfCommand implements Runnable {
         Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
-  static Duration duration(String text) {
-    return Quantities.duration(text);
-  }
-
   /** {@code kcpj perf server}: echoes until interrupted. */
   @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo server.")
   static final class Server implements Callable<Integer> {
@@ -63,15 +59,16 @@ public final class PerfCommand implements Runnable {
     int threads;
 
     @Option(names = "--read-coalescing", defaultValue = "0",
-        description = "Pause reading for up to this long after each read burst (e.g. 1ms, 500us; "
-            + "0: off), so that one wake-up reads many datagrams: less CPU per message under "
-            + "load for at most this much added latency. See KcpCodecBuilder.readCoalescing.")
+        description = "Read coalescing (e.g. 1ms, 500us; 0: off): after a burst of two or more "
+            + "datagrams that drained the socket, pause reading for up to this long, so that one "
+            + "wake-up reads many datagrams: less CPU per message under load for at most this "
+            + "much added latency. See KcpCodecBuilder.readCoalescing.")
     String readCoalescing;
 
     @Override
     public Integer call() throws Exception {
       PerfTransport t = PerfTransport.select(transport);
-      Duration pause = duration(readCoalescing);
+      Duration pause = Quantities.duration(readCoalescing);
       try (PerfServer server = new PerfServer(address(listen), KcpConfig.parse(mode), maxSessions,
           t, threads, pause)) {
         System.out.println("kcpj perf server listening on " + server.localAddress() + " mode " + mode
@@ -145,7 +142,7 @@ public final class PerfCommand implements Runnable {
       int n = bulk ? 1 : sessions;
       PerfClient.Settings settings = new PerfClient.Settings(address(connect), n,
           sockets <= 0 ? n : Math.min(sockets, n), threads, rate, bulk && size == 100 ? 1376 : size,
-          duration(duration), duration(warmup), KcpConfig.parse(mode), bulk, conv, transport,
+          Quantities.duration(duration), Quantities.duration(warmup), KcpConfig.parse(mode), bulk, conv, transport,
           warmupRate > 0 ? warmupRate : rate);
       PerfResult result = new PerfClient(settings).run();
       System.out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.bench.Kcpj;
+import io.kcpj.bench.cli.Quantities;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.netty.KcpServerCodec;
 import java.io.PrintWriter;
@@ -69,13 +70,13 @@ class PerfLoopbackTest {
 
   @Test
   void commandLineParsesDurationsAndAddresses() {
-    assertEquals(Duration.ofSeconds(30), PerfCommand.duration("30s"));
-    assertEquals(Duration.ofMillis(250), PerfCommand.duration("250ms"));
-    assertEquals(Duration.ofNanos(500_000), PerfCommand.duration("500us"));
-    assertEquals(Duration.ofNanos(500_000), PerfCommand.duration("0.5ms"));
-    assertEquals(Duration.ofMinutes(2), PerfCommand.duration("2m"));
+    assertEquals(Duration.ofSeconds(30), Quantities.duration("30s"));
+    assertEquals(Duration.ofMillis(250), Quantities.duration("250ms"));
+    assertEquals(Duration.ofNanos(500_000), Quantities.duration("500us"));
+    assertEquals(Duration.ofNanos(500_000), Quantities.duration("0.5ms"));
+    assertEquals(Duration.ofMinutes(2), Quantities.duration("2m"));
     IllegalArgumentException bad =
-        assertThrows(IllegalArgumentException.class, () -> PerfCommand.duration("1 fortnight"));
+        assertThrows(IllegalArgumentException.class, () -> Quantities.duration("1 fortnight"));
     assertTrue(bad.getMessage().contains("500us"), bad.getMessage());
     assertEquals(new InetSocketAddress("127.0.0.1", 4000), PerfCommand.address("127.0.0.1:4000"));
   }
