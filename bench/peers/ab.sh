@@ -17,17 +17,19 @@ NATIVE_CP="$(find ~/.m2/repository/io/netty -name '*4.2.18.Final*.jar' | grep -E
 OUT="${OUT:-bench/peers/target/ab-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 PORT="${PORT:-$((21000 + $$ % 9000))}"
+# SERVER_CPUS / CLIENT_CPUS (taskset lists, e.g. 1 and 0) pin the server and the client apart.
+SPIN="${SERVER_CPUS:+taskset -c $SERVER_CPUS}"; CPIN="${CLIENT_CPUS:+taskset -c $CLIENT_CPUS}"
 for rep in $(seq 1 "$REPS"); do
   for spec in "$@"; do
     PORT=$((PORT + 1)); label="${spec%%=*}"; rest="${spec#*=}"; jvm="${rest%%#*}"; args="${rest#*#}"
     case "$label" in
-      jpower*) java -Xms1g -Xmx4g $jvm -jar bench/peers/jpower/target/peer-jpower.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
-      java-kcp*) java -Xms1g -Xmx4g $jvm -jar bench/peers/l42111996/target/peer-l42111996.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
-      *) java -Xms1g -Xmx4g $jvm -cp "$JAR:$NATIVE_CP" io.kcpj.bench.Kcpj perf server --listen "127.0.0.1:$PORT" --mode fast,wnd=128 $args >"$OUT/server.log" 2>&1 & ;;
+      jpower*) $SPIN java -Xms1g -Xmx4g $jvm -jar bench/peers/jpower/target/peer-jpower.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
+      java-kcp*) $SPIN java -Xms1g -Xmx4g $jvm -jar bench/peers/l42111996/target/peer-l42111996.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
+      *) $SPIN java -Xms1g -Xmx4g $jvm -cp "$JAR:$NATIVE_CP" io.kcpj.bench.Kcpj perf server --listen "127.0.0.1:$PORT" --mode fast,wnd=128 $args >"$OUT/server.log" 2>&1 & ;;
     esac
     server=$!
     for _ in $(seq 1 100); do grep -q listening "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
-    java -Xms1g -Xmx4g -cp "$JAR:$NATIVE_CP" io.kcpj.bench.Kcpj perf client --connect "127.0.0.1:$PORT" \
+    $CPIN java -Xms1g -Xmx4g -cp "$JAR:$NATIVE_CP" io.kcpj.bench.Kcpj perf client --connect "127.0.0.1:$PORT" \
         --transport auto --sessions "${SESSIONS:-1000}" --rate "${RATE:-20}" --size 100 \
         --duration "${DUR:-15}s" --warmup "${WARM:-10}s" --conv 1 --mode fast,wnd=128 --json \
         >"$OUT/$label-$rep.json" 2>/dev/null || echo '{}' >"$OUT/$label-$rep.json"

@@ -18,6 +18,8 @@
 #
 # Usage: bench/peers/run-comparison.sh [SECONDS_PER_CELL] [REPETITIONS]   (default 15, 1)
 #   SERVERS="kcpj jpower java-kcp" WORKLOADS="a b c d" to choose cells. Not part of CI.
+#   SERVER_CPUS=1 CLIENT_CPUS=0 pin the server and the client to separate cores (taskset lists),
+#   so that neither steals the other's core; every server gets the same pinning.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_CELL="${1:-15}"
@@ -30,6 +32,8 @@ C_RATE="${C_RATE:-20}"   # workload (c)'s rate per session: 20 Hz is 200,000 msg
 # Netty's native epoll and io_uring jars (resolved by kcp-netty's test build) for the client,
 # kcpj-epoll and kcpj-io_uring.
 NATIVE_CP="$(find ~/.m2/repository/io/netty -name '*4.2.18.Final*.jar' | grep -E 'epoll|io_uring|unix-common' | tr '\n' ':')"
+SPIN="${SERVER_CPUS:+taskset -c $SERVER_CPUS}"
+CPIN="${CLIENT_CPUS:+taskset -c $CLIENT_CPUS}"
 KCPJ="java $JAVA_OPTS -cp bench/target/kcpj.jar:$NATIVE_CP io.kcpj.bench.Kcpj"
 OUT="${OUT:-bench/peers/target/comparison-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
@@ -53,12 +57,12 @@ trap stop_server EXIT
 start_server() { # name port
   local log="$OUT/server-$1.log"
   case "$1" in
-    kcpj) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport nio >"$log" 2>&1 & ;;
-    kcpj-epoll) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll >"$log" 2>&1 & ;;
-    kcpj-epoll-rc) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll --read-coalescing "${RC:-1ms}" >"$log" 2>&1 & ;;
-    kcpj-io_uring) $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport io_uring >"$log" 2>&1 & ;;
-    jpower) java $JAVA_OPTS -jar bench/peers/jpower/target/peer-jpower.jar "$2" fast 128 >"$log" 2>&1 & ;;
-    java-kcp) java $JAVA_OPTS -jar bench/peers/l42111996/target/peer-l42111996.jar "$2" fast 128 >"$log" 2>&1 & ;;
+    kcpj) $SPIN $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport nio >"$log" 2>&1 & ;;
+    kcpj-epoll) $SPIN $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll >"$log" 2>&1 & ;;
+    kcpj-epoll-rc) $SPIN $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport epoll --read-coalescing "${RC:-1ms}" >"$log" 2>&1 & ;;
+    kcpj-io_uring) $SPIN $KCPJ perf server --listen "127.0.0.1:$2" --mode fast,wnd=128 --transport io_uring >"$log" 2>&1 & ;;
+    jpower) $SPIN java $JAVA_OPTS -jar bench/peers/jpower/target/peer-jpower.jar "$2" fast 128 >"$log" 2>&1 & ;;
+    java-kcp) $SPIN java $JAVA_OPTS -jar bench/peers/l42111996/target/peer-l42111996.jar "$2" fast 128 >"$log" 2>&1 & ;;
   esac
   server_pid=$!
   for _ in $(seq 1 100); do
@@ -86,7 +90,7 @@ for rep in $(seq 1 "$REPS"); do
       PORT=$((PORT + 1))
       start_server "$s" "$PORT"
       echo "rep $rep workload $w server $s ..." >&2
-      if $KCPJ perf client --connect "127.0.0.1:$PORT" --transport auto \
+      if $CPIN $KCPJ perf client --connect "127.0.0.1:$PORT" --transport auto \
           $(client_args "$w") --duration "${SECONDS_PER_CELL}s" --warmup "$WARMUP" --mode fast,wnd=128 \
           --conv 1 --json >"$OUT/$w-$s-$rep.json" 2>"$OUT/$w-$s-$rep.err"; then :; else
         echo "{\"error\":\"client failed\"}" >"$OUT/$w-$s-$rep.json"
