@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
  * kcpj perf's wire protocol (see bench/src/main/java/io/kcpj/bench/perf/PerfProtocol.java),
  * restated for a peer driver with its own classpath: a 16-byte header (type, 3 reserved bytes,
  * session int, stamp long; big-endian), ECHO=1 echoed unchanged, SINK=2 counted, STATS_REQUEST=3
- * answered by STATS_REPLY=4 with four longs: process CPU ns, ECHOs returned, SINK bytes,
- * retransmissions (-1: unknown).
+ * answered by STATS_REPLY=4 with five longs: process CPU ns, ECHOs returned, SINK bytes,
+ * retransmissions (-1: unknown), the server's System.nanoTime() when it took them.
  */
 final class PerfWire {
   static final int ECHO = 1;
@@ -38,9 +38,11 @@ final class PerfWire {
         sinkBytes.add(m.readableBytes());
         return null;
       case STATS_REQUEST:
-        ByteBuf b = alloc.buffer(HEADER + 32);
+        long clock = System.nanoTime();
+        ByteBuf b = alloc.buffer(HEADER + 40);
         b.writeByte(STATS_REPLY).writeMedium(0).writeInt(0).writeLong(0);
-        b.writeLong(cpuNanos()).writeLong(echoed.sum()).writeLong(sinkBytes.sum()).writeLong(-1);
+        b.writeLong(cpuNanos()).writeLong(echoed.sum()).writeLong(sinkBytes.sum()).writeLong(-1)
+            .writeLong(clock);
         return b;
       default:
         return null;

@@ -362,7 +362,11 @@ public final class PerfClient {
       ByteBuf m = (ByteBuf) msg;
       try {
         if (PerfProtocol.type(m) == PerfProtocol.STATS_REPLY && pending != null) {
-          pending.complete(PerfProtocol.ServerStats.read(m));
+          try {
+            pending.complete(PerfProtocol.ServerStats.read(m));
+          } catch (IllegalArgumentException malformed) {
+            pending.completeExceptionally(malformed); // the run fails with the reason
+          }
         }
       } finally {
         m.release();

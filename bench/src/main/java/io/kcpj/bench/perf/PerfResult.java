@@ -9,7 +9,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The numbers of one {@code kcpj perf client} run, as an ordered map of named values, printed as
  * a two-column table or as one JSON object. RTTs are in ms, from the scheduled send time; server
- * CPU is the server's own process CPU time between the two STATS requests.
+ * CPU is the server's own process CPU time between the two STATS requests, and its percentage (and
+ * a bulk run's goodput) is taken over the server's own interval between the two replies when the
+ * server reports its clock ({@code stats_clock: server}), else over the client's
+ * ({@code stats_clock: client}).
  */
 public final class PerfResult {
   private final Map<String, Object> values = new LinkedHashMap<>();
@@ -21,7 +24,8 @@ public final class PerfResult {
       PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
     PerfResult r = new PerfResult();
     double seconds = windowNanos / 1e9;
-    double statsSeconds = statsWallNanos / 1e9;
+    long statsNanos = after.nanosSince(before, statsWallNanos);
+    double statsSeconds = statsNanos / 1e9;
     r.put("mode", "load");
     r.put("sessions", s.sessions());
     r.put("sessions_open_at_end", sessionsOpen);
@@ -44,10 +48,11 @@ public final class PerfResult {
     long echoed = after.echoed() - before.echoed();
     r.put("server_echoed", echoed);
     r.put("server_cpu_s", serverCpu / 1e9);
-    r.put("server_cpu_pct", 100.0 * serverCpu / statsWallNanos);
+    r.put("server_cpu_pct", 100.0 * serverCpu / statsNanos);
     r.put("server_messages_per_cpu_s", serverCpu > 0 ? echoed / (serverCpu / 1e9) : 0);
     r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
     r.put("stats_interval_s", statsSeconds);
+    r.put("stats_clock", clockName(before, after));
     r.put("client_cpu_s", clientCpuNanos / 1e9);
     r.put("client_wire_bytes_out", client.bytesOut);
     r.put("client_wire_bytes_in", client.bytesIn);
@@ -58,7 +63,7 @@ public final class PerfResult {
   static PerfResult bulk(PerfClient.Settings s, long wallNanos, PerfProtocol.ServerStats before,
       PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
     PerfResult r = new PerfResult();
-    double seconds = wallNanos / 1e9;
+    double seconds = after.nanosSince(before, wallNanos) / 1e9;
     long bytes = after.sinkBytes() - before.sinkBytes();
     long serverCpu = after.cpuNanos() - before.cpuNanos();
     r.put("mode", "bulk");
@@ -67,12 +72,18 @@ public final class PerfResult {
     r.put("delivered_bytes", bytes);
     r.put("goodput_mbit_s", bytes * 8 / seconds / 1e6);
     r.put("server_cpu_s", serverCpu / 1e9);
-    r.put("server_cpu_pct", 100.0 * serverCpu / wallNanos);
+    r.put("server_cpu_pct", 100.0 * serverCpu / (seconds * 1e9));
+    r.put("stats_clock", clockName(before, after));
     r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
     r.put("client_cpu_s", clientCpuNanos / 1e9);
     r.put("client_wire_bytes_out", client.bytesOut);
     r.put("client_retransmits", client.retransmittedSegments);
     return r;
+  }
+
+  /** Whose clock timed the interval between the two STATS replies. */
+  private static String clockName(PerfProtocol.ServerStats before, PerfProtocol.ServerStats after) {
+    return before.serverNanos() >= 0 && after.serverNanos() >= 0 ? "server" : "client";
   }
 
   private void put(String key, Object value) {

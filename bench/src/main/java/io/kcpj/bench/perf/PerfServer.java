@@ -183,12 +183,13 @@ public final class PerfServer implements AutoCloseable {
         case PerfProtocol.STATS_REQUEST:
           m.release();
           long cpu = PerfProtocol.processCpuNanos();
+          long clock = System.nanoTime();
           long echoedNow = echoed.sum();
           long sinkNow = sinkBytes.sum();
           retransmits(ctx.executor()).addListener(f -> {
             long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
             ctx.writeAndFlush(PerfProtocol.statsReply(ctx.alloc(), cpu, echoedNow, sinkNow,
-                retransmits));
+                retransmits, clock));
           });
           break;
         default:
