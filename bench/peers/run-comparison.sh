@@ -76,8 +76,10 @@ start_server() { # name port
 client_args() { # workload
   case "$1" in
     # (a) warms up at 1,000 Hz so that every server's hot paths are JIT-compiled before the
-    # 20 Hz window (at 20 Hz a 10 s warm-up is only 200 messages: the JIT would still be at work).
-    a) echo "--sessions 1 --rate 20 --size 100 --warmup-rate ${A_WARMUP_RATE:-1000}" ;;
+    # 20 Hz window (at 20 Hz a 10 s warm-up is only 200 messages: the JIT would still be at work),
+    # then settles at 20 Hz for A_SETTLE (default 10 s) so that the switch from the fast pattern
+    # (recompilation, idle-timer paths) is not measured either.
+    a) echo "--sessions 1 --rate 20 --size 100 --warmup-rate ${A_WARMUP_RATE:-1000} --settle ${A_SETTLE:-10s}" ;;
     b) echo "--sessions 1000 --rate 20 --size 100" ;;
     c) echo "--sessions 10000 --rate $C_RATE --size 100" ;;
     d) echo "--bulk --size 1376" ;;

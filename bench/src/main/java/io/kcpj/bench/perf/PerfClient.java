@@ -38,17 +38,20 @@ import org.HdrHistogram.Histogram;
  */
 public final class PerfClient {
 
-  /** What to run. */
+  /**
+   * What to run. The unmeasured lead-in is {@code warmup} at {@code warmupRate}, then {@code
+   * settle} at {@code rate}; the measured window of {@code duration} follows.
+   */
   public record Settings(InetSocketAddress server, int sessions, int sockets, int threads,
       double rate, int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk,
-      int conv, String transport, double warmupRate) {
+      int conv, String transport, double warmupRate, Duration settle) {
 
-    /** As the canonical constructor, warming up at the measured rate. */
+    /** As the canonical constructor, warming up at the measured rate, with no settling time. */
     public Settings(InetSocketAddress server, int sessions, int sockets, int threads, double rate,
         int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk, int conv,
         String transport) {
       this(server, sessions, sockets, threads, rate, size, duration, warmup, config, bulk, conv,
-          transport, rate);
+          transport, rate, Duration.ZERO);
     }
   }
 
@@ -58,6 +61,8 @@ public final class PerfClient {
   private final List<Channel> sockets = new ArrayList<>();
   private final List<KcpClientCodec> codecs = new ArrayList<>();
   private final Map<EventLoop, Pacer> pacers = new HashMap<>();
+  /** Until then sessions send at the warm-up rate, after it at the measured rate. */
+  private volatile long warmUntil = Long.MAX_VALUE;
   private volatile long measureFrom = Long.MAX_VALUE;
   private volatile long measureUntil = Long.MAX_VALUE;
   private volatile boolean stopSending;
@@ -118,7 +123,8 @@ public final class PerfClient {
     }
     // Every session is open: start the schedules (random phases) shortly from now.
     long t0 = System.nanoTime() + 200_000_000L;
-    measureFrom = t0 + s.warmup().toNanos();
+    warmUntil = t0 + s.warmup().toNanos();
+    measureFrom = warmUntil + s.settle().toNanos();
     measureUntil = measureFrom + s.duration().toNanos();
     for (Sender sender : senders) {
       sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(Math.min(period, warmPeriod));
@@ -178,7 +184,7 @@ public final class PerfClient {
     Bulk bulk = new Bulk();
     KcpChannel ch = open(bulk, 1);
     long start = System.nanoTime();
-    measureFrom = start + s.warmup().toNanos();
+    measureFrom = start + s.warmup().toNanos() + s.settle().toNanos(); // bulk: one lead-in
     measureUntil = measureFrom + s.duration().toNanos();
     ch.eventLoop().execute(() -> bulk.fill(ch));
     waitUntil(measureFrom);
@@ -256,7 +262,7 @@ public final class PerfClient {
       while ((due = queue.peek()) != null && due.nextAt <= now) {
         queue.poll();
         due.send();
-        due.nextAt += due.nextAt < measureFrom ? due.warmPeriod : due.period;
+        due.nextAt += due.nextAt < warmUntil ? due.warmPeriod : due.period;
         queue.add(due);
       }
     }

@@ -114,6 +114,12 @@ public final class PerfCommand implements Runnable {
             + "measured; the warm-up is never measured.")
     double warmupRate;
 
+    @Option(names = "--settle", defaultValue = "0s",
+        description = "Time at the measured --rate after the warm-up and before the measured "
+            + "window (not measured). After a fast --warmup-rate it lets a server's JIT adapt to "
+            + "the slower pattern (recompiles, idle-timer paths) before the window opens.")
+    String settle;
+
     @Option(names = "--mode", defaultValue = "fast")
     String mode;
 
@@ -143,7 +149,7 @@ public final class PerfCommand implements Runnable {
       PerfClient.Settings settings = new PerfClient.Settings(address(connect), n,
           sockets <= 0 ? n : Math.min(sockets, n), threads, rate, bulk && size == 100 ? 1376 : size,
           Quantities.duration(duration), Quantities.duration(warmup), KcpConfig.parse(mode), bulk, conv, transport,
-          warmupRate > 0 ? warmupRate : rate);
+          warmupRate > 0 ? warmupRate : rate, Quantities.duration(settle));
       PerfResult result = new PerfClient(settings).run();
       System.out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
       return 0;

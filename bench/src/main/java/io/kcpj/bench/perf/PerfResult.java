@@ -31,6 +31,7 @@ public final class PerfResult {
     r.put("sessions_open_at_end", sessionsOpen);
     r.put("rate_hz", s.rate());
     r.put("warmup_rate_hz", s.warmupRate());
+    r.put("settle_s", s.settle().toNanos() / 1e9);
     r.put("size_bytes", s.size());
     r.put("duration_s", seconds);
     r.put("sent", sent);

@@ -103,6 +103,11 @@ public final class PerfServer implements AutoCloseable {
     return (InetSocketAddress) channels.get(0).localAddress();
   }
 
+  /** ECHO messages answered since the server started (every session, every thread). */
+  public long echoed() {
+    return handler.echoed.sum();
+  }
+
   /** The first datagram channel's codec (the only one with one thread). */
   public KcpServerCodec codec() {
     return codecs.get(0);

@@ -42,11 +42,28 @@ class PerfLoopbackTest {
   }
 
   @Test
+  void settlingRunsAtTheMeasuredRateBetweenWarmupAndWindow() throws Exception {
+    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
+      // 2 sessions: 400 Hz for 0.5 s (~400 messages), then 0.8 s settling at 20 Hz (~32), then
+      // the 1 s window at 20 Hz (~40). Settling at the warm-up rate would add ~640.
+      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 2, 2, 1, 20, 100,
+          Duration.ofSeconds(1), Duration.ofMillis(500), KcpConfig.fast(), false, 0, "nio", 400,
+          Duration.ofMillis(800));
+      PerfResult r = new PerfClient(s).run();
+      assertEquals(40, r.number("sent"), 4, r.toTable());
+      assertEquals(0, r.number("unanswered"), r.toTable());
+      long total = server.echoed();
+      assertTrue(total > 400 && total < 560, "echoed in all: " + total + "\n" + r.toTable());
+    }
+  }
+
+  @Test
   void aFasterWarmupIsSentButNotMeasured() throws Exception {
     try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
       // 2 sessions: 500 Hz for 0.5 s of warm-up (~500 messages), then 20 Hz for 1 s (~40).
       PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 2, 2, 1, 20, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(500), KcpConfig.fast(), false, 0, "nio", 500);
+          Duration.ofSeconds(1), Duration.ofMillis(500), KcpConfig.fast(), false, 0, "nio", 500,
+          Duration.ZERO);
       PerfResult r = new PerfClient(s).run();
       assertEquals(40, r.number("sent"), 4, r.toTable());
       assertEquals(0, r.number("unanswered"), r.toTable());
