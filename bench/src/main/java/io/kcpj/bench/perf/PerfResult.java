@@ -64,7 +64,8 @@ public final class PerfResult {
   static PerfResult bulk(PerfClient.Settings s, long wallNanos, PerfProtocol.ServerStats before,
       PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
     PerfResult r = new PerfResult();
-    double seconds = after.nanosSince(before, wallNanos) / 1e9;
+    long intervalNanos = after.nanosSince(before, wallNanos);
+    double seconds = intervalNanos / 1e9;
     long bytes = after.sinkBytes() - before.sinkBytes();
     long serverCpu = after.cpuNanos() - before.cpuNanos();
     r.put("mode", "bulk");
@@ -73,7 +74,7 @@ public final class PerfResult {
     r.put("delivered_bytes", bytes);
     r.put("goodput_mbit_s", bytes * 8 / seconds / 1e6);
     r.put("server_cpu_s", serverCpu / 1e9);
-    r.put("server_cpu_pct", 100.0 * serverCpu / (seconds * 1e9));
+    r.put("server_cpu_pct", 100.0 * serverCpu / intervalNanos);
     r.put("stats_clock", clockName(before, after));
     r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
     r.put("client_cpu_s", clientCpuNanos / 1e9);
