@@ -13,47 +13,51 @@ import java.util.concurrent.TimeUnit;
  */
 final class CommandRunner {
 
-    private static final long TIMEOUT_SECONDS = 30;
+  private static final long TIMEOUT_SECONDS = 30;
 
-    private CommandRunner() {
-    }
+  private CommandRunner() {}
 
-    /**
-     * Runs {@code command} and returns its output.
-     *
-     * @throws TunException if it cannot be started, exits non-zero, or runs longer than 30 s
-     */
-    static String run(List<String> command) {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new TunException("could not run `" + String.join(" ", command) + "`: " + e.getMessage(), e);
-        }
-        try {
-            process.getOutputStream().close();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new TunException("`" + String.join(" ", command) + "` did not finish within "
-                        + TIMEOUT_SECONDS + " s");
-            }
-            if (process.exitValue() != 0) {
-                throw new TunException("`" + String.join(" ", command) + "` failed with exit status "
-                        + process.exitValue() + (output.isEmpty() ? "" : ": " + output));
-            }
-            return output;
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new TunException("could not read the output of `" + String.join(" ", command) + "`: "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new TunException("interrupted while running `" + String.join(" ", command) + "`", e);
-        }
+  /**
+   * Runs {@code command} and returns its output.
+   *
+   * @throws TunException if it cannot be started, exits non-zero, or runs longer than 30 s
+   */
+  static String run(List<String> command) {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new TunException(
+          "could not run `" + String.join(" ", command) + "`: " + e.getMessage(), e);
     }
+    try {
+      process.getOutputStream().close();
+      String output;
+      try (InputStream in = process.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new TunException(
+            "`" + String.join(" ", command) + "` did not finish within " + TIMEOUT_SECONDS + " s");
+      }
+      if (process.exitValue() != 0) {
+        throw new TunException(
+            "`"
+                + String.join(" ", command)
+                + "` failed with exit status "
+                + process.exitValue()
+                + (output.isEmpty() ? "" : ": " + output));
+      }
+      return output;
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw new TunException(
+          "could not read the output of `" + String.join(" ", command) + "`: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new TunException("interrupted while running `" + String.join(" ", command) + "`", e);
+    }
+  }
 }

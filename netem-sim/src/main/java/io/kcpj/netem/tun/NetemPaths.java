@@ -13,21 +13,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Carries the TUN bridge's IP packets through netem-sim {@link Link}s in real time: the two
- * {@link PacketPath}s of a {@link TunBridge}, backed by the same models as the virtual network.
+ * Carries the TUN bridge's IP packets through netem-sim {@link Link}s in real time: the two {@link
+ * PacketPath}s of a {@link TunBridge}, backed by the same models as the virtual network.
  *
- * <p><b>Flows.</b> With {@code perFlow}, every transport flow — (IP protocol, port on side A,
- * port on side B) — gets a link of its own with the same profile and seed, so several transports
+ * <p><b>Flows.</b> With {@code perFlow}, every transport flow — (IP protocol, port on side A, port
+ * on side B) — gets a link of its own with the same profile and seed, so several transports
  * measured at the same time do not share a rate limit or a queue, each sees the same sequence of
- * impairment draws for the same offered packets, and wire bytes are counted per flow. Without
- * it, all packets share one link (one bottleneck). Other traffic (ICMP, fragments) shares a
- * default flow.
+ * impairment draws for the same offered packets, and wire bytes are counted per flow. Without it,
+ * all packets share one link (one bottleneck). Other traffic (ICMP, fragments) shares a default
+ * flow.
  *
  * <p><b>Time.</b> The links run on a {@link VirtualScheduler} advanced to the bridge's {@code
- * System.nanoTime()} on every call, offset so that time 0 is when the profile was set: a
- * profile's timeline (a blackout at 10 s) counts from {@link #setProfile}. Calls come from the
- * bridge thread only; {@link #setProfile} and {@link #flows()} may be called from any thread (a
- * new profile takes effect at the bridge thread's next call, dropping what the old links held).
+ * System.nanoTime()} on every call, offset so that time 0 is when the profile was set: a profile's
+ * timeline (a blackout at 10 s) counts from {@link #setProfile}. Calls come from the bridge thread
+ * only; {@link #setProfile} and {@link #flows()} may be called from any thread (a new profile takes
+ * effect at the bridge thread's next call, dropping what the old links held).
  *
  * <p><b>Buffers.</b> An offered array is owned by the links from then on; deliveries copy into the
  * destination TUN before returning.
@@ -113,12 +113,17 @@ public final class NetemPaths {
     return new Facade(Direction.B_TO_A);
   }
 
-  /** Link statistics per flow of the current profile, A→B then B→A (bridge thread or after stop). */
+  /**
+   * Link statistics per flow of the current profile, A→B then B→A (bridge thread or after stop).
+   */
   public synchronized Map<FlowKey, LinkStatsSnapshot[]> linkStats() {
     Map<FlowKey, LinkStatsSnapshot[]> m = new LinkedHashMap<>();
     for (Map.Entry<FlowKey, Link<byte[]>> e : links.entrySet()) {
-      m.put(e.getKey(), new LinkStatsSnapshot[] {
-        e.getValue().aToB().stats().snapshot(), e.getValue().bToA().stats().snapshot()});
+      m.put(
+          e.getKey(),
+          new LinkStatsSnapshot[] {
+            e.getValue().aToB().stats().snapshot(), e.getValue().bToA().stats().snapshot()
+          });
     }
     return m;
   }
@@ -139,8 +144,8 @@ public final class NetemPaths {
     clock = new VirtualScheduler(0);
   }
 
-  private synchronized void offer(Direction d, byte[] packet, int length, long nowNanos,
-      PacketSink sink) {
+  private synchronized void offer(
+      Direction d, byte[] packet, int length, long nowNanos, PacketSink sink) {
     applyPending();
     remember(d, sink);
     advance(nowNanos);
@@ -150,8 +155,8 @@ public final class NetemPaths {
     c.packets[d.ordinal()].incrementAndGet();
     c.bytes[d.ordinal()].addAndGet(length);
     Link<byte[]> link = links.computeIfAbsent(perFlow ? key : DEFAULT_FLOW, this::newLink);
-    io.kcpj.netem.Direction nd = d == Direction.A_TO_B
-        ? io.kcpj.netem.Direction.A_TO_B : io.kcpj.netem.Direction.B_TO_A;
+    io.kcpj.netem.Direction nd =
+        d == Direction.A_TO_B ? io.kcpj.netem.Direction.A_TO_B : io.kcpj.netem.Direction.B_TO_A;
     link.direction(nd).offer(exact, clock.nowNanos());
     clock.runUntil(clock.nowNanos()); // what is due at once (no delay) leaves now
   }
@@ -162,14 +167,18 @@ public final class NetemPaths {
         .name("tun-" + key)
         .profile(profile)
         .seed(seed)
-        .sink(io.kcpj.netem.Direction.A_TO_B, (p, now) -> {
-          c.delivered[0].incrementAndGet();
-          sinkAtoB.deliver(p, 0, p.length);
-        })
-        .sink(io.kcpj.netem.Direction.B_TO_A, (p, now) -> {
-          c.delivered[1].incrementAndGet();
-          sinkBtoA.deliver(p, 0, p.length);
-        })
+        .sink(
+            io.kcpj.netem.Direction.A_TO_B,
+            (p, now) -> {
+              c.delivered[0].incrementAndGet();
+              sinkAtoB.deliver(p, 0, p.length);
+            })
+        .sink(
+            io.kcpj.netem.Direction.B_TO_A,
+            (p, now) -> {
+              c.delivered[1].incrementAndGet();
+              sinkBtoA.deliver(p, 0, p.length);
+            })
         .build();
   }
 

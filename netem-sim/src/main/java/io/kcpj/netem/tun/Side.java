@@ -5,18 +5,18 @@ package io.kcpj.netem.tun;
  * address. Side {@link #A} holds the lower address by default (192.0.2.1), {@link #B} the higher.
  */
 public enum Side {
-    /** The first namespace. */
-    A,
-    /** The second namespace. */
-    B;
+  /** The first namespace. */
+  A,
+  /** The second namespace. */
+  B;
 
-    /** The other side. */
-    public Side peer() {
-        return this == A ? B : A;
-    }
+  /** The other side. */
+  public Side peer() {
+    return this == A ? B : A;
+  }
 
-    /** The direction whose packets this side sends. */
-    public Direction outgoing() {
-        return this == A ? Direction.A_TO_B : Direction.B_TO_A;
-    }
+  /** The direction whose packets this side sends. */
+  public Direction outgoing() {
+    return this == A ? Direction.A_TO_B : Direction.B_TO_A;
+  }
 }

@@ -8,15 +8,15 @@ package io.kcpj.netem.tun;
  */
 public class TunException extends RuntimeException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** With a message. */
-    public TunException(String message) {
-        super(message);
-    }
+  /** With a message. */
+  public TunException(String message) {
+    super(message);
+  }
 
-    /** With a message and a cause. */
-    public TunException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /** With a message and a cause. */
+  public TunException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -10,51 +10,51 @@ import com.sun.jna.Memory;
  */
 final class WakeupFd implements AutoCloseable {
 
-    private final int fd;
-    private final Memory one = new Memory(8);
-    private final Memory sink = new Memory(8);
-    private boolean closed;
+  private final int fd;
+  private final Memory one = new Memory(8);
+  private final Memory sink = new Memory(8);
+  private boolean closed;
 
-    private WakeupFd(int fd) {
-        this.fd = fd;
-        one.setLong(0, 1L);
-    }
+  private WakeupFd(int fd) {
+    this.fd = fd;
+    one.setLong(0, 1L);
+  }
 
-    static WakeupFd open() {
-        try {
-            return new WakeupFd(LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC));
-        } catch (LastErrorException e) {
-            throw new TunException("eventfd() failed: " + LibC.describe(e.getErrorCode()), e);
-        }
+  static WakeupFd open() {
+    try {
+      return new WakeupFd(LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC));
+    } catch (LastErrorException e) {
+      throw new TunException("eventfd() failed: " + LibC.describe(e.getErrorCode()), e);
     }
+  }
 
-    int fd() {
-        return fd;
-    }
+  int fd() {
+    return fd;
+  }
 
-    /** Wakes the bridge thread. Any thread. */
-    void signal() {
-        try {
-            LibC.write(fd, one, 8);
-        } catch (LastErrorException e) {
-            // EAGAIN: the counter is saturated, the bridge will wake anyway
-        }
+  /** Wakes the bridge thread. Any thread. */
+  void signal() {
+    try {
+      LibC.write(fd, one, 8);
+    } catch (LastErrorException e) {
+      // EAGAIN: the counter is saturated, the bridge will wake anyway
     }
+  }
 
-    /** Resets the counter. Bridge thread. */
-    void drain() {
-        try {
-            LibC.read(fd, sink, 8);
-        } catch (LastErrorException e) {
-            // EAGAIN: nothing to drain
-        }
+  /** Resets the counter. Bridge thread. */
+  void drain() {
+    try {
+      LibC.read(fd, sink, 8);
+    } catch (LastErrorException e) {
+      // EAGAIN: nothing to drain
     }
+  }
 
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            TunDevice.closeQuietly(fd);
-        }
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      TunDevice.closeQuietly(fd);
     }
+  }
 }

@@ -7,16 +7,16 @@ package io.kcpj.netem.tun;
  */
 public final class BridgeHolder {
 
-    private BridgeHolder() {
-    }
+  private BridgeHolder() {}
 
-    public static void main(String[] args) throws Exception {
-        TunBridge bridge = TunBridge.builder().namespacePrefix(args[0]).interfaceNameTemplate(args[1]).build().start();
-        System.out.println("STARTED " + bridge.namespaceA() + " " + bridge.namespaceB());
-        System.out.flush();
-        while (System.in.read() >= 0) {
-            // wait for EOF
-        }
-        System.exit(0);
+  public static void main(String[] args) throws Exception {
+    TunBridge bridge =
+        TunBridge.builder().namespacePrefix(args[0]).interfaceNameTemplate(args[1]).build().start();
+    System.out.println("STARTED " + bridge.namespaceA() + " " + bridge.namespaceB());
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // wait for EOF
     }
+    System.exit(0);
+  }
 }

@@ -52,7 +52,8 @@ class NetemPathsTest {
     ba.offer(ipv4(17, 6000, 40000, 80), 80, t0, toA);
     assertTrue(toB.got.isEmpty(), "nothing before its delay");
     long due = ab.nextDueNanos();
-    assertTrue(due >= t0 + 29 * MS && due <= t0 + 31 * MS + (System.nanoTime() - t0), "due " + (due - t0));
+    assertTrue(
+        due >= t0 + 29 * MS && due <= t0 + 31 * MS + (System.nanoTime() - t0), "due " + (due - t0));
     ab.runDue(due, toB);
     ba.runDue(due, toA);
     assertEquals(2, toB.got.size());

@@ -7,19 +7,18 @@ package io.kcpj.netem.tun;
  */
 public final class PreflightProbe {
 
-    private PreflightProbe() {
-    }
+  private PreflightProbe() {}
 
-    public static void main(String[] args) {
-        try (TunBridge bridge = TunBridge.builder().namespacePrefix(args[0]).build().start()) {
-            System.out.println("STARTED " + bridge);
-        } catch (TunUnavailableException e) {
-            System.out.println("UNAVAILABLE " + e.getMessage());
-            System.exit(3);
-        } catch (Throwable t) {
-            t.printStackTrace(System.out);
-            System.exit(4);
-        }
-        System.exit(0);
+  public static void main(String[] args) {
+    try (TunBridge bridge = TunBridge.builder().namespacePrefix(args[0]).build().start()) {
+      System.out.println("STARTED " + bridge);
+    } catch (TunUnavailableException e) {
+      System.out.println("UNAVAILABLE " + e.getMessage());
+      System.exit(3);
+    } catch (Throwable t) {
+      t.printStackTrace(System.out);
+      System.exit(4);
     }
+    System.exit(0);
+  }
 }
