@@ -27,16 +27,17 @@ public final class Kcpj implements Runnable {
   /** A fresh command line with every subcommand registered (tests drive it directly). */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Kcpj());
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof IllegalArgumentException) {
-        // Bad input the command could only detect while running: say what, not where.
-        cmd.getErr().println("kcpj " + cmd.getCommandName() + ": " + ex.getMessage());
-        return 2;
-      }
-      cmd.getErr().println("kcpj " + cmd.getCommandName() + " failed: " + ex);
-      ex.printStackTrace(cmd.getErr());
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          if (ex instanceof IllegalArgumentException) {
+            // Bad input the command could only detect while running: say what, not where.
+            cmd.getErr().println("kcpj " + cmd.getCommandName() + ": " + ex.getMessage());
+            return 2;
+          }
+          cmd.getErr().println("kcpj " + cmd.getCommandName() + " failed: " + ex);
+          ex.printStackTrace(cmd.getErr());
+          return 1;
+        });
     for (Object sub : subcommands()) {
       cl.addSubcommand(sub);
     }

@@ -16,18 +16,19 @@ import java.util.Objects;
 
 /**
  * One KCP conversation: the ARQ engine, byte-identical on the wire with the C reference
- * (skywind3000/kcp {@code ikcp.c} 1.7, {@code IKCP_FASTACK_CONSERVE}) for the same inputs and clock.
+ * (skywind3000/kcp {@code ikcp.c} 1.7, {@code IKCP_FASTACK_CONSERVE}) for the same inputs and
+ * clock.
  *
  * <p>The engine does no I/O, starts no thread and reads no clock. The caller
  *
  * <ul>
- *   <li>gives time with {@link #update(long)} (at the times {@link #check(long)} returns, or
- *       simply every {@code interval} ms),
+ *   <li>gives time with {@link #update(long)} (at the times {@link #check(long)} returns, or simply
+ *       every {@code interval} ms),
  *   <li>feeds each received datagram to {@link #input(byte[], int, int)},
  *   <li>queues messages with {@link #send(byte[], int, int)} and takes them with {@link
  *       #recv(byte[], int, int)},
- *   <li>and receives datagrams to transmit through its {@link KcpOutput}, during {@code update}
- *       or {@link #flush()}.
+ *   <li>and receives datagrams to transmit through its {@link KcpOutput}, during {@code update} or
+ *       {@link #flush()}.
  * </ul>
  *
  * <p><b>Threading.</b> Not thread-safe: one engine is confined to one thread at a time (an event
@@ -43,27 +44,31 @@ import java.util.Objects;
  * (one window's worth of segments), an engine allocates nothing on {@code send}, {@code input},
  * {@code recv}, {@code update}, {@code flush} or {@code check}, and each call costs time linear in
  * the segments it touches: ACK lookup, duplicate detection and insertion are O(1) in the
- * sequence-indexed rings (ikcp walks lists), a flush is O(segments in flight). Example: two
- * engines in {@code fast} mode exchanging 64-byte messages with window 1024 on a clean in-memory
- * link run at about the C reference's rate (measured in {@code bench}'s {@code KcpEngineBenchmark};
- * see the README for the table) with zero bytes allocated per message.
+ * sequence-indexed rings (ikcp walks lists), a flush is O(segments in flight). Example: two engines
+ * in {@code fast} mode exchanging 64-byte messages with window 1024 on a clean in-memory link run
+ * at about the C reference's rate (measured in {@code bench}'s {@code KcpEngineBenchmark}; see the
+ * README for the table) with zero bytes allocated per message.
  *
  * <p><b>Sequence arithmetic.</b> sn, una and timestamps are unsigned 32-bit on the wire and
  * compared with {@link Seq#diff}; a conversation may outlive 2<sup>32</sup> ms and 2<sup>32</sup>
  * segments. Times given as {@code long} are truncated to 32 bits exactly as ikcp's {@code IUINT32}.
  *
- * <p><b>Bad input.</b> {@link #input} never throws on any byte sequence: it returns the
- * reference's status, counts the error in {@link #counters()} and leaves the engine consistent.
+ * <p><b>Bad input.</b> {@link #input} never throws on any byte sequence: it returns the reference's
+ * status, counts the error in {@link #counters()} and leaves the engine consistent.
  */
 public final class Kcp {
   /** Minimum RTO with nodelay (ikcp {@code IKCP_RTO_NDL}). */
   public static final int RTO_NODELAY = 30;
+
   /** Minimum RTO without nodelay (ikcp {@code IKCP_RTO_MIN}). */
   public static final int RTO_MIN = 100;
+
   /** Initial RTO (ikcp {@code IKCP_RTO_DEF}). */
   public static final int RTO_DEFAULT = 200;
+
   /** Upper bound of the RTO (ikcp {@code IKCP_RTO_MAX}). */
   public static final int RTO_MAX = 60000;
+
   public static final int WND_SND_DEFAULT = 32;
   public static final int WND_RCV_DEFAULT = 128;
   public static final int MTU_DEFAULT = 1400;
@@ -75,17 +80,22 @@ public final class Kcp {
 
   /** {@link #recv}: nothing queued. */
   public static final int RECV_EMPTY = -1;
+
   /** {@link #recv}: the first message has not fully arrived. */
   public static final int RECV_INCOMPLETE = -2;
+
   /** {@link #recv}: the destination is smaller than the next message ({@link #peekSize()}). */
   public static final int RECV_BUFFER_TOO_SMALL = -3;
 
   /** {@link #input}: accepted. */
   public static final int INPUT_OK = 0;
+
   /** {@link #input}: shorter than a header, or a segment of another conversation. */
   public static final int INPUT_BAD_HEADER = -1;
+
   /** {@link #input}: a segment's len runs past the end of the datagram. */
   public static final int INPUT_BAD_LENGTH = -2;
+
   /** {@link #input}: a segment's cmd is not PUSH, ACK, WASK or WINS. */
   public static final int INPUT_BAD_COMMAND = -3;
 
@@ -143,8 +153,10 @@ public final class Kcp {
   private final SegmentQueue sendQueue = new SegmentQueue(64);
   private final SequenceRing sendBuffer = new SequenceRing(WND_SND_DEFAULT);
   private final SequenceRing receiveBuffer = new SequenceRing(WND_RCV_DEFAULT);
+
   /** The widest receive window ever used: the span receiveBuffer may hold. */
   private int receiveBufferSpan = WND_RCV_DEFAULT;
+
   private final SegmentQueue receiveQueue = new SegmentQueue(WND_RCV_DEFAULT);
   private final AckList acks = new AckList();
 
@@ -178,11 +190,12 @@ public final class Kcp {
   /**
    * Applies every setting of {@code config}: nodelay, interval, resend, nc (or its custom
    * congestion controller, replacing the current one), windows, mtu, minimum RTO, dead link, fast
-   * limit, stream mode, fragment limit. Safe before the first send; later it changes the engine
-   * as each individual setter would.
+   * limit, stream mode, fragment limit. Safe before the first send; later it changes the engine as
+   * each individual setter would.
    */
   public void apply(KcpConfig config) {
-    setNoDelay(config.nodelay(), config.interval(), config.fastResend(), config.noCongestionWindow());
+    setNoDelay(
+        config.nodelay(), config.interval(), config.fastResend(), config.noCongestionWindow());
     if (config.hasCustomCongestionControl()) {
       setCongestionControl(config.newCongestionControl());
     }
@@ -203,19 +216,19 @@ public final class Kcp {
    * Queues {@code len} bytes of {@code b} from {@code off} as one message (message mode) or as
    * stream bytes (stream mode), copying them. Nothing is transmitted until the next flush.
    *
-   * <p>Message mode: the message is split into {@code ceil(len / mss)} fragments (at least one:
-   * an empty message is allowed and arrives as an empty message). Stream mode: the bytes first top
-   * up the last queued segment to mss, then are split into mss-sized segments.
+   * <p>Message mode: the message is split into {@code ceil(len / mss)} fragments (at least one: an
+   * empty message is allowed and arrives as an empty message). Stream mode: the bytes first top up
+   * the last queued segment to mss, then are split into mss-sized segments.
    *
    * <p>Limits, as ikcp_send: at most {@code maxFragments} new segments per call. In stream mode a
-   * call whose remainder would need more returns only the bytes that topped up the last segment
-   * (a short count, like a non-blocking socket write: send the rest again); with nothing topped
-   * up it throws.
+   * call whose remainder would need more returns only the bytes that topped up the last segment (a
+   * short count, like a non-blocking socket write: send the rest again); with nothing topped up it
+   * throws.
    *
    * @return the number of bytes queued: {@code len}, or fewer in stream mode as above
-   * @throws IllegalArgumentException when the (remaining) bytes need more than {@code
-   *     maxFragments} segments ({@link #maxMessageSize()} bytes) and nothing was queued; the
-   *     reference returns -2 there
+   * @throws IllegalArgumentException when the (remaining) bytes need more than {@code maxFragments}
+   *     segments ({@link #maxMessageSize()} bytes) and nothing was queued; the reference returns -2
+   *     there
    */
   public int send(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
@@ -223,8 +236,8 @@ public final class Kcp {
   }
 
   /**
-   * As {@link #send(byte[], int, int)} with the bytes between {@code src}'s position and limit;
-   * on success the position moves to the limit. Heap and direct buffers both work.
+   * As {@link #send(byte[], int, int)} with the bytes between {@code src}'s position and limit; on
+   * success the position moves to the limit. Heap and direct buffers both work.
    */
   public int send(ByteBuffer src) {
     int len = src.remaining();
@@ -270,8 +283,17 @@ public final class Kcp {
         return queued;
       }
       throw new IllegalArgumentException(
-          "message of " + len + " bytes needs " + count + " fragments; the limit is "
-              + maxFragments + " fragments of mss " + mss + " = " + maxMessageSize() + " bytes"
+          "message of "
+              + len
+              + " bytes needs "
+              + count
+              + " fragments; the limit is "
+              + maxFragments
+              + " fragments of mss "
+              + mss
+              + " = "
+              + maxMessageSize()
+              + " bytes"
               + " (raise it with maxFragments, up to 255, or use stream mode)");
     }
     for (int i = 0; i < count; i++) {
@@ -693,9 +715,10 @@ public final class Kcp {
    *
    * <p>Returns {@code nowMillis} when a {@link #flush} would send something now (ACKs owed, a probe
    * requested, a segment due for retransmission); the next {@code interval} tick when queued data
-   * waits for window room, a fast retransmission is ready, or a window probe must be scheduled; the earliest retransmission or probe time otherwise; and
-   * {@link #NO_EVENT} when there is nothing to time at all. The result is on the caller's clock
-   * ({@code nowMillis + delay}). O(in-flight segments); allocates nothing.
+   * waits for window room, a fast retransmission is ready, or a window probe must be scheduled; the
+   * earliest retransmission or probe time otherwise; and {@link #NO_EVENT} when there is nothing to
+   * time at all. The result is on the caller's clock ({@code nowMillis + delay}). O(in-flight
+   * segments); allocates nothing.
    *
    * <p>Example: after {@code send}, {@code flush} and no loss, with rto 200 ms and interval 10 ms,
    * {@code check(t)} returns {@code t + 10} while {@code nextEventAt(t)} returns {@code t + 200};
@@ -720,8 +743,10 @@ public final class Kcp {
       earliest = nextTick; // the congestion window decides at the next flush
     }
     if (remoteWindow == 0) {
-      earliest = Math.min(earliest,
-          probeWait == 0 ? nextTick : nowMillis + Math.max(0, Seq.diff(probeAt, now)));
+      earliest =
+          Math.min(
+              earliest,
+              probeWait == 0 ? nextTick : nowMillis + Math.max(0, Seq.diff(probeAt, now)));
     }
     int fastThreshold = fastResend > 0 ? fastResend : Integer.MAX_VALUE;
     for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
@@ -959,10 +984,10 @@ public final class Kcp {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * ikcp_nodelay. Negative values leave a setting unchanged. {@code nodelay != 0} sets the
-   * minimum RTO to 30 ms, {@code 0} to 100 ms; interval is clamped to [10, 5000]. {@code nc}
-   * switches between {@link ClassicKcp} and {@link NoCongestionWindow}, keeping the tracked cwnd;
-   * it has no effect while a custom controller is installed.
+   * ikcp_nodelay. Negative values leave a setting unchanged. {@code nodelay != 0} sets the minimum
+   * RTO to 30 ms, {@code 0} to 100 ms; interval is clamped to [10, 5000]. {@code nc} switches
+   * between {@link ClassicKcp} and {@link NoCongestionWindow}, keeping the tracked cwnd; it has no
+   * effect while a custom controller is installed.
    */
   public void setNoDelay(int nodelay, int interval, int resend, boolean nc) {
     if (nodelay >= 0) {
@@ -988,16 +1013,20 @@ public final class Kcp {
   }
 
   /**
-   * ikcp_wndsize: values ≤ 0 leave a window unchanged; the receive window is raised to at least
-   * 128 segments.
+   * ikcp_wndsize: values ≤ 0 leave a window unchanged; the receive window is raised to at least 128
+   * segments.
    *
    * @throws IllegalArgumentException if a window exceeds 65535 (the wire's 16-bit field)
    */
   public void setWindowSize(int send, int receive) {
     if (send > KcpConfig.MAX_WINDOW || receive > KcpConfig.MAX_WINDOW) {
       throw new IllegalArgumentException(
-          "windows must be at most " + KcpConfig.MAX_WINDOW + " segments, got sndwnd=" + send
-              + " rcvwnd=" + receive);
+          "windows must be at most "
+              + KcpConfig.MAX_WINDOW
+              + " segments, got sndwnd="
+              + send
+              + " rcvwnd="
+              + receive);
     }
     if (send > 0) {
       sendWindow = send;
@@ -1082,7 +1111,11 @@ public final class Kcp {
    * @throws IllegalStateException once anything was sent, received or flushed
    */
   void startSequencesAt(int sn) {
-    if (updated || sndNxt != 0 || rcvNxt != 0 || !sendQueue.isEmpty() || receiveBuffer.count() != 0) {
+    if (updated
+        || sndNxt != 0
+        || rcvNxt != 0
+        || !sendQueue.isEmpty()
+        || receiveBuffer.count() != 0) {
       throw new IllegalStateException("sequence numbers can only be moved before any traffic");
     }
     sndUna = sn;
@@ -1220,9 +1253,25 @@ public final class Kcp {
 
   @Override
   public String toString() {
-    return "Kcp{conv=" + Integer.toUnsignedString(conv) + ", sndUna=" + sndUna + ", sndNxt=" + sndNxt
-        + ", rcvNxt=" + rcvNxt + ", srtt=" + srtt + ", rto=" + rto + ", cwnd=" + cwnd()
-        + ", waitSnd=" + waitSnd() + ", dead=" + deadLink + '}';
+    return "Kcp{conv="
+        + Integer.toUnsignedString(conv)
+        + ", sndUna="
+        + sndUna
+        + ", sndNxt="
+        + sndNxt
+        + ", rcvNxt="
+        + rcvNxt
+        + ", srtt="
+        + srtt
+        + ", rto="
+        + rto
+        + ", cwnd="
+        + cwnd()
+        + ", waitSnd="
+        + waitSnd()
+        + ", dead="
+        + deadLink
+        + '}';
   }
 
   /** The engine's read-only face for its congestion controller. */

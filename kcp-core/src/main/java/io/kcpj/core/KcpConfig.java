@@ -34,11 +34,16 @@ import java.util.function.Supplier;
  * A {@code KcpConfig} is immutable and may be shared across threads and engines.
  */
 public final class KcpConfig {
-  /** ikcp's {@code IKCP_WND_RCV}: the smallest receive window, and the default fragment limit + 1. */
+  /**
+   * ikcp's {@code IKCP_WND_RCV}: the smallest receive window, and the default fragment limit + 1.
+   */
   public static final int MIN_RECEIVE_WINDOW = 128;
+
   /** The wire's 16-bit {@code wnd} field bounds any advertised window. */
   public static final int MAX_WINDOW = 65535;
+
   public static final int MIN_MTU = 50;
+
   /** The largest UDP payload over IPv4. */
   public static final int MAX_MTU = 65507;
 
@@ -112,8 +117,8 @@ public final class KcpConfig {
   }
 
   /**
-   * The C test program's "normal" mode ({@code test.cpp} mode 1): {@code ikcp_nodelay(0, 10, 0,
-   * 1)} — the reference's published 156/571 ms average/maximum RTT on its simulated link.
+   * The C test program's "normal" mode ({@code test.cpp} mode 1): {@code ikcp_nodelay(0, 10, 0, 1)}
+   * — the reference's published 156/571 ms average/maximum RTT on its simulated link.
    */
   public static KcpConfig testNormal() {
     return builder().noDelay(0, 10, 0, true).build();
@@ -152,7 +157,9 @@ public final class KcpConfig {
         return testFast();
       default:
         throw new IllegalArgumentException(
-            "unknown KCP preset '" + name + "'; valid presets: classic, normal, fast, test-normal, test-fast");
+            "unknown KCP preset '"
+                + name
+                + "'; valid presets: classic, normal, fast, test-normal, test-fast");
     }
   }
 
@@ -160,8 +167,8 @@ public final class KcpConfig {
    * Parses the compact command-line form: an optional preset name followed by {@code key=value}
    * pairs separated by commas, applied in order. Example: {@code fast,wnd=256,mtu=1200} or {@code
    * nodelay=1,interval=10,resend=2,nc=true}. Keys: {@code preset, nodelay, interval, resend, nc,
-   * wnd} (both windows), {@code sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream,
-   * maxfrag}. A bad key or value throws {@link IllegalArgumentException} naming the token.
+   * wnd} (both windows), {@code sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream, maxfrag}.
+   * A bad key or value throws {@link IllegalArgumentException} naming the token.
    */
   public static KcpConfig parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -176,7 +183,11 @@ public final class KcpConfig {
       if (eq < 0) {
         if (i != 0) {
           throw new IllegalArgumentException(
-              "'" + token + "' in '" + text + "' is not key=value; a preset name may only come first");
+              "'"
+                  + token
+                  + "' in '"
+                  + text
+                  + "' is not key=value; a preset name may only come first");
         }
         b = preset(token).toBuilder();
         continue;
@@ -243,7 +254,9 @@ public final class KcpConfig {
         break;
       default:
         throw new IllegalArgumentException(
-            "unknown key '" + key + "'; valid keys: preset, nodelay, interval, resend, nc, wnd,"
+            "unknown key '"
+                + key
+                + "'; valid keys: preset, nodelay, interval, resend, nc, wnd,"
                 + " sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream, maxfrag");
     }
   }
@@ -261,7 +274,8 @@ public final class KcpConfig {
       case "no":
         return false;
       default:
-        throw new IllegalArgumentException("'" + v + "' is not a boolean (true/false, 1/0, on/off)");
+        throw new IllegalArgumentException(
+            "'" + v + "' is not a boolean (true/false, 1/0, on/off)");
     }
   }
 
@@ -323,7 +337,8 @@ public final class KcpConfig {
   /** A new congestion controller for one engine, as configured. */
   public CongestionControl newCongestionControl() {
     if (congestionControl != null) {
-      return Objects.requireNonNull(congestionControl.get(), "congestion control supplier gave null");
+      return Objects.requireNonNull(
+          congestionControl.get(), "congestion control supplier gave null");
     }
     return noCongestionWindow ? new NoCongestionWindow() : new ClassicKcp();
   }
@@ -474,8 +489,8 @@ public final class KcpConfig {
     }
 
     /**
-     * The most fragments one message may take. The reference allows 127 (a message of {@code
-     * 127 * mss} bytes). Up to 255 is an opt-in extension: the frg field holds 255, but the
+     * The most fragments one message may take. The reference allows 127 (a message of {@code 127 *
+     * mss} bytes). Up to 255 is an opt-in extension: the frg field holds 255, but the
      * <em>receiver's</em> receive window must then be larger than this value, or it can never
      * reassemble such a message.
      */

@@ -74,13 +74,38 @@ public final class KcpCounters {
 
   @Override
   public String toString() {
-    return "KcpCounters{datagramsIn=" + datagramsIn + ", datagramsOut=" + datagramsOut
-        + ", segmentsIn=" + segmentsIn + ", segmentsOut=" + segmentsOut
-        + ", bytesIn=" + bytesIn + ", bytesOut=" + bytesOut
-        + ", payloadBytesSent=" + payloadBytesSent + ", payloadBytesReceived=" + payloadBytesReceived
-        + ", retransmitted=" + retransmittedSegments + ", fastRetransmitted=" + fastRetransmittedSegments
-        + ", lost=" + lostSegments + ", repeated=" + repeatedSegments
-        + ", errorsTooShort=" + errorsTooShort + ", errorsWrongConv=" + errorsWrongConv
-        + ", errorsBadLength=" + errorsBadLength + ", errorsBadCommand=" + errorsBadCommand + '}';
+    return "KcpCounters{datagramsIn="
+        + datagramsIn
+        + ", datagramsOut="
+        + datagramsOut
+        + ", segmentsIn="
+        + segmentsIn
+        + ", segmentsOut="
+        + segmentsOut
+        + ", bytesIn="
+        + bytesIn
+        + ", bytesOut="
+        + bytesOut
+        + ", payloadBytesSent="
+        + payloadBytesSent
+        + ", payloadBytesReceived="
+        + payloadBytesReceived
+        + ", retransmitted="
+        + retransmittedSegments
+        + ", fastRetransmitted="
+        + fastRetransmittedSegments
+        + ", lost="
+        + lostSegments
+        + ", repeated="
+        + repeatedSegments
+        + ", errorsTooShort="
+        + errorsTooShort
+        + ", errorsWrongConv="
+        + errorsWrongConv
+        + ", errorsBadLength="
+        + errorsBadLength
+        + ", errorsBadCommand="
+        + errorsBadCommand
+        + '}';
   }
 }

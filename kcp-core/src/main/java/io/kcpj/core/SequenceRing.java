@@ -1,12 +1,12 @@
 package io.kcpj.core;
 
 /**
- * Segments keyed by sequence number on a power-of-two ring: the engine's send buffer (sn in
- * {@code [sndUna, sndNxt)}) and receive buffer (sn in {@code [rcvNxt, rcvNxt + window)}).
+ * Segments keyed by sequence number on a power-of-two ring: the engine's send buffer (sn in {@code
+ * [sndUna, sndNxt)}) and receive buffer (sn in {@code [rcvNxt, rcvNxt + window)}).
  *
  * <p>Where ikcp walks a linked list to find, insert or remove an sn, this finds the slot in O(1);
- * walking the live range in sn order visits the same segments in the same order as ikcp's list.
- * The caller keeps the range no wider than {@link #capacity()} (it calls {@link #ensureSpan} before
+ * walking the live range in sn order visits the same segments in the same order as ikcp's list. The
+ * caller keeps the range no wider than {@link #capacity()} (it calls {@link #ensureSpan} before
  * widening it), so two live sequence numbers never share a slot. Confined to its engine.
  */
 final class SequenceRing {

@@ -50,38 +50,50 @@ class DeliveryProperties {
       boolean eventDriven) {}
 
   /**
-   * One virtual day. Not an hour: with nodelay 0 a segment's rto doubles per timeout without a
-   * cap (as in ikcp), so a Gilbert burst that eats ~15 ACKs of the last segment in a row pushes
-   * its next retransmission past an hour — legitimate, if rare, behaviour.
+   * One virtual day. Not an hour: with nodelay 0 a segment's rto doubles per timeout without a cap
+   * (as in ikcp), so a Gilbert burst that eats ~15 ACKs of the last segment in a row pushes its
+   * next retransmission past an hour — legitimate, if rare, behaviour.
    */
   private static final long TIME_LIMIT_MS = 86_400_000;
 
   @Provide
   Arbitrary<Scenario> scenarios() {
-    Arbitrary<KcpConfig> configs = Combinators.combine(
-            Arbitraries.of("classic", "normal", "fast", "test-fast"),
-            Arbitraries.of(32, 128, 256),
-            Arbitraries.of(128, 256),
-            Arbitraries.of(100, 576, 1400),
-            Arbitraries.of(0, 5))
-        .as((preset, snd, rcv, mtu, fastLimit) -> KcpConfig.preset(preset).toBuilder()
-            .windows(snd, rcv).mtu(mtu).fastLimit(fastLimit).build());
-    Arbitrary<DirectionProfile> links = Combinators.combine(
-            Arbitraries.doubles().between(0, 0.2),
-            Arbitraries.of(false, true),
-            Arbitraries.integers().between(0, 80),
-            Arbitraries.integers().between(0, 30),
-            Arbitraries.of(JitterMode.REORDER, JitterMode.FIFO),
-            Arbitraries.doubles().between(0, 0.1))
-        .as((loss, bursty, delay, jitter, mode, dup) -> DirectionProfile.builder()
-            // Bernoulli, or Gilbert bursts of mean length 3 with the same average loss
-            .loss(loss == 0 ? BernoulliLoss.of(0) : bursty
-                ? GilbertElliottLoss.simple(loss, 3)
-                : BernoulliLoss.of(loss))
-            .delay(DelayModel.uniform(millis(delay + jitter), millis(jitter)))
-            .jitterMode(mode)
-            .duplicate(dup)
-            .build());
+    Arbitrary<KcpConfig> configs =
+        Combinators.combine(
+                Arbitraries.of("classic", "normal", "fast", "test-fast"),
+                Arbitraries.of(32, 128, 256),
+                Arbitraries.of(128, 256),
+                Arbitraries.of(100, 576, 1400),
+                Arbitraries.of(0, 5))
+            .as(
+                (preset, snd, rcv, mtu, fastLimit) ->
+                    KcpConfig.preset(preset).toBuilder()
+                        .windows(snd, rcv)
+                        .mtu(mtu)
+                        .fastLimit(fastLimit)
+                        .build());
+    Arbitrary<DirectionProfile> links =
+        Combinators.combine(
+                Arbitraries.doubles().between(0, 0.2),
+                Arbitraries.of(false, true),
+                Arbitraries.integers().between(0, 80),
+                Arbitraries.integers().between(0, 30),
+                Arbitraries.of(JitterMode.REORDER, JitterMode.FIFO),
+                Arbitraries.doubles().between(0, 0.1))
+            .as(
+                (loss, bursty, delay, jitter, mode, dup) ->
+                    DirectionProfile.builder()
+                        // Bernoulli, or Gilbert bursts of mean length 3 with the same average loss
+                        .loss(
+                            loss == 0
+                                ? BernoulliLoss.of(0)
+                                : bursty
+                                    ? GilbertElliottLoss.simple(loss, 3)
+                                    : BernoulliLoss.of(loss))
+                        .delay(DelayModel.uniform(millis(delay + jitter), millis(jitter)))
+                        .jitterMode(mode)
+                        .duplicate(dup)
+                        .build());
     return Combinators.combine(
             Arbitraries.longs(),
             configs,
@@ -91,16 +103,33 @@ class DeliveryProperties {
             Arbitraries.of(16, 200, 3000, 8000),
             Arbitraries.integers().between(0, 40),
             Arbitraries.of(1, 3, Integer.MAX_VALUE))
-        .as((seed, cfg, ab, ba, n, maxMsg, gap, reads) ->
-            new Scenario(seed, cfg, ab, ba, n, maxMsg, gap, reads, false, 0, 0, false))
-        .flatMap(s -> Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(0, -7, 1 << 20),
-                // engine clocks starting at 0, or 2 s before the 32-bit millisecond wrap
-                Arbitraries.of(0L, 0xffff_ffffL - 2_000),
-                // driven by check() every step, or only at nextEventAt() like kcp-netty
-                Arbitraries.of(false, true))
-            .as((stream, sn, clock, eventDriven) -> new Scenario(s.seed(), s.config(), s.aToB(),
-                s.bToA(), s.messages(), s.maxMessage(), s.sendGapMillis(), s.readsPerStep(),
-                stream, sn, clock, eventDriven)));
+        .as(
+            (seed, cfg, ab, ba, n, maxMsg, gap, reads) ->
+                new Scenario(seed, cfg, ab, ba, n, maxMsg, gap, reads, false, 0, 0, false))
+        .flatMap(
+            s ->
+                Combinators.combine(
+                        Arbitraries.of(false, true),
+                        Arbitraries.of(0, -7, 1 << 20),
+                        // engine clocks starting at 0, or 2 s before the 32-bit millisecond wrap
+                        Arbitraries.of(0L, 0xffff_ffffL - 2_000),
+                        // driven by check() every step, or only at nextEventAt() like kcp-netty
+                        Arbitraries.of(false, true))
+                    .as(
+                        (stream, sn, clock, eventDriven) ->
+                            new Scenario(
+                                s.seed(),
+                                s.config(),
+                                s.aToB(),
+                                s.bToA(),
+                                s.messages(),
+                                s.maxMessage(),
+                                s.sendGapMillis(),
+                                s.readsPerStep(),
+                                stream,
+                                sn,
+                                clock,
+                                eventDriven)));
   }
 
   private static long millis(int ms) {
@@ -220,8 +249,8 @@ class DeliveryProperties {
     }
 
     /**
-     * kcp-netty's way: update, flush if anything is due now, and sleep until nextEventAt (which
-     * is not capped at one interval). Returns the engine's next event time.
+     * kcp-netty's way: update, flush if anything is due now, and sleep until nextEventAt (which is
+     * not capped at one interval). Returns the engine's next event time.
      */
     private static long driveByEvents(Kcp k, long t) {
       k.update(t);
@@ -251,7 +280,8 @@ class DeliveryProperties {
     private boolean done() {
       boolean allSent = a.waitSnd() == 0 && b.waitSnd() == 0;
       if (s.streamMode()) {
-        return allSent && streamToB.size() == concat(sentByA).length
+        return allSent
+            && streamToB.size() == concat(sentByA).length
             && streamToA.size() == concat(sentByB).length;
       }
       return allSent && gotByB.size() == s.messages() && gotByA.size() == s.messages();
@@ -279,12 +309,36 @@ class DeliveryProperties {
     }
 
     private String state() {
-      return "a=" + a + " b=" + b + " gotByB=" + gotByB.size() + " gotByA=" + gotByA.size()
-          + " pendingEvents=" + clock.pendingEvents() + " now=" + now
-          + " a.next=" + a.nextEventAt(now + s.clockBase()) + " b.next="
-          + b.nextEventAt(now + s.clockBase()) + " queues a=" + a.sendQueueSize() + "/"
-          + a.sendBufferSize() + "/" + a.receiveQueueSize() + " b=" + b.sendQueueSize() + "/"
-          + b.sendBufferSize() + "/" + b.receiveQueueSize() + " scenario=" + s;
+      return "a="
+          + a
+          + " b="
+          + b
+          + " gotByB="
+          + gotByB.size()
+          + " gotByA="
+          + gotByA.size()
+          + " pendingEvents="
+          + clock.pendingEvents()
+          + " now="
+          + now
+          + " a.next="
+          + a.nextEventAt(now + s.clockBase())
+          + " b.next="
+          + b.nextEventAt(now + s.clockBase())
+          + " queues a="
+          + a.sendQueueSize()
+          + "/"
+          + a.sendBufferSize()
+          + "/"
+          + a.receiveQueueSize()
+          + " b="
+          + b.sendQueueSize()
+          + "/"
+          + b.sendBufferSize()
+          + "/"
+          + b.receiveQueueSize()
+          + " scenario="
+          + s;
     }
   }
 }

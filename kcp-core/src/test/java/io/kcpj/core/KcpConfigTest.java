@@ -11,9 +11,11 @@ class KcpConfigTest {
 
   @Test
   void compactFormEqualsTheBuilder() {
-    assertEquals(KcpConfig.fast().toBuilder().windows(256, 256).mtu(1200).build(),
+    assertEquals(
+        KcpConfig.fast().toBuilder().windows(256, 256).mtu(1200).build(),
         KcpConfig.parse("fast,wnd=256,mtu=1200"));
-    assertEquals(KcpConfig.builder().noDelay(1, 10, 2, true).build(),
+    assertEquals(
+        KcpConfig.builder().noDelay(1, 10, 2, true).build(),
         KcpConfig.parse("nodelay=1,interval=10,resend=2,nc=true"));
     // wnd below the receive floor keeps the send window and raises the receive window to 128
     KcpConfig small = KcpConfig.parse("wnd=32");
@@ -23,7 +25,8 @@ class KcpConfigTest {
 
   @Test
   void presetKeyReplacesEarlierSettingsLikeALeadingName() {
-    assertEquals(KcpConfig.normal().toBuilder().mtu(1200).build(),
+    assertEquals(
+        KcpConfig.normal().toBuilder().mtu(1200).build(),
         KcpConfig.parse("mtu=500,preset=normal,mtu=1200"));
     assertEquals(KcpConfig.parse("test-fast"), KcpConfig.parse("preset=test-fast"));
   }
@@ -38,8 +41,8 @@ class KcpConfigTest {
 
   @Test
   void badValuesNameTheFieldAndItsRange() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KcpConfig.builder().interval(5));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().interval(5));
     assertEquals("interval must be in [10, 5000], got 5", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> KcpConfig.builder().receiveWindow(32));
     assertTrue(e.getMessage().startsWith("rcvwnd must be in [128, 65535]"), e.getMessage());

@@ -139,43 +139,57 @@ class MalformedInputProperties {
         g[SegmentHeader.CONV_OFFSET] ^= (byte) (1 + r.nextInt(255));
         return g;
       case 1:
-        g[SegmentHeader.CMD_OFFSET] = (byte) (r.nextBoolean() ? r.nextInt(81) : 85 + r.nextInt(171));
+        g[SegmentHeader.CMD_OFFSET] =
+            (byte) (r.nextBoolean() ? r.nextInt(81) : 85 + r.nextInt(171));
         return g;
       case 2:
         return java.util.Arrays.copyOf(g, r.nextInt(SegmentHeader.HEADER_SIZE));
       default:
         int len = (int) SegmentHeader.len(g, 0);
-        SegmentHeader.write(g, 0, CONV, SegmentHeader.cmd(g, 0), 0, 128, 0, 0, 0,
-            len + 1 + r.nextInt(1 << 20));
+        SegmentHeader.write(
+            g, 0, CONV, SegmentHeader.cmd(g, 0), 0, 128, 0, 0, 0, len + 1 + r.nextInt(1 << 20));
         return java.util.Arrays.copyOf(g, SegmentHeader.HEADER_SIZE + len);
     }
   }
 
   private static byte[] garbage(SplittableRandom r, List<byte[]> samples) {
     switch (r.nextInt(4)) {
-      case 0: { // pure random bytes
-        byte[] g = new byte[r.nextInt(1500)];
-        r.nextBytes(g);
-        return g;
-      }
-      case 1: { // a real datagram with bytes flipped
-        byte[] g = samples.get(r.nextInt(samples.size())).clone();
-        for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) {
-          g[r.nextInt(g.length)] ^= (byte) (1 + r.nextInt(255));
+      case 0:
+        { // pure random bytes
+          byte[] g = new byte[r.nextInt(1500)];
+          r.nextBytes(g);
+          return g;
         }
-        return g;
-      }
-      case 2: { // truncated
-        byte[] g = samples.get(r.nextInt(samples.size()));
-        return java.util.Arrays.copyOf(g, r.nextInt(g.length + 1));
-      }
-      default: { // our conv with random header fields and random length
-        byte[] g = new byte[SegmentHeader.HEADER_SIZE + r.nextInt(64)];
-        r.nextBytes(g);
-        SegmentHeader.write(g, 0, CONV, 81 + r.nextInt(4), r.nextInt(256), r.nextInt(65536),
-            r.nextInt(), r.nextInt(), r.nextInt(), r.nextInt());
-        return g;
-      }
+      case 1:
+        { // a real datagram with bytes flipped
+          byte[] g = samples.get(r.nextInt(samples.size())).clone();
+          for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) {
+            g[r.nextInt(g.length)] ^= (byte) (1 + r.nextInt(255));
+          }
+          return g;
+        }
+      case 2:
+        { // truncated
+          byte[] g = samples.get(r.nextInt(samples.size()));
+          return java.util.Arrays.copyOf(g, r.nextInt(g.length + 1));
+        }
+      default:
+        { // our conv with random header fields and random length
+          byte[] g = new byte[SegmentHeader.HEADER_SIZE + r.nextInt(64)];
+          r.nextBytes(g);
+          SegmentHeader.write(
+              g,
+              0,
+              CONV,
+              81 + r.nextInt(4),
+              r.nextInt(256),
+              r.nextInt(65536),
+              r.nextInt(),
+              r.nextInt(),
+              r.nextInt(),
+              r.nextInt());
+          return g;
+        }
     }
   }
 

@@ -14,11 +14,16 @@ final class CodecSettings {
   final ChannelHandler childHandler;
   final KcpSessionListener listener;
   final int maxSessions;
+
   /** 0: read as the datagram channel is configured; else the {@link ReadCoalescer} pause. */
   final long readCoalescingNanos;
 
-  CodecSettings(Map<ChannelOption<?>, Object> childOptions, Map<AttributeKey<?>, Object> childAttrs,
-      ChannelHandler childHandler, KcpSessionListener listener, int maxSessions,
+  CodecSettings(
+      Map<ChannelOption<?>, Object> childOptions,
+      Map<AttributeKey<?>, Object> childAttrs,
+      ChannelHandler childHandler,
+      KcpSessionListener listener,
+      int maxSessions,
       long readCoalescingNanos) {
     this.readCoalescingNanos = readCoalescingNanos;
     this.childOptions = Collections.unmodifiableMap(new LinkedHashMap<>(childOptions));

@@ -9,10 +9,13 @@ final class CodecStats {
   final long[] dropped = new long[KcpDropReason.values().length];
   long datagramsIn;
   long datagramsOut;
+
   /** Read bursts (channelReadComplete after at least one datagram). */
   long readBursts;
+
   /** Times read coalescing paused reading. */
   long readPauses;
+
   /** Engine counters of the sessions already closed. */
   final KcpCounters closedEngines = new KcpCounters();
 }

@@ -5,27 +5,26 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 
 /**
- * One KCP conversation as a Netty {@link Channel}: a child of the datagram channel that carries
- * it, with its own pipeline.
+ * One KCP conversation as a Netty {@link Channel}: a child of the datagram channel that carries it,
+ * with its own pipeline.
  *
  * <p>On a server the codec ({@link KcpServerCodecBuilder}) creates one when a new (address, conv)
  * opens a conversation; on a client {@link #newBootstrap(Channel)} creates one. Either way it is
- * active as soon as it exists (KCP has no handshake) and {@link #parent()} is the datagram
- * channel.
+ * active as soon as it exists (KCP has no handshake) and {@link #parent()} is the datagram channel.
  *
  * <p><b>Messages.</b> Inbound and outbound messages are {@link io.netty.buffer.ByteBuf}s. In
- * message mode one {@code ByteBuf} written is one KCP message, and each {@code ByteBuf} read is
- * one whole message; in stream mode ({@link KcpChannelOption#STREAM_MODE}) they are slices of a
- * byte stream, to be framed with Netty's codecs.
+ * message mode one {@code ByteBuf} written is one KCP message, and each {@code ByteBuf} read is one
+ * whole message; in stream mode ({@link KcpChannelOption#STREAM_MODE}) they are slices of a byte
+ * stream, to be framed with Netty's codecs.
  *
- * <p><b>Buffer ownership.</b> A {@code ByteBuf} written to the channel belongs to the channel
- * from then on: its bytes are copied into the engine when the channel flushes and the buffer is
- * released then (or when the write fails). A {@code ByteBuf} given to {@code channelRead} is
- * allocated from the channel's allocator and belongs to the handler that receives it, which must
- * release it or pass it on.
+ * <p><b>Buffer ownership.</b> A {@code ByteBuf} written to the channel belongs to the channel from
+ * then on: its bytes are copied into the engine when the channel flushes and the buffer is released
+ * then (or when the write fails). A {@code ByteBuf} given to {@code channelRead} is allocated from
+ * the channel's allocator and belongs to the handler that receives it, which must release it or
+ * pass it on.
  *
- * <p><b>Threads.</b> The channel runs on its parent's event loop; its engine is touched only
- * there. Writes and closes from other threads are handed to that loop, as for any channel.
+ * <p><b>Threads.</b> The channel runs on its parent's event loop; its engine is touched only there.
+ * Writes and closes from other threads are handed to that loop, as for any channel.
  *
  * <p><b>Lifecycle.</b> {@code channelActive} when the session starts. {@code close()} first waits
  * until the engine's queue is acknowledged (at most {@link KcpChannelOption#CLOSE_TIMEOUT_MILLIS}),
@@ -39,8 +38,10 @@ import java.net.InetSocketAddress;
  */
 public interface KcpChannel extends Channel {
 
-  /** A bootstrap for a client conversation over {@code datagramChannel}, whose pipeline must
-   * hold a {@link KcpClientCodec}. */
+  /**
+   * A bootstrap for a client conversation over {@code datagramChannel}, whose pipeline must hold a
+   * {@link KcpClientCodec}.
+   */
   static KcpChannelBootstrap newBootstrap(Channel datagramChannel) {
     return new KcpChannelBootstrap(datagramChannel);
   }

@@ -26,8 +26,8 @@ import java.util.Objects;
  * }</pre>
  *
  * KCP has no handshake: the returned channel is active at once, and the server creates its side
- * when the first message arrives. Not thread-safe; {@link #connect()} may be called from any
- * thread and may be called several times (each call opens a new conversation).
+ * when the first message arrives. Not thread-safe; {@link #connect()} may be called from any thread
+ * and may be called several times (each call opens a new conversation).
  */
 public final class KcpChannelBootstrap {
   private final Channel datagramChannel;
@@ -90,8 +90,8 @@ public final class KcpChannelBootstrap {
     }
     KcpClientCodec codec = datagramChannel.pipeline().get(KcpClientCodec.class);
     if (codec == null) {
-      return promise.setFailure(new IllegalStateException(
-          "no KcpClientCodec in the pipeline of " + datagramChannel));
+      return promise.setFailure(
+          new IllegalStateException("no KcpClientCodec in the pipeline of " + datagramChannel));
     }
     InetSocketAddress r = remote;
     Integer c = conv;

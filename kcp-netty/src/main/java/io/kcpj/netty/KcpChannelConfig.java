@@ -11,13 +11,14 @@ import java.util.Map;
  * The configuration of one {@link KcpChannel}: Netty's usual options plus the {@link
  * KcpChannelOption}s (engine knobs and session policy).
  *
- * <p>Engine options changed on a live channel are applied to its engine as kcp-core's setters
- * would (see {@link Kcp#apply(KcpConfig)}), and the session's timers are re-armed (a shorter idle
- * timeout or interval takes effect at once). Any thread may change options: off the event loop the
- * change reaches the engine by a task on the event loop, so it never races with it.
+ * <p>Engine options changed on a live channel are applied to its engine as kcp-core's setters would
+ * (see {@link Kcp#apply(KcpConfig)}), and the session's timers are re-armed (a shorter idle timeout
+ * or interval takes effect at once). Any thread may change options: off the event loop the change
+ * reaches the engine by a task on the event loop, so it never races with it.
  */
 public final class KcpChannelConfig extends DefaultChannelConfig {
-  static final WriteBufferWaterMark DEFAULT_SEND_QUEUE_WATER_MARK = new WriteBufferWaterMark(128, 256);
+  static final WriteBufferWaterMark DEFAULT_SEND_QUEUE_WATER_MARK =
+      new WriteBufferWaterMark(128, 256);
   static final int DEFAULT_SEND_QUEUE_CAP = 4096;
   static final long DEFAULT_CLOSE_TIMEOUT_MILLIS = 5000;
 
@@ -42,14 +43,25 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
 
   @Override
   public Map<ChannelOption<?>, Object> getOptions() {
-    return getOptions(super.getOptions(),
-        KcpChannelOption.KCP_CONFIG, KcpChannelOption.NODELAY, KcpChannelOption.INTERVAL,
-        KcpChannelOption.FAST_RESEND, KcpChannelOption.NO_CONGESTION_WINDOW,
-        KcpChannelOption.SEND_WINDOW, KcpChannelOption.RECEIVE_WINDOW, KcpChannelOption.MTU,
-        KcpChannelOption.STREAM_MODE, KcpChannelOption.DEAD_LINK, KcpChannelOption.MIN_RTO,
-        KcpChannelOption.FAST_LIMIT, KcpChannelOption.MAX_FRAGMENTS,
-        KcpChannelOption.IDLE_TIMEOUT_MILLIS, KcpChannelOption.CLOSE_TIMEOUT_MILLIS,
-        KcpChannelOption.SEND_QUEUE_WATER_MARK, KcpChannelOption.SEND_QUEUE_CAP);
+    return getOptions(
+        super.getOptions(),
+        KcpChannelOption.KCP_CONFIG,
+        KcpChannelOption.NODELAY,
+        KcpChannelOption.INTERVAL,
+        KcpChannelOption.FAST_RESEND,
+        KcpChannelOption.NO_CONGESTION_WINDOW,
+        KcpChannelOption.SEND_WINDOW,
+        KcpChannelOption.RECEIVE_WINDOW,
+        KcpChannelOption.MTU,
+        KcpChannelOption.STREAM_MODE,
+        KcpChannelOption.DEAD_LINK,
+        KcpChannelOption.MIN_RTO,
+        KcpChannelOption.FAST_LIMIT,
+        KcpChannelOption.MAX_FRAGMENTS,
+        KcpChannelOption.IDLE_TIMEOUT_MILLIS,
+        KcpChannelOption.CLOSE_TIMEOUT_MILLIS,
+        KcpChannelOption.SEND_QUEUE_WATER_MARK,
+        KcpChannelOption.SEND_QUEUE_CAP);
   }
 
   @Override
@@ -60,7 +72,8 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     if (option == KcpChannelOption.NODELAY) return (T) Integer.valueOf(c.nodelay());
     if (option == KcpChannelOption.INTERVAL) return (T) Integer.valueOf(c.interval());
     if (option == KcpChannelOption.FAST_RESEND) return (T) Integer.valueOf(c.fastResend());
-    if (option == KcpChannelOption.NO_CONGESTION_WINDOW) return (T) Boolean.valueOf(c.noCongestionWindow());
+    if (option == KcpChannelOption.NO_CONGESTION_WINDOW)
+      return (T) Boolean.valueOf(c.noCongestionWindow());
     if (option == KcpChannelOption.SEND_WINDOW) return (T) Integer.valueOf(c.sendWindow());
     if (option == KcpChannelOption.RECEIVE_WINDOW) return (T) Integer.valueOf(c.receiveWindow());
     if (option == KcpChannelOption.MTU) return (T) Integer.valueOf(c.mtu());
@@ -70,7 +83,8 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     if (option == KcpChannelOption.FAST_LIMIT) return (T) Integer.valueOf(c.fastLimit());
     if (option == KcpChannelOption.MAX_FRAGMENTS) return (T) Integer.valueOf(c.maxFragments());
     if (option == KcpChannelOption.IDLE_TIMEOUT_MILLIS) return (T) Long.valueOf(idleTimeoutMillis);
-    if (option == KcpChannelOption.CLOSE_TIMEOUT_MILLIS) return (T) Long.valueOf(closeTimeoutMillis);
+    if (option == KcpChannelOption.CLOSE_TIMEOUT_MILLIS)
+      return (T) Long.valueOf(closeTimeoutMillis);
     if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) return (T) sendQueueWaterMark;
     if (option == KcpChannelOption.SEND_QUEUE_CAP) return (T) Integer.valueOf(sendQueueCap);
     return super.getOption(option);
@@ -111,20 +125,21 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     return this;
   }
 
-  private static final Runnable NO_ENGINE_CHANGE = () -> { };
+  private static final Runnable NO_ENGINE_CHANGE = () -> {};
 
   /**
-   * Once an engine is attached: runs {@code change} then re-arms the session's timers, on the
-   * event loop (at once when called there or before registration, else as a task).
+   * Once an engine is attached: runs {@code change} then re-arms the session's timers, on the event
+   * loop (at once when called there or before registration, else as a task).
    */
   private void onEventLoop(Runnable change) {
     if (engine == null) {
       return; // not started: the engine is configured from engineConfig when it starts
     }
-    Runnable apply = () -> {
-      change.run();
-      session.configChanged();
-    };
+    Runnable apply =
+        () -> {
+          change.run();
+          session.configChanged();
+        };
     if (!session.isRegistered() || session.eventLoop().inEventLoop()) {
       apply.run();
     } else {

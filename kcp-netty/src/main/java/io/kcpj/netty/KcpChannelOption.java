@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 /**
  * Typed, validated options of a {@link KcpChannel}: every engine knob of kcp-core's {@link
  * KcpConfig}, and the session policy. Set them per codec with {@link
- * KcpCodecBuilder#option(ChannelOption, Object)} (applied to every session in the order given),
- * per client session with {@link KcpChannelBootstrap#option}, or on a live channel with {@code
- * channel.config().setOption(...)}. An invalid value throws {@link IllegalArgumentException}
- * naming the option and its range when it is set.
+ * KcpCodecBuilder#option(ChannelOption, Object)} (applied to every session in the order given), per
+ * client session with {@link KcpChannelBootstrap#option}, or on a live channel with {@code
+ * channel.config().setOption(...)}. An invalid value throws {@link IllegalArgumentException} naming
+ * the option and its range when it is set.
  *
  * <p>{@link #KCP_CONFIG} sets all engine knobs from a preset in one call, e.g. {@code
  * option(KcpChannelOption.KCP_CONFIG, KcpConfig.parse("fast,wnd=256"))}; later individual options
@@ -47,6 +47,7 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
   /** All engine knobs at once, from a kcp-core preset or {@link KcpConfig#parse(String)}. */
   public static final KcpChannelOption<KcpConfig> KCP_CONFIG =
       new KcpChannelOption<>("KCP_CONFIG", v -> {});
+
   public static final KcpChannelOption<Integer> NODELAY =
       new KcpChannelOption<>("KCP_NODELAY", v -> range("KCP_NODELAY", v, 0, 2));
   public static final KcpChannelOption<Integer> INTERVAL =
@@ -56,11 +57,15 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
   public static final KcpChannelOption<Boolean> NO_CONGESTION_WINDOW =
       new KcpChannelOption<>("KCP_NO_CONGESTION_WINDOW", v -> {});
   public static final KcpChannelOption<Integer> SEND_WINDOW =
-      new KcpChannelOption<>("KCP_SEND_WINDOW", v -> range("KCP_SEND_WINDOW", v, 1, KcpConfig.MAX_WINDOW));
+      new KcpChannelOption<>(
+          "KCP_SEND_WINDOW", v -> range("KCP_SEND_WINDOW", v, 1, KcpConfig.MAX_WINDOW));
   public static final KcpChannelOption<Integer> RECEIVE_WINDOW =
-      new KcpChannelOption<>("KCP_RECEIVE_WINDOW", v -> range("KCP_RECEIVE_WINDOW", v, KcpConfig.MIN_RECEIVE_WINDOW, KcpConfig.MAX_WINDOW));
+      new KcpChannelOption<>(
+          "KCP_RECEIVE_WINDOW",
+          v -> range("KCP_RECEIVE_WINDOW", v, KcpConfig.MIN_RECEIVE_WINDOW, KcpConfig.MAX_WINDOW));
   public static final KcpChannelOption<Integer> MTU =
-      new KcpChannelOption<>("KCP_MTU", v -> range("KCP_MTU", v, KcpConfig.MIN_MTU, KcpConfig.MAX_MTU));
+      new KcpChannelOption<>(
+          "KCP_MTU", v -> range("KCP_MTU", v, KcpConfig.MIN_MTU, KcpConfig.MAX_MTU));
   public static final KcpChannelOption<Boolean> STREAM_MODE =
       new KcpChannelOption<>("KCP_STREAM_MODE", v -> {});
   public static final KcpChannelOption<Integer> DEAD_LINK =
@@ -68,25 +73,34 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
   public static final KcpChannelOption<Integer> MIN_RTO =
       new KcpChannelOption<>("KCP_MIN_RTO", v -> range("KCP_MIN_RTO", v, 1, 60000));
   public static final KcpChannelOption<Integer> FAST_LIMIT =
-      new KcpChannelOption<>("KCP_FAST_LIMIT", v -> range("KCP_FAST_LIMIT", v, 0, Integer.MAX_VALUE));
+      new KcpChannelOption<>(
+          "KCP_FAST_LIMIT", v -> range("KCP_FAST_LIMIT", v, 0, Integer.MAX_VALUE));
   public static final KcpChannelOption<Integer> MAX_FRAGMENTS =
       new KcpChannelOption<>("KCP_MAX_FRAGMENTS", v -> range("KCP_MAX_FRAGMENTS", v, 1, 255));
 
   /** Close a session after this many ms without a datagram from the peer; 0 disables. */
   public static final KcpChannelOption<Long> IDLE_TIMEOUT_MILLIS =
-      new KcpChannelOption<>("KCP_IDLE_TIMEOUT_MILLIS", v -> range("KCP_IDLE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+      new KcpChannelOption<>(
+          "KCP_IDLE_TIMEOUT_MILLIS", v -> range("KCP_IDLE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+
   /** How long {@code close()} waits for the engine's queue to be acknowledged; 0 closes at once. */
   public static final KcpChannelOption<Long> CLOSE_TIMEOUT_MILLIS =
-      new KcpChannelOption<>("KCP_CLOSE_TIMEOUT_MILLIS", v -> range("KCP_CLOSE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+      new KcpChannelOption<>(
+          "KCP_CLOSE_TIMEOUT_MILLIS", v -> range("KCP_CLOSE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+
   /** Writability water marks, in segments of the engine's send queue ({@code waitSnd()}). */
   public static final KcpChannelOption<WriteBufferWaterMark> SEND_QUEUE_WATER_MARK =
       new KcpChannelOption<>("KCP_SEND_QUEUE_WATER_MARK", v -> {});
+
   /** Hard cap of the engine's send queue in segments: writes beyond it fail. */
   public static final KcpChannelOption<Integer> SEND_QUEUE_CAP =
-      new KcpChannelOption<>("KCP_SEND_QUEUE_CAP", v -> range("KCP_SEND_QUEUE_CAP", v, 1, Integer.MAX_VALUE));
+      new KcpChannelOption<>(
+          "KCP_SEND_QUEUE_CAP", v -> range("KCP_SEND_QUEUE_CAP", v, 1, Integer.MAX_VALUE));
+
   /** Codec-level: the most sessions open at once; further openings are dropped and counted. */
   public static final KcpChannelOption<Integer> MAX_SESSIONS =
-      new KcpChannelOption<>("KCP_MAX_SESSIONS", v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
+      new KcpChannelOption<>(
+          "KCP_MAX_SESSIONS", v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
 
   private final Consumer<T> validator;
 

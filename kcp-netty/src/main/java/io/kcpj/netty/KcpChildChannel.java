@@ -20,13 +20,14 @@ import java.nio.channels.ClosedChannelException;
  * timer. Everything here runs on the parent's event loop.
  *
  * <p>Buffer hand-offs: {@link #input} reads the datagram's bytes without taking ownership (the
- * codec releases the packet); messages taken from the engine are copied into new {@code
- * ByteBuf}s from this channel's allocator and handed to the pipeline, which owns them; written
- * {@code ByteBuf}s are copied into the engine in {@link #doWrite} and released by the outbound
- * buffer as each write completes or fails; the engine's output is copied by the codec.
+ * codec releases the packet); messages taken from the engine are copied into new {@code ByteBuf}s
+ * from this channel's allocator and handed to the pipeline, which owns them; written {@code
+ * ByteBuf}s are copied into the engine in {@link #doWrite} and released by the outbound buffer as
+ * each write completes or fails; the engine's output is copied by the codec.
  */
 final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
   /** User-defined writability index used for the engine's send queue. */
   private static final int ENGINE_WRITABILITY = 1;
 
@@ -41,8 +42,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   /** Set while the codec holds this channel in its batch of sessions to flush. */
   boolean dirty;
+
   /** Messages were delivered since the last channelReadComplete. */
   private boolean readCompletePending;
+
   private boolean readRequested;
   private boolean open = true;
   private boolean engineWritable = true;
@@ -275,7 +278,8 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   protected Object filterOutboundMessage(Object msg) throws Exception {
     if (!(msg instanceof ByteBuf)) {
       throw new UnsupportedOperationException(
-          "unsupported message type: " + (msg == null ? "null" : msg.getClass().getName())
+          "unsupported message type: "
+              + (msg == null ? "null" : msg.getClass().getName())
               + " (a KcpChannel writes ByteBuf)");
     }
     if (closing) {
@@ -287,7 +291,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   @Override
   protected void doWrite(ChannelOutboundBuffer in) {
     boolean queued = false;
-    for (;;) {
+    for (; ; ) {
       Object msg = in.current();
       if (msg == null) {
         break;
@@ -402,8 +406,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return;
     }
     if (kcp.isDeadLink()) {
-      pipeline().fireExceptionCaught(
-          new KcpDeadLinkException(key.conv(), key.address(), config.engineConfig().deadLink()));
+      pipeline()
+          .fireExceptionCaught(
+              new KcpDeadLinkException(
+                  key.conv(), key.address(), config.engineConfig().deadLink()));
       forceClose(KcpCloseReason.DEAD_LINK);
       return;
     }
@@ -432,9 +438,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   }
 
   /**
-   * Keeps the idle entry at or before {@code lastInput + idleTimeout}. Lazy: input does not move
-   * it later (that would cost a heap move per datagram); when it fires early, {@link #onTimer}
-   * finds the session not idle and this re-arms it from the latest input.
+   * Keeps the idle entry at or before {@code lastInput + idleTimeout}. Lazy: input does not move it
+   * later (that would cost a heap move per datagram); when it fires early, {@link #onTimer} finds
+   * the session not idle and this re-arms it from the latest input.
    */
   void armIdleTimer() {
     long idle = config.idleTimeoutMillis();
@@ -476,8 +482,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private final class KcpUnsafe extends AbstractUnsafe {
     @Override
     public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
-      promise.setFailure(new UnsupportedOperationException(
-          "a KcpChannel is connected when it is created (KcpChannel.newBootstrap)"));
+      promise.setFailure(
+          new UnsupportedOperationException(
+              "a KcpChannel is connected when it is created (KcpChannel.newBootstrap)"));
     }
 
     @Override

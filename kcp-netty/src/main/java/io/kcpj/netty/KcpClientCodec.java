@@ -13,8 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The client side of {@link KcpCodec}: sessions are created only through {@link
  * KcpChannel#newBootstrap(io.netty.channel.Channel)}; a datagram for no session is dropped as
- * {@link KcpDropReason#UNKNOWN_SESSION}. Several sessions, to one or several servers, may share
- * one datagram channel. Built by {@link KcpClientCodecBuilder}.
+ * {@link KcpDropReason#UNKNOWN_SESSION}. Several sessions, to one or several servers, may share one
+ * datagram channel. Built by {@link KcpClientCodecBuilder}.
  */
 public final class KcpClientCodec extends KcpCodec {
 
@@ -29,8 +29,12 @@ public final class KcpClientCodec extends KcpCodec {
   }
 
   /** Opens a session on the event loop (see {@link KcpChannelBootstrap#connect()}). */
-  void connect(InetSocketAddress remote, Integer conv, ChannelHandler handler,
-      Map<ChannelOption<?>, Object> options, Map<AttributeKey<?>, Object> attrs,
+  void connect(
+      InetSocketAddress remote,
+      Integer conv,
+      ChannelHandler handler,
+      Map<ChannelOption<?>, Object> options,
+      Map<AttributeKey<?>, Object> attrs,
       Promise<KcpChannel> promise) {
     try {
       if (!isParentActive()) {
@@ -38,16 +42,22 @@ public final class KcpClientCodec extends KcpCodec {
         return;
       }
       if (sessionCountInternal() >= settings.maxSessions) {
-        promise.tryFailure(new IllegalStateException(
-            "session limit reached: " + settings.maxSessions + " sessions open"));
+        promise.tryFailure(
+            new IllegalStateException(
+                "session limit reached: " + settings.maxSessions + " sessions open"));
         return;
       }
       int id;
       if (conv != null) {
         id = conv;
         if (containsSession(remote, id)) {
-          promise.tryFailure(new IllegalStateException(
-              "a session with conv " + Integer.toUnsignedString(id) + " to " + remote + " is open"));
+          promise.tryFailure(
+              new IllegalStateException(
+                  "a session with conv "
+                      + Integer.toUnsignedString(id)
+                      + " to "
+                      + remote
+                      + " is open"));
           return;
         }
       } else {

@@ -1,9 +1,9 @@
 package io.kcpj.netty;
 
 /**
- * Builds a {@link KcpClientCodec}: add it to a datagram channel's pipeline, then open
- * conversations with {@link KcpChannel#newBootstrap(io.netty.channel.Channel)}. Options set here
- * apply to every conversation; a bootstrap's own options are applied after them.
+ * Builds a {@link KcpClientCodec}: add it to a datagram channel's pipeline, then open conversations
+ * with {@link KcpChannel#newBootstrap(io.netty.channel.Channel)}. Options set here apply to every
+ * conversation; a bootstrap's own options are applied after them.
  *
  * <pre>{@code
  * KcpClientCodec codec = new KcpClientCodecBuilder().config(KcpConfig.fast()).build();

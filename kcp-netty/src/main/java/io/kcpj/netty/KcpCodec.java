@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * The handler that carries KCP conversations over a Netty datagram channel: it demultiplexes
  * inbound {@link DatagramPacket}s to child {@link KcpChannel}s by (sender, conv), drives every
- * session's engine from one timer, and writes the engines' output as {@code DatagramPacket}s.
- * Build one with {@link KcpServerCodecBuilder} or {@link KcpClientCodecBuilder}; one instance per
+ * session's engine from one timer, and writes the engines' output as {@code DatagramPacket}s. Build
+ * one with {@link KcpServerCodecBuilder} or {@link KcpClientCodecBuilder}; one instance per
  * datagram channel (not sharable).
  *
  * <p><b>Buffers.</b> Every inbound {@code DatagramPacket} is released by the codec once its bytes
@@ -35,17 +35,17 @@ import java.util.Map;
  * DatagramPacket}, owned from then on by the datagram channel's pipeline.
  *
  * <p><b>Batching.</b> Sessions touched while a batch of datagrams is read are flushed once, at
- * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside
- * a read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
- * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on
- * it): a session is visited at its engine's next event ({@code Kcp.nextEventAt}: its earliest
+ * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside a
+ * read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
+ * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on it):
+ * a session is visited at its engine's next event ({@code Kcp.nextEventAt}: its earliest
  * retransmission, a window probe, a close timeout) and, lazily, at its idle timeout; sessions with
  * nothing in flight are not polled at all. With {@link KcpCodecBuilder#readCoalescing read
- * coalescing} on, reading pauses briefly after a busy burst so that the next one is larger
- * ({@code ReadCoalescer}).
+ * coalescing} on, reading pauses briefly after a busy burst so that the next one is larger ({@code
+ * ReadCoalescer}).
  *
- * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()}
- * may be called from any thread.
+ * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()} may
+ * be called from any thread.
  */
 public abstract class KcpCodec extends ChannelDuplexHandler {
   private static final InternalLogger logger = InternalLoggerFactory.getInstance(KcpCodec.class);
@@ -55,24 +55,29 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   private final Map<InetSocketAddress, Integer> sessionsByAddress = new HashMap<>();
   private final SessionKey probe = new SessionKey();
   private SessionTimer timer;
+
   /** Set by the shared timer while it runs this codec's sessions. */
   boolean inTimerPass;
+
   private final CodecStats stats = new CodecStats();
   private final List<KcpChildChannel> dirty = new ArrayList<>();
   private ChannelHandlerContext ctx;
+
   /** Datagrams read in the current read burst (0 outside a burst). */
   private int burstDatagrams;
+
   private boolean parentNeedsFlush;
   private boolean flushTaskPending;
   private boolean flushing;
   private byte[] inputScratch = new byte[2048];
+
   /** Null unless read coalescing is on. */
   private final ReadCoalescer readCoalescer;
 
   KcpCodec(CodecSettings settings) {
     this.settings = settings;
-    this.readCoalescer = settings.readCoalescingNanos > 0
-        ? new ReadCoalescer(settings.readCoalescingNanos) : null;
+    this.readCoalescer =
+        settings.readCoalescingNanos > 0 ? new ReadCoalescer(settings.readCoalescingNanos) : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -80,8 +85,8 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * A snapshot of the codec's counters. On the event loop it is taken at once; from another
-   * thread the call runs on the event loop and waits for it.
+   * A snapshot of the codec's counters. On the event loop it is taken at once; from another thread
+   * the call runs on the event loop and waits for it.
    */
   public KcpCodecMetrics metrics() {
     ChannelHandlerContext c = ctx;
@@ -111,8 +116,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (this.ctx != null) {
-      throw new IllegalStateException(getClass().getSimpleName()
-          + " is one per datagram channel; build a new one for each channel");
+      throw new IllegalStateException(
+          getClass().getSimpleName()
+              + " is one per datagram channel; build a new one for each channel");
     }
     this.ctx = ctx;
     this.timer = SessionTimer.of(ctx.executor());
@@ -239,8 +245,12 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * Creates, configures and registers a session; returns null (and fails nothing else) if its
    * registration failed. Must run on the event loop.
    */
-  KcpChildChannel openSession(InetSocketAddress remote, int conv, ChannelHandler handler,
-      Map<ChannelOption<?>, Object> options, Map<AttributeKey<?>, Object> attrs) {
+  KcpChildChannel openSession(
+      InetSocketAddress remote,
+      int conv,
+      ChannelHandler handler,
+      Map<ChannelOption<?>, Object> options,
+      Map<AttributeKey<?>, Object> attrs) {
     long now = nowMillis();
     SessionKey key = new SessionKey(remote, conv);
     KcpChildChannel child = new KcpChildChannel(this, key, now);

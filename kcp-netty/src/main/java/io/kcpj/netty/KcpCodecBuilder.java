@@ -9,15 +9,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the server and client codec builders share: session options (applied to every session in
- * the order given), attributes, the session listener and the session limit. Not thread-safe; a
- * builder may build several codecs (one per datagram channel), each with a copy of its settings.
+ * What the server and client codec builders share: session options (applied to every session in the
+ * order given), attributes, the session listener and the session limit. Not thread-safe; a builder
+ * may build several codecs (one per datagram channel), each with a copy of its settings.
  *
  * @param <B> the concrete builder
  */
 public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
   /** Default of {@link KcpChannelOption#MAX_SESSIONS}. */
   public static final int DEFAULT_MAX_SESSIONS = 10_000;
+
   /** The longest {@link #readCoalescing} pause accepted. */
   public static final Duration MAX_READ_COALESCING = Duration.ofSeconds(1);
 
@@ -80,28 +81,27 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
 
   /**
    * Read coalescing: after a burst of several datagrams, the codec stops reading its datagram
-   * channel for at most {@code maxPause}, so that the next wake-up of the event loop reads everything that
-   * arrived meanwhile in one batch and answers it with one flush. Off ({@link Duration#ZERO}) by
-   * default.
+   * channel for at most {@code maxPause}, so that the next wake-up of the event loop reads
+   * everything that arrived meanwhile in one batch and answers it with one flush. Off ({@link
+   * Duration#ZERO}) by default.
    *
-   * <p><b>The trade.</b> A server with many busy sessions spends much of its CPU being woken up:
-   * on Linux each wake-up of a sleeping event loop costs a context switch, a few microseconds on
-   * bare metal and tens in a virtual machine, often once per datagram or two at moderate load.
-   * With coalescing the loop wakes at most about once per pause for reading, however many
-   * datagrams arrive, so CPU per message falls as load rises. The price is latency: a datagram
-   * that arrives during a pause waits up to {@code maxPause} (on average half of it) before its
-   * engine sees it. A datagram that arrives after a quiet spell longer than the pause is read at
-   * once. A pause of a millisecond or less is small next to KCP's 10 ms (fast) to 100 ms (classic)
-   * update interval.
+   * <p><b>The trade.</b> A server with many busy sessions spends much of its CPU being woken up: on
+   * Linux each wake-up of a sleeping event loop costs a context switch, a few microseconds on bare
+   * metal and tens in a virtual machine, often once per datagram or two at moderate load. With
+   * coalescing the loop wakes at most about once per pause for reading, however many datagrams
+   * arrive, so CPU per message falls as load rises. The price is latency: a datagram that arrives
+   * during a pause waits up to {@code maxPause} (on average half of it) before its engine sees it.
+   * A datagram that arrives after a quiet spell longer than the pause is read at once. A pause of a
+   * millisecond or less is small next to KCP's 10 ms (fast) to 100 ms (classic) update interval.
    *
    * <p><b>When it pauses.</b> Only after a burst of two or more datagrams that drained the socket:
    * a lone datagram means the socket is quiet, and pausing then would only cost a wake-up to
    * resume, so at light load nothing changes. A burst is known to have drained the socket when it
    * read fewer datagrams than the channel's {@code maxMessagesPerRead}; a burst that reached the
    * limit is read on at once. The channel's {@code RecvByteBufAllocator} must therefore allow more
-   * than one message per read (Netty's datagram default is 16; with epoll's {@code recvmmsg},
-   * allow several calls' worth, e.g. 256). With a limit of one, reading is never paused and a
-   * warning is logged once.
+   * than one message per read (Netty's datagram default is 16; with epoll's {@code recvmmsg}, allow
+   * several calls' worth, e.g. 256). With a limit of one, reading is never paused and a warning is
+   * logged once.
    *
    * <p><b>Worked example.</b> 1,000 sessions each echoing 20 messages/s are 20,000 messages and
    * 40,000 inbound datagrams per second. Without coalescing the loop wakes whenever one arrives
@@ -115,10 +115,10 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
    * <p>Leave it off for a single bulk transfer: the sender's window is clocked by ACKs, which are
    * then read once per pause, and goodput falls.
    *
-   * <p>The pause is made with the datagram channel's {@code AUTO_READ}: switched off for the
-   * pause, on again after it (or when timer work wakes the loop earlier, or the codec is
-   * removed). An application that switches {@code AUTO_READ} off itself (its own flow control)
-   * is left alone: the codec only pauses a channel that reads automatically.
+   * <p>The pause is made with the datagram channel's {@code AUTO_READ}: switched off for the pause,
+   * on again after it (or when timer work wakes the loop earlier, or the codec is removed). An
+   * application that switches {@code AUTO_READ} off itself (its own flow control) is left alone:
+   * the codec only pauses a channel that reads automatically.
    *
    * @param maxPause zero (off) or a positive pause of at most one second
    * @throws IllegalArgumentException if {@code maxPause} is negative or longer than one second
@@ -133,11 +133,11 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     return self();
   }
 
-  CodecSettings settings(io.netty.channel.ChannelHandler childHandler, long defaultIdleTimeoutMillis) {
+  CodecSettings settings(
+      io.netty.channel.ChannelHandler childHandler, long defaultIdleTimeoutMillis) {
     Map<ChannelOption<?>, Object> opts = new LinkedHashMap<>();
     opts.put(KcpChannelOption.IDLE_TIMEOUT_MILLIS, defaultIdleTimeoutMillis);
     opts.putAll(options);
-    return new CodecSettings(opts, attrs, childHandler,
-        listener, maxSessions, readCoalescingNanos);
+    return new CodecSettings(opts, attrs, childHandler, listener, maxSessions, readCoalescingNanos);
   }
 }

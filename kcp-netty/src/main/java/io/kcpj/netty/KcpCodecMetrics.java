@@ -98,10 +98,19 @@ public final class KcpCodecMetrics {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("KcpCodecMetrics{opened=").append(sessionsOpened)
-        .append(", open=").append(sessionsOpen).append(", datagramsIn=").append(datagramsIn)
-        .append(", datagramsOut=").append(datagramsOut).append(", readBursts=").append(readBursts)
-        .append(", readPauses=").append(readPauses);
+    StringBuilder sb =
+        new StringBuilder("KcpCodecMetrics{opened=")
+            .append(sessionsOpened)
+            .append(", open=")
+            .append(sessionsOpen)
+            .append(", datagramsIn=")
+            .append(datagramsIn)
+            .append(", datagramsOut=")
+            .append(datagramsOut)
+            .append(", readBursts=")
+            .append(readBursts)
+            .append(", readPauses=")
+            .append(readPauses);
     for (KcpCloseReason r : KcpCloseReason.values()) {
       sb.append(", closed.").append(r).append('=').append(closed[r.ordinal()]);
     }

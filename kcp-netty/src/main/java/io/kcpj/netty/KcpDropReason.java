@@ -1,16 +1,16 @@
 package io.kcpj.netty;
 
 /**
- * Why a codec dropped an inbound datagram without giving it to any session. Each drop is counted
- * in {@link KcpCodecMetrics#datagramsDropped(KcpDropReason)} and reported to {@link
+ * Why a codec dropped an inbound datagram without giving it to any session. Each drop is counted in
+ * {@link KcpCodecMetrics#datagramsDropped(KcpDropReason)} and reported to {@link
  * KcpSessionListener#datagramDropped}; none raises an exception in the event loop.
  */
 public enum KcpDropReason {
   /** Shorter than a KCP header (24 bytes), or its first segment's length runs past the end. */
   MALFORMED,
   /**
-   * Server: from an address with no session, and not the opening of a conversation (a PUSH with
-   * sn 0). Client: from an (address, conv) that no {@link KcpChannel} of this codec owns.
+   * Server: from an address with no session, and not the opening of a conversation (a PUSH with sn
+   * 0). Client: from an (address, conv) that no {@link KcpChannel} of this codec owns.
    */
   UNKNOWN_SESSION,
   /** Server: from an address that has sessions, for a conv it has none of, and not an opening. */
@@ -18,8 +18,8 @@ public enum KcpDropReason {
   /** Server: a valid opening refused because {@link KcpChannelOption#MAX_SESSIONS} are open. */
   SESSION_LIMIT,
   /**
-   * For a known session, but the engine rejected (part of) its content: bad command, bad length,
-   * a second conv inside the datagram. Segments before the bad one were processed, as in ikcp.
+   * For a known session, but the engine rejected (part of) its content: bad command, bad length, a
+   * second conv inside the datagram. Segments before the bad one were processed, as in ikcp.
    */
   ENGINE_REJECTED,
   /** The codec failed while handling it (a bug, logged with its stack trace). */

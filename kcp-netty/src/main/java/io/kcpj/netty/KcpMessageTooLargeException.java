@@ -9,7 +9,11 @@ public final class KcpMessageTooLargeException extends IllegalArgumentException 
 
   /** A message of {@code size} bytes against a limit of {@code limit} bytes. */
   public KcpMessageTooLargeException(int size, int limit) {
-    super("KCP message of " + size + " bytes exceeds the engine's limit of " + limit
-        + " bytes (raise MTU or MAX_FRAGMENTS, or use STREAM_MODE with a framing codec)");
+    super(
+        "KCP message of "
+            + size
+            + " bytes exceeds the engine's limit of "
+            + limit
+            + " bytes (raise MTU or MAX_FRAGMENTS, or use STREAM_MODE with a framing codec)");
   }
 }

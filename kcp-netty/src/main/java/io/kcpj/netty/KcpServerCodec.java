@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 
 /**
- * The server side of {@link KcpCodec}: a datagram from an unknown (address, conv) opens a
- * session only if its first segment is a PUSH with sn 0, the first segment any KCP sender
- * transmits. A client whose first datagram was lost still gets in: the engine retransmits that
- * same segment (still sn 0) until it is acknowledged. Anything else from an unknown session is
- * dropped and counted ({@link KcpDropReason}), as are openings beyond the session limit. Built by
- * {@link KcpServerCodecBuilder}.
+ * The server side of {@link KcpCodec}: a datagram from an unknown (address, conv) opens a session
+ * only if its first segment is a PUSH with sn 0, the first segment any KCP sender transmits. A
+ * client whose first datagram was lost still gets in: the engine retransmits that same segment
+ * (still sn 0) until it is acknowledged. Anything else from an unknown session is dropped and
+ * counted ({@link KcpDropReason}), as are openings beyond the session limit. Built by {@link
+ * KcpServerCodecBuilder}.
  */
 public final class KcpServerCodec extends KcpCodec {
 
@@ -20,7 +20,9 @@ public final class KcpServerCodec extends KcpCodec {
   @Override
   KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv) {
     if (!isOpening(content)) {
-      drop(sender, conv,
+      drop(
+          sender,
+          conv,
           hasSessionsFrom(sender) ? KcpDropReason.UNKNOWN_CONV : KcpDropReason.UNKNOWN_SESSION);
       return null;
     }
@@ -28,7 +30,7 @@ public final class KcpServerCodec extends KcpCodec {
       drop(sender, conv, KcpDropReason.SESSION_LIMIT);
       return null;
     }
-    return openSession(sender, conv, settings.childHandler, settings.childOptions,
-        settings.childAttrs);
+    return openSession(
+        sender, conv, settings.childHandler, settings.childOptions, settings.childAttrs);
   }
 }

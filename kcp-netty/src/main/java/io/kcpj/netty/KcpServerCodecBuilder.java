@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Builds a {@link KcpServerCodec}: add it to a bound datagram channel's pipeline, and each new
- * (address, conv) that opens a conversation becomes a {@link KcpChannel} whose pipeline gets
- * {@link #handler(ChannelHandler)} (usually a {@code ChannelInitializer<KcpChannel>}).
+ * (address, conv) that opens a conversation becomes a {@link KcpChannel} whose pipeline gets {@link
+ * #handler(ChannelHandler)} (usually a {@code ChannelInitializer<KcpChannel>}).
  *
  * <pre>{@code
  * ChannelHandler codec = new KcpServerCodecBuilder()

@@ -3,11 +3,11 @@ package io.kcpj.netty;
 import java.net.InetSocketAddress;
 
 /**
- * Observes a codec's sessions: every open, every close with its reason, every dropped datagram.
- * Set it with {@link KcpCodecBuilder#sessionListener(KcpSessionListener)}.
+ * Observes a codec's sessions: every open, every close with its reason, every dropped datagram. Set
+ * it with {@link KcpCodecBuilder#sessionListener(KcpSessionListener)}.
  *
- * <p>Called on the datagram channel's event loop; implementations must be quick and must not
- * block. Exceptions thrown are logged and otherwise ignored.
+ * <p>Called on the datagram channel's event loop; implementations must be quick and must not block.
+ * Exceptions thrown are logged and otherwise ignored.
  */
 public interface KcpSessionListener {
   /** A session started: its channel is registered and active. */

@@ -10,11 +10,11 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Read coalescing for a codec's datagram channel ({@link KcpCodecBuilder#readCoalescing}): after
- * a read burst of several datagrams that drained the socket, the channel stops reading for a
- * fixed pause, so that the next wake-up of the event loop takes every datagram that arrived
- * meanwhile in one batch (a few {@code recvmmsg} calls on epoll) and answers them with one flush
- * ({@code sendmmsg}).
+ * Read coalescing for a codec's datagram channel ({@link KcpCodecBuilder#readCoalescing}): after a
+ * read burst of several datagrams that drained the socket, the channel stops reading for a fixed
+ * pause, so that the next wake-up of the event loop takes every datagram that arrived meanwhile in
+ * one batch (a few {@code recvmmsg} calls on epoll) and answers them with one flush ({@code
+ * sendmmsg}).
  *
  * <p>The mechanism is Netty's own {@code AUTO_READ}: at the end of such a burst the coalescer
  * switches it off (the transport stops watching the socket) and switches it back on after the
@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * datagrams than the channel's {@code maxMessagesPerRead} (Netty's read loop stops early only when
  * the socket has nothing more); a burst that reached the limit is left to Netty, which reads on at
  * once, so a backlog never waits. With a limit of one nothing can be told, so reading is never
- * paused (a warning is logged once). A burst of a single datagram does not pause either: the
- * socket is quiet, and a pause would only add a wake-up. When reading resumes on a quiet socket,
- * the next datagram is read as soon as it arrives.
+ * paused (a warning is logged once). A burst of a single datagram does not pause either: the socket
+ * is quiet, and a pause would only add a wake-up. When reading resumes on a quiet socket, the next
+ * datagram is read as soon as it arrives.
  *
  * <p>If the application has switched {@code AUTO_READ} off itself (its own flow control), the
  * coalescer leaves reading alone. Event-loop confined, owned by its {@link KcpCodec}.
@@ -32,12 +32,14 @@ import java.util.concurrent.TimeUnit;
 final class ReadCoalescer {
   private static final InternalLogger logger =
       InternalLoggerFactory.getInstance(ReadCoalescer.class);
+
   /**
    * The smallest burst after which reading pauses. A burst of one datagram means the socket is
-   * quiet (one session's message, or its ACK): pausing then would only add a wake-up to resume,
-   * so coalescing engages only under load, when bursts bring several datagrams.
+   * quiet (one session's message, or its ACK): pausing then would only add a wake-up to resume, so
+   * coalescing engages only under load, when bursts bring several datagrams.
    */
   static final int MIN_BURST_TO_PAUSE = 2;
+
   /** Netty's default for datagram channels, assumed for allocators that do not say. */
   private static final int DEFAULT_MAX_MESSAGES_PER_READ = 16;
 
@@ -72,10 +74,12 @@ final class ReadCoalescer {
     if (limit <= 1) {
       if (!warnedLimitOfOne) {
         warnedLimitOfOne = true;
-        logger.warn("{}: read coalescing is on, but the channel reads at most one datagram (or one"
-            + " recvmmsg) per burst (maxMessagesPerRead 1), so a drained socket cannot be told"
-            + " from a full read and reading is never paused. Give the channel's"
-            + " RecvByteBufAllocator a larger maxMessagesPerRead.", ctx.channel());
+        logger.warn(
+            "{}: read coalescing is on, but the channel reads at most one datagram (or one"
+                + " recvmmsg) per burst (maxMessagesPerRead 1), so a drained socket cannot be told"
+                + " from a full read and reading is never paused. Give the channel's"
+                + " RecvByteBufAllocator a larger maxMessagesPerRead.",
+            ctx.channel());
       }
       return false;
     }
@@ -88,8 +92,8 @@ final class ReadCoalescer {
   }
 
   /**
-   * Another wake-up of the event loop (the session timer) came during the pause: resume now,
-   * since the loop is awake anyway, instead of waking it again later.
+   * Another wake-up of the event loop (the session timer) came during the pause: resume now, since
+   * the loop is awake anyway, instead of waking it again later.
    */
   void resumeEarly() {
     if (pendingResume != null) {

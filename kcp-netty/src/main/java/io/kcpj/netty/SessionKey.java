@@ -3,9 +3,9 @@ package io.kcpj.netty;
 import java.net.InetSocketAddress;
 
 /**
- * The key of a session: (remote address, conv). Mutable only so that a codec can look sessions
- * up without allocating: the codec keeps one probe key for look-ups and stores fresh keys in its
- * map. Event-loop confined.
+ * The key of a session: (remote address, conv). Mutable only so that a codec can look sessions up
+ * without allocating: the codec keeps one probe key for look-ups and stores fresh keys in its map.
+ * Event-loop confined.
  */
 final class SessionKey {
   private InetSocketAddress address;

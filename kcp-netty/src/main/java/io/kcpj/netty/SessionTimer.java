@@ -12,16 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one timer of an event loop, shared by every KCP codec on that loop (several datagram
- * channels, e.g. a client with one socket per session, or SO_REUSEPORT servers), driven by a
- * single task scheduled on the event loop for the earliest deadline.
+ * channels, e.g. a client with one socket per session, or SO_REUSEPORT servers), driven by a single
+ * task scheduled on the event loop for the earliest deadline.
  *
  * <p>Two min-heaps of {@link TimerEntry}s: <b>engine</b> deadlines (a session's next
- * retransmission, window probe or close timeout — present only while it has such work, so this
- * heap holds the sessions with data in flight) and <b>idle</b> deadlines (present for every session
- * with an idle timeout, and <em>lazy</em>: input does not move the entry; when it fires early the
+ * retransmission, window probe or close timeout — present only while it has such work, so this heap
+ * holds the sessions with data in flight) and <b>idle</b> deadlines (present for every session with
+ * an idle timeout, and <em>lazy</em>: input does not move the entry; when it fires early the
  * session re-arms it from its last input). Keeping them apart matters for cost: a busy session
- * moves its engine entry twice per message (out on send, removed on ACK), and that costs
- * O(log in-flight sessions) instead of O(log all sessions).
+ * moves its engine entry twice per message (out on send, removed on ACK), and that costs O(log
+ * in-flight sessions) instead of O(log all sessions).
  *
  * <p>A tick pops the due entries, runs each session once, then lets each codec it touched flush
  * once. Sessions with nothing to time are in neither heap. Event-loop confined; obtained with
@@ -80,8 +80,8 @@ final class SessionTimer {
    * A wake-up scheduled well before the (new) earliest deadline would find nothing due: move it.
    * Typical at low load — an echo's retransmission entry is removed by its ACK 1 ms later and the
    * next deadline is an idle timeout a minute away — where each wasted wake-up of an idle event
-   * loop costs about as much as a message. Under load the earliest deadline moves by fractions of
-   * a millisecond, within the slack, and the pending wake-up is kept (no cancel/schedule churn).
+   * loop costs about as much as a message. Under load the earliest deadline moves by fractions of a
+   * millisecond, within the slack, and the pending wake-up is kept (no cancel/schedule churn).
    */
   private void dropStaleWakeUp() {
     if (scheduled == null) {

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A leak detector that records every leak report, installed for all tests with {@code
- * -Dio.netty.customResourceLeakDetector}. Leaks made on purpose by {@link LeakDetectionTest}
- * are subtracted through {@link #expectLeaks(int)}.
+ * -Dio.netty.customResourceLeakDetector}. Leaks made on purpose by {@link LeakDetectionTest} are
+ * subtracted through {@link #expectLeaks(int)}.
  */
 public final class CountingLeakDetector<T> extends ResourceLeakDetector<T> {
   private static final List<String> REPORTS = new ArrayList<>();
@@ -40,7 +40,9 @@ public final class CountingLeakDetector<T> extends ResourceLeakDetector<T> {
   /** Reports beyond the expected ones. */
   static synchronized List<String> unexpectedLeaks() {
     int extra = REPORTS.size() - EXPECTED.get();
-    return extra <= 0 ? List.of() : new ArrayList<>(REPORTS.subList(REPORTS.size() - extra, REPORTS.size()));
+    return extra <= 0
+        ? List.of()
+        : new ArrayList<>(REPORTS.subList(REPORTS.size() - extra, REPORTS.size()));
   }
 
   @Override

@@ -27,18 +27,21 @@ final class EmbeddedKcp {
   final MockTicker ticker = Ticker.newMockTicker();
   final EmbeddedChannel channel;
   final Map<InetSocketAddress, List<TestPeer>> peers = new HashMap<>();
+
   /** Datagrams from the codec to addresses with no peer. */
   final List<byte[]> unrouted = new ArrayList<>();
+
   int parentFlushes;
 
   EmbeddedKcp(ChannelHandler codec) {
-    ChannelHandler flushCounter = new ChannelOutboundHandlerAdapter() {
-      @Override
-      public void flush(ChannelHandlerContext ctx) {
-        parentFlushes++;
-        ctx.flush();
-      }
-    };
+    ChannelHandler flushCounter =
+        new ChannelOutboundHandlerAdapter() {
+          @Override
+          public void flush(ChannelHandlerContext ctx) {
+            parentFlushes++;
+            ctx.flush();
+          }
+        };
     channel = EmbeddedChannel.builder().ticker(ticker).handlers(flushCounter, codec).build();
   }
 
@@ -68,7 +71,8 @@ final class EmbeddedKcp {
           p.kcp.update(now);
           p.kcp.flush();
           while (!p.outbox.isEmpty()) {
-            batch.add(new DatagramPacket(Unpooled.wrappedBuffer(p.outbox.poll()), LOCAL, p.address));
+            batch.add(
+                new DatagramPacket(Unpooled.wrappedBuffer(p.outbox.poll()), LOCAL, p.address));
           }
         }
       }

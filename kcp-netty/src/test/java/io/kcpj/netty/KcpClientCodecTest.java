@@ -32,7 +32,8 @@ class KcpClientCodecTest {
   }
 
   KcpChannel connect(Integer conv) {
-    KcpChannelBootstrap b = KcpChannel.newBootstrap(net.channel).remoteAddress(SERVER).handler(recorder);
+    KcpChannelBootstrap b =
+        KcpChannel.newBootstrap(net.channel).remoteAddress(SERVER).handler(recorder);
     if (conv != null) {
       b.conv(conv);
     }
@@ -67,7 +68,11 @@ class KcpClientCodecTest {
     assertNotEquals(a.conv(), b.conv());
     connect(5);
     Future<KcpChannel> dup =
-        KcpChannel.newBootstrap(net.channel).remoteAddress(SERVER).conv(5).handler(recorder).connect();
+        KcpChannel.newBootstrap(net.channel)
+            .remoteAddress(SERVER)
+            .conv(5)
+            .handler(recorder)
+            .connect();
     assertInstanceOf(IllegalStateException.class, dup.cause());
     assertEquals(3, codec.sessionCount());
   }
@@ -96,8 +101,10 @@ class KcpClientCodecTest {
   void sessionLimitAppliesToClientsToo() {
     KcpClientCodec limited = new KcpClientCodecBuilder().maxSessions(1).build();
     EmbeddedChannel ch = new EmbeddedChannel(limited);
-    assertTrue(KcpChannel.newBootstrap(ch).remoteAddress(SERVER).handler(recorder).connect().isSuccess());
-    assertInstanceOf(IllegalStateException.class,
+    assertTrue(
+        KcpChannel.newBootstrap(ch).remoteAddress(SERVER).handler(recorder).connect().isSuccess());
+    assertInstanceOf(
+        IllegalStateException.class,
         KcpChannel.newBootstrap(ch).remoteAddress(SERVER).handler(recorder).connect().cause());
     ch.finishAndReleaseAll();
   }

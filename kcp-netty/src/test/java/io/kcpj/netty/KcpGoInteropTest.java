@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interop with kcp-go, a real independent peer: the Go programs of {@code interop/kcpgo/} are
- * built offline (GOPATH mode, Debian's golang-go and golang-github-xtaci-kcp-dev) and run as
- * separate processes on loopback. Both ends run "fast" mode with 128-segment windows, mtu 1400,
- * no FEC, no encryption (kcp-go's defaults differ: nodelay 0, interval 100, windows 32).
+ * Interop with kcp-go, a real independent peer: the Go programs of {@code interop/kcpgo/} are built
+ * offline (GOPATH mode, Debian's golang-go and golang-github-xtaci-kcp-dev) and run as separate
+ * processes on loopback. Both ends run "fast" mode with 128-segment windows, mtu 1400, no FEC, no
+ * encryption (kcp-go's defaults differ: nodelay 0, interval 100, windows 32).
  *
  * <p>Skipped, with a message, only when {@code go} or the kcp-go sources are absent.
  */
@@ -52,13 +52,16 @@ class KcpGoInteropTest {
     Path root = repositoryRoot();
     Path script = root.resolve("interop/kcpgo/build.sh");
     Assumptions.assumeTrue(Files.exists(script), "interop/kcpgo/build.sh not found from " + root);
-    Assumptions.assumeTrue(onPath("go"),
-        "go is not installed: apt-get install golang-go golang-github-xtaci-kcp-dev");
-    Assumptions.assumeTrue(Files.isDirectory(Paths.get("/usr/share/gocode/src/github.com/xtaci/kcp-go")),
+    Assumptions.assumeTrue(
+        onPath("go"), "go is not installed: apt-get install golang-go golang-github-xtaci-kcp-dev");
+    Assumptions.assumeTrue(
+        Files.isDirectory(Paths.get("/usr/share/gocode/src/github.com/xtaci/kcp-go")),
         "kcp-go sources are not installed: apt-get install golang-github-xtaci-kcp-dev");
     bin = Paths.get("target", "kcpgo").toAbsolutePath();
-    Process build = new ProcessBuilder("bash", script.toString(), bin.toString())
-        .redirectErrorStream(true).start();
+    Process build =
+        new ProcessBuilder("bash", script.toString(), bin.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(build.waitFor(300, TimeUnit.SECONDS), "go build timed out");
     assertEquals(0, build.exitValue(), () -> "building the kcp-go peers failed:\n" + output);
@@ -81,32 +84,58 @@ class KcpGoInteropTest {
   /** Our client against kcp-go's echo server: 1,000 messages of 8 B to 11 KB. */
   @Test
   void kcpjClientAgainstKcpGoServer() throws Exception {
-    process = new ProcessBuilder(bin.resolve("kcpgo-echoserver").toString(),
-        "-listen", "127.0.0.1:0", "-mode", "fast", "-window", "128", "-timeout", "120s")
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    process =
+        new ProcessBuilder(
+                bin.resolve("kcpgo-echoserver").toString(),
+                "-listen",
+                "127.0.0.1:0",
+                "-mode",
+                "fast",
+                "-window",
+                "128",
+                "-timeout",
+                "120s")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
     assertTrue(first != null && first.startsWith("LISTENING "), "unexpected first line: " + first);
     String[] hostPort = first.substring("LISTENING ".length()).split(":");
     InetSocketAddress server = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
 
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    KcpClientCodec codec = new KcpClientCodecBuilder().config(FAST_128)
-        .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536).build();
-    Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
-        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    KcpClientCodec codec =
+        new KcpClientCodecBuilder()
+            .config(FAST_128)
+            .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
+            .build();
+    Channel udp =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .handler(codec)
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
 
     byte[] expected = expectedStream();
     StreamChecker checker = new StreamChecker(expected);
-    KcpChannel ch = KcpChannel.newBootstrap(udp).remoteAddress(server).handler(checker)
-        .connect().sync().getNow();
-    ch.eventLoop().execute(() -> {
-      for (int i = 0; i < MESSAGES; i++) {
-        ch.write(ch.alloc().buffer(size(i)).writeBytes(message(i)));
-      }
-      ch.flush();
-    });
+    KcpChannel ch =
+        KcpChannel.newBootstrap(udp)
+            .remoteAddress(server)
+            .handler(checker)
+            .connect()
+            .sync()
+            .getNow();
+    ch.eventLoop()
+        .execute(
+            () -> {
+              for (int i = 0; i < MESSAGES; i++) {
+                ch.write(ch.alloc().buffer(size(i)).writeBytes(message(i)));
+              }
+              ch.flush();
+            });
     String result = checker.done.get(90, TimeUnit.SECONDS);
     assertEquals("ok", result);
     assertTrue(process.isAlive(), "the kcp-go server exited: it rejected a message");
@@ -119,19 +148,42 @@ class KcpGoInteropTest {
   void kcpGoClientAgainstKcpjServer() throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     RecordingListener listener = new RecordingListener();
-    KcpServerCodec codec = new KcpServerCodecBuilder().config(FAST_128).sessionListener(listener)
-        .handler(new ChannelInitializer<KcpChannel>() {
-          @Override
-          protected void initChannel(KcpChannel ch) {
-            ch.pipeline().addLast(new LoopbackIntegrationTest.Echo());
-          }
-        }).build();
-    Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
-        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    KcpServerCodec codec =
+        new KcpServerCodecBuilder()
+            .config(FAST_128)
+            .sessionListener(listener)
+            .handler(
+                new ChannelInitializer<KcpChannel>() {
+                  @Override
+                  protected void initChannel(KcpChannel ch) {
+                    ch.pipeline().addLast(new LoopbackIntegrationTest.Echo());
+                  }
+                })
+            .build();
+    Channel udp =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .handler(codec)
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
     int port = ((InetSocketAddress) udp.localAddress()).getPort();
-    process = new ProcessBuilder(bin.resolve("kcpgo-echoclient").toString(),
-        "-connect", "127.0.0.1:" + port, "-count", String.valueOf(MESSAGES), "-mode", "fast",
-        "-window", "128", "-timeout", "60s").redirectErrorStream(true).start();
+    process =
+        new ProcessBuilder(
+                bin.resolve("kcpgo-echoclient").toString(),
+                "-connect",
+                "127.0.0.1:" + port,
+                "-count",
+                String.valueOf(MESSAGES),
+                "-mode",
+                "fast",
+                "-window",
+                "128",
+                "-timeout",
+                "60s")
+            .redirectErrorStream(true)
+            .start();
     CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process));
     assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the kcp-go client did not finish");
     String text = output.get(10, TimeUnit.SECONDS);
@@ -149,9 +201,12 @@ class KcpGoInteropTest {
   /** 8 B to ~11 KB: mss boundaries (1376, 1377, 2752) and up to 9 fragments included. */
   static int size(int i) {
     switch (i % 100) {
-      case 1: return 1376;
-      case 2: return 1377;
-      case 3: return 2752;
+      case 1:
+        return 1376;
+      case 2:
+        return 1377;
+      case 3:
+        return 2752;
       default:
         int s = 8 + (i * 7919) % 1400;
         return i % 10 == 0 ? s + 1376 * (1 + i % 7) : s;
@@ -267,5 +322,4 @@ class KcpGoInteropTest {
       return "read failed: " + e;
     }
   }
-
 }

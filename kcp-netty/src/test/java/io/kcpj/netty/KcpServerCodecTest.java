@@ -137,8 +137,9 @@ class KcpServerCodecTest {
     start(new KcpServerCodecBuilder().config(KcpConfig.fast()).maxSessions(5));
     List<TestPeer> peers = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      TestPeer p = net.peer(new TestPeer(new InetSocketAddress("10.1.0." + i, 6000), 100 + i,
-          KcpConfig.fast()));
+      TestPeer p =
+          net.peer(
+              new TestPeer(new InetSocketAddress("10.1.0." + i, 6000), 100 + i, KcpConfig.fast()));
       p.send("hi " + i);
       peers.add(p);
       net.exchange();
@@ -158,8 +159,10 @@ class KcpServerCodecTest {
 
   @Test
   void writabilityFollowsTheEngineSendQueue() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.SEND_QUEUE_WATER_MARK, new WriteBufferWaterMark(2, 4)));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.SEND_QUEUE_WATER_MARK, new WriteBufferWaterMark(2, 4)));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(20);
@@ -182,8 +185,10 @@ class KcpServerCodecTest {
 
   @Test
   void writesBeyondTheHardCapFailAndTooLargeMessagesFail() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.SEND_QUEUE_CAP, 3));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.SEND_QUEUE_CAP, 3));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(20);
@@ -217,7 +222,8 @@ class KcpServerCodecTest {
     net.step(100);
     assertFalse(closed.isDone(), "close waits while data is unacknowledged");
     assertTrue(ch.isOpen());
-    assertInstanceOf(java.nio.channels.ClosedChannelException.class,
+    assertInstanceOf(
+        java.nio.channels.ClosedChannelException.class,
         ch.writeAndFlush(Unpooled.copiedBuffer("late", StandardCharsets.UTF_8)).cause());
     p.listening = true;
     net.step(300);
@@ -232,8 +238,10 @@ class KcpServerCodecTest {
 
   @Test
   void closeGivesUpAfterTheCloseTimeout() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.CLOSE_TIMEOUT_MILLIS, 500L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.CLOSE_TIMEOUT_MILLIS, 500L));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(20);
@@ -250,8 +258,8 @@ class KcpServerCodecTest {
 
   @Test
   void deadLinkFiresTheExceptionThenCloses() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.DEAD_LINK, 4));
+    start(
+        new KcpServerCodecBuilder().config(KcpConfig.fast()).option(KcpChannelOption.DEAD_LINK, 4));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(20);
@@ -271,8 +279,10 @@ class KcpServerCodecTest {
 
   @Test
   void idleSessionsTimeOutButBusyOnesDoNot() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 1_000L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 1_000L));
     TestPeer idle = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     TestPeer busy = net.peer(new TestPeer(B, 2, KcpConfig.fast()));
     idle.send("x");
@@ -290,8 +300,10 @@ class KcpServerCodecTest {
 
   @Test
   void anAcknowledgedEchoLeavesNoStaleWakeUpBehind() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 60_000L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 60_000L));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("ping");
     net.step(5); // echoed (a retransmission entry ~rto ahead), then acknowledged
@@ -299,15 +311,19 @@ class KcpServerCodecTest {
     KcpChildChannel ch = (KcpChildChannel) listener.opened.get(0);
     assertFalse(ch.engineTimer.isScheduled());
     long nextWakeNanos = net.channel.runScheduledPendingTasks();
-    assertTrue(nextWakeNanos > 59_000_000_000L,
+    assertTrue(
+        nextWakeNanos > 59_000_000_000L,
         "the next wake-up is the idle deadline, not the old retransmission time: "
-            + nextWakeNanos / 1_000_000 + " ms");
+            + nextWakeNanos / 1_000_000
+            + " ms");
   }
 
   @Test
   void theIdleTimerIsLazyButClosesOnTime() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 300L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 300L));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(5);
@@ -336,15 +352,18 @@ class KcpServerCodecTest {
 
   @Test
   void aShorterIdleTimeoutSetOnALiveSessionTakesEffect() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 1_000L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 1_000L));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(5);
     KcpChildChannel ch = (KcpChildChannel) listener.opened.get(0);
     long opened = net.now();
     ch.config().setOption(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 100L);
-    assertTrue(ch.idleTimer.deadline <= opened + 100, "re-armed: " + (ch.idleTimer.deadline - opened));
+    assertTrue(
+        ch.idleTimer.deadline <= opened + 100, "re-armed: " + (ch.idleTimer.deadline - opened));
     net.step(100);
     assertEquals(List.of("1:IDLE_TIMEOUT"), listener.closed);
     // And switching it off removes the entry.
@@ -392,8 +411,9 @@ class KcpServerCodecTest {
       p.kcp.update(net.now());
       p.kcp.flush();
       while (!p.outbox.isEmpty()) {
-        batch.add(new io.netty.channel.socket.DatagramPacket(
-            Unpooled.wrappedBuffer(p.outbox.poll()), EmbeddedKcp.LOCAL, A));
+        batch.add(
+            new io.netty.channel.socket.DatagramPacket(
+                Unpooled.wrappedBuffer(p.outbox.poll()), EmbeddedKcp.LOCAL, A));
       }
     }
     assertEquals(3, batch.size());
@@ -410,8 +430,10 @@ class KcpServerCodecTest {
 
   @Test
   void idleSessionsAreNotPolled() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L));
     for (int i = 0; i < 20; i++) {
       net.peer(new TestPeer(A, 10 + i, KcpConfig.fast())).send("s" + i);
     }
@@ -424,8 +446,10 @@ class KcpServerCodecTest {
 
   @Test
   void inFlightSessionsSleepUntilTheirRetransmissionNotEveryInterval() {
-    start(new KcpServerCodecBuilder().config(KcpConfig.fast())
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L));
     TestPeer p = net.peer(new TestPeer(A, 7, KcpConfig.fast()));
     p.send("hello");
     net.step(5);
@@ -440,8 +464,9 @@ class KcpServerCodecTest {
     assertTrue(rto > 2 * ch.engine().interval(), "rto " + rto + " spans several intervals");
     assertEquals(1, ch.engine().waitSnd());
     // Its timer entry is the retransmission time (about now + rto), not the next interval tick.
-    assertTrue(ch.engineTimer.deadline >= now + rto - 2, "deadline " + (ch.engineTimer.deadline - now) + " ms ahead, rto "
-        + rto);
+    assertTrue(
+        ch.engineTimer.deadline >= now + rto - 2,
+        "deadline " + (ch.engineTimer.deadline - now) + " ms ahead, rto " + rto);
     net.step((int) (ch.engineTimer.deadline - now) - 1);
     assertEquals(0, ch.engine().counters().lostSegments, "no retransmission before the deadline");
     net.step(1);
@@ -450,16 +475,22 @@ class KcpServerCodecTest {
 
   @Test
   void optionsAreValidatedAndAppliedToTheEngine() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new KcpServerCodecBuilder().option(KcpChannelOption.INTERVAL, 5));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new KcpServerCodecBuilder().option(KcpChannelOption.MTU, 10));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new KcpServerCodecBuilder().option(KcpChannelOption.MAX_SESSIONS, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new KcpServerCodecBuilder().option(KcpChannelOption.NODELAY, 3));
-    start(new KcpServerCodecBuilder().config(KcpConfig.parse("fast,wnd=256"))
-        .option(KcpChannelOption.MTU, 1200));
+    start(
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.parse("fast,wnd=256"))
+            .option(KcpChannelOption.MTU, 1200));
     TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
     p.send("open");
     net.step(20);
@@ -470,7 +501,8 @@ class KcpServerCodecTest {
     assertEquals(1200, ch.config().getOption(KcpChannelOption.MTU));
     assertTrue(ch.config().setOption(KcpChannelOption.INTERVAL, 20));
     assertEquals(20, ch.engine().interval());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ch.config().setOption(KcpChannelOption.SEND_WINDOW, 0));
   }
 

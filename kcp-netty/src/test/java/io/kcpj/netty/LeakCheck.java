@@ -34,8 +34,9 @@ final class LeakCheck {
   static void assertNoLeaks() {
     collectAndPoll(); // also loads the buffer classes, which creates their detectors
     if (!CountingLeakDetector.installed()) {
-      throw new AssertionError("CountingLeakDetector is not installed: run through surefire "
-          + "(-Dio.netty.customResourceLeakDetector=io.kcpj.netty.CountingLeakDetector)");
+      throw new AssertionError(
+          "CountingLeakDetector is not installed: run through surefire "
+              + "(-Dio.netty.customResourceLeakDetector=io.kcpj.netty.CountingLeakDetector)");
     }
     assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel());
     List<String> leaks = CountingLeakDetector.unexpectedLeaks();

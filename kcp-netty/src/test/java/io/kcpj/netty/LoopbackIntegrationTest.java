@@ -1,14 +1,14 @@
 package io.kcpj.netty;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kcpj.core.KcpConfig;
 import io.kcpj.netem.delay.DelayModel;
 import io.kcpj.netem.delay.JitterMode;
 import io.kcpj.netem.loss.BernoulliLoss;
 import io.kcpj.netem.netty.NetemHandler;
 import io.kcpj.netem.profile.DirectionProfile;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.kcpj.core.KcpConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -44,16 +44,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Real UDP sockets on loopback: 100 client sessions (over one client datagram channel) each send
  * 1,000 messages of varying size to an echo server and check that every echo arrives exactly once
- * and in order — on a clean link, and through netem-sim's {@link NetemHandler} with 10 % loss
- * and 0–20 ms reordering jitter on both sides.
- * NIO always; epoll and io_uring when the native transport is available (otherwise the variant
- * is skipped through an assumption that gives Netty's unavailability cause).
+ * and in order — on a clean link, and through netem-sim's {@link NetemHandler} with 10 % loss and
+ * 0–20 ms reordering jitter on both sides. NIO always; epoll and io_uring when the native transport
+ * is available (otherwise the variant is skipped through an assumption that gives Netty's
+ * unavailability cause).
  */
 class LoopbackIntegrationTest {
   static final int SESSIONS = Integer.getInteger("kcpj.it.sessions", 100);
   static final int MESSAGES = 1_000;
+
   /** Socket buffers (capped by net.core.rmem_max): paranoid leak detection makes reads slow. */
   static final int SOCKET_BUFFER = 4 << 20;
+
   /** Messages each session keeps in flight (an application-level window). */
   static final int OUTSTANDING = Integer.getInteger("kcpj.it.outstanding", 16);
 
@@ -68,19 +70,28 @@ class LoopbackIntegrationTest {
   }
 
   @ParameterizedTest(name = "{0}, loss {1}, read coalescing {2} us")
-  @CsvSource({"nio, 0.0, 0", "epoll, 0.0, 0", "io_uring, 0.0, 0", "nio, 0.10, 0", "epoll, 0.10, 0",
-      "io_uring, 0.10, 0", "nio, 0.0, 500", "epoll, 0.10, 1000"})
-  void hundredSessionsThousandMessagesExactlyOnceInOrder(String transport, double loss,
-      long coalescingMicros) throws Exception {
+  @CsvSource({
+    "nio, 0.0, 0",
+    "epoll, 0.0, 0",
+    "io_uring, 0.0, 0",
+    "nio, 0.10, 0",
+    "epoll, 0.10, 0",
+    "io_uring, 0.10, 0",
+    "nio, 0.0, 500",
+    "epoll, 0.10, 1000"
+  })
+  void hundredSessionsThousandMessagesExactlyOnceInOrder(
+      String transport, double loss, long coalescingMicros) throws Exception {
     IoHandlerFactory io;
     Class<? extends DatagramChannel> channelClass;
     if (transport.equals("epoll")) {
-      Assumptions.assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
+      Assumptions.assumeTrue(
+          Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
       io = EpollIoHandler.newFactory();
       channelClass = EpollDatagramChannel.class;
     } else if (transport.equals("io_uring")) {
-      Assumptions.assumeTrue(IoUring.isAvailable(),
-          () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+      Assumptions.assumeTrue(
+          IoUring.isAvailable(), () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
       io = IoUringIoHandler.newFactory();
       channelClass = IoUringDatagramChannel.class;
     } else {
@@ -93,26 +104,42 @@ class LoopbackIntegrationTest {
 
     RecordingListener serverEvents = new RecordingListener();
     Duration coalescing = Duration.ofNanos(coalescingMicros * 1_000);
-    KcpServerCodec serverCodec = new KcpServerCodecBuilder().config(config)
-        .readCoalescing(coalescing)
-        .sessionListener(serverEvents)
-        .handler(new ChannelInitializer<KcpChannel>() {
-          @Override
-          protected void initChannel(KcpChannel ch) {
-            ch.pipeline().addLast(new Echo());
-          }
-        }).build();
-    Channel server = new Bootstrap().group(group).channel(channelClass)
-        .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-        .handler(pipeline(lossy ? impairment(1, loss) : null, serverCodec))
-        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    KcpServerCodec serverCodec =
+        new KcpServerCodecBuilder()
+            .config(config)
+            .readCoalescing(coalescing)
+            .sessionListener(serverEvents)
+            .handler(
+                new ChannelInitializer<KcpChannel>() {
+                  @Override
+                  protected void initChannel(KcpChannel ch) {
+                    ch.pipeline().addLast(new Echo());
+                  }
+                })
+            .build();
+    Channel server =
+        new Bootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .handler(pipeline(lossy ? impairment(1, loss) : null, serverCodec))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
 
     KcpClientCodec clientCodec =
         new KcpClientCodecBuilder().config(config).readCoalescing(coalescing).build();
-    Channel client = new Bootstrap().group(group).channel(channelClass)
-        .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER).option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-        .handler(pipeline(lossy ? impairment(2, loss) : null, clientCodec))
-        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    Channel client =
+        new Bootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .handler(pipeline(lossy ? impairment(2, loss) : null, clientCodec))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
 
     assertEquals(channelClass, server.getClass(), "the server runs on " + transport);
     assertEquals(channelClass, client.getClass(), "the client runs on " + transport);
@@ -124,8 +151,13 @@ class LoopbackIntegrationTest {
     for (int s = 0; s < SESSIONS; s++) {
       Checker checker = new Checker(s, MESSAGES, done, problems);
       checkers.add(checker);
-      KcpChannel ch = KcpChannel.newBootstrap(client).remoteAddress(serverAddress)
-          .handler(checker).connect().sync().getNow();
+      KcpChannel ch =
+          KcpChannel.newBootstrap(client)
+              .remoteAddress(serverAddress)
+              .handler(checker)
+              .connect()
+              .sync()
+              .getNow();
       sessions.add(ch);
     }
     for (int s = 0; s < SESSIONS; s++) {
@@ -137,15 +169,31 @@ class LoopbackIntegrationTest {
     long started = System.nanoTime();
     long timeout = lossy ? 120 : 60;
     boolean finished = done.await(timeout, TimeUnit.SECONDS);
-    System.out.println(transport + " loss " + loss + ": " + SESSIONS + " sessions done in "
-        + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        transport
+            + " loss "
+            + loss
+            + ": "
+            + SESSIONS
+            + " sessions done in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms");
     assertTrue(problems.isEmpty(), () -> "problems: " + problems);
-    assertTrue(finished, () -> "sessions not finished: " + done.getCount() + "\n"
-        + diagnose(sessions, checkers) + "\nserver: " + serverCodec.metrics()
-        + "\nclient: " + clientCodec.metrics());
+    assertTrue(
+        finished,
+        () ->
+            "sessions not finished: "
+                + done.getCount()
+                + "\n"
+                + diagnose(sessions, checkers)
+                + "\nserver: "
+                + serverCodec.metrics()
+                + "\nclient: "
+                + clientCodec.metrics());
 
     KcpCodecMetrics sm = serverCodec.metrics();
-    System.out.println(transport + " loss " + loss + ": server " + sm + "\nclient " + clientCodec.metrics());
+    System.out.println(
+        transport + " loss " + loss + ": server " + sm + "\nclient " + clientCodec.metrics());
     assertEquals(SESSIONS, sm.sessionsOpened());
     assertEquals(SESSIONS, sm.sessionsOpen());
     assertEquals(0, sm.datagramsDropped(KcpDropReason.MALFORMED));
@@ -160,14 +208,17 @@ class LoopbackIntegrationTest {
     // UNKNOWN_CONV drops are legitimate when a session's first datagram is lost (kernel drops
     // included): a later one arrives first and is dropped until sn 0 is retransmitted.
     if (lossy) {
-      assertTrue(sm.engineCounters().repeatedSegments + clientCodec.metrics().engineCounters()
-          .retransmittedSegments > 0, "a lossy link causes retransmissions");
+      assertTrue(
+          sm.engineCounters().repeatedSegments
+                  + clientCodec.metrics().engineCounters().retransmittedSegments
+              > 0,
+          "a lossy link causes retransmissions");
     }
     client.close().sync();
     server.close().sync();
     // channelInactive runs in a task the close queues after completing its future: a no-op
     // submitted now runs after that task has been queued, so the metrics below see it.
-    server.eventLoop().submit(() -> { }).sync();
+    server.eventLoop().submit(() -> {}).sync();
     assertEquals(SESSIONS, serverCodec.metrics().sessionsClosed(KcpCloseReason.PARENT_CLOSED));
   }
 
@@ -177,11 +228,14 @@ class LoopbackIntegrationTest {
    */
   static ChannelHandler impairment(long seed, double loss) {
     return NetemHandler.builder()
-        .inbound(DirectionProfile.builder()
-            .loss(BernoulliLoss.of(loss))
-            .delay(DelayModel.uniform(TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(10)))
-            .jitterMode(JitterMode.REORDER)
-            .build())
+        .inbound(
+            DirectionProfile.builder()
+                .loss(BernoulliLoss.of(loss))
+                .delay(
+                    DelayModel.uniform(
+                        TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(10)))
+                .jitterMode(JitterMode.REORDER)
+                .build())
         .seed(seed)
         .build();
   }
@@ -192,9 +246,17 @@ class LoopbackIntegrationTest {
     for (int i = 0; i < sessions.size() && shown < 5; i++) {
       if (checkers.get(i).next < checkers.get(i).messages) {
         KcpChannel ch = sessions.get(i);
-        sb.append("session ").append(i).append(" at ").append(checkers.get(i).next)
-            .append(" waitSnd=").append(ch.waitSnd()).append(" srtt=").append(ch.srtt())
-            .append(' ').append(ch.counters()).append('\n');
+        sb.append("session ")
+            .append(i)
+            .append(" at ")
+            .append(checkers.get(i).next)
+            .append(" waitSnd=")
+            .append(ch.waitSnd())
+            .append(" srtt=")
+            .append(ch.srtt())
+            .append(' ')
+            .append(ch.counters())
+            .append('\n');
         shown++;
       }
     }
@@ -244,7 +306,8 @@ class LoopbackIntegrationTest {
       ch.flush();
     }
 
-    Checker(int session, int messages, CountDownLatch done, ConcurrentLinkedQueue<String> problems) {
+    Checker(
+        int session, int messages, CountDownLatch done, ConcurrentLinkedQueue<String> problems) {
       this.session = session;
       this.messages = messages;
       this.done = done;
@@ -276,8 +339,17 @@ class LoopbackIntegrationTest {
         int seq = b.readInt();
         int expectedPadding = (seq * 37) % 300 + (seq % 50 == 0 ? 2_700 : 0);
         if (s != session || seq != next || b.readableBytes() != expectedPadding) {
-          problems.add("session " + session + ": got (" + s + ", " + seq + ", " + b.readableBytes()
-              + " bytes), expected seq " + next);
+          problems.add(
+              "session "
+                  + session
+                  + ": got ("
+                  + s
+                  + ", "
+                  + seq
+                  + ", "
+                  + b.readableBytes()
+                  + " bytes), expected seq "
+                  + next);
           return;
         }
         byte[] got = new byte[expectedPadding];

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link KcpCodecBuilder#readCoalescing}: when the codec switches the datagram channel's {@code
  * AUTO_READ} off and on, on virtual time. (An {@code EmbeddedChannel} delivers what a test writes
- * whatever {@code AUTO_READ} says, so these tests check the codec's decisions; the real-socket
- * runs in {@link LoopbackIntegrationTest} check delivery with coalescing on.)
+ * whatever {@code AUTO_READ} says, so these tests check the codec's decisions; the real-socket runs
+ * in {@link LoopbackIntegrationTest} check delivery with coalescing on.)
  */
 class ReadCoalescingTest {
   static final InetSocketAddress A = new InetSocketAddress("10.0.0.1", 5001);
+
   /** The per-read datagram limit the tests give the channel. */
   static final int READ_LIMIT = 16;
 
@@ -34,12 +35,18 @@ class ReadCoalescingTest {
   KcpServerCodec codec;
 
   void start(Duration pause) {
-    codec = new KcpServerCodecBuilder().config(KcpConfig.fast()).readCoalescing(pause)
-        .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L)
-        .handler(echo).sessionListener(listener).build();
+    codec =
+        new KcpServerCodecBuilder()
+            .config(KcpConfig.fast())
+            .readCoalescing(pause)
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 0L)
+            .handler(echo)
+            .sessionListener(listener)
+            .build();
     net = new EmbeddedKcp(codec);
-    net.channel.config().setRecvByteBufAllocator(
-        new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(READ_LIMIT));
+    net.channel
+        .config()
+        .setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(READ_LIMIT));
   }
 
   @AfterEach
@@ -58,8 +65,9 @@ class ReadCoalescingTest {
       p.kcp.update(net.now());
       p.kcp.flush();
       while (!p.outbox.isEmpty()) {
-        out.add(new DatagramPacket(Unpooled.wrappedBuffer(p.outbox.poll()), EmbeddedKcp.LOCAL,
-            p.address));
+        out.add(
+            new DatagramPacket(
+                Unpooled.wrappedBuffer(p.outbox.poll()), EmbeddedKcp.LOCAL, p.address));
       }
     }
     return out;
@@ -114,8 +122,9 @@ class ReadCoalescingTest {
   @Test
   void aReadLimitOfOneNeverPauses() {
     start(Duration.ofMillis(2));
-    net.channel.config().setRecvByteBufAllocator(
-        new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1));
+    net.channel
+        .config()
+        .setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1));
     TestPeer p = new TestPeer(A, 1, KcpConfig.fast());
     net.channel.writeInbound(datagrams(p, 4).toArray()); // as one recvmmsg would bring them
     assertTrue(reading(), "with a limit of one, a drained socket cannot be told: never pause");
@@ -196,11 +205,10 @@ class ReadCoalescingTest {
   @Test
   void pausesOutsideZeroToOneSecondAreRefused() {
     KcpServerCodecBuilder b = new KcpServerCodecBuilder();
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-        () -> b.readCoalescing(Duration.ofNanos(-1)));
+    IllegalArgumentException negative =
+        assertThrows(IllegalArgumentException.class, () -> b.readCoalescing(Duration.ofNanos(-1)));
     assertTrue(negative.getMessage().contains("between 0 and"), negative.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> b.readCoalescing(Duration.ofMillis(1_001)));
+    assertThrows(IllegalArgumentException.class, () -> b.readCoalescing(Duration.ofMillis(1_001)));
     assertThrows(NullPointerException.class, () -> b.readCoalescing(null));
     b.readCoalescing(KcpCodecBuilder.MAX_READ_COALESCING).readCoalescing(Duration.ZERO);
     new KcpClientCodecBuilder().readCoalescing(Duration.ofMillis(1)).build();

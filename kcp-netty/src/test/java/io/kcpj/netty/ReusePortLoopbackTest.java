@@ -10,8 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -36,11 +36,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The multi-core server recipe on real loopback sockets: two datagram channels (epoll, and
- * io_uring) bound to one port with {@code SO_REUSEPORT}, each on its own event loop with its own {@link KcpServerCodec}.
- * The kernel hashes each client's 4-tuple to one of the two sockets, so every KCP session must
- * open, and stay, on exactly one codec. 50 client sessions, each on its own client socket, send
- * 200 echoed messages each, checked exactly once and in order. Each variant is skipped, with
- * Netty's reason, only where its transport is unavailable.
+ * io_uring) bound to one port with {@code SO_REUSEPORT}, each on its own event loop with its own
+ * {@link KcpServerCodec}. The kernel hashes each client's 4-tuple to one of the two sockets, so
+ * every KCP session must open, and stay, on exactly one codec. 50 client sessions, each on its own
+ * client socket, send 200 echoed messages each, checked exactly once and in order. Each variant is
+ * skipped, with Netty's reason, only where its transport is unavailable.
  */
 class ReusePortLoopbackTest {
   static final int SESSIONS = 50;
@@ -52,7 +52,8 @@ class ReusePortLoopbackTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (MultiThreadIoEventLoopGroup g : new MultiThreadIoEventLoopGroup[] {clientGroup, serverGroup}) {
+    for (MultiThreadIoEventLoopGroup g :
+        new MultiThreadIoEventLoopGroup[] {clientGroup, serverGroup}) {
       if (g != null) {
         g.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       }
@@ -66,13 +67,13 @@ class ReusePortLoopbackTest {
     IoHandlerFactory io;
     Class<? extends DatagramChannel> channelClass;
     if (transport.equals("epoll")) {
-      Assumptions.assumeTrue(Epoll.isAvailable(),
-          () -> "epoll unavailable: " + Epoll.unavailabilityCause());
+      Assumptions.assumeTrue(
+          Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
       io = EpollIoHandler.newFactory();
       channelClass = EpollDatagramChannel.class;
     } else {
-      Assumptions.assumeTrue(IoUring.isAvailable(),
-          () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+      Assumptions.assumeTrue(
+          IoUring.isAvailable(), () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
       io = IoUringIoHandler.newFactory();
       channelClass = IoUringDatagramChannel.class;
     }
@@ -87,18 +88,28 @@ class ReusePortLoopbackTest {
     int port = 0;
     for (EventExecutor loop : serverGroup) {
       RecordingListener listener = new RecordingListener();
-      KcpServerCodec codec = new KcpServerCodecBuilder().config(config).sessionListener(listener)
-          .handler(new ChannelInitializer<KcpChannel>() {
-            @Override
-            protected void initChannel(KcpChannel ch) {
-              ch.pipeline().addLast(new LoopbackIntegrationTest.Echo());
-            }
-          }).build();
-      Channel server = new Bootstrap().group((EventLoop) loop).channel(channelClass)
-          .option(UnixChannelOption.SO_REUSEPORT, true)
-          .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
-          .handler(codec)
-          .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+      KcpServerCodec codec =
+          new KcpServerCodecBuilder()
+              .config(config)
+              .sessionListener(listener)
+              .handler(
+                  new ChannelInitializer<KcpChannel>() {
+                    @Override
+                    protected void initChannel(KcpChannel ch) {
+                      ch.pipeline().addLast(new LoopbackIntegrationTest.Echo());
+                    }
+                  })
+              .build();
+      Channel server =
+          new Bootstrap()
+              .group((EventLoop) loop)
+              .channel(channelClass)
+              .option(UnixChannelOption.SO_REUSEPORT, true)
+              .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
+              .handler(codec)
+              .bind(new InetSocketAddress("127.0.0.1", port))
+              .sync()
+              .channel();
       port = ((InetSocketAddress) server.localAddress()).getPort(); // the others join this port
       listeners.add(listener);
       codecs.add(codec);
@@ -119,12 +130,23 @@ class ReusePortLoopbackTest {
     Set<String> clientKeys = new HashSet<>();
     for (int s = 0; s < SESSIONS; s++) { // one client socket per session: its own 4-tuple
       KcpClientCodec clientCodec = new KcpClientCodecBuilder().config(config).build();
-      Channel client = new Bootstrap().group(clientGroup).channel(channelClass)
-          .handler(clientCodec).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+      Channel client =
+          new Bootstrap()
+              .group(clientGroup)
+              .channel(channelClass)
+              .handler(clientCodec)
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .sync()
+              .channel();
       LoopbackIntegrationTest.Checker checker =
           new LoopbackIntegrationTest.Checker(s, MESSAGES, done, problems);
-      KcpChannel ch = KcpChannel.newBootstrap(client).remoteAddress(serverAddress)
-          .handler(checker).connect().sync().getNow();
+      KcpChannel ch =
+          KcpChannel.newBootstrap(client)
+              .remoteAddress(serverAddress)
+              .handler(checker)
+              .connect()
+              .sync()
+              .getNow();
       clientCodecs.add(clientCodec);
       checkers.add(checker);
       sessions.add(ch);
@@ -137,9 +159,17 @@ class ReusePortLoopbackTest {
     }
     boolean finished = done.await(60, TimeUnit.SECONDS);
     assertTrue(problems.isEmpty(), () -> "problems: " + problems);
-    assertTrue(finished, () -> "sessions not finished: " + done.getCount() + "\n"
-        + LoopbackIntegrationTest.diagnose(sessions, checkers) + "\nserver 0: "
-        + codecs.get(0).metrics() + "\nserver 1: " + codecs.get(1).metrics());
+    assertTrue(
+        finished,
+        () ->
+            "sessions not finished: "
+                + done.getCount()
+                + "\n"
+                + LoopbackIntegrationTest.diagnose(sessions, checkers)
+                + "\nserver 0: "
+                + codecs.get(0).metrics()
+                + "\nserver 1: "
+                + codecs.get(1).metrics());
 
     // Every client session was opened on exactly one codec, and the two together hold all 50.
     Set<String> seen = new HashSet<>();
@@ -154,7 +184,8 @@ class ReusePortLoopbackTest {
       for (KcpChannel ch : here) {
         String key = key(ch.remoteAddress(), ch.conv());
         assertTrue(seen.add(key), () -> "session " + key + " was opened on two codecs");
-        assertEquals(servers.get(i).eventLoop(), ch.eventLoop(), "a session runs on its codec's loop");
+        assertEquals(
+            servers.get(i).eventLoop(), ch.eventLoop(), "a session runs on its codec's loop");
       }
       open += m.sessionsOpen();
       opened += m.sessionsOpened();

@@ -35,12 +35,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stream mode ({@link KcpChannelOption#STREAM_MODE}): a byte stream framed with Netty's own
- * codecs, and writes larger than one KCP message.
+ * Stream mode ({@link KcpChannelOption#STREAM_MODE}): a byte stream framed with Netty's own codecs,
+ * and writes larger than one KCP message.
  */
 class StreamModeTest {
   /** 127 fragments of mss 1400 − 24: the largest message of the default engine. */
   static final int MESSAGE_LIMIT = 127 * (1400 - 24);
+
   static final int SESSIONS = 4;
   static final int FRAMES = 250;
   static final int MAX_FRAME = 20_000;
@@ -64,9 +65,9 @@ class StreamModeTest {
 
   /**
    * The same write of {@code MESSAGE_LIMIT + 1} bytes on two sessions of one client codec: the
-   * message-mode session fails it with {@link KcpMessageTooLargeException} and stays usable
-   * (that half is also covered on the server side by {@code KcpServerCodecTest}); the
-   * stream-mode session carries every byte, in order, to a stream-mode peer.
+   * message-mode session fails it with {@link KcpMessageTooLargeException} and stays usable (that
+   * half is also covered on the server side by {@code KcpServerCodecTest}); the stream-mode session
+   * carries every byte, in order, to a stream-mode peer.
    */
   @Test
   void aWriteAboveTheMessageLimitFailsInMessageModeButStreamsInStreamMode() {
@@ -77,10 +78,21 @@ class StreamModeTest {
     TestPeer messagePeer = net.peer(new TestPeer(server, 1, fast));
     TestPeer streamPeer = net.peer(new TestPeer(server, 2, fastStream));
     Recorder recorder = new Recorder(false);
-    KcpChannel messages = KcpChannel.newBootstrap(net.channel).remoteAddress(server).conv(1)
-        .handler(recorder).connect().getNow();
-    KcpChannel stream = KcpChannel.newBootstrap(net.channel).remoteAddress(server).conv(2)
-        .option(KcpChannelOption.STREAM_MODE, true).handler(recorder).connect().getNow();
+    KcpChannel messages =
+        KcpChannel.newBootstrap(net.channel)
+            .remoteAddress(server)
+            .conv(1)
+            .handler(recorder)
+            .connect()
+            .getNow();
+    KcpChannel stream =
+        KcpChannel.newBootstrap(net.channel)
+            .remoteAddress(server)
+            .conv(2)
+            .option(KcpChannelOption.STREAM_MODE, true)
+            .handler(recorder)
+            .connect()
+            .getNow();
     assertEquals(false, messages.config().getOption(KcpChannelOption.STREAM_MODE));
     assertEquals(true, stream.config().getOption(KcpChannelOption.STREAM_MODE));
 
@@ -108,10 +120,10 @@ class StreamModeTest {
   }
 
   /**
-   * Stream mode: a small write, then in the same flush one that, after topping up the small
-   * write's segment, still needs more than {@code maxFragments} segments. The engine takes such a
-   * send only in part (as ikcp_send), so the channel must feed it in pieces: every byte of both
-   * writes arrives, in order.
+   * Stream mode: a small write, then in the same flush one that, after topping up the small write's
+   * segment, still needs more than {@code maxFragments} segments. The engine takes such a send only
+   * in part (as ikcp_send), so the channel must feed it in pieces: every byte of both writes
+   * arrives, in order.
    */
   @Test
   void aStreamWriteAfterAPartialSegmentLosesNoBytes() {
@@ -119,15 +131,21 @@ class StreamModeTest {
     net = new EmbeddedKcp(new KcpClientCodecBuilder().config(fastStream).build());
     InetSocketAddress server = new InetSocketAddress("10.9.9.9", 4000);
     TestPeer peer = net.peer(new TestPeer(server, 3, fastStream));
-    KcpChannel stream = KcpChannel.newBootstrap(net.channel).remoteAddress(server).conv(3)
-        .handler(new Recorder(false)).connect().getNow();
+    KcpChannel stream =
+        KcpChannel.newBootstrap(net.channel)
+            .remoteAddress(server)
+            .conv(3)
+            .handler(new Recorder(false))
+            .connect()
+            .getNow();
     byte[] small = new byte[10];
     byte[] large = new byte[MESSAGE_LIMIT + 2_000];
     SplittableRandom random = new SplittableRandom(SEED + 1);
     random.nextBytes(small);
     random.nextBytes(large);
     ChannelFuture first = stream.write(Unpooled.wrappedBuffer(small));
-    ChannelFuture second = stream.writeAndFlush(Unpooled.directBuffer(large.length).writeBytes(large));
+    ChannelFuture second =
+        stream.writeAndFlush(Unpooled.directBuffer(large.length).writeBytes(large));
     net.channel.runPendingTasks();
     assertTrue(first.isSuccess(), () -> "first write: " + first.cause());
     assertTrue(second.isSuccess(), () -> "second write: " + second.cause());
@@ -144,11 +162,11 @@ class StreamModeTest {
   }
 
   /**
-   * Real UDP on loopback (NIO) through netem-sim's {@link io.kcpj.netem.netty.NetemHandler} on
-   * both datagram channels (5 % loss, 0–20 ms reordering jitter): {@value #SESSIONS} stream-mode
+   * Real UDP on loopback (NIO) through netem-sim's {@link io.kcpj.netem.netty.NetemHandler} on both
+   * datagram channels (5 % loss, 0–20 ms reordering jitter): {@value #SESSIONS} stream-mode
    * sessions, each with {@link LengthFieldPrepender} and {@link LengthFieldBasedFrameDecoder} on
-   * both ends, send {@value #FRAMES} frames of seeded random sizes 1..{@value #MAX_FRAME} bytes
-   * to an echo server; every echoed frame must arrive exactly once, in order, byte-identical.
+   * both ends, send {@value #FRAMES} frames of seeded random sizes 1..{@value #MAX_FRAME} bytes to
+   * an echo server; every echoed frame must arrive exactly once, in order, byte-identical.
    */
   @Test
   void framedStreamsOverALossyReorderingLinkArriveExactlyOnceInOrder() throws Exception {
@@ -156,38 +174,61 @@ class StreamModeTest {
     KcpConfig config = KcpConfig.parse("fast,wnd=128");
     AtomicInteger serverFrames = new AtomicInteger();
     RecordingListener serverEvents = new RecordingListener();
-    KcpServerCodec serverCodec = new KcpServerCodecBuilder().config(config)
-        .option(KcpChannelOption.STREAM_MODE, true)
-        .sessionListener(serverEvents)
-        .handler(new ChannelInitializer<KcpChannel>() {
-          @Override
-          protected void initChannel(KcpChannel ch) {
-            framing(ch.pipeline()).addLast(new ChannelInboundHandlerAdapter() {
-              @Override
-              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                serverFrames.incrementAndGet();
-                ctx.write(msg); // the frame goes back through the prepender
-              }
+    KcpServerCodec serverCodec =
+        new KcpServerCodecBuilder()
+            .config(config)
+            .option(KcpChannelOption.STREAM_MODE, true)
+            .sessionListener(serverEvents)
+            .handler(
+                new ChannelInitializer<KcpChannel>() {
+                  @Override
+                  protected void initChannel(KcpChannel ch) {
+                    framing(ch.pipeline())
+                        .addLast(
+                            new ChannelInboundHandlerAdapter() {
+                              @Override
+                              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                serverFrames.incrementAndGet();
+                                ctx.write(msg); // the frame goes back through the prepender
+                              }
 
-              @Override
-              public void channelReadComplete(ChannelHandlerContext ctx) {
-                ctx.flush();
-              }
-            });
-          }
-        }).build();
-    Channel server = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-        .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
-        .option(ChannelOption.SO_SNDBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
-        .handler(LoopbackIntegrationTest.pipeline(LoopbackIntegrationTest.impairment(11, LOSS), serverCodec))
-        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-    KcpClientCodec clientCodec = new KcpClientCodecBuilder().config(config)
-        .option(KcpChannelOption.STREAM_MODE, true).build();
-    Channel client = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-        .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
-        .option(ChannelOption.SO_SNDBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
-        .handler(LoopbackIntegrationTest.pipeline(LoopbackIntegrationTest.impairment(12, LOSS), clientCodec))
-        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                              @Override
+                              public void channelReadComplete(ChannelHandlerContext ctx) {
+                                ctx.flush();
+                              }
+                            });
+                  }
+                })
+            .build();
+    Channel server =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
+            .handler(
+                LoopbackIntegrationTest.pipeline(
+                    LoopbackIntegrationTest.impairment(11, LOSS), serverCodec))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
+    KcpClientCodec clientCodec =
+        new KcpClientCodecBuilder()
+            .config(config)
+            .option(KcpChannelOption.STREAM_MODE, true)
+            .build();
+    Channel client =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, LoopbackIntegrationTest.SOCKET_BUFFER)
+            .handler(
+                LoopbackIntegrationTest.pipeline(
+                    LoopbackIntegrationTest.impairment(12, LOSS), clientCodec))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
 
     CountDownLatch done = new CountDownLatch(SESSIONS);
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
@@ -195,14 +236,19 @@ class StreamModeTest {
     List<KcpChannel> sessions = new ArrayList<>();
     for (int s = 0; s < SESSIONS; s++) {
       FrameChecker checker = new FrameChecker(s, done, problems);
-      KcpChannel ch = KcpChannel.newBootstrap(client)
-          .remoteAddress((InetSocketAddress) server.localAddress())
-          .handler(new ChannelInitializer<KcpChannel>() {
-            @Override
-            protected void initChannel(KcpChannel ch) {
-              framing(ch.pipeline()).addLast(checker);
-            }
-          }).connect().sync().getNow();
+      KcpChannel ch =
+          KcpChannel.newBootstrap(client)
+              .remoteAddress((InetSocketAddress) server.localAddress())
+              .handler(
+                  new ChannelInitializer<KcpChannel>() {
+                    @Override
+                    protected void initChannel(KcpChannel ch) {
+                      framing(ch.pipeline()).addLast(checker);
+                    }
+                  })
+              .connect()
+              .sync()
+              .getNow();
       checkers.add(checker);
       sessions.add(ch);
     }
@@ -215,13 +261,31 @@ class StreamModeTest {
     assertTrue(problems.isEmpty(), () -> "problems: " + problems);
     StringBuilder progress = new StringBuilder();
     for (int s = 0; s < SESSIONS; s++) {
-      progress.append("session ").append(s).append(" at frame ").append(checkers.get(s).next)
-          .append(" waitSnd=").append(sessions.get(s).waitSnd()).append('\n');
+      progress
+          .append("session ")
+          .append(s)
+          .append(" at frame ")
+          .append(checkers.get(s).next)
+          .append(" waitSnd=")
+          .append(sessions.get(s).waitSnd())
+          .append('\n');
     }
-    assertTrue(finished, () -> "not finished:\n" + progress + "server: " + serverCodec.metrics()
-        + "\nclient: " + clientCodec.metrics());
-    System.out.println("stream mode, loss " + LOSS + ": server " + serverCodec.metrics()
-        + "\nclient " + clientCodec.metrics());
+    assertTrue(
+        finished,
+        () ->
+            "not finished:\n"
+                + progress
+                + "server: "
+                + serverCodec.metrics()
+                + "\nclient: "
+                + clientCodec.metrics());
+    System.out.println(
+        "stream mode, loss "
+            + LOSS
+            + ": server "
+            + serverCodec.metrics()
+            + "\nclient "
+            + clientCodec.metrics());
 
     assertEquals(SESSIONS * FRAMES, serverFrames.get(), "every frame reached the server once");
     for (KcpChannel ch : serverEvents.opened) {
@@ -229,8 +293,10 @@ class StreamModeTest {
     }
     assertEquals(SESSIONS, serverEvents.opened.size());
     KcpCodecMetrics sm = serverCodec.metrics();
-    assertTrue(sm.engineCounters().repeatedSegments
-        + clientCodec.metrics().engineCounters().retransmittedSegments > 0,
+    assertTrue(
+        sm.engineCounters().repeatedSegments
+                + clientCodec.metrics().engineCounters().retransmittedSegments
+            > 0,
         "the lossy link caused retransmissions");
     client.close().sync();
     server.close().sync();
@@ -276,16 +342,24 @@ class StreamModeTest {
       ByteBuf b = (ByteBuf) msg;
       try {
         if (next >= FRAMES) {
-          problems.add("session " + session + ": an extra frame of " + b.readableBytes() + " bytes");
+          problems.add(
+              "session " + session + ": an extra frame of " + b.readableBytes() + " bytes");
           return;
         }
         byte[] expected = frame(session, next);
         byte[] got = new byte[b.readableBytes()];
         b.readBytes(got);
         if (!java.util.Arrays.equals(expected, got)) {
-          problems.add("session " + session + " frame " + next + ": got " + got.length
-              + " bytes, expected " + expected.length + (got.length == expected.length
-                  ? " (same length, different bytes)" : ""));
+          problems.add(
+              "session "
+                  + session
+                  + " frame "
+                  + next
+                  + ": got "
+                  + got.length
+                  + " bytes, expected "
+                  + expected.length
+                  + (got.length == expected.length ? " (same length, different bytes)" : ""));
           next = FRAMES; // the stream is out of step: stop checking this session
           done.countDown();
           return;

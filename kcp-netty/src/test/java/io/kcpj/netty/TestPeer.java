@@ -15,16 +15,21 @@ final class TestPeer {
   final InetSocketAddress address;
   final Deque<byte[]> outbox = new ArrayDeque<>();
   final List<byte[]> received = new ArrayList<>();
+
   /** When false, datagrams addressed to this peer are discarded (a dead or silent peer). */
   boolean listening = true;
 
   TestPeer(InetSocketAddress address, int conv, KcpConfig config) {
     this.address = address;
-    this.kcp = new Kcp(conv, config, d -> {
-      byte[] b = new byte[d.remaining()];
-      d.get(b);
-      outbox.add(b);
-    });
+    this.kcp =
+        new Kcp(
+            conv,
+            config,
+            d -> {
+              byte[] b = new byte[d.remaining()];
+              d.get(b);
+              outbox.add(b);
+            });
   }
 
   void send(String text) {

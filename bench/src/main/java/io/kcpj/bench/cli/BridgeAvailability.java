@@ -16,8 +16,9 @@ final class BridgeAvailability {
     return BridgeComparison.whyUnavailable();
   }
 
-  static List<RunResult> runOverBridge(Comparison plan, Map<String, String> info,
-      List<String> notes, PrintStream progress) throws Exception {
+  static List<RunResult> runOverBridge(
+      Comparison plan, Map<String, String> info, List<String> notes, PrintStream progress)
+      throws Exception {
     return new BridgeComparison(plan, 15_000).run(info, progress::println);
   }
 }

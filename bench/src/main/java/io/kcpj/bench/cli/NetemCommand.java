@@ -90,39 +90,62 @@ public final class NetemCommand implements Runnable {
       name = "proxy",
       mixinStandardHelpOptions = true,
       description = {
-          "Forward UDP between clients and a target through a simulated link.",
-          "Each client address gets its own mapping (its own upstream port and link); the"
-              + " client's packets take the profile's 'up' direction, the target's replies"
-              + " 'down'. Prints live counters; stops on Ctrl-C or after --duration."})
+        "Forward UDP between clients and a target through a simulated link.",
+        "Each client address gets its own mapping (its own upstream port and link); the"
+            + " client's packets take the profile's 'up' direction, the target's replies"
+            + " 'down'. Prints live counters; stops on Ctrl-C or after --duration."
+      })
   static final class ProxyCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",
-        converter = AddressConverter.class, description = "Where clients send.")
+    @Option(
+        names = "--listen",
+        required = true,
+        paramLabel = "HOST:PORT",
+        converter = AddressConverter.class,
+        description = "Where clients send.")
     InetSocketAddress listen;
 
-    @Option(names = "--target", required = true, paramLabel = "HOST:PORT",
-        converter = AddressConverter.class, description = "Where to forward.")
+    @Option(
+        names = "--target",
+        required = true,
+        paramLabel = "HOST:PORT",
+        converter = AddressConverter.class,
+        description = "Where to forward.")
     InetSocketAddress target;
 
-    @Option(names = "--profile", required = true, paramLabel = "PROFILE",
-        description = "A preset (see 'kcpj netem profiles'), compact text such as"
-            + " 'delay=100ms,jitter=20ms,loss=1%%,rate=1mbit', or @file.")
+    @Option(
+        names = "--profile",
+        required = true,
+        paramLabel = "PROFILE",
+        description =
+            "A preset (see 'kcpj netem profiles'), compact text such as"
+                + " 'delay=100ms,jitter=20ms,loss=1%%,rate=1mbit', or @file.")
     String profile;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random draws"
-        + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Seed of the random draws" + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--log", paramLabel = "FILE",
+    @Option(
+        names = "--log",
+        paramLabel = "FILE",
         description = "Write every packet's fate: CSV, or JSON lines if FILE ends in .jsonl.")
     Path log;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        converter = DurationConverter.class,
         description = "Stop after this long (e.g. 60s); default: until Ctrl-C.")
     Long durationNanos;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(
+        names = "--interval",
+        paramLabel = "DURATION",
+        defaultValue = "1s",
         converter = DurationConverter.class,
         description = "Counter printing interval (default: ${DEFAULT-VALUE}).")
     long intervalNanos;
@@ -145,21 +168,31 @@ public final class NetemCommand implements Runnable {
       FateLogWriter fateLog = log == null ? null : FateLogWriter.open(log);
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch finished = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        stop.countDown();
-        try {
-          finished.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "kcpj-netem-shutdown");
+      Thread hook =
+          new Thread(
+              () -> {
+                stop.countDown();
+                try {
+                  finished.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "kcpj-netem-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       UdpProxy proxy = null;
       try {
-        proxy = UdpProxy.builder().listen(listen).target(target).profile(p).seed(seed)
-            .fateLog(fateLog).start();
-        out.printf("netem proxy: %s -> %s, profile %s, seed %d%s%n", proxy.localAddress(), target,
-            p, seed, log == null ? "" : ", fate log " + log);
+        proxy =
+            UdpProxy.builder()
+                .listen(listen)
+                .target(target)
+                .profile(p)
+                .seed(seed)
+                .fateLog(fateLog)
+                .start();
+        out.printf(
+            "netem proxy: %s -> %s, profile %s, seed %d%s%n",
+            proxy.localAddress(), target, p, seed, log == null ? "" : ", fate log " + log);
         out.flush();
         long start = System.nanoTime();
         while (true) {
@@ -173,8 +206,9 @@ public final class NetemCommand implements Runnable {
           if (proxy.failure() != null) {
             break;
           }
-          if (!quiet && System.nanoTime() - start < (durationNanos == null ? Long.MAX_VALUE
-              : durationNanos)) {
+          if (!quiet
+              && System.nanoTime() - start
+                  < (durationNanos == null ? Long.MAX_VALUE : durationNanos)) {
             out.println(proxy.counters().summary());
             out.flush();
           }
@@ -209,7 +243,9 @@ public final class NetemCommand implements Runnable {
   }
 
   /** {@code kcpj netem profiles}. */
-  @Command(name = "profiles", mixinStandardHelpOptions = true,
+  @Command(
+      name = "profiles",
+      mixinStandardHelpOptions = true,
       description = "List the preset profiles with their values and sources.")
   static final class ProfilesCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;

@@ -5,10 +5,15 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the command line's durations ({@code 30s}, {@code 500ms}, {@code 500us}, {@code 2m}) and sizes ({@code 64kb}, {@code 10MB}). */
+/**
+ * Parses the command line's durations ({@code 30s}, {@code 500ms}, {@code 500us}, {@code 2m}) and
+ * sizes ({@code 64kb}, {@code 10MB}).
+ */
 public final class Quantities {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|min|m|h)?");
-  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|kb|kib|mb|mib|gb|gib)?");
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|min|m|h)?");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|kb|kib|mb|mib|gb|gib)?");
 
   private Quantities() {}
 
@@ -57,7 +62,8 @@ public final class Quantities {
   public static long bytes(String text) {
     Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size (examples: 100, 64kb, 10MB, 1MiB)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size (examples: 100, 64kb, 10MB, 1MiB)");
     }
     double v = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);

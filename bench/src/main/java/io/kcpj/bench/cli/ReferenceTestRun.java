@@ -38,15 +38,17 @@ final class ReferenceTestRun implements Callable<Integer> {
     KcpTransport t = new KcpTransport("kcp-" + preset, cfg, false);
     List<RunResult> rs = new ArrayList<>();
     for (long seed = 1; seed <= seeds; seed++) {
-      rs.add(new VirtualKcpRun(Profile.named("kcp-test"), t, Workload.gameCount(50, 8, 1000), seed)
-          .run());
+      rs.add(
+          new VirtualKcpRun(Profile.named("kcp-test"), t, Workload.gameCount(50, 8, 1000), seed)
+              .run());
     }
     return rs;
   }
 
   @Override
   public Integer call() {
-    out.println("C reference test reproduction (virtual time, profile kcp-test, 1000 x 8 B @ 50 Hz)");
+    out.println(
+        "C reference test reproduction (virtual time, profile kcp-test, 1000 x 8 B @ 50 Hz)");
     for (Object[] p : PUBLISHED) {
       String mode = (String) p[0];
       List<RunResult> rs = run(mode, seeds);
@@ -61,9 +63,17 @@ final class ReferenceTestRun implements Callable<Integer> {
           err.println("warning: " + r.messagesLost() + " messages undelivered in " + mode);
         }
       }
-      out.printf(Locale.ROOT, "  %-12s published avg/max %d/%d ms; ours avg %.1f ms (mean of %d seeds),"
-          + " worst max %.0f ms; per seed avg/max:%s%n", mode, p[1], p[2], sumMean / rs.size(),
-          rs.size(), maxMax, per);
+      out.printf(
+          Locale.ROOT,
+          "  %-12s published avg/max %d/%d ms; ours avg %.1f ms (mean of %d seeds),"
+              + " worst max %.0f ms; per seed avg/max:%s%n",
+          mode,
+          p[1],
+          p[2],
+          sumMean / rs.size(),
+          rs.size(),
+          maxMax,
+          per);
     }
     return 0;
   }

@@ -8,10 +8,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A comparison plan — profiles × transports under one workload — and its execution in virtual
- * time. (Runs over the TUN bridge with real sockets and kernel TCP are done by {@code
- * BridgeComparison}, which takes the same plan.) Immutable plan; {@link #runVirtual} is
- * deterministic for a seed.
+ * A comparison plan — profiles × transports under one workload — and its execution in virtual time.
+ * (Runs over the TUN bridge with real sockets and kernel TCP are done by {@code BridgeComparison},
+ * which takes the same plan.) Immutable plan; {@link #runVirtual} is deterministic for a seed.
  */
 public final class Comparison {
   private final List<Profile> profiles;
@@ -20,8 +19,8 @@ public final class Comparison {
   private final Workload workload;
   private final long seed;
 
-  public Comparison(List<Profile> profiles, List<KcpTransport> kcp, boolean tcp, Workload workload,
-      long seed) {
+  public Comparison(
+      List<Profile> profiles, List<KcpTransport> kcp, boolean tcp, Workload workload, long seed) {
     if (profiles.isEmpty()) {
       throw new IllegalArgumentException("no profile to compare on");
     }
@@ -56,10 +55,10 @@ public final class Comparison {
   }
 
   /**
-   * Runs every KCP transport on every profile in virtual time (TCP needs the bridge and is not
-   * part of a virtual run). Each run's link is seeded with {@code seed} and the profile's index,
-   * so every transport on one profile sees the same sequence of link decisions for the same
-   * offered packets.
+   * Runs every KCP transport on every profile in virtual time (TCP needs the bridge and is not part
+   * of a virtual run). Each run's link is seeded with {@code seed} and the profile's index, so
+   * every transport on one profile sees the same sequence of link decisions for the same offered
+   * packets.
    *
    * @param progress receives one line per finished run (may be a no-op)
    */
@@ -73,9 +72,17 @@ public final class Comparison {
         RunResult r = new VirtualKcpRun(profile, t, workload, seed * 1_000_003L + p).run();
         results.add(r);
         done++;
-        progress.accept(String.format(java.util.Locale.ROOT,
-            "[%d/%d] %s × %s: mean %.1f ms, p99 %.1f ms, %d undelivered", done, total,
-            profile.name(), t.name(), r.meanRttMillis(), r.rttMillisAt(99), r.messagesLost()));
+        progress.accept(
+            String.format(
+                java.util.Locale.ROOT,
+                "[%d/%d] %s × %s: mean %.1f ms, p99 %.1f ms, %d undelivered",
+                done,
+                total,
+                profile.name(),
+                t.name(),
+                r.meanRttMillis(),
+                r.rttMillisAt(99),
+                r.messagesLost()));
       }
     }
     return results;

@@ -1,10 +1,10 @@
 package io.kcpj.bench.compare;
 
 /**
- * The comparison's message format: {@code seq u32 (little-endian) | padding}. The server echoes
- * the sequence number and pads the echo to the response size. A message's scheduled send time is
- * not carried: it follows from its sequence number and the workload's schedule, so messages can
- * be as small as the C reference test's 8 bytes.
+ * The comparison's message format: {@code seq u32 (little-endian) | padding}. The server echoes the
+ * sequence number and pads the echo to the response size. A message's scheduled send time is not
+ * carried: it follows from its sequence number and the workload's schedule, so messages can be as
+ * small as the C reference test's 8 bytes.
  */
 public final class EchoMessage {
   /** Bytes of sequence number at the start of every message. */
@@ -24,7 +24,9 @@ public final class EchoMessage {
   }
 
   public static int seq(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
         | (b[off + 3] & 0xff) << 24;
   }
 }

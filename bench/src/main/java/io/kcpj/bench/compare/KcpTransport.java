@@ -9,9 +9,9 @@ import java.util.Objects;
  *
  * <p>{@code eager} (the default) drives it as kcp-netty does: a write is flushed at once, the
  * engine is flushed after every batch of input (ACKs leave without waiting for the interval), and a
- * segment due for retransmission is sent when due rather than at the next interval tick. Not
- * eager drives it as the C reference's test program does: {@code update} at the {@code check}
- * deadlines only, so data and ACKs wait for the next interval flush.
+ * segment due for retransmission is sent when due rather than at the next interval tick. Not eager
+ * drives it as the C reference's test program does: {@code update} at the {@code check} deadlines
+ * only, so data and ACKs wait for the next interval flush.
  */
 public record KcpTransport(String name, KcpConfig config, boolean eager) {
   public KcpTransport {
@@ -19,18 +19,22 @@ public record KcpTransport(String name, KcpConfig config, boolean eager) {
     Objects.requireNonNull(config, "config");
     if (config.streamMode()) {
       throw new IllegalArgumentException(
-          "transport " + name + ": the comparison exchanges messages; stream mode is not supported");
+          "transport "
+              + name
+              + ": the comparison exchanges messages; stream mode is not supported");
     }
   }
 
-  /** A named preset ({@code classic}, {@code normal}, {@code fast}, …) reported as {@code kcp-NAME}. */
+  /**
+   * A named preset ({@code classic}, {@code normal}, {@code fast}, …) reported as {@code kcp-NAME}.
+   */
   public static KcpTransport preset(String preset) {
     return new KcpTransport("kcp-" + preset, KcpConfig.preset(preset), true);
   }
 
   /**
-   * Parses {@code [name:]spec}: e.g. {@code mine:nodelay=1,interval=10,resend=2,nc=true,wnd=256}
-   * or a bare spec such as {@code fast,wnd=256}. A bare spec is named {@code kcp-<spec>}.
+   * Parses {@code [name:]spec}: e.g. {@code mine:nodelay=1,interval=10,resend=2,nc=true,wnd=256} or
+   * a bare spec such as {@code fast,wnd=256}. A bare spec is named {@code kcp-<spec>}.
    */
   public static KcpTransport parse(String text) {
     String t = text.trim();

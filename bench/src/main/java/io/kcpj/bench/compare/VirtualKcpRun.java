@@ -9,21 +9,21 @@ import io.kcpj.netem.profile.Profile;
 import io.kcpj.netem.time.Timer;
 import io.kcpj.netem.time.VirtualScheduler;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.HdrHistogram.Histogram;
 
 /**
- * One KCP transport on one profile in virtual time: a client and an echo server, each a {@link
- * Kcp} engine on a netem-sim {@link VirtualNetwork} endpoint, driven by their own {@code check()}
+ * One KCP transport on one profile in virtual time: a client and an echo server, each a {@link Kcp}
+ * engine on a netem-sim {@link VirtualNetwork} endpoint, driven by their own {@code check()}
  * deadlines on a {@link VirtualScheduler}. Deterministic: the same seed gives the same result.
  *
- * <p>Wire bytes count every datagram a side hands to the network (lost ones included) plus 28
- * bytes of IPv4 and UDP headers, so they compare with TCP's bytes counted at the bridge.
+ * <p>Wire bytes count every datagram a side hands to the network (lost ones included) plus 28 bytes
+ * of IPv4 and UDP headers, so they compare with TCP's bytes counted at the bridge.
  */
 public final class VirtualKcpRun {
   /** IPv4 (20) + UDP (8) header bytes added to every KCP datagram's wire size. */
   public static final int IP_UDP_HEADERS = 28;
+
   private static final int CONV = 0x4b43504a;
   private static final long NANOS_PER_MILLI = 1_000_000L;
 
@@ -67,55 +67,67 @@ public final class VirtualKcpRun {
     net.link(clientAddr, serverAddr, profile, seed);
 
     InetSocketAddress[] replyTo = {clientAddr};
-    Kcp client = new Kcp(CONV, transport.config(), dg -> {
-      wireBytes += dg.remaining() + IP_UDP_HEADERS;
-      clientEp.send(serverAddr, dg);
-    });
-    Kcp server = new Kcp(CONV, transport.config(), dg -> {
-      wireBytes += dg.remaining() + IP_UDP_HEADERS;
-      serverEp.send(replyTo[0], dg);
-    });
+    Kcp client =
+        new Kcp(
+            CONV,
+            transport.config(),
+            dg -> {
+              wireBytes += dg.remaining() + IP_UDP_HEADERS;
+              clientEp.send(serverAddr, dg);
+            });
+    Kcp server =
+        new Kcp(
+            CONV,
+            transport.config(),
+            dg -> {
+              wireBytes += dg.remaining() + IP_UDP_HEADERS;
+              serverEp.send(replyTo[0], dg);
+            });
     Driver clientDriver = new Driver(client);
     Driver serverDriver = new Driver(server);
 
     byte[] buf = new byte[Math.max(client.maxMessageSize(), workload.size()) + 1];
     received = new boolean[workload.kind() == Workload.Kind.BULK ? 0 : workload.messageCount()];
     byte[] reply = new byte[Math.max(workload.responseSize(), EchoMessage.HEADER)];
-    serverEp.onReceive((src, data) -> {
-      replyTo[0] = src;
-      server.input(data, 0, data.length);
-      int n;
-      while ((n = server.recv(buf, 0, buf.length)) >= 0) {
-        goodputBytes += n;
-        if (workload.kind() == Workload.Kind.BULK) {
-          bulkDelivered += n;
-          if (bulkDelivered >= workload.bulkBytes() && bulkCompletedNanos < 0) {
-            bulkCompletedNanos = clock.nowNanos();
+    serverEp.onReceive(
+        (src, data) -> {
+          replyTo[0] = src;
+          server.input(data, 0, data.length);
+          int n;
+          while ((n = server.recv(buf, 0, buf.length)) >= 0) {
+            goodputBytes += n;
+            if (workload.kind() == Workload.Kind.BULK) {
+              bulkDelivered += n;
+              if (bulkDelivered >= workload.bulkBytes() && bulkCompletedNanos < 0) {
+                bulkCompletedNanos = clock.nowNanos();
+              }
+              rtt.recordValue(
+                  Math.max(0, (clock.nowNanos() - bulkQueuedAt[EchoMessage.seq(buf, 0)]) / 1000));
+              continue;
+            }
+            System.arraycopy(buf, 0, reply, 0, EchoMessage.HEADER);
+            server.send(reply, 0, workload.responseSize());
           }
-          rtt.recordValue(Math.max(0, (clock.nowNanos() - bulkQueuedAt[EchoMessage.seq(buf, 0)]) / 1000));
-          continue;
-        }
-        System.arraycopy(buf, 0, reply, 0, EchoMessage.HEADER);
-        server.send(reply, 0, workload.responseSize());
-      }
-      serverDriver.afterInput();
-    });
-    clientEp.onReceive((src, data) -> {
-      client.input(data, 0, data.length);
-      int n;
-      while ((n = client.recv(buf, 0, buf.length)) >= 0) {
-        goodputBytes += n;
-        int seq = EchoMessage.seq(buf, 0);
-        if (seq < 0 || seq >= sent || received[seq]) {
-          throw new IllegalStateException("echo of message " + seq + " is unexpected or repeated");
-        }
-        received[seq] = true;
-        long scheduled = workload.scheduledNanos(seq);
-        rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
-        echoed++;
-      }
-      clientDriver.afterInput();
-    });
+          serverDriver.afterInput();
+        });
+    clientEp.onReceive(
+        (src, data) -> {
+          client.input(data, 0, data.length);
+          int n;
+          while ((n = client.recv(buf, 0, buf.length)) >= 0) {
+            goodputBytes += n;
+            int seq = EchoMessage.seq(buf, 0);
+            if (seq < 0 || seq >= sent || received[seq]) {
+              throw new IllegalStateException(
+                  "echo of message " + seq + " is unexpected or repeated");
+            }
+            received[seq] = true;
+            long scheduled = workload.scheduledNanos(seq);
+            rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
+            echoed++;
+          }
+          clientDriver.afterInput();
+        });
 
     if (workload.kind() == Workload.Kind.BULK) {
       runBulk(client, clientDriver, serverDriver);
@@ -124,42 +136,50 @@ public final class VirtualKcpRun {
     }
     KcpCounters c = client.counters();
     KcpCounters s = server.counters();
-    long endNanos = workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
-        ? bulkCompletedNanos : clock.nowNanos();
+    long endNanos =
+        workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
+            ? bulkCompletedNanos
+            : clock.nowNanos();
     return RunResult.builder()
         .profile(profile.name())
         .transport(transport.name())
-        .transportDetail(transport.config().toString() + (transport.eager() ? ",eager" : ",reference-loop"))
+        .transportDetail(
+            transport.config().toString() + (transport.eager() ? ",eager" : ",reference-loop"))
         .mode("virtual")
         .rttMicros(rtt)
         .messagesSent(workload.kind() == Workload.Kind.BULK ? 1 : sent)
-        .messagesEchoed(workload.kind() == Workload.Kind.BULK ? (bulkCompletedNanos > 0 ? 1 : 0) : echoed)
+        .messagesEchoed(
+            workload.kind() == Workload.Kind.BULK ? (bulkCompletedNanos > 0 ? 1 : 0) : echoed)
         .goodputBytes(goodputBytes)
         .wireBytes(wireBytes)
         .retransmits(c.retransmittedSegments + s.retransmittedSegments)
         .durationMillis(endNanos / NANOS_PER_MILLI)
-        .note(workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
-            ? String.format(java.util.Locale.ROOT, "goodput %.1f kbit/s",
-                workload.bulkBytes() * 8.0 / (bulkCompletedNanos / 1e6))
-            : "")
+        .note(
+            workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
+                ? String.format(
+                    java.util.Locale.ROOT,
+                    "goodput %.1f kbit/s",
+                    workload.bulkBytes() * 8.0 / (bulkCompletedNanos / 1e6))
+                : "")
         .build();
   }
 
   private void runMessages(Kcp client, Driver clientDriver, Driver serverDriver) {
     int total = workload.messageCount();
     byte[] msg = new byte[workload.size()];
-    Runnable sendNext = new Runnable() {
-      @Override
-      public void run() {
-        EchoMessage.write(msg, msg.length, sent);
-        client.send(msg, 0, msg.length);
-        sent++;
-        clientDriver.afterSend();
-        if (sent < total) {
-          clock.schedule(workload.scheduledNanos(sent), this);
-        }
-      }
-    };
+    Runnable sendNext =
+        new Runnable() {
+          @Override
+          public void run() {
+            EchoMessage.write(msg, msg.length, sent);
+            client.send(msg, 0, msg.length);
+            sent++;
+            clientDriver.afterSend();
+            if (sent < total) {
+              clock.schedule(workload.scheduledNanos(sent), this);
+            }
+          }
+        };
     clock.schedule(workload.scheduledNanos(0), sendNext);
     clientDriver.start();
     serverDriver.start();
@@ -173,15 +193,16 @@ public final class VirtualKcpRun {
     long[] queued = {0};
     bulkQueuedAt = new long[(int) (workload.bulkBytes() / chunk) + 2];
     int topUp = 2 * client.sendWindow();
-    Runnable fill = () -> {
-      while (queued[0] < workload.bulkBytes() && client.waitSnd() < topUp) {
-        int n = (int) Math.min(chunk, workload.bulkBytes() - queued[0]);
-        bulkQueuedAt[sent] = clock.nowNanos();
-        EchoMessage.write(msg, Math.max(n, EchoMessage.HEADER), sent++);
-        client.send(msg, 0, Math.max(n, EchoMessage.HEADER));
-        queued[0] += n;
-      }
-    };
+    Runnable fill =
+        () -> {
+          while (queued[0] < workload.bulkBytes() && client.waitSnd() < topUp) {
+            int n = (int) Math.min(chunk, workload.bulkBytes() - queued[0]);
+            bulkQueuedAt[sent] = clock.nowNanos();
+            EchoMessage.write(msg, Math.max(n, EchoMessage.HEADER), sent++);
+            client.send(msg, 0, Math.max(n, EchoMessage.HEADER));
+            queued[0] += n;
+          }
+        };
     clientDriver.beforeUpdate = fill;
     fill.run();
     clientDriver.start();
@@ -190,9 +211,9 @@ public final class VirtualKcpRun {
   }
 
   /**
-   * Drives one engine. Reference loop: {@code update} at the {@code check()} deadlines only.
-   * Eager (as kcp-netty): also flush after each send and each input, and flush at a deadline
-   * when a retransmission is due.
+   * Drives one engine. Reference loop: {@code update} at the {@code check()} deadlines only. Eager
+   * (as kcp-netty): also flush after each send and each input, and flush at a deadline when a
+   * retransmission is due.
    */
   private final class Driver {
     private final Kcp kcp;

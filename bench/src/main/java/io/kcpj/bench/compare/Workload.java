@@ -34,17 +34,27 @@ public final class Workload {
   private final int count;
   private final long bulkBytes;
 
-  private Workload(Kind kind, double rateHz, int size, int responseSize, long durationMillis,
-      int count, long bulkBytes) {
+  private Workload(
+      Kind kind,
+      double rateHz,
+      int size,
+      int responseSize,
+      long durationMillis,
+      int count,
+      long bulkBytes) {
     this.kind = Objects.requireNonNull(kind, "kind");
     if (kind != Kind.BULK) {
       if (!(rateHz > 0 && rateHz <= 100_000)) {
         throw new IllegalArgumentException("rate must be in (0, 100000] Hz, got " + rateHz);
       }
       if (size < EchoMessage.HEADER || size > 1 << 20) {
-        throw new IllegalArgumentException("size must be in [" + EchoMessage.HEADER
-            + ", 1048576] bytes (a message carries a " + EchoMessage.HEADER
-            + "-byte sequence and timestamp), got " + size);
+        throw new IllegalArgumentException(
+            "size must be in ["
+                + EchoMessage.HEADER
+                + ", 1048576] bytes (a message carries a "
+                + EchoMessage.HEADER
+                + "-byte sequence and timestamp), got "
+                + size);
       }
       if (count <= 0 && durationMillis <= 0) {
         throw new IllegalArgumentException("give a positive count or duration");
@@ -73,7 +83,8 @@ public final class Workload {
     return new Workload(Kind.GAME, rateHz, size, size, 0, count, 0);
   }
 
-  public static Workload rpc(double rateHz, int requestSize, int responseSize, long durationMillis) {
+  public static Workload rpc(
+      double rateHz, int requestSize, int responseSize, long durationMillis) {
     return new Workload(Kind.RPC, rateHz, requestSize, responseSize, durationMillis, 0, 0);
   }
 
@@ -88,6 +99,7 @@ public final class Workload {
 
   /** Bytes per bulk chunk (one KCP message, one TCP request). */
   public static final int BULK_CHUNK = 64 * 1024;
+
   /** Bulk chunks in flight at most. */
   public static final int BULK_OUTSTANDING = 16;
 
@@ -149,11 +161,20 @@ public final class Workload {
       case BULK:
         return String.format(Locale.ROOT, "bulk %d bytes", bulkBytes);
       case RPC:
-        return String.format(Locale.ROOT, "rpc %.4g Hz, %d B requests, %d B responses, %d calls",
-            rateHz, size, responseSize, messageCount());
+        return String.format(
+            Locale.ROOT,
+            "rpc %.4g Hz, %d B requests, %d B responses, %d calls",
+            rateHz,
+            size,
+            responseSize,
+            messageCount());
       default:
-        return String.format(Locale.ROOT, "game %.4g Hz, %d B messages echoed, %d messages",
-            rateHz, size, messageCount());
+        return String.format(
+            Locale.ROOT,
+            "game %.4g Hz, %d B messages echoed, %d messages",
+            rateHz,
+            size,
+            messageCount());
     }
   }
 }

@@ -19,14 +19,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Engine throughput: two {@link Kcp} engines back to back in memory on one thread, the workload
- * the C reference was measured with (issue "kcp-core", proof 5), so the figures compare directly.
+ * Engine throughput: two {@link Kcp} engines back to back in memory on one thread, the workload the
+ * C reference was measured with (issue "kcp-core", proof 5), so the figures compare directly.
  *
- * <p>conv 0x11223344, {@code setNoDelay(1, 10, 2, true)}, mtu 1400, both windows = {@code
- * window}. A virtual clock advances 10 ms per tick. Each tick: top up A while {@code waitSnd() <
- * 2 × window}; {@code update(A)}; deliver A→B; {@code recv} everything on B; {@code update(B)};
- * deliver B→A. A datagram is dropped (either direction) when {@code xorshift32() % 1000 <
- * lossPermille}, one generator for both directions, seed 12345.
+ * <p>conv 0x11223344, {@code setNoDelay(1, 10, 2, true)}, mtu 1400, both windows = {@code window}.
+ * A virtual clock advances 10 ms per tick. Each tick: top up A while {@code waitSnd() < 2 ×
+ * window}; {@code update(A)}; deliver A→B; {@code recv} everything on B; {@code update(B)}; deliver
+ * B→A. A datagram is dropped (either direction) when {@code xorshift32() % 1000 < lossPermille},
+ * one generator for both directions, seed 12345.
  *
  * <p>One benchmark operation is one tick; the {@link Delivered} counters report messages/s and
  * bytes/s received by B. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes per tick
@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class KcpEngineBenchmark {

@@ -26,15 +26,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * after the previous one and runs the virtual clock to that time (delivering whatever is due).
  *
  * <p>The {@code chain} parameter selects the impairments of the A→B direction:
+ *
  * <ul>
- *   <li>{@code ge-jitter-rate} (the target, ≥ 5 M packets/s on one core): Gilbert-Elliott loss
- *       (p = 1 %, r = 30 %), 20 ms ± 5 ms uniform jitter (reordering mode), 100 Mbit/s;
+ *   <li>{@code ge-jitter-rate} (the target, ≥ 5 M packets/s on one core): Gilbert-Elliott loss (p =
+ *       1 %, r = 30 %), 20 ms ± 5 ms uniform jitter (reordering mode), 100 Mbit/s;
  *   <li>{@code ge-jitter-rate-fifo}: the same with FIFO jitter (the ring queue);
  *   <li>{@code ideal}: no impairment (the cost of the scheduler and queue alone).
  * </ul>
+ *
  * The offered load (96 Mbit/s, 3.2 % lost) stays under the rate, so the queue is bounded and the
- * run is a steady state. Run with
- * {@code java -cp bench/target/kcpj.jar org.openjdk.jmh.Main NetemChain -prof gc}.
+ * run is a steady state. Run with {@code java -cp bench/target/kcpj.jar org.openjdk.jmh.Main
+ * NetemChain -prof gc}.
  *
  * <p>Thread-confined: JMH's {@code Scope.Thread} state; one link per benchmark thread.
  */
@@ -73,11 +75,12 @@ public class NetemChainBenchmark {
         throw new IllegalArgumentException(chain);
     }
     clock = new VirtualScheduler();
-    link = Link.builder(clock, PacketAdapter.byteArrays())
-        .profile(Profile.builder().up(up).build())
-        .seed(42)
-        .sink(Direction.A_TO_B, (p, t) -> delivered++)
-        .build();
+    link =
+        Link.builder(clock, PacketAdapter.byteArrays())
+            .profile(Profile.builder().up(up).build())
+            .seed(42)
+            .sink(Direction.A_TO_B, (p, t) -> delivered++)
+            .build();
   }
 
   /** Offers one packet and advances the virtual clock to its offer time. */

@@ -27,14 +27,14 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The load generator of {@code kcpj perf client}. Each session sends ECHO messages at a fixed
- * rate on a schedule (a random phase per session); the round trip of each is measured from its
+ * The load generator of {@code kcpj perf client}. Each session sends ECHO messages at a fixed rate
+ * on a schedule (a random phase per session); the round trip of each is measured from its
  * <em>scheduled</em> send time, so a stalled sender or server shows up in the percentiles instead
  * of hiding (no coordinated omission). Sessions are spread over {@code sockets} datagram channels
- * (one per session by default: servers that key sessions by address need that) and {@code
- * threads} event loops; each event loop paces its own sessions from one priority queue and
- * records into its own histogram, merged at the end. The server's CPU time and counts come from
- * STATS requests on a separate control session, before and after the measured interval.
+ * (one per session by default: servers that key sessions by address need that) and {@code threads}
+ * event loops; each event loop paces its own sessions from one priority queue and records into its
+ * own histogram, merged at the end. The server's CPU time and counts come from STATS requests on a
+ * separate control session, before and after the measured interval.
  */
 public final class PerfClient {
 
@@ -42,16 +42,51 @@ public final class PerfClient {
    * What to run. The unmeasured lead-in is {@code warmup} at {@code warmupRate}, then {@code
    * settle} at {@code rate}; the measured window of {@code duration} follows.
    */
-  public record Settings(InetSocketAddress server, int sessions, int sockets, int threads,
-      double rate, int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk,
-      int conv, String transport, double warmupRate, Duration settle) {
+  public record Settings(
+      InetSocketAddress server,
+      int sessions,
+      int sockets,
+      int threads,
+      double rate,
+      int size,
+      Duration duration,
+      Duration warmup,
+      KcpConfig config,
+      boolean bulk,
+      int conv,
+      String transport,
+      double warmupRate,
+      Duration settle) {
 
     /** As the canonical constructor, warming up at the measured rate, with no settling time. */
-    public Settings(InetSocketAddress server, int sessions, int sockets, int threads, double rate,
-        int size, Duration duration, Duration warmup, KcpConfig config, boolean bulk, int conv,
+    public Settings(
+        InetSocketAddress server,
+        int sessions,
+        int sockets,
+        int threads,
+        double rate,
+        int size,
+        Duration duration,
+        Duration warmup,
+        KcpConfig config,
+        boolean bulk,
+        int conv,
         String transport) {
-      this(server, sessions, sockets, threads, rate, size, duration, warmup, config, bulk, conv,
-          transport, rate, Duration.ZERO);
+      this(
+          server,
+          sessions,
+          sockets,
+          threads,
+          rate,
+          size,
+          duration,
+          warmup,
+          config,
+          bulk,
+          conv,
+          transport,
+          rate,
+          Duration.ZERO);
     }
   }
 
@@ -61,8 +96,10 @@ public final class PerfClient {
   private final List<Channel> sockets = new ArrayList<>();
   private final List<KcpClientCodec> codecs = new ArrayList<>();
   private final Map<EventLoop, Pacer> pacers = new HashMap<>();
+
   /** Until then sessions send at the warm-up rate, after it at the measured rate. */
   private volatile long warmUntil = Long.MAX_VALUE;
+
   private volatile long measureFrom = Long.MAX_VALUE;
   private volatile long measureUntil = Long.MAX_VALUE;
   private volatile boolean stopSending;
@@ -87,17 +124,28 @@ public final class PerfClient {
 
   private KcpChannel open(ChannelInboundHandlerAdapter handler, int socketIndex) throws Exception {
     while (sockets.size() <= socketIndex) {
-      KcpClientCodec codec = new KcpClientCodecBuilder().config(s.config())
-          .maxSessions(Math.max(1, s.sessions()))
-          .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536).build();
-      Channel udp = transport.configure(new Bootstrap().group(group), 1 << 20)
-          .handler(codec).bind(new InetSocketAddress(s.server().getAddress().isLoopbackAddress()
-              ? "127.0.0.1" : "0.0.0.0", 0)).sync().channel();
+      KcpClientCodec codec =
+          new KcpClientCodecBuilder()
+              .config(s.config())
+              .maxSessions(Math.max(1, s.sessions()))
+              .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
+              .build();
+      Channel udp =
+          transport
+              .configure(new Bootstrap().group(group), 1 << 20)
+              .handler(codec)
+              .bind(
+                  new InetSocketAddress(
+                      s.server().getAddress().isLoopbackAddress() ? "127.0.0.1" : "0.0.0.0", 0))
+              .sync()
+              .channel();
       sockets.add(udp);
       codecs.add(codec);
     }
-    io.kcpj.netty.KcpChannelBootstrap b = KcpChannel.newBootstrap(sockets.get(socketIndex))
-        .remoteAddress(s.server()).handler(handler);
+    io.kcpj.netty.KcpChannelBootstrap b =
+        KcpChannel.newBootstrap(sockets.get(socketIndex))
+            .remoteAddress(s.server())
+            .handler(handler);
     if (s.conv() != 0) {
       b.conv(s.conv()); // servers that expect one fixed conv (e.g. java-Kcp's default)
     }
@@ -165,8 +213,18 @@ public final class PerfClient {
     for (KcpClientCodec c : codecs) {
       open += c.metrics().sessionsOpen();
     }
-    return PerfResult.load(s, all, sent, received, skipped, open - 1, s.duration().toNanos(),
-        wallAfter - wallBefore, before, after, clientCpuAfter - clientCpuBefore,
+    return PerfResult.load(
+        s,
+        all,
+        sent,
+        received,
+        skipped,
+        open - 1,
+        s.duration().toNanos(),
+        wallAfter - wallBefore,
+        before,
+        after,
+        clientCpuAfter - clientCpuBefore,
         delta(clientBefore, clientAfter));
   }
 
@@ -196,8 +254,13 @@ public final class PerfClient {
     PerfProtocol.ServerStats after = control.request(controlChannel);
     long wallAfter = System.nanoTime();
     stopSending = true;
-    return PerfResult.bulk(s, wallAfter - wallBefore, before, after,
-        PerfProtocol.processCpuNanos() - clientCpuBefore, delta(clientBefore, clientCounters()));
+    return PerfResult.bulk(
+        s,
+        wallAfter - wallBefore,
+        before,
+        after,
+        PerfProtocol.processCpuNanos() - clientCpuBefore,
+        delta(clientBefore, clientCounters()));
   }
 
   private KcpCounters clientCounters() {
@@ -282,6 +345,7 @@ public final class PerfClient {
     Pacer pacer;
     long nextAt;
     long period;
+
     /** The send period during the warm-up. */
     long warmPeriod;
 
@@ -305,8 +369,9 @@ public final class PerfClient {
       if (inWindow) {
         pacer.sentInWindow++;
       }
-      channel.writeAndFlush(PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt,
-          s.size()), channel.voidPromise());
+      channel.writeAndFlush(
+          PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size()),
+          channel.voidPromise());
     }
 
     @Override
@@ -327,8 +392,8 @@ public final class PerfClient {
     void fill(KcpChannel ch) {
       // Flushing each message lets the channel update isWritable() from the engine's queue.
       while (ch.isWritable() && !stopSending) {
-        ch.writeAndFlush(PerfProtocol.message(ch.alloc(), PerfProtocol.SINK, 0, 0, s.size()),
-            ch.voidPromise());
+        ch.writeAndFlush(
+            PerfProtocol.message(ch.alloc(), PerfProtocol.SINK, 0, 0, s.size()), ch.voidPromise());
       }
     }
 
@@ -358,8 +423,8 @@ public final class PerfClient {
     PerfProtocol.ServerStats request(KcpChannel ch) throws Exception {
       CompletableFuture<PerfProtocol.ServerStats> f = new CompletableFuture<>();
       pending = f;
-      ch.writeAndFlush(PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0,
-          PerfProtocol.HEADER));
+      ch.writeAndFlush(
+          PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
       return f.get(15, TimeUnit.SECONDS);
     }
 

@@ -18,13 +18,12 @@ import java.lang.management.ManagementFactory;
  *
  * An ECHO is returned unchanged; a SINK is counted and dropped; a STATS_REQUEST is answered by a
  * STATS_REPLY whose payload after the header is five longs, all measured by the server itself:
- * process CPU time (ns, {@code OperatingSystemMXBean.getProcessCpuTime()}), ECHO messages
- * returned, SINK bytes received, retransmitted segments (-1 when the server cannot tell), and the
- * server's monotonic clock when it took these figures ({@code System.nanoTime()}). The clock lets
- * the client divide CPU time by the server's own interval between two replies: under overload a
- * reply can reach the client seconds late, and the client's interval would then be too short. A
- * 32-byte payload (no clock, an older server) is still read; its clock is -1.
- * All integers are big-endian.
+ * process CPU time (ns, {@code OperatingSystemMXBean.getProcessCpuTime()}), ECHO messages returned,
+ * SINK bytes received, retransmitted segments (-1 when the server cannot tell), and the server's
+ * monotonic clock when it took these figures ({@code System.nanoTime()}). The clock lets the client
+ * divide CPU time by the server's own interval between two replies: under overload a reply can
+ * reach the client seconds late, and the client's interval would then be too short. A 32-byte
+ * payload (no clock, an older server) is still read; its clock is -1. All integers are big-endian.
  */
 public final class PerfProtocol {
   public static final int ECHO = 1;
@@ -33,13 +32,15 @@ public final class PerfProtocol {
   public static final int STATS_REPLY = 4;
   public static final int HEADER = 16;
   public static final int STATS_REPLY_SIZE = HEADER + 40;
+
   /** A STATS_REPLY without the server clock (the first version of the protocol). */
   public static final int STATS_REPLY_SIZE_NO_CLOCK = HEADER + 32;
 
   private PerfProtocol() {}
 
   /** A message of {@code size} bytes (at least the header). */
-  public static ByteBuf message(ByteBufAllocator alloc, int type, int session, long stamp, int size) {
+  public static ByteBuf message(
+      ByteBufAllocator alloc, int type, int session, long stamp, int size) {
     int n = Math.max(HEADER, size);
     ByteBuf b = alloc.buffer(n);
     b.writeByte(type).writeMedium(0).writeInt(session).writeLong(stamp);
@@ -60,8 +61,13 @@ public final class PerfProtocol {
   }
 
   /** A STATS_REPLY carrying the server's own measurements, taken at {@code serverNanos}. */
-  public static ByteBuf statsReply(ByteBufAllocator alloc, long cpuNanos, long echoed,
-      long sinkBytes, long retransmits, long serverNanos) {
+  public static ByteBuf statsReply(
+      ByteBufAllocator alloc,
+      long cpuNanos,
+      long echoed,
+      long sinkBytes,
+      long retransmits,
+      long serverNanos) {
     ByteBuf b = alloc.buffer(STATS_REPLY_SIZE);
     b.writeByte(STATS_REPLY).writeMedium(0).writeInt(0).writeLong(0);
     b.writeLong(cpuNanos).writeLong(echoed).writeLong(sinkBytes).writeLong(retransmits);
@@ -73,8 +79,8 @@ public final class PerfProtocol {
    * The server's measurements in a STATS_REPLY; {@code serverNanos} is -1 when the reply has no
    * clock (an older server).
    */
-  public record ServerStats(long cpuNanos, long echoed, long sinkBytes, long retransmits,
-      long serverNanos) {
+  public record ServerStats(
+      long cpuNanos, long echoed, long sinkBytes, long retransmits, long serverNanos) {
     /**
      * Reads a STATS_REPLY (not consumed, not released).
      *
@@ -83,13 +89,13 @@ public final class PerfProtocol {
     public static ServerStats read(ByteBuf m) {
       int length = m.readableBytes();
       if (length < STATS_REPLY_SIZE_NO_CLOCK) {
-        throw new IllegalArgumentException("STATS_REPLY of " + length + " bytes, expected at least "
-            + STATS_REPLY_SIZE_NO_CLOCK);
+        throw new IllegalArgumentException(
+            "STATS_REPLY of " + length + " bytes, expected at least " + STATS_REPLY_SIZE_NO_CLOCK);
       }
       int at = m.readerIndex() + HEADER;
       long clock = length >= STATS_REPLY_SIZE ? m.getLong(at + 32) : -1;
-      return new ServerStats(m.getLong(at), m.getLong(at + 8), m.getLong(at + 16), m.getLong(at + 24),
-          clock);
+      return new ServerStats(
+          m.getLong(at), m.getLong(at + 8), m.getLong(at + 16), m.getLong(at + 24), clock);
     }
 
     /**

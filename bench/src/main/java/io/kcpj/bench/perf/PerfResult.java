@@ -7,21 +7,31 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The numbers of one {@code kcpj perf client} run, as an ordered map of named values, printed as
- * a two-column table or as one JSON object. RTTs are in ms, from the scheduled send time; server
- * CPU is the server's own process CPU time between the two STATS requests, and its percentage (and
- * a bulk run's goodput) is taken over the server's own interval between the two replies when the
- * server reports its clock ({@code stats_clock: server}), else over the client's
- * ({@code stats_clock: client}).
+ * The numbers of one {@code kcpj perf client} run, as an ordered map of named values, printed as a
+ * two-column table or as one JSON object. RTTs are in ms, from the scheduled send time; server CPU
+ * is the server's own process CPU time between the two STATS requests, and its percentage (and a
+ * bulk run's goodput) is taken over the server's own interval between the two replies when the
+ * server reports its clock ({@code stats_clock: server}), else over the client's ({@code
+ * stats_clock: client}).
  */
 public final class PerfResult {
   private final Map<String, Object> values = new LinkedHashMap<>();
 
   private PerfResult() {}
 
-  static PerfResult load(PerfClient.Settings s, Histogram rtt, long sent, long received,
-      long skipped, int sessionsOpen, long windowNanos, long statsWallNanos, PerfProtocol.ServerStats before,
-      PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
+  static PerfResult load(
+      PerfClient.Settings s,
+      Histogram rtt,
+      long sent,
+      long received,
+      long skipped,
+      int sessionsOpen,
+      long windowNanos,
+      long statsWallNanos,
+      PerfProtocol.ServerStats before,
+      PerfProtocol.ServerStats after,
+      long clientCpuNanos,
+      KcpCounters client) {
     PerfResult r = new PerfResult();
     double seconds = windowNanos / 1e9;
     long statsNanos = after.nanosSince(before, statsWallNanos);
@@ -51,7 +61,9 @@ public final class PerfResult {
     r.put("server_cpu_s", serverCpu / 1e9);
     r.put("server_cpu_pct", 100.0 * serverCpu / statsNanos);
     r.put("server_messages_per_cpu_s", serverCpu > 0 ? echoed / (serverCpu / 1e9) : 0);
-    r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+    r.put(
+        "server_retransmits",
+        after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
     r.put("stats_interval_s", statsSeconds);
     r.put("stats_clock", clockName(before, after));
     r.put("client_cpu_s", clientCpuNanos / 1e9);
@@ -61,8 +73,13 @@ public final class PerfResult {
     return r;
   }
 
-  static PerfResult bulk(PerfClient.Settings s, long wallNanos, PerfProtocol.ServerStats before,
-      PerfProtocol.ServerStats after, long clientCpuNanos, KcpCounters client) {
+  static PerfResult bulk(
+      PerfClient.Settings s,
+      long wallNanos,
+      PerfProtocol.ServerStats before,
+      PerfProtocol.ServerStats after,
+      long clientCpuNanos,
+      KcpCounters client) {
     PerfResult r = new PerfResult();
     long intervalNanos = after.nanosSince(before, wallNanos);
     double seconds = intervalNanos / 1e9;
@@ -76,7 +93,9 @@ public final class PerfResult {
     r.put("server_cpu_s", serverCpu / 1e9);
     r.put("server_cpu_pct", 100.0 * serverCpu / intervalNanos);
     r.put("stats_clock", clockName(before, after));
-    r.put("server_retransmits", after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+    r.put(
+        "server_retransmits",
+        after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
     r.put("client_cpu_s", clientCpuNanos / 1e9);
     r.put("client_wire_bytes_out", client.bytesOut);
     r.put("client_retransmits", client.retransmittedSegments);

@@ -32,10 +32,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link PerfProtocol}. With one thread, one datagram channel on one event loop. With {@code
  * threads} &gt; 1 (epoll or io_uring), that many datagram channels bound to the same port with
  * {@code SO_REUSEPORT}, each on its own event loop with its own codec: the kernel hashes each
- * remote address (its 4-tuple) to one socket, so each KCP session lives on exactly one codec.
- * STATS replies sum the counts of all codecs. Echoed messages are the received {@code ByteBuf}s
- * written back (no copy); SINK and STATS_REQUEST buffers are released here. {@link #close()}
- * releases the sockets and the event loops.
+ * remote address (its 4-tuple) to one socket, so each KCP session lives on exactly one codec. STATS
+ * replies sum the counts of all codecs. Echoed messages are the received {@code ByteBuf}s written
+ * back (no copy); SINK and STATS_REQUEST buffers are released here. {@link #close()} releases the
+ * sockets and the event loops.
  */
 public final class PerfServer implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group;
@@ -51,47 +51,64 @@ public final class PerfServer implements AutoCloseable {
 
   /**
    * Binds {@code listen} on {@code transport} with {@code threads} datagram channels (each on its
-   * own event loop, with its own codec of at most {@code maxSessions} sessions), each codec
-   * with {@code readCoalescing} ({@link KcpServerCodecBuilder#readCoalescing}; zero: off).
+   * own event loop, with its own codec of at most {@code maxSessions} sessions), each codec with
+   * {@code readCoalescing} ({@link KcpServerCodecBuilder#readCoalescing}; zero: off).
    *
    * @throws IllegalArgumentException if {@code threads} &lt; 1, or &gt; 1 on a transport without
    *     {@code SO_REUSEPORT}
    */
-  PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions, PerfTransport transport,
-      int threads, Duration readCoalescing) throws InterruptedException {
+  PerfServer(
+      InetSocketAddress listen,
+      KcpConfig config,
+      int maxSessions,
+      PerfTransport transport,
+      int threads,
+      Duration readCoalescing)
+      throws InterruptedException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
     if (threads > 1 && !transport.supportsReusePort()) {
-      throw new IllegalArgumentException("--threads " + threads + " binds " + threads
-          + " sockets to one port with SO_REUSEPORT, which the " + transport.name
-          + " transport does not have: use --transport epoll or --transport io_uring");
+      throw new IllegalArgumentException(
+          "--threads "
+              + threads
+              + " binds "
+              + threads
+              + " sockets to one port with SO_REUSEPORT, which the "
+              + transport.name
+              + " transport does not have: use --transport epoll or --transport io_uring");
     }
     group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory);
-    KcpServerCodecBuilder builder = new KcpServerCodecBuilder().config(config)
-        .maxSessions(maxSessions)
-        .readCoalescing(readCoalescing)
-        .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
-        .handler(new ChannelInitializer<KcpChannel>() {
-          @Override
-          protected void initChannel(KcpChannel ch) {
-            ch.pipeline().addLast(handler);
-          }
-        });
+    KcpServerCodecBuilder builder =
+        new KcpServerCodecBuilder()
+            .config(config)
+            .maxSessions(maxSessions)
+            .readCoalescing(readCoalescing)
+            .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
+            .handler(
+                new ChannelInitializer<KcpChannel>() {
+                  @Override
+                  protected void initChannel(KcpChannel ch) {
+                    ch.pipeline().addLast(handler);
+                  }
+                });
     try {
       InetSocketAddress bindTo = listen;
       int readBurst = readCoalescing.isZero() ? 1 : PerfTransport.COALESCING_READ_BURST;
       for (EventExecutor loop : group) { // one datagram channel per event loop
         KcpServerCodec codec = builder.build();
         Bootstrap b = new Bootstrap().group((EventLoop) loop);
-        b = threads > 1 ? transport.configureReusePort(b, 4 << 20, readBurst)
-            : transport.configure(b, 4 << 20, readBurst);
+        b =
+            threads > 1
+                ? transport.configureReusePort(b, 4 << 20, readBurst)
+                : transport.configure(b, 4 << 20, readBurst);
         Channel channel = b.handler(codec).bind(bindTo).sync().channel();
         channels.add(channel);
         codecs.add(codec);
         // The rest bind the port the first one got (it matters when listen's port is 0).
-        bindTo = new InetSocketAddress(listen.getAddress(),
-            ((InetSocketAddress) channel.localAddress()).getPort());
+        bindTo =
+            new InetSocketAddress(
+                listen.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
       }
     } catch (Throwable e) { // a bind failure is a checked exception thrown through sync()
       close();
@@ -146,17 +163,18 @@ public final class PerfServer implements AutoCloseable {
     AtomicInteger left = new AtomicInteger(codecs.size());
     for (int i = 0; i < codecs.size(); i++) {
       KcpServerCodec codec = codecs.get(i);
-      Runnable read = () -> {
-        try {
-          sum.addAndGet(codec.metrics().engineCounters().retransmittedSegments);
-        } catch (RuntimeException e) {
-          total.tryFailure(e);
-          return;
-        }
-        if (left.decrementAndGet() == 0) {
-          total.trySuccess(sum.get());
-        }
-      };
+      Runnable read =
+          () -> {
+            try {
+              sum.addAndGet(codec.metrics().engineCounters().retransmittedSegments);
+            } catch (RuntimeException e) {
+              total.tryFailure(e);
+              return;
+            }
+            if (left.decrementAndGet() == 0) {
+              total.trySuccess(sum.get());
+            }
+          };
       EventLoop loop = channels.get(i).eventLoop();
       if (loop.inEventLoop()) {
         read.run();
@@ -191,11 +209,14 @@ public final class PerfServer implements AutoCloseable {
           long clock = System.nanoTime();
           long echoedNow = echoed.sum();
           long sinkNow = sinkBytes.sum();
-          retransmits(ctx.executor()).addListener(f -> {
-            long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
-            ctx.writeAndFlush(PerfProtocol.statsReply(ctx.alloc(), cpu, echoedNow, sinkNow,
-                retransmits, clock));
-          });
+          retransmits(ctx.executor())
+              .addListener(
+                  f -> {
+                    long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
+                    ctx.writeAndFlush(
+                        PerfProtocol.statsReply(
+                            ctx.alloc(), cpu, echoedNow, sinkNow, retransmits, clock));
+                  });
           break;
         default:
           m.release();

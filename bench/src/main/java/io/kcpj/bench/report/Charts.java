@@ -17,9 +17,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * PNG charts drawn with XChart (headless): per profile, the RTT percentile curve of every
- * transport on a "nines" axis (50 %, 90 %, 99 %, 99.9 % …, as HdrHistogram plots), and across
- * profiles, wire overhead per transport.
+ * PNG charts drawn with XChart (headless): per profile, the RTT percentile curve of every transport
+ * on a "nines" axis (50 %, 90 %, 99 %, 99.9 % …, as HdrHistogram plots), and across profiles, wire
+ * overhead per transport.
  */
 public final class Charts {
   private Charts() {}
@@ -36,10 +36,14 @@ public final class Charts {
   public static void writePercentileChart(Path dir, String profile, List<RunResult> results)
       throws IOException {
     headless();
-    XYChart chart = new XYChartBuilder().width(900).height(560)
-        .title("RTT by percentile — " + profile + " (" + results.get(0).mode() + ")")
-        .xAxisTitle("percentile (\"nines\": 90%, 99%, 99.9% ... equally spaced)")
-        .yAxisTitle("RTT (ms)").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(900)
+            .height(560)
+            .title("RTT by percentile — " + profile + " (" + results.get(0).mode() + ")")
+            .xAxisTitle("percentile (\"nines\": 90%, 99%, 99.9% ... equally spaced)")
+            .yAxisTitle("RTT (ms)")
+            .build();
     Styler st = chart.getStyler();
     st.setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::ninesLabel);
@@ -73,15 +77,19 @@ public final class Charts {
       XYSeries s = chart.addSeries(r.transport(), xs, ys);
       s.setMarker(SeriesMarkers.NONE);
     }
-    BitmapEncoder.saveBitmap(chart, dir.resolve(percentileFileName(profile)).toString(),
-        BitmapEncoder.BitmapFormat.PNG);
+    BitmapEncoder.saveBitmap(
+        chart, dir.resolve(percentileFileName(profile)).toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
   /** Bars of wire bytes per goodput byte, per profile and transport. */
   public static void writeOverheadChart(Path dir, Map<String, List<RunResult>> byProfile)
       throws IOException {
-    writeBars(dir.resolve(OVERHEAD_FILE), byProfile, "Wire bytes per goodput byte",
-        "wire / goodput", RunResult::overhead);
+    writeBars(
+        dir.resolve(OVERHEAD_FILE),
+        byProfile,
+        "Wire bytes per goodput byte",
+        "wire / goodput",
+        RunResult::overhead);
   }
 
   /** Bars of the 99th-percentile RTT, per profile and transport. */
@@ -90,11 +98,22 @@ public final class Charts {
     writeBars(dir.resolve(P99_FILE), byProfile, "RTT p99 (ms)", "ms", r -> r.rttMillisAt(99));
   }
 
-  private static void writeBars(Path file, Map<String, List<RunResult>> byProfile, String title,
-      String yTitle, java.util.function.ToDoubleFunction<RunResult> metric) throws IOException {
+  private static void writeBars(
+      Path file,
+      Map<String, List<RunResult>> byProfile,
+      String title,
+      String yTitle,
+      java.util.function.ToDoubleFunction<RunResult> metric)
+      throws IOException {
     headless();
-    CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(title)
-        .xAxisTitle("profile").yAxisTitle(yTitle).build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1000)
+            .height(560)
+            .title(title)
+            .xAxisTitle("profile")
+            .yAxisTitle(yTitle)
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     List<String> profiles = new ArrayList<>(byProfile.keySet());

@@ -9,7 +9,16 @@ import java.util.Map;
 /** The console (and Markdown) table: one block per profile, one row per transport. */
 public final class ConsoleTable {
   private static final String[] HEAD = {
-    "transport", "mean ms", "p50", "p90", "p99", "p99.9", "max", "lost", "wire/goodput", "retransmits"
+    "transport",
+    "mean ms",
+    "p50",
+    "p90",
+    "p99",
+    "p99.9",
+    "max",
+    "lost",
+    "wire/goodput",
+    "retransmits"
   };
 
   private ConsoleTable() {}
@@ -54,7 +63,10 @@ public final class ConsoleTable {
   public static String markdown(List<RunResult> results) {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, List<RunResult>> e : byProfile(results).entrySet()) {
-      sb.append("### ").append(e.getKey()).append(" (").append(e.getValue().get(0).mode())
+      sb.append("### ")
+          .append(e.getKey())
+          .append(" (")
+          .append(e.getValue().get(0).mode())
           .append(")\n\n");
       List<String[]> rows = rows(e.getValue());
       for (int r = 0; r < rows.size(); r++) {
@@ -72,18 +84,19 @@ public final class ConsoleTable {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEAD);
     for (RunResult r : results) {
-      rows.add(new String[] {
-        r.transport(),
-        ms(r.meanRttMillis()),
-        ms(r.rttMillisAt(50)),
-        ms(r.rttMillisAt(90)),
-        ms(r.rttMillisAt(99)),
-        ms(r.rttMillisAt(99.9)),
-        ms(r.maxRttMillis()),
-        Long.toString(r.messagesLost()),
-        String.format(Locale.ROOT, "%.2f", r.overhead()),
-        Long.toString(r.retransmits())
-      });
+      rows.add(
+          new String[] {
+            r.transport(),
+            ms(r.meanRttMillis()),
+            ms(r.rttMillisAt(50)),
+            ms(r.rttMillisAt(90)),
+            ms(r.rttMillisAt(99)),
+            ms(r.rttMillisAt(99.9)),
+            ms(r.maxRttMillis()),
+            Long.toString(r.messagesLost()),
+            String.format(Locale.ROOT, "%.2f", r.overhead()),
+            Long.toString(r.retransmits())
+          });
     }
     return rows;
   }

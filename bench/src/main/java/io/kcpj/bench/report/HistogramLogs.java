@@ -30,8 +30,13 @@ public final class HistogramLogs {
     try (OutputStream out = Files.newOutputStream(file);
         PrintStream ps = new PrintStream(out, false, StandardCharsets.UTF_8)) {
       HistogramLogWriter w = new HistogramLogWriter(ps);
-      w.outputComment("kcpj RTT histogram, microseconds: profile=" + r.profile() + " transport="
-          + r.transport() + " mode=" + r.mode());
+      w.outputComment(
+          "kcpj RTT histogram, microseconds: profile="
+              + r.profile()
+              + " transport="
+              + r.transport()
+              + " mode="
+              + r.mode());
       w.outputLogFormatVersion();
       w.outputStartTime(0);
       w.outputLegend();

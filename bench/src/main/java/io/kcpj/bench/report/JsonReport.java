@@ -16,7 +16,10 @@ public final class JsonReport {
     StringBuilder sb = new StringBuilder("{\n  \"run\": {");
     int n = 0;
     for (Map.Entry<String, String> e : runInfo.entrySet()) {
-      sb.append(n++ == 0 ? "\n" : ",\n").append("    ").append(string(e.getKey())).append(": ")
+      sb.append(n++ == 0 ? "\n" : ",\n")
+          .append("    ")
+          .append(string(e.getKey()))
+          .append(": ")
           .append(string(e.getValue()));
     }
     sb.append("\n  },\n  \"results\": [");
@@ -25,7 +28,9 @@ public final class JsonReport {
       sb.append(i == 0 ? "\n" : ",\n").append("    {");
       for (int c = 0; c < ReportColumns.ALL.size(); c++) {
         ReportColumns.Column col = ReportColumns.ALL.get(c);
-        sb.append(c == 0 ? "" : ", ").append(string(col.name())).append(": ")
+        sb.append(c == 0 ? "" : ", ")
+            .append(string(col.name()))
+            .append(": ")
             .append(value(col.value().apply(r)));
       }
       sb.append('}');

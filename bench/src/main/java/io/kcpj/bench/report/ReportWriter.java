@@ -27,8 +27,13 @@ public final class ReportWriter {
    *     control, machine), shown at the top of the index and in the JSON
    * @param notes free-text paragraphs for the index (e.g. why TCP was skipped)
    */
-  public static List<Path> write(Path dir, String title, Map<String, String> runInfo,
-      List<String> notes, List<RunResult> results) throws IOException {
+  public static List<Path> write(
+      Path dir,
+      String title,
+      Map<String, String> runInfo,
+      List<String> notes,
+      List<RunResult> results)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
     Path csv = dir.resolve(CSV);
@@ -62,19 +67,26 @@ public final class ReportWriter {
     for (String n : notes) {
       md.append("> ").append(n).append("\n\n");
     }
-    md.append("RTT is measured per message from its *scheduled* send time to the arrival of its"
-        + " echo (no coordinated omission). Latency columns in ms; `wire/goodput` = bytes on the"
-        + " wire (both directions) per application byte delivered.\n\n");
+    md.append(
+        "RTT is measured per message from its *scheduled* send time to the arrival of its"
+            + " echo (no coordinated omission). Latency columns in ms; `wire/goodput` = bytes on the"
+            + " wire (both directions) per application byte delivered.\n\n");
     md.append(ConsoleTable.markdown(results));
     md.append("## Charts\n\n");
     for (Path c : charts) {
       String name = c.getFileName().toString();
       md.append("![").append(name).append("](").append(name).append(")\n\n");
     }
-    md.append("## Data\n\n- [results.csv](").append(CSV).append(")\n- [results.json](")
-        .append(JSON).append(")\n");
+    md.append("## Data\n\n- [results.csv](")
+        .append(CSV)
+        .append(")\n- [results.json](")
+        .append(JSON)
+        .append(")\n");
     for (Path h : hlogs) {
-      md.append("- [hlog/").append(h.getFileName()).append("](hlog/").append(h.getFileName())
+      md.append("- [hlog/")
+          .append(h.getFileName())
+          .append("](hlog/")
+          .append(h.getFileName())
           .append(")\n");
     }
     Path index = dir.resolve(INDEX);

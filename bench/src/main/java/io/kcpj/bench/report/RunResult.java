@@ -8,8 +8,8 @@ import org.HdrHistogram.Histogram;
  * each message's scheduled send time) and the traffic counts the comparison reports.
  *
  * <p>Every latency figure in every report is read from {@link #rttMicros()} (never kept on the
- * side), so the CSV, JSON, charts and HdrHistogram logs cannot disagree. Immutable once built;
- * the histogram is owned by this result and must not be recorded into afterwards.
+ * side), so the CSV, JSON, charts and HdrHistogram logs cannot disagree. Immutable once built; the
+ * histogram is owned by this result and must not be recorded into afterwards.
  */
 public final class RunResult {
   private final String profile;
@@ -59,7 +59,9 @@ public final class RunResult {
     return transportDetail;
   }
 
-  /** {@code virtual} (netem-sim virtual time) or {@code bridge} (real sockets over the TUN bridge). */
+  /**
+   * {@code virtual} (netem-sim virtual time) or {@code bridge} (real sockets over the TUN bridge).
+   */
   public String mode() {
     return mode;
   }
@@ -110,7 +112,9 @@ public final class RunResult {
 
   /** The RTT at {@code percentile} (0..100) in milliseconds, from the histogram. */
   public double rttMillisAt(double percentile) {
-    return rttMicros.getTotalCount() == 0 ? Double.NaN : rttMicros.getValueAtPercentile(percentile) / 1000.0;
+    return rttMicros.getTotalCount() == 0
+        ? Double.NaN
+        : rttMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   public double meanRttMillis() {

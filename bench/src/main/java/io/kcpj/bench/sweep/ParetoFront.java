@@ -5,10 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The Pareto front of a sweep: the configurations no other configuration beats on both p99 RTT
- * and wire overhead (lower is better for both), sorted by overhead. Only complete runs (every
- * message delivered) are candidates. Configurations with exactly the same outcome are
- * represented once, by the first in grid order.
+ * The Pareto front of a sweep: the configurations no other configuration beats on both p99 RTT and
+ * wire overhead (lower is better for both), sorted by overhead. Only complete runs (every message
+ * delivered) are candidates. Configurations with exactly the same outcome are represented once, by
+ * the first in grid order.
  */
 public final class ParetoFront {
   private ParetoFront() {}
@@ -37,7 +37,9 @@ public final class ParetoFront {
         front.add(p);
       }
     }
-    front.sort(Comparator.comparingDouble(SweepPoint::overhead).thenComparingDouble(SweepPoint::p99Millis));
+    front.sort(
+        Comparator.comparingDouble(SweepPoint::overhead)
+            .thenComparingDouble(SweepPoint::p99Millis));
     return front;
   }
 

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * A grid of KCP configurations run on one profile in virtual time. Every configuration sees the
- * same seeded link, so differences come from the configuration alone; results are returned in
- * grid order whatever the parallelism, and are the same for the same seed.
+ * same seeded link, so differences come from the configuration alone; results are returned in grid
+ * order whatever the parallelism, and are the same for the same seed.
  */
 public final class Sweep {
   private final Profile profile;
@@ -40,16 +40,25 @@ public final class Sweep {
    * The grid: every combination of the given values (nodelay × interval × resend × nc × window),
    * with send and receive windows equal (receive raised to its floor of 128).
    */
-  public static List<KcpConfig> grid(List<Integer> nodelays, List<Integer> intervals,
-      List<Integer> resends, List<Boolean> ncs, List<Integer> windows, int mtu) {
+  public static List<KcpConfig> grid(
+      List<Integer> nodelays,
+      List<Integer> intervals,
+      List<Integer> resends,
+      List<Boolean> ncs,
+      List<Integer> windows,
+      int mtu) {
     List<KcpConfig> out = new ArrayList<>();
     for (int nd : nodelays) {
       for (int iv : intervals) {
         for (int rs : resends) {
           for (boolean nc : ncs) {
             for (int w : windows) {
-              out.add(KcpConfig.builder().noDelay(nd, iv, rs, nc)
-                  .windows(w, Math.max(w, KcpConfig.MIN_RECEIVE_WINDOW)).mtu(mtu).build());
+              out.add(
+                  KcpConfig.builder()
+                      .noDelay(nd, iv, rs, nc)
+                      .windows(w, Math.max(w, KcpConfig.MIN_RECEIVE_WINDOW))
+                      .mtu(mtu)
+                      .build());
             }
           }
         }
@@ -64,18 +73,25 @@ public final class Sweep {
 
   /** Runs the grid on {@code threads} threads; {@code progress} gets "done/total" counts. */
   public List<SweepPoint> run(int threads, Consumer<Integer> progress) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-      Thread t = new Thread(r, "kcpj-sweep");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, threads),
+            r -> {
+              Thread t = new Thread(r, "kcpj-sweep");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<RunResult>> futures = new ArrayList<>();
       for (int i = 0; i < grid.size(); i++) {
         KcpConfig c = grid.get(i);
         String name = "cfg" + i;
-        futures.add(pool.submit(() -> new VirtualKcpRun(profile, new KcpTransport(name, c, true),
-            workload, seed).drainMillis(30_000).run()));
+        futures.add(
+            pool.submit(
+                () ->
+                    new VirtualKcpRun(profile, new KcpTransport(name, c, true), workload, seed)
+                        .drainMillis(30_000)
+                        .run()));
       }
       List<SweepPoint> points = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {

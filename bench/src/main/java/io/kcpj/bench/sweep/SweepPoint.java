@@ -23,15 +23,25 @@ public record SweepPoint(KcpConfig config, RunResult result) {
 
   /** Whether this point is at least as good in both and better in one. */
   public boolean dominates(SweepPoint o) {
-    return p99Millis() <= o.p99Millis() && overhead() <= o.overhead()
+    return p99Millis() <= o.p99Millis()
+        && overhead() <= o.overhead()
         && (p99Millis() < o.p99Millis() || overhead() < o.overhead());
   }
 
   /** The compact config text, e.g. {@code nodelay=1,interval=10,resend=2,nc=true,wnd=128}. */
   public String label() {
     KcpConfig c = config;
-    return "nodelay=" + c.nodelay() + ",interval=" + c.interval() + ",resend=" + c.fastResend()
-        + ",nc=" + c.noCongestionWindow() + ",sndwnd=" + c.sendWindow() + ",rcvwnd="
+    return "nodelay="
+        + c.nodelay()
+        + ",interval="
+        + c.interval()
+        + ",resend="
+        + c.fastResend()
+        + ",nc="
+        + c.noCongestionWindow()
+        + ",sndwnd="
+        + c.sendWindow()
+        + ",rcvwnd="
         + c.receiveWindow();
   }
 }

@@ -24,31 +24,60 @@ public final class SweepReport {
 
   private SweepReport() {}
 
-  public static List<Path> write(Path dir, Map<String, String> info, List<SweepPoint> points,
-      List<SweepPoint> front, SweepPoint recommended) throws IOException {
+  public static List<Path> write(
+      Path dir,
+      Map<String, String> info,
+      List<SweepPoint> points,
+      List<SweepPoint> front,
+      SweepPoint recommended)
+      throws IOException {
     Files.createDirectories(dir);
-    StringBuilder csv = new StringBuilder("nodelay,interval,resend,nc,sndwnd,rcvwnd,rtt_mean_ms,"
-        + "rtt_p50_ms,rtt_p99_ms,rtt_max_ms,overhead,messages_lost,retransmits,pareto\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "nodelay,interval,resend,nc,sndwnd,rcvwnd,rtt_mean_ms,"
+                + "rtt_p50_ms,rtt_p99_ms,rtt_max_ms,overhead,messages_lost,retransmits,pareto\n");
     for (SweepPoint p : points) {
-      csv.append(p.config().nodelay()).append(',').append(p.config().interval()).append(',')
-          .append(p.config().fastResend()).append(',').append(p.config().noCongestionWindow())
-          .append(',').append(p.config().sendWindow()).append(',').append(p.config().receiveWindow())
-          .append(',').append(ReportColumns.format(p.result().meanRttMillis()))
-          .append(',').append(ReportColumns.format(p.result().rttMillisAt(50)))
-          .append(',').append(ReportColumns.format(p.result().rttMillisAt(99)))
-          .append(',').append(ReportColumns.format(p.result().maxRttMillis()))
-          .append(',').append(ReportColumns.format(p.result().overhead()))
-          .append(',').append(p.result().messagesLost())
-          .append(',').append(p.result().retransmits())
-          .append(',').append(front.contains(p)).append('\n');
+      csv.append(p.config().nodelay())
+          .append(',')
+          .append(p.config().interval())
+          .append(',')
+          .append(p.config().fastResend())
+          .append(',')
+          .append(p.config().noCongestionWindow())
+          .append(',')
+          .append(p.config().sendWindow())
+          .append(',')
+          .append(p.config().receiveWindow())
+          .append(',')
+          .append(ReportColumns.format(p.result().meanRttMillis()))
+          .append(',')
+          .append(ReportColumns.format(p.result().rttMillisAt(50)))
+          .append(',')
+          .append(ReportColumns.format(p.result().rttMillisAt(99)))
+          .append(',')
+          .append(ReportColumns.format(p.result().maxRttMillis()))
+          .append(',')
+          .append(ReportColumns.format(p.result().overhead()))
+          .append(',')
+          .append(p.result().messagesLost())
+          .append(',')
+          .append(p.result().retransmits())
+          .append(',')
+          .append(front.contains(p))
+          .append('\n');
     }
     Path csvFile = dir.resolve(CSV);
     Files.writeString(csvFile, csv, StandardCharsets.UTF_8);
 
     System.setProperty("java.awt.headless", "true");
-    XYChart chart = new XYChartBuilder().width(1000).height(620)
-        .title("p99 RTT against wire overhead — " + info.getOrDefault("profile name", ""))
-        .xAxisTitle("wire bytes per goodput byte").yAxisTitle("RTT p99 (ms)").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(1000)
+            .height(620)
+            .title("p99 RTT against wire overhead — " + info.getOrDefault("profile name", ""))
+            .xAxisTitle("wire bytes per goodput byte")
+            .yAxisTitle("RTT p99 (ms)")
+            .build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -78,8 +107,9 @@ public final class SweepReport {
       f.setMarker(SeriesMarkers.DIAMOND);
     }
     if (recommended != null && recommended.p99Millis() > 0) {
-      XYSeries r = chart.addSeries("recommended", List.of(recommended.overhead()),
-          List.of(recommended.p99Millis()));
+      XYSeries r =
+          chart.addSeries(
+              "recommended", List.of(recommended.overhead()), List.of(recommended.p99Millis()));
       r.setMarker(SeriesMarkers.CIRCLE);
       r.setMarkerColor(java.awt.Color.RED);
     }
@@ -94,26 +124,54 @@ public final class SweepReport {
     if (recommended == null) {
       md.append("No configuration delivered every message.\n");
     } else {
-      md.append('`').append(recommended.label()).append("`: ").append(summary(recommended))
-          .append("\n\nRule: on the Pareto front, the lowest p99 among configurations whose wire"
-              + " overhead is at most 1.25 × the leanest front point's.\n");
+      md.append('`')
+          .append(recommended.label())
+          .append("`: ")
+          .append(summary(recommended))
+          .append(
+              "\n\nRule: on the Pareto front, the lowest p99 among configurations whose wire"
+                  + " overhead is at most 1.25 × the leanest front point's.\n");
     }
-    md.append("\n## Pareto front (").append(front.size()).append(" of ").append(points.size())
-        .append(" configurations)\n\n| configuration | p99 ms | mean ms | wire/goodput |\n|---|---|---|---|\n");
+    md.append("\n## Pareto front (")
+        .append(front.size())
+        .append(" of ")
+        .append(points.size())
+        .append(
+            " configurations)\n\n| configuration | p99 ms | mean ms | wire/goodput |\n|---|---|---|---|\n");
     for (SweepPoint p : front) {
-      md.append("| `").append(p.label()).append("` | ")
-          .append(String.format(Locale.ROOT, "%.1f | %.1f | %.3f", p.p99Millis(),
-              p.result().meanRttMillis(), p.overhead())).append(" |\n");
+      md.append("| `")
+          .append(p.label())
+          .append("` | ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%.1f | %.1f | %.3f",
+                  p.p99Millis(),
+                  p.result().meanRttMillis(),
+                  p.overhead()))
+          .append(" |\n");
     }
-    md.append("\n![").append(CHART).append("](").append(CHART).append(")\n\nAll configurations: [")
-        .append(CSV).append("](").append(CSV).append(")\n");
+    md.append("\n![")
+        .append(CHART)
+        .append("](")
+        .append(CHART)
+        .append(")\n\nAll configurations: [")
+        .append(CSV)
+        .append("](")
+        .append(CSV)
+        .append(")\n");
     Path index = dir.resolve(INDEX);
     Files.writeString(index, md, StandardCharsets.UTF_8);
     return List.of(index, csvFile, chartFile);
   }
 
   static String summary(SweepPoint p) {
-    return String.format(Locale.ROOT, "p99 %.1f ms, mean %.1f ms, wire/goodput %.3f, %d retransmits",
-        p.p99Millis(), p.result().meanRttMillis(), p.overhead(), p.result().retransmits());
+    return String.format(
+        Locale.ROOT,
+        "p99 %.1f ms, mean %.1f ms, wire/goodput %.3f, %d retransmits",
+        p.p99Millis(),
+        p.result().meanRttMillis(),
+        p.overhead(),
+        p.result().retransmits());
   }
 }

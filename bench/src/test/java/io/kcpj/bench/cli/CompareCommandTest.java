@@ -40,20 +40,33 @@ class CompareCommandTest {
     String b = Files.readString(dir.resolve("b/results.csv"));
     assertEquals(a, b);
     assertEquals(7, a.split("\n").length, "header + 2 profiles x 3 modes");
-    assertEquals(0, run(dir.resolve("c"), "--virtual", "--profile=3g-lossy,poor", "--duration=10s",
-        "--seed=8"));
+    assertEquals(
+        0,
+        run(
+            dir.resolve("c"),
+            "--virtual",
+            "--profile=3g-lossy,poor",
+            "--duration=10s",
+            "--seed=8"));
     assertNotEquals(a, Files.readString(dir.resolve("c/results.csv")));
-    for (String f : new String[] {"index.md", "results.json", "overhead.png",
-        "rtt-percentiles__poor.png", "hlog/poor__kcp-fast.hlog"}) {
+    for (String f :
+        new String[] {
+          "index.md",
+          "results.json",
+          "overhead.png",
+          "rtt-percentiles__poor.png",
+          "hlog/poor__kcp-fast.hlog"
+        }) {
       assertTrue(Files.size(dir.resolve("a").resolve(f)) > 0, f);
     }
   }
 
   @Test
   void aCompactProfileKeepsItsCommasAndAPresetListIsSplit() {
-    assertEquals(java.util.List.of("delay=30ms,loss=2%"),
-        CompareCommand.profileSpecs("delay=30ms,loss=2%"));
-    assertEquals(java.util.List.of("3g-lossy", "poor"), CompareCommand.profileSpecs("3g-lossy, poor"));
+    assertEquals(
+        java.util.List.of("delay=30ms,loss=2%"), CompareCommand.profileSpecs("delay=30ms,loss=2%"));
+    assertEquals(
+        java.util.List.of("3g-lossy", "poor"), CompareCommand.profileSpecs("3g-lossy, poor"));
     assertEquals(java.util.List.of("@my.profile"), CompareCommand.profileSpecs("@my.profile"));
   }
 

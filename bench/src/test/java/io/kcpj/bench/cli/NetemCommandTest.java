@@ -51,8 +51,8 @@ class NetemCommandTest {
   void profilesListsEveryPreset() {
     Run r = run("netem", "profiles");
     assertEquals(0, r.exit());
-    for (String name : List.of("kcp-test", "3g-lossy", "fast-4g", "very-poor", "congested",
-        "handover")) {
+    for (String name :
+        List.of("kcp-test", "3g-lossy", "fast-4g", "very-poor", "congested", "handover")) {
       assertTrue(r.out().contains(name + " "), name);
     }
     assertTrue(r.out().contains("loss=bag:5"), r.out());
@@ -60,16 +60,26 @@ class NetemCommandTest {
 
   @Test
   void aBadProfileIsReportedWithTheBadToken() {
-    Run r = run("netem", "proxy", "--listen", "127.0.0.1:0", "--target", "127.0.0.1:9",
-        "--profile", "delay=10ms,jiter=5ms", "--duration", "1s");
+    Run r =
+        run(
+            "netem",
+            "proxy",
+            "--listen",
+            "127.0.0.1:0",
+            "--target",
+            "127.0.0.1:9",
+            "--profile",
+            "delay=10ms,jiter=5ms",
+            "--duration",
+            "1s");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("unknown key 'jiter' in 'jiter=5ms'"), r.err());
   }
 
   @Test
   void aBadAddressIsAUsageError() {
-    Run r = run("netem", "proxy", "--listen", "nowhere", "--target", "127.0.0.1:9",
-        "--profile", "3g");
+    Run r =
+        run("netem", "proxy", "--listen", "nowhere", "--target", "127.0.0.1:9", "--profile", "3g");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("host:port"), r.err());
   }
@@ -88,11 +98,26 @@ class NetemCommandTest {
       Thread echoThread = new Thread(() -> echoLoop(echo), "echo");
       echoThread.setDaemon(true);
       echoThread.start();
-      Future<Run> command = pool.submit(() -> run("netem", "proxy",
-          "--listen", "127.0.0.1:" + port,
-          "--target", "127.0.0.1:" + echo.getLocalPort(),
-          "--profile", "delay=5ms", "--seed", "3", "--log", log.toString(),
-          "--duration", "3s", "--interval", "500ms"));
+      Future<Run> command =
+          pool.submit(
+              () ->
+                  run(
+                      "netem",
+                      "proxy",
+                      "--listen",
+                      "127.0.0.1:" + port,
+                      "--target",
+                      "127.0.0.1:" + echo.getLocalPort(),
+                      "--profile",
+                      "delay=5ms",
+                      "--seed",
+                      "3",
+                      "--log",
+                      log.toString(),
+                      "--duration",
+                      "3s",
+                      "--interval",
+                      "500ms"));
       client.setSoTimeout(100);
       int echoed = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);

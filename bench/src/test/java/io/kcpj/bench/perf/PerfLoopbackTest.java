@@ -26,9 +26,22 @@ import picocli.CommandLine;
 class PerfLoopbackTest {
   @Test
   void loadRunAnswersEveryMessageAndReportsServerCpu() throws Exception {
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 4, 2, 1, 50, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "nio");
+    try (PerfServer server =
+        new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              4,
+              2,
+              1,
+              50,
+              100,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(300),
+              KcpConfig.fast(),
+              false,
+              0,
+              "nio");
       PerfResult r = new PerfClient(s).run();
       assertEquals(200, r.number("sent"), 12, r.toTable());
       assertEquals(r.number("sent"), r.number("received"), r.toTable());
@@ -43,12 +56,26 @@ class PerfLoopbackTest {
 
   @Test
   void settlingRunsAtTheMeasuredRateBetweenWarmupAndWindow() throws Exception {
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
+    try (PerfServer server =
+        new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
       // 2 sessions: 400 Hz for 0.5 s (~400 messages), then 0.8 s settling at 20 Hz (~32), then
       // the 1 s window at 20 Hz (~40). Settling at the warm-up rate would add ~640.
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 2, 2, 1, 20, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(500), KcpConfig.fast(), false, 0, "nio", 400,
-          Duration.ofMillis(800));
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              2,
+              2,
+              1,
+              20,
+              100,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(500),
+              KcpConfig.fast(),
+              false,
+              0,
+              "nio",
+              400,
+              Duration.ofMillis(800));
       PerfResult r = new PerfClient(s).run();
       assertEquals(40, r.number("sent"), 4, r.toTable());
       assertEquals(0, r.number("unanswered"), r.toTable());
@@ -59,26 +86,54 @@ class PerfLoopbackTest {
 
   @Test
   void aFasterWarmupIsSentButNotMeasured() throws Exception {
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
+    try (PerfServer server =
+        new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
       // 2 sessions: 500 Hz for 0.5 s of warm-up (~500 messages), then 20 Hz for 1 s (~40).
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 2, 2, 1, 20, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(500), KcpConfig.fast(), false, 0, "nio", 500,
-          Duration.ZERO);
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              2,
+              2,
+              1,
+              20,
+              100,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(500),
+              KcpConfig.fast(),
+              false,
+              0,
+              "nio",
+              500,
+              Duration.ZERO);
       PerfResult r = new PerfClient(s).run();
       assertEquals(40, r.number("sent"), 4, r.toTable());
       assertEquals(0, r.number("unanswered"), r.toTable());
       assertEquals(500, r.number("warmup_rate_hz"), r.toTable());
       // Every ECHO is one datagram in (plus ACKs): the warm-up's traffic reached the server.
-      assertTrue(server.codec().metrics().datagramsIn() > 400,
+      assertTrue(
+          server.codec().metrics().datagramsIn() > 400,
           "datagrams in: " + server.codec().metrics().datagramsIn());
     }
   }
 
   @Test
   void bulkRunDeliversBytes() throws Exception {
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 1, 1, 1, 0, 1376,
-          Duration.ofMillis(800), Duration.ofMillis(200), KcpConfig.fast(), true, 0, "nio");
+    try (PerfServer server =
+        new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 100)) {
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              1,
+              1,
+              1,
+              0,
+              1376,
+              Duration.ofMillis(800),
+              Duration.ofMillis(200),
+              KcpConfig.fast(),
+              true,
+              0,
+              "nio");
       PerfResult r = new PerfClient(s).run();
       assertTrue(r.number("delivered_bytes") > 1_000_000, r.toTable());
       assertTrue(r.number("goodput_mbit_s") > 1, r.toTable());
@@ -102,11 +157,29 @@ class PerfLoopbackTest {
   void loadRunOnIoUringAnswersEveryMessage() throws Exception {
     PerfTransport uring = nativeOrSkip("io_uring");
     assertEquals("io_uring", uring.name);
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
-        100, uring, 1, Duration.ZERO)) {
+    try (PerfServer server =
+        new PerfServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            KcpConfig.fast(),
+            100,
+            uring,
+            1,
+            Duration.ZERO)) {
       assertEquals("IoUringDatagramChannel", server.channel().getClass().getSimpleName());
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 4, 4, 1, 50, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "io_uring");
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              4,
+              4,
+              1,
+              50,
+              100,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(300),
+              KcpConfig.fast(),
+              false,
+              0,
+              "io_uring");
       PerfResult r = new PerfClient(s).run();
       assertEquals(200, r.number("sent"), 12, r.toTable());
       assertEquals(r.number("sent"), r.number("received"), r.toTable());
@@ -118,14 +191,32 @@ class PerfLoopbackTest {
   @Test
   void twoThreadReusePortServerSpreadsSessionsOverItsCodecsAndSumsStats() throws Exception {
     PerfTransport epoll = nativeOrSkip("epoll");
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
-        100, epoll, 2, Duration.ZERO)) {
+    try (PerfServer server =
+        new PerfServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            KcpConfig.fast(),
+            100,
+            epoll,
+            2,
+            Duration.ZERO)) {
       assertEquals(2, server.channels().size());
       assertEquals(server.localAddress(), server.channels().get(1).localAddress(), "one port");
       assertNotEquals(server.channels().get(0).eventLoop(), server.channels().get(1).eventLoop());
       // 24 load sessions, each on its own client socket (so its own 4-tuple), and the control one.
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 24, 24, 1, 50, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "epoll");
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              24,
+              24,
+              1,
+              50,
+              100,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(300),
+              KcpConfig.fast(),
+              false,
+              0,
+              "epoll");
       PerfResult r = new PerfClient(s).run();
       assertEquals(24 * 50, r.number("sent"), 24 * 6, r.toTable());
       assertEquals(r.number("sent"), r.number("received"), r.toTable());
@@ -143,8 +234,10 @@ class PerfLoopbackTest {
       for (KcpServerCodec codec : server.codecs()) {
         retransmits += codec.metrics().engineCounters().retransmittedSegments;
       }
-      assertEquals(retransmits, server.retransmits(server.channels().get(0).eventLoop())
-          .get(5, TimeUnit.SECONDS), "the STATS retransmits are the sum over the codecs");
+      assertEquals(
+          retransmits,
+          server.retransmits(server.channels().get(0).eventLoop()).get(5, TimeUnit.SECONDS),
+          "the STATS retransmits are the sum over the codecs");
     }
   }
 
@@ -153,14 +246,30 @@ class PerfLoopbackTest {
     IllegalArgumentException unknown =
         assertThrows(IllegalArgumentException.class, () -> PerfTransport.select("iouring"));
     assertTrue(unknown.getMessage().contains("nio, epoll, io_uring, auto"), unknown.getMessage());
-    IllegalArgumentException nio = assertThrows(IllegalArgumentException.class,
-        () -> new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 10,
-            PerfTransport.nio(), 2, Duration.ZERO));
-    assertTrue(nio.getMessage().contains("SO_REUSEPORT")
-        && nio.getMessage().contains("--transport epoll"), nio.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(), 10,
-            PerfTransport.nio(), 0, Duration.ZERO));
+    IllegalArgumentException nio =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new PerfServer(
+                    new InetSocketAddress("127.0.0.1", 0),
+                    KcpConfig.fast(),
+                    10,
+                    PerfTransport.nio(),
+                    2,
+                    Duration.ZERO));
+    assertTrue(
+        nio.getMessage().contains("SO_REUSEPORT") && nio.getMessage().contains("--transport epoll"),
+        nio.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PerfServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                KcpConfig.fast(),
+                10,
+                PerfTransport.nio(),
+                0,
+                Duration.ZERO));
 
     StringWriter err = new StringWriter();
     CommandLine cl = Kcpj.newCommandLine();
@@ -173,10 +282,28 @@ class PerfLoopbackTest {
   @Test
   void aServerWithReadCoalescingAnswersEveryMessage() throws Exception {
     PerfTransport epoll = nativeOrSkip("epoll");
-    try (PerfServer server = new PerfServer(new InetSocketAddress("127.0.0.1", 0), KcpConfig.fast(),
-        100, epoll, 1, Duration.ofMillis(1))) {
-      PerfClient.Settings s = new PerfClient.Settings(server.localAddress(), 20, 20, 1, 50, 100,
-          Duration.ofSeconds(1), Duration.ofMillis(300), KcpConfig.fast(), false, 0, "epoll");
+    try (PerfServer server =
+        new PerfServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            KcpConfig.fast(),
+            100,
+            epoll,
+            1,
+            Duration.ofMillis(1))) {
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              20,
+              20,
+              1,
+              50,
+              100,
+              Duration.ofSeconds(1),
+              Duration.ofMillis(300),
+              KcpConfig.fast(),
+              false,
+              0,
+              "epoll");
       PerfResult r = new PerfClient(s).run();
       assertEquals(1000, r.number("sent"), 60, r.toTable());
       assertEquals(r.number("sent"), r.number("received"), r.toTable());

@@ -27,9 +27,18 @@ class ReportWriterTest {
     for (int i = 0; i < n; i++) {
       h.recordValue(baseMicros + (long) (-Math.log(1 - r.nextDouble()) * baseMicros));
     }
-    return RunResult.builder().profile(profile).transport(transport).transportDetail("x,y")
-        .mode("virtual").rttMicros(h).messagesSent(n + 3).messagesEchoed(n)
-        .goodputBytes(100L * n).wireBytes(150L * n).retransmits(seed).durationMillis(20_000)
+    return RunResult.builder()
+        .profile(profile)
+        .transport(transport)
+        .transportDetail("x,y")
+        .mode("virtual")
+        .rttMicros(h)
+        .messagesSent(n + 3)
+        .messagesEchoed(n)
+        .goodputBytes(100L * n)
+        .wireBytes(150L * n)
+        .retransmits(seed)
+        .durationMillis(20_000)
         .build();
   }
 
@@ -40,8 +49,8 @@ class ReportWriterTest {
     results.add(result("3g-lossy", "tcp", 2, 5_000, 180_000));
     results.add(result("poor", "kcp-fast", 3, 2_000, 400_000));
     results.add(result("poor", "tcp", 4, 2_000, 600_000));
-    List<Path> files = ReportWriter.write(dir, "test", Map.of("seed", "1"), List.of("a note"),
-        results);
+    List<Path> files =
+        ReportWriter.write(dir, "test", Map.of("seed", "1"), List.of("a note"), results);
     assertEquals(dir.resolve(ReportWriter.INDEX), files.get(0));
 
     List<String> lines = Files.readAllLines(dir.resolve(ReportWriter.CSV));
@@ -54,17 +63,27 @@ class ReportWriterTest {
     for (int row = 1; row < lines.size(); row++) {
       String[] cells = parseCsvLine(lines.get(row));
       RunResult r = results.get(row - 1);
-      Histogram fromLog = HistogramLogs.read(dir.resolve("hlog").resolve(HistogramLogs.fileName(r)));
+      Histogram fromLog =
+          HistogramLogs.read(dir.resolve("hlog").resolve(HistogramLogs.fileName(r)));
       assertEquals(r.rttMicros().getTotalCount(), fromLog.getTotalCount());
-      for (String[] p : new String[][] {
-          {"rtt_p50_ms", "50"}, {"rtt_p90_ms", "90"}, {"rtt_p99_ms", "99"}, {"rtt_p999_ms", "99.9"}}) {
+      for (String[] p :
+          new String[][] {
+            {"rtt_p50_ms", "50"},
+            {"rtt_p90_ms", "90"},
+            {"rtt_p99_ms", "99"},
+            {"rtt_p999_ms", "99.9"}
+          }) {
         double expected = fromLog.getValueAtPercentile(Double.parseDouble(p[1])) / 1000.0;
-        assertEquals(String.format(Locale.ROOT, "%.3f", expected), cells[col.get(p[0])],
+        assertEquals(
+            String.format(Locale.ROOT, "%.3f", expected),
+            cells[col.get(p[0])],
             p[0] + " of row " + row);
       }
-      assertEquals(String.format(Locale.ROOT, "%.3f", fromLog.getMaxValue() / 1000.0),
+      assertEquals(
+          String.format(Locale.ROOT, "%.3f", fromLog.getMaxValue() / 1000.0),
           cells[col.get("rtt_max_ms")]);
-      assertEquals(String.format(Locale.ROOT, "%.3f", fromLog.getMean() / 1000.0),
+      assertEquals(
+          String.format(Locale.ROOT, "%.3f", fromLog.getMean() / 1000.0),
           cells[col.get("rtt_mean_ms")]);
       assertEquals("3", cells[col.get("messages_lost")]);
       assertEquals("1.500", cells[col.get("overhead")]);
@@ -80,8 +99,12 @@ class ReportWriterTest {
       }
     }
     String index = Files.readString(dir.resolve(ReportWriter.INDEX));
-    assertTrue(index.contains("results.csv") && index.contains("rtt-percentiles__poor.png")
-        && index.contains("hlog/poor__tcp.hlog") && index.contains("a note"), index);
+    assertTrue(
+        index.contains("results.csv")
+            && index.contains("rtt-percentiles__poor.png")
+            && index.contains("hlog/poor__tcp.hlog")
+            && index.contains("a note"),
+        index);
     String json = Files.readString(dir.resolve(ReportWriter.JSON));
     assertTrue(json.contains("\"transport\": \"kcp-fast\""), json);
   }

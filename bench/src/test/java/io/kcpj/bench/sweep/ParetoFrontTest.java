@@ -17,8 +17,16 @@ class ParetoFrontTest {
   private static SweepPoint point(int nodelay, long p99Micros, long wire, long lost) {
     Histogram h = new Histogram(3);
     h.recordValueWithCount(p99Micros, 100); // every sample the same: p99 = that value
-    RunResult r = RunResult.builder().profile("p").transport("t").rttMicros(h)
-        .messagesSent(100).messagesEchoed(100 - lost).goodputBytes(1000).wireBytes(wire).build();
+    RunResult r =
+        RunResult.builder()
+            .profile("p")
+            .transport("t")
+            .rttMicros(h)
+            .messagesSent(100)
+            .messagesEchoed(100 - lost)
+            .goodputBytes(1000)
+            .wireBytes(wire)
+            .build();
     return new SweepPoint(KcpConfig.builder().noDelay(nodelay).build(), r);
   }
 
@@ -41,8 +49,9 @@ class ParetoFrontTest {
 
   @Test
   void aSweepIsDeterministicAndItsFrontIsUndominated() throws Exception {
-    List<KcpConfig> grid = Sweep.grid(List.of(0, 1), List.of(10, 40), List.of(0, 2),
-        List.of(false, true), List.of(32), 1400);
+    List<KcpConfig> grid =
+        Sweep.grid(
+            List.of(0, 1), List.of(10, 40), List.of(0, 2), List.of(false, true), List.of(32), 1400);
     assertEquals(16, grid.size());
     Workload w = Workload.game(20, 100, 15_000);
     List<SweepPoint> a = new Sweep(Profile.named("poor"), w, 3, grid).run(2, n -> {});
@@ -59,7 +68,8 @@ class ParetoFrontTest {
     assertTrue(!front.isEmpty());
     for (SweepPoint f : front) {
       for (SweepPoint p : a) {
-        assertTrue(!(p.complete() && p.dominates(f)), p.label() + " dominates front point " + f.label());
+        assertTrue(
+            !(p.complete() && p.dominates(f)), p.label() + " dominates front point " + f.label());
       }
     }
   }

@@ -18,11 +18,13 @@ package io.kcpj.core.cc;
 public final class ClassicKcp implements CongestionControl {
   /** ikcp's {@code IKCP_THRESH_INIT}. */
   public static final int THRESH_INIT = 2;
+
   /** ikcp's {@code IKCP_THRESH_MIN}. */
   public static final int THRESH_MIN = 2;
 
   private int cwnd;
   private int ssthresh = THRESH_INIT;
+
   /** Bytes of window credit accumulated in congestion avoidance (ikcp's {@code incr}). */
   private long increment;
 

@@ -1,13 +1,13 @@
 package io.kcpj.core.cc;
 
 /**
- * Strategy deciding how many segments an engine may have in flight (like Aeron's
- * {@code CongestionControl} and KCP 2.0's {@code IKCPOPS}).
+ * Strategy deciding how many segments an engine may have in flight (like Aeron's {@code
+ * CongestionControl} and KCP 2.0's {@code IKCPOPS}).
  *
  * <p>The engine calls these hooks at fixed points of {@code input} and {@code flush}; an
  * implementation keeps its own state and never touches the engine. One instance belongs to one
- * engine and is confined to that engine's thread. Implementations must not allocate on these
- * paths: they run for every datagram.
+ * engine and is confined to that engine's thread. Implementations must not allocate on these paths:
+ * they run for every datagram.
  *
  * <ul>
  *   <li>{@link ClassicKcp}: ikcp's own arithmetic (slow start, additive increase, halving on fast

@@ -5,8 +5,8 @@ package io.kcpj.core.cc;
  * {@code min(sndWnd, remoteWindow)} whatever the losses. For low-latency links where the
  * application already bounds its own rate (games at a fixed tick rate).
  *
- * <p>The classic cwnd and ssthresh are still tracked, exactly as ikcp does with {@code nocwnd}
- * set, so {@link #congestionWindow()} reports what the C reference would. One instance per engine.
+ * <p>The classic cwnd and ssthresh are still tracked, exactly as ikcp does with {@code nocwnd} set,
+ * so {@link #congestionWindow()} reports what the C reference would. One instance per engine.
  */
 public final class NoCongestionWindow implements CongestionControl {
   private final ClassicKcp tracked;

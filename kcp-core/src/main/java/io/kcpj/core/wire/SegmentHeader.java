@@ -22,7 +22,8 @@ import java.nio.ByteOrder;
  *
  * <p>All 32-bit fields are unsigned on the wire; in Java they are carried in {@code int}s and
  * compared with {@code (int) (a - b)} (see {@link io.kcpj.core.Seq}). The class holds no state and
- * owns no buffer: the caller owns the array and guarantees {@code off + HEADER_SIZE <= array.length}.
+ * owns no buffer: the caller owns the array and guarantees {@code off + HEADER_SIZE <=
+ * array.length}.
  */
 public final class SegmentHeader {
   /** Bytes in one segment header (ikcp's {@code IKCP_OVERHEAD}). */
@@ -39,10 +40,13 @@ public final class SegmentHeader {
 
   /** Data segment. */
   public static final int CMD_PUSH = 81;
+
   /** Acknowledgement of one PUSH segment. */
   public static final int CMD_ACK = 82;
+
   /** Window probe: asks the peer to tell its window. */
   public static final int CMD_WASK = 83;
+
   /** Window tell: carries the sender's window and nothing else. */
   public static final int CMD_WINS = 84;
 

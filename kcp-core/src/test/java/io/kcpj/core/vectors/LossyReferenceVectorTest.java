@@ -20,10 +20,10 @@ import org.junit.jupiter.api.TestFactory;
  * Differential check against the C reference under loss, reordering, duplication and window
  * pressure: replays every scenario of {@code ikcp-lossy-vectors.txt} (written by {@code
  * tools/ikcp-diff/harness.c} linked with skywind3000/kcp {@code ikcp.c}) through {@link
- * io.kcpj.core.Kcp} and requires the same datagrams (length and CRC32 of every one, segment
- * headers of the first 50), at the same times, the same receive sizes, the same input and send
- * results, the same state snapshots and totals. A failure names the first differing event and
- * decodes both sides' datagram there.
+ * io.kcpj.core.Kcp} and requires the same datagrams (length and CRC32 of every one, segment headers
+ * of the first 50), at the same times, the same receive sizes, the same input and send results, the
+ * same state snapshots and totals. A failure names the first differing event and decodes both
+ * sides' datagram there.
  */
 class LossyReferenceVectorTest {
 
@@ -49,8 +49,10 @@ class LossyReferenceVectorTest {
       i++;
     }
     if (i < n || expected.events.size() != got.events.size()) {
-      long at = i < expected.events.size() ? expected.events.get(i).elapsed()
-          : got.events.get(i).elapsed();
+      long at =
+          i < expected.events.size()
+              ? expected.events.get(i).elapsed()
+              : got.events.get(i).elapsed();
       firstAt = Math.min(firstAt, at);
       problems.add(describeEventMismatch(expected, got, i));
     }
@@ -60,26 +62,36 @@ class LossyReferenceVectorTest {
       String mine = got.snapshots.get(e.getKey());
       if (!e.getValue().equals(mine)) {
         firstAt = Math.min(firstAt, e.getKey());
-        problems.add(describeSnapshotMismatch(e.getKey(), e.getValue(), mine,
-            expected.param("t0")));
+        problems.add(
+            describeSnapshotMismatch(e.getKey(), e.getValue(), mine, expected.param("t0")));
         break;
       }
     }
     if (problems.isEmpty() && got.snapshots.size() != expected.snapshots.size()) {
-      problems.add("snapshot count: expected " + expected.snapshots.size() + ", got "
-          + got.snapshots.size());
+      problems.add(
+          "snapshot count: expected "
+              + expected.snapshots.size()
+              + ", got "
+              + got.snapshots.size());
     }
 
     // 3. segment headers of the first datagrams
     for (Map.Entry<Integer, String> h : expected.headers.entrySet()) {
       int k = h.getKey();
-      String mine = k <= got.datagrams.size()
-          ? LossyReplay.headers(got.datagrams.get(k - 1).bytes()) : "(not emitted)";
+      String mine =
+          k <= got.datagrams.size()
+              ? LossyReplay.headers(got.datagrams.get(k - 1).bytes())
+              : "(not emitted)";
       if (!h.getValue().equals(mine)) {
-        problems.add("segment headers of D" + k + " differ:\n  C:\n"
-            + LossyReplay.decodeHeaders(h.getValue()) + "  Java:\n"
-            + (k <= got.datagrams.size()
-                ? LossyReplay.decodeDatagram(got.datagrams.get(k - 1).bytes()) : "    -\n"));
+        problems.add(
+            "segment headers of D"
+                + k
+                + " differ:\n  C:\n"
+                + LossyReplay.decodeHeaders(h.getValue())
+                + "  Java:\n"
+                + (k <= got.datagrams.size()
+                    ? LossyReplay.decodeDatagram(got.datagrams.get(k - 1).bytes())
+                    : "    -\n"));
         break;
       }
     }
@@ -92,10 +104,19 @@ class LossyReferenceVectorTest {
       problems.add(0, "the Java replay stopped " + got.failure);
     }
     if (!problems.isEmpty()) {
-      fail("scenario " + expected.name + " diverges from the C reference"
-          + (firstAt != Long.MAX_VALUE ? " (first at elapsed " + firstAt + " ms, clock "
-              + Long.toUnsignedString((expected.param("t0") + firstAt) & 0xffffffffL) + ")" : "")
-          + ":\n" + String.join("\n", problems));
+      fail(
+          "scenario "
+              + expected.name
+              + " diverges from the C reference"
+              + (firstAt != Long.MAX_VALUE
+                  ? " (first at elapsed "
+                      + firstAt
+                      + " ms, clock "
+                      + Long.toUnsignedString((expected.param("t0") + firstAt) & 0xffffffffL)
+                      + ")"
+                  : "")
+              + ":\n"
+              + String.join("\n", problems));
     }
   }
 
@@ -109,10 +130,24 @@ class LossyReferenceVectorTest {
     long otherInputs = s.events.stream().filter(e -> e.token().startsWith("I")).count();
     long recvA = s.events.stream().filter(e -> e.token().startsWith("A")).count();
     long recvB = s.events.stream().filter(e -> e.token().startsWith("B")).count();
-    String head = "datagrams=" + datagrams + " inputs=" + (zeroInputs + otherInputs) + " recvA="
-        + recvA + " recvB=" + recvB + " ";
-    assertTrue(s.totals != null && s.totals.startsWith(head),
-        "vector file inconsistent for " + s.name + ": totals '" + s.totals + "' vs counted '" + head
+    String head =
+        "datagrams="
+            + datagrams
+            + " inputs="
+            + (zeroInputs + otherInputs)
+            + " recvA="
+            + recvA
+            + " recvB="
+            + recvB
+            + " ";
+    assertTrue(
+        s.totals != null && s.totals.startsWith(head),
+        "vector file inconsistent for "
+            + s.name
+            + ": totals '"
+            + s.totals
+            + "' vs counted '"
+            + head
             + "'");
     assertEquals(Math.min(50, datagrams), s.headers.size(), "H lines of " + s.name);
     long dur = s.param("dur");
@@ -135,34 +170,53 @@ class LossyReferenceVectorTest {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("first differing event #").append(i + 1).append(" (the next datagram is D")
-        .append(datagram).append("):\n");
+    sb.append("first differing event #")
+        .append(i + 1)
+        .append(" (the next datagram is D")
+        .append(datagram)
+        .append("):\n");
     sb.append("  C:    ").append(i < exp.size() ? exp.get(i) : "(end of stream)").append('\n');
     sb.append("  Java: ").append(i < mine.size() ? mine.get(i) : "(end of stream)").append('\n');
     sb.append("  agreed before: ").append(exp.subList(Math.max(0, i - CONTEXT), i)).append('\n');
-    sb.append("  C next:    ").append(exp.subList(i, Math.min(exp.size(), i + CONTEXT))).append('\n');
-    sb.append("  Java next: ").append(mine.subList(i, Math.min(mine.size(), i + CONTEXT)))
+    sb.append("  C next:    ")
+        .append(exp.subList(i, Math.min(exp.size(), i + CONTEXT)))
         .append('\n');
-    sb.append("  (tokens: aL.C/bL.C datagram from A/B of L bytes with CRC32 C, AN/BN recv of N"
-        + " bytes, IR input status, saR/sbR send result; @elapsed ms)\n");
+    sb.append("  Java next: ")
+        .append(mine.subList(i, Math.min(mine.size(), i + CONTEXT)))
+        .append('\n');
+    sb.append(
+        "  (tokens: aL.C/bL.C datagram from A/B of L bytes with CRC32 C, AN/BN recv of N"
+            + " bytes, IR input status, saR/sbR send result; @elapsed ms)\n");
     boolean cDatagram = i < exp.size() && isDatagram(exp.get(i).token());
     boolean javaDatagram = i < mine.size() && isDatagram(mine.get(i).token());
     if (javaDatagram && datagram <= got.datagrams.size()) {
       LossyReplay.Datagram d = got.datagrams.get(datagram - 1);
-      sb.append("  Java D").append(datagram).append(d.from() == 0 ? " A->B" : " B->A")
-          .append(" elapsed=").append(d.elapsed()).append(" clock=")
-          .append(Integer.toUnsignedString(d.clock())).append(" len=").append(d.bytes().length)
-          .append(":\n").append(LossyReplay.decodeDatagram(d.bytes()));
+      sb.append("  Java D")
+          .append(datagram)
+          .append(d.from() == 0 ? " A->B" : " B->A")
+          .append(" elapsed=")
+          .append(d.elapsed())
+          .append(" clock=")
+          .append(Integer.toUnsignedString(d.clock()))
+          .append(" len=")
+          .append(d.bytes().length)
+          .append(":\n")
+          .append(LossyReplay.decodeDatagram(d.bytes()));
     }
     if (cDatagram) {
       String hdr = expected.headers.get(datagram);
       if (hdr != null) {
         sb.append("  C D").append(datagram).append(":\n").append(LossyReplay.decodeHeaders(hdr));
       } else {
-        sb.append("  C D").append(datagram).append(": only its length and CRC32 are recorded; ")
+        sb.append("  C D")
+            .append(datagram)
+            .append(": only its length and CRC32 are recorded; ")
             .append("print it with: tools/ikcp-diff/build.sh REFDIR && ")
             .append("/tmp/ikcp-diff-build/harness tools/ikcp-diff/scenarios.txt --dump ")
-            .append(expected.name).append(' ').append(datagram).append(" 1\n");
+            .append(expected.name)
+            .append(' ')
+            .append(datagram)
+            .append(" 1\n");
       }
     }
     return sb.toString();
@@ -184,7 +238,10 @@ class LossyReferenceVectorTest {
       }
       if (e[k].startsWith("in=")) {
         sb.append("  inputs returning 0 since the previous snapshot: C ")
-            .append(e[k].substring(3)).append(", Java ").append(g[k].substring(3)).append('\n');
+            .append(e[k].substring(3))
+            .append(", Java ")
+            .append(g[k].substring(3))
+            .append('\n');
         continue;
       }
       String who = e[k].substring(0, 1).toUpperCase();
@@ -192,8 +249,15 @@ class LossyReferenceVectorTest {
       String[] gv = g[k].substring(2).split(",");
       for (int f = 0; f < Math.min(ev.length, gv.length); f++) {
         if (!ev[f].equals(gv[f])) {
-          sb.append("  ").append(who).append('.').append(LossyReplay.FIELDS[f]).append(": C ")
-              .append(ev[f]).append(", Java ").append(gv[f]).append('\n');
+          sb.append("  ")
+              .append(who)
+              .append('.')
+              .append(LossyReplay.FIELDS[f])
+              .append(": C ")
+              .append(ev[f])
+              .append(", Java ")
+              .append(gv[f])
+              .append('\n');
         }
       }
     }
@@ -202,19 +266,26 @@ class LossyReferenceVectorTest {
 
   @Test
   void parserReadsTheFormat() throws Exception {
-    String text = String.join("\n",
-        "# comment",
-        "S name=x seed=5 t0=10",
-        "E +10 a24.ff B7 +5 I-1",
-        "E sa-2",
-        "Z 0 in=3 a=1 b=2",
-        "H 1 00/11",
-        "T datagrams=1");
+    String text =
+        String.join(
+            "\n",
+            "# comment",
+            "S name=x seed=5 t0=10",
+            "E +10 a24.ff B7 +5 I-1",
+            "E sa-2",
+            "Z 0 in=3 a=1 b=2",
+            "H 1 00/11",
+            "T datagrams=1");
     List<LossyVectors.Scenario> s = LossyVectors.parse(new BufferedReader(new StringReader(text)));
     assertEquals(1, s.size());
     assertEquals(5L, s.get(0).param("seed"));
-    assertEquals(List.of(new LossyVectors.Event(10, "a24.ff"), new LossyVectors.Event(10, "B7"),
-        new LossyVectors.Event(15, "I-1"), new LossyVectors.Event(15, "sa-2")), s.get(0).events);
+    assertEquals(
+        List.of(
+            new LossyVectors.Event(10, "a24.ff"),
+            new LossyVectors.Event(10, "B7"),
+            new LossyVectors.Event(15, "I-1"),
+            new LossyVectors.Event(15, "sa-2")),
+        s.get(0).events);
     assertEquals("in=3 a=1 b=2", s.get(0).snapshots.get(0L));
     assertEquals("00/11", s.get(0).headers.get(1));
     assertEquals("datagrams=1", s.get(0).totals);
@@ -233,16 +304,27 @@ class LossyReferenceVectorTest {
         long nd = s.param(p + ".nd");
         boolean sends = s.param(p + ".msgs") > 0;
         mark(covered, "classic", nd == 0 && s.param(p + ".nc") == 0 && sends);
-        mark(covered, "fast", nd == 1 && s.param(p + ".nc") == 1 && s.param(p + ".rs") == 2 && sends);
-        mark(covered, "nodelay2+minrto10+rs1",
+        mark(
+            covered,
+            "fast",
+            nd == 1 && s.param(p + ".nc") == 1 && s.param(p + ".rs") == 2 && sends);
+        mark(
+            covered,
+            "nodelay2+minrto10+rs1",
             nd == 2 && s.param(p + ".minrto") == 10 && s.param(p + ".rs") == 1 && sends);
         mark(covered, "stream", s.param(p + ".stream") != 0 && sends);
         mark(covered, "mtu<=300", s.param(p + ".mtu") <= 300 && sends);
         mark(covered, "fastlimit", s.param(p + ".fl") != 5 && s.param(p + ".rs") > 0);
         mark(covered, "small send window", s.param(p + ".swnd") <= 8 && sends);
-        mark(covered, "reader stalled > 7 s", s.param(p + ".stall1") - s.param(p + ".stall0") > 7000);
+        mark(
+            covered,
+            "reader stalled > 7 s",
+            s.param(p + ".stall1") - s.param(p + ".stall0") > 7000);
         mark(covered, "slow reader", s.param(p + ".rlim") > 0);
-        mark(covered, "update paused >= 10 s", s.param(p + ".pause1") - s.param(p + ".pause0") >= 10000);
+        mark(
+            covered,
+            "update paused >= 10 s",
+            s.param(p + ".pause1") - s.param(p + ".pause0") >= 10000);
         mark(covered, "reconfigured", s.param(p + ".cat") > 0);
         mark(covered, "application flush", s.param(p + ".flush") != 0);
         mark(covered, "check-driven updates", s.param(p + ".chk") != 0);
@@ -253,16 +335,34 @@ class LossyReferenceVectorTest {
       mark(covered, "reordering", s.param("ab.dmax") - s.param("ab.dmin") >= 100);
       mark(covered, "damaged datagrams", s.param("ab.corrupt") > 0 && s.param("ba.corrupt") > 0);
       mark(covered, "1 ms steps", s.param("step") == 1);
-      mark(covered, "input errors",
-          s.events.stream().anyMatch(e -> e.token().startsWith("I-")));
+      mark(covered, "input errors", s.events.stream().anyMatch(e -> e.token().startsWith("I-")));
       mark(covered, "WASK sent", segs(s, "segsA", 2) + segs(s, "segsB", 2) > 0);
       mark(covered, "WINS sent", segs(s, "segsA", 3) + segs(s, "segsB", 3) > 0);
     }
-    Set<String> required = Set.of("classic", "fast", "nodelay2+minrto10+rs1", "stream",
-        "mtu<=300", "fastlimit", "small send window", "reader stalled > 7 s", "slow reader",
-        "update paused >= 10 s", "reconfigured", "clock from 0xfffff000", "loss >= 20 %",
-        "duplicates", "reordering", "damaged datagrams", "1 ms steps", "input errors", "WASK sent",
-        "WINS sent", "application flush", "check-driven updates");
+    Set<String> required =
+        Set.of(
+            "classic",
+            "fast",
+            "nodelay2+minrto10+rs1",
+            "stream",
+            "mtu<=300",
+            "fastlimit",
+            "small send window",
+            "reader stalled > 7 s",
+            "slow reader",
+            "update paused >= 10 s",
+            "reconfigured",
+            "clock from 0xfffff000",
+            "loss >= 20 %",
+            "duplicates",
+            "reordering",
+            "damaged datagrams",
+            "1 ms steps",
+            "input errors",
+            "WASK sent",
+            "WINS sent",
+            "application flush",
+            "check-driven updates");
     Set<String> missing = new HashSet<>(required);
     missing.removeAll(covered);
     assertTrue(missing.isEmpty(), "not covered: " + missing);

@@ -28,36 +28,87 @@ final class LossyReplay {
     final List<Datagram> datagrams = new ArrayList<>();
     final Map<Long, String> snapshots = new LinkedHashMap<>();
     String totals;
+
     /** Why the run stopped early (an exception in the engine or a payload check), or null. */
     String failure;
   }
 
   /** Per-endpoint parameters of a scenario. */
   private record Side(
-      int nd, int interval, int rs, int nc, int minrto, int fl, int swnd, int rwnd, int mtu,
-      int stream, long msgs, long smin, long smax, long gap, long burst, long start, long rlim,
-      long stall0, long stall1, long pause0, long pause1, long cat, int cswnd, int crwnd, int cnd,
-      int cint, int crs, int cnc, long flush, long chk) {
+      int nd,
+      int interval,
+      int rs,
+      int nc,
+      int minrto,
+      int fl,
+      int swnd,
+      int rwnd,
+      int mtu,
+      int stream,
+      long msgs,
+      long smin,
+      long smax,
+      long gap,
+      long burst,
+      long start,
+      long rlim,
+      long stall0,
+      long stall1,
+      long pause0,
+      long pause1,
+      long cat,
+      int cswnd,
+      int crwnd,
+      int cnd,
+      int cint,
+      int crs,
+      int cnc,
+      long flush,
+      long chk) {
     static Side of(LossyVectors.Scenario s, String p) {
       return new Side(
-          (int) s.param(p + ".nd"), (int) s.param(p + ".int"), (int) s.param(p + ".rs"),
-          (int) s.param(p + ".nc"), (int) s.param(p + ".minrto"), (int) s.param(p + ".fl"),
-          (int) s.param(p + ".swnd"), (int) s.param(p + ".rwnd"), (int) s.param(p + ".mtu"),
-          (int) s.param(p + ".stream"), s.param(p + ".msgs"), s.param(p + ".smin"),
-          s.param(p + ".smax"), s.param(p + ".gap"), s.param(p + ".burst"), s.param(p + ".start"),
-          s.param(p + ".rlim"), s.param(p + ".stall0"), s.param(p + ".stall1"),
-          s.param(p + ".pause0"), s.param(p + ".pause1"), s.param(p + ".cat"),
-          (int) s.param(p + ".cswnd"), (int) s.param(p + ".crwnd"), (int) s.param(p + ".cnd"),
-          (int) s.param(p + ".cint"), (int) s.param(p + ".crs"), (int) s.param(p + ".cnc"),
-          s.param(p + ".flush"), s.param(p + ".chk"));
+          (int) s.param(p + ".nd"),
+          (int) s.param(p + ".int"),
+          (int) s.param(p + ".rs"),
+          (int) s.param(p + ".nc"),
+          (int) s.param(p + ".minrto"),
+          (int) s.param(p + ".fl"),
+          (int) s.param(p + ".swnd"),
+          (int) s.param(p + ".rwnd"),
+          (int) s.param(p + ".mtu"),
+          (int) s.param(p + ".stream"),
+          s.param(p + ".msgs"),
+          s.param(p + ".smin"),
+          s.param(p + ".smax"),
+          s.param(p + ".gap"),
+          s.param(p + ".burst"),
+          s.param(p + ".start"),
+          s.param(p + ".rlim"),
+          s.param(p + ".stall0"),
+          s.param(p + ".stall1"),
+          s.param(p + ".pause0"),
+          s.param(p + ".pause1"),
+          s.param(p + ".cat"),
+          (int) s.param(p + ".cswnd"),
+          (int) s.param(p + ".crwnd"),
+          (int) s.param(p + ".cnd"),
+          (int) s.param(p + ".cint"),
+          (int) s.param(p + ".crs"),
+          (int) s.param(p + ".cnc"),
+          s.param(p + ".flush"),
+          s.param(p + ".chk"));
     }
   }
 
   /** Per-direction link parameters. */
   private record Link(long loss, long dup, long dmin, long dmax, long corrupt) {
     static Link of(LossyVectors.Scenario s, String p) {
-      return new Link(s.param(p + ".loss"), s.param(p + ".dup"), s.param(p + ".dmin"),
-          s.param(p + ".dmax"), s.param(p + ".corrupt"));
+      return new Link(
+          s.param(p + ".loss"),
+          s.param(p + ".dup"),
+          s.param(p + ".dmin"),
+          s.param(p + ".dmax"),
+          s.param(p + ".corrupt"));
     }
   }
 
@@ -78,13 +129,17 @@ final class LossyReplay {
   private final long t0;
   private final Run run = new Run();
   private final Kcp[] kcps = new Kcp[2];
+
   /** Each engine's nc setting, for reconfigurations that leave it unchanged (cnc < 0). */
   private final boolean[] noCwnd = new boolean[2];
+
   private final List<Flight> flights = new ArrayList<>();
   private final List<Flight> due = new ArrayList<>();
   private final CRC32 crc = new CRC32();
+
   /** Segments emitted per endpoint and cmd (PUSH, ACK, WASK, WINS). */
   private final long[][] cmdCount = new long[2][4];
+
   private int rng;
   private long elapsed;
   private long zeroInputs;
@@ -274,8 +329,10 @@ final class LossyReplay {
           }
           for (int j = 0; j < n; j++) {
             if (rbuf[j] != payloadByte(1 - i, recvBytes[i] + j)) {
-              throw new AssertionError((i == 0 ? "A" : "B") + " received a wrong byte at stream offset "
-                  + (recvBytes[i] + j));
+              throw new AssertionError(
+                  (i == 0 ? "A" : "B")
+                      + " received a wrong byte at stream offset "
+                      + (recvBytes[i] + j));
             }
           }
           recvBytes[i] += n;
@@ -304,10 +361,27 @@ final class LossyReplay {
         snapshot(clock);
       }
     }
-    run.totals = "datagrams=" + run.datagrams.size() + " inputs=" + inputs + " recvA=" + recvCalls[0]
-        + " recvB=" + recvCalls[1] + " bytesA=" + recvBytes[0] + " bytesB=" + recvBytes[1]
-        + " sentA=" + sentBytes[0] + " sentB=" + sentBytes[1] + " segsA=" + segs(0) + " segsB="
-        + segs(1);
+    run.totals =
+        "datagrams="
+            + run.datagrams.size()
+            + " inputs="
+            + inputs
+            + " recvA="
+            + recvCalls[0]
+            + " recvB="
+            + recvCalls[1]
+            + " bytesA="
+            + recvBytes[0]
+            + " bytesB="
+            + recvBytes[1]
+            + " sentA="
+            + sentBytes[0]
+            + " sentB="
+            + sentBytes[1]
+            + " segsA="
+            + segs(0)
+            + " segsB="
+            + segs(1);
   }
 
   private String segs(int side) {
@@ -354,21 +428,46 @@ final class LossyReplay {
   }
 
   private void snapshot(long clock) {
-    run.snapshots.put(elapsed, "in=" + zeroInputs + " a=" + fields(kcps[0], clock) + " b="
-        + fields(kcps[1], clock));
+    run.snapshots.put(
+        elapsed,
+        "in=" + zeroInputs + " a=" + fields(kcps[0], clock) + " b=" + fields(kcps[1], clock));
     zeroInputs = 0;
   }
 
   /** The Z line's fields, in the harness's order and C formats (%u / %d). */
   static String fields(Kcp k, long clock) {
     long next = k.check(clock);
-    return Integer.toUnsignedString(k.sndUna()) + ',' + Integer.toUnsignedString(k.sndNxt()) + ','
-        + Integer.toUnsignedString(k.rcvNxt()) + ',' + k.srtt() + ',' + k.rttVar() + ',' + k.rto()
-        + ',' + Integer.toUnsignedString(k.cwnd()) + ',' + Integer.toUnsignedString(k.ssthresh())
-        + ',' + Integer.toUnsignedString(k.remoteWindow()) + ',' + k.sendBufferSize() + ','
-        + k.sendQueueSize() + ',' + k.receiveBufferSize() + ',' + k.receiveQueueSize() + ','
-        + Integer.toUnsignedString(k.timeoutRetransmissions()) + ',' + (k.isDeadLink() ? 1 : 0)
-        + ',' + (int) (next - clock);
+    return Integer.toUnsignedString(k.sndUna())
+        + ','
+        + Integer.toUnsignedString(k.sndNxt())
+        + ','
+        + Integer.toUnsignedString(k.rcvNxt())
+        + ','
+        + k.srtt()
+        + ','
+        + k.rttVar()
+        + ','
+        + k.rto()
+        + ','
+        + Integer.toUnsignedString(k.cwnd())
+        + ','
+        + Integer.toUnsignedString(k.ssthresh())
+        + ','
+        + Integer.toUnsignedString(k.remoteWindow())
+        + ','
+        + k.sendBufferSize()
+        + ','
+        + k.sendQueueSize()
+        + ','
+        + k.receiveBufferSize()
+        + ','
+        + k.receiveQueueSize()
+        + ','
+        + Integer.toUnsignedString(k.timeoutRetransmissions())
+        + ','
+        + (k.isDeadLink() ? 1 : 0)
+        + ','
+        + (int) (next - clock);
   }
 
   /** The Z line's field names, in order. */
@@ -395,7 +494,9 @@ final class LossyReplay {
   }
 
   static long le32(byte[] b, int off) {
-    return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16
+    return (b[off] & 0xffL)
+        | (b[off + 1] & 0xffL) << 8
+        | (b[off + 2] & 0xffL) << 16
         | (b[off + 3] & 0xffL) << 24;
   }
 
@@ -416,8 +517,13 @@ final class LossyReplay {
     int off = 0;
     int k = 0;
     while (off + 24 <= d.length) {
-      sb.append("    seg").append(k++).append(" @").append(off).append(": ")
-          .append(decodeHeader(d, off)).append('\n');
+      sb.append("    seg")
+          .append(k++)
+          .append(" @")
+          .append(off)
+          .append(": ")
+          .append(decodeHeader(d, off))
+          .append('\n');
       off += 24 + (int) le32(d, off + 20);
     }
     return sb.toString();
@@ -425,15 +531,24 @@ final class LossyReplay {
 
   private static String decodeHeader(byte[] b, int off) {
     int cmd = b[off + 4] & 0xff;
-    String name = switch (cmd) {
-      case 81 -> "PUSH";
-      case 82 -> "ACK";
-      case 83 -> "WASK";
-      case 84 -> "WINS";
-      default -> "?";
-    };
-    return String.format("conv=0x%08x cmd=%d(%s) frg=%d wnd=%d ts=%d sn=%d una=%d len=%d",
-        le32(b, off), cmd, name, b[off + 5] & 0xff, (b[off + 6] & 0xff) | (b[off + 7] & 0xff) << 8,
-        le32(b, off + 8), le32(b, off + 12), le32(b, off + 16), le32(b, off + 20));
+    String name =
+        switch (cmd) {
+          case 81 -> "PUSH";
+          case 82 -> "ACK";
+          case 83 -> "WASK";
+          case 84 -> "WINS";
+          default -> "?";
+        };
+    return String.format(
+        "conv=0x%08x cmd=%d(%s) frg=%d wnd=%d ts=%d sn=%d una=%d len=%d",
+        le32(b, off),
+        cmd,
+        name,
+        b[off + 5] & 0xff,
+        (b[off + 6] & 0xff) | (b[off + 7] & 0xff) << 8,
+        le32(b, off + 8),
+        le32(b, off + 12),
+        le32(b, off + 16),
+        le32(b, off + 20));
   }
 }

@@ -29,13 +29,18 @@ final class LossyVectors {
   /** One scenario of the file. */
   static final class Scenario {
     final String name;
+
     /** Every key of the S line except name, in file order. */
     final Map<String, Long> params;
+
     final List<Event> events = new ArrayList<>();
+
     /** elapsed -> the rest of the Z line after the elapsed ("in=N a=... b=..."). */
     final Map<Long, String> snapshots = new LinkedHashMap<>();
+
     /** datagram number (1-based) -> "hdr/hdr/..." hex. */
     final Map<Integer, String> headers = new LinkedHashMap<>();
+
     String totals;
     final int lineNumber;
 

@@ -76,8 +76,10 @@ class ReferenceVectorTest {
         if (n < 0) {
           break;
         }
-        String what = n == 5 && new String(rbuf, 0, 5, StandardCharsets.US_ASCII).equals("hello")
-            ? "\"hello\"" : (n == 3000 && equalsPrefix(rbuf, m) ? "M" : "?");
+        String what =
+            n == 5 && new String(rbuf, 0, 5, StandardCharsets.US_ASCII).equals("hello")
+                ? "\"hello\""
+                : (n == 3000 && equalsPrefix(rbuf, m) ? "M" : "?");
         run.recvs.add(new ReferenceVectors.RecvEvent(t, "B", n, what));
       }
       // (c) update both
@@ -135,7 +137,8 @@ class ReferenceVectorTest {
   Stream<DynamicTest> everyScenarioMatchesTheReference() throws Exception {
     List<ReferenceVectors.Scenario> scenarios = ReferenceVectors.load();
     assertEquals(2, scenarios.size(), "scenarios in the vector file");
-    return scenarios.stream().map(s -> DynamicTest.dynamicTest("scenario " + s.number, () -> check(s)));
+    return scenarios.stream()
+        .map(s -> DynamicTest.dynamicTest("scenario " + s.number, () -> check(s)));
   }
 
   private static void check(ReferenceVectors.Scenario expected) {
@@ -157,16 +160,21 @@ class ReferenceVectorTest {
     assertEquals(expected.recvs, run.recvs, "messages received");
 
     assertTrue(!expected.statesAfterUpdate.isEmpty(), "the file lists states");
-    for (Map.Entry<Integer, Map<String, Map<String, Long>>> e : expected.statesAfterUpdate.entrySet()) {
+    for (Map.Entry<Integer, Map<String, Map<String, Long>>> e :
+        expected.statesAfterUpdate.entrySet()) {
       Map<String, Map<String, Long>> got = run.states.get(e.getKey());
       assertTrue(got != null, "no state recorded at t=" + e.getKey());
       for (String who : new String[] {"A", "B"}) {
-        assertEquals(e.getValue().get(who), got.get(who),
+        assertEquals(
+            e.getValue().get(who),
+            got.get(who),
             "scenario " + expected.number + " state of " + who + " after t=" + e.getKey());
       }
     }
     for (String who : new String[] {"A", "B"}) {
-      assertEquals(expected.finalState.get(who), run.finalState.get(who),
+      assertEquals(
+          expected.finalState.get(who),
+          run.finalState.get(who),
           "scenario " + expected.number + " final state of " + who);
     }
   }

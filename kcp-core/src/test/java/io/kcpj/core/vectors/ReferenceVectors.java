@@ -34,8 +34,10 @@ final class ReferenceVectors {
     final List<Datagram> datagrams = new ArrayList<>();
     final List<InputEvent> inputs = new ArrayList<>();
     final List<RecvEvent> recvs = new ArrayList<>();
+
     /** t -> endpoint ("A"/"B") -> field -> value, for "after t=X updates". */
     final Map<Integer, Map<String, Map<String, Long>>> statesAfterUpdate = new LinkedHashMap<>();
+
     final Map<String, Map<String, Long>> finalState = new HashMap<>();
     int totalDatagrams = -1;
 
@@ -55,8 +57,7 @@ final class ReferenceVectors {
   private static final Pattern RECV =
       Pattern.compile("^# t=(\\d+)\\s+ikcp_recv\\(([AB])\\) -> (\\d+) bytes, == (.*)$");
   private static final Pattern FINAL = Pattern.compile("^# final state:$");
-  private static final Pattern END =
-      Pattern.compile("^# end of run .*: (\\d+) datagrams total.*$");
+  private static final Pattern END = Pattern.compile("^# end of run .*: (\\d+) datagrams total.*$");
 
   static List<Scenario> load() throws IOException {
     try (InputStream in = ReferenceVectors.class.getResourceAsStream("/ikcp-vectors.txt")) {
@@ -96,7 +97,8 @@ final class ReferenceVectors {
         }
         byte[] bytes = hex(m.group(2));
         if (bytes.length != pendingLen) {
-          throw new IOException("D" + index + " has " + bytes.length + " bytes, header says " + pendingLen);
+          throw new IOException(
+              "D" + index + " has " + bytes.length + " bytes, header says " + pendingLen);
         }
         cur.datagrams.add(new Datagram(index, pendingDirection, pendingSentAt, bytes));
       } else if ((m = AFTER.matcher(line)).matches()) {
@@ -107,12 +109,20 @@ final class ReferenceVectors {
       } else if (stateTarget != null && (m = STATE.matcher(line)).matches()) {
         stateTarget.put(m.group(1), fields(m.group(2)));
       } else if ((m = INPUT.matcher(line)).matches()) {
-        cur.inputs.add(new InputEvent(Integer.parseInt(m.group(1)), m.group(2),
-            Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
+        cur.inputs.add(
+            new InputEvent(
+                Integer.parseInt(m.group(1)),
+                m.group(2),
+                Integer.parseInt(m.group(3)),
+                Integer.parseInt(m.group(4))));
         stateTarget = null;
       } else if ((m = RECV.matcher(line)).matches()) {
-        cur.recvs.add(new RecvEvent(Integer.parseInt(m.group(1)), m.group(2),
-            Integer.parseInt(m.group(3)), m.group(4)));
+        cur.recvs.add(
+            new RecvEvent(
+                Integer.parseInt(m.group(1)),
+                m.group(2),
+                Integer.parseInt(m.group(3)),
+                m.group(4)));
         stateTarget = null;
       } else if ((m = END.matcher(line)).matches()) {
         cur.totalDatagrams = Integer.parseInt(m.group(1));

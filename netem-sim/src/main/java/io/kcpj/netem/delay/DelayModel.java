@@ -9,8 +9,8 @@ import java.util.Objects;
  * {@link Distribution}, never below zero (a negative draw delays by 0, as netem sends it at once).
  *
  * <p>For {@link Distribution#UNIFORM} (netem's default) the delay is an integer number of
- * nanoseconds, uniform in {@code [mean - spread, mean + spread)}: {@code mean - spread +
- * floor(U · 2·spread)}. For the others it is {@code mean + round(spread · t)}.
+ * nanoseconds, uniform in {@code [mean - spread, mean + spread)}: {@code mean - spread + floor(U ·
+ * 2·spread)}. For the others it is {@code mean + round(spread · t)}.
  *
  * <p>Whether jitter may reorder packets is not part of the delay: see {@link JitterMode}.
  *
@@ -33,8 +33,10 @@ public final class DelayModel {
     }
     this.meanNanos = meanNanos;
     this.spreadNanos = spreadNanos;
-    this.distribution = spreadNanos == 0 ? Distribution.CONSTANT
-        : Objects.requireNonNull(distribution, "distribution");
+    this.distribution =
+        spreadNanos == 0
+            ? Distribution.CONSTANT
+            : Objects.requireNonNull(distribution, "distribution");
   }
 
   /** Always {@code nanos}. */
@@ -121,7 +123,8 @@ public final class DelayModel {
       return false;
     }
     DelayModel m = (DelayModel) o;
-    return m.meanNanos == meanNanos && m.spreadNanos == spreadNanos
+    return m.meanNanos == meanNanos
+        && m.spreadNanos == spreadNanos
         && m.distribution == distribution;
   }
 
@@ -135,7 +138,10 @@ public final class DelayModel {
     if (spreadNanos == 0) {
       return TimeUnits.format(meanNanos);
     }
-    return TimeUnits.format(meanNanos) + " " + distribution.specName() + " ±"
+    return TimeUnits.format(meanNanos)
+        + " "
+        + distribution.specName()
+        + " ±"
         + TimeUnits.format(spreadNanos);
   }
 }

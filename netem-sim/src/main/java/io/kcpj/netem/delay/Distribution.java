@@ -26,8 +26,8 @@ public enum Distribution {
 
   /**
    * Pareto with shape a = 3 (netem's table), standardised: {@code X = (1 - U)^(-1/3)} has mean 3/2
-   * and variance 3/4, and {@code t = (X - 3/2)/√(3/4)}. Heavy right tail, minimum
-   * {@code t = -1/√3}. One draw.
+   * and variance 3/4, and {@code t = (X - 3/2)/√(3/4)}. Heavy right tail, minimum {@code t =
+   * -1/√3}. One draw.
    */
   PARETO("pareto"),
 

@@ -4,8 +4,8 @@ import io.kcpj.netem.loss.Probabilities;
 
 /**
  * netem's explicit reordering ({@code reorder PROBABILITY gap GAP}): after every {@code gap - 1}
- * packets delayed normally, each packet skips the delay (and the rate) with probability
- * {@code probability} and goes to the head of the queue; that resets the count.
+ * packets delayed normally, each packet skips the delay (and the rate) with probability {@code
+ * probability} and goes to the head of the queue; that resets the count.
  *
  * <p>It needs a delay to have any effect. With gap g and probability p, the long-run fraction of
  * reordered packets is {@code p / (1 + (g - 1)·p)}.
@@ -48,7 +48,8 @@ public final class Reorder {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Reorder && ((Reorder) o).probability == probability
+    return o instanceof Reorder
+        && ((Reorder) o).probability == probability
         && ((Reorder) o).gap == gap;
   }
 

@@ -1,9 +1,9 @@
 package io.kcpj.netem.link;
 
 /**
- * A growable ring of pending packets for {@code FIFO} mode: the link appends in non-decreasing
- * time order, and {@link #addFirst} (the reorder model) puts a packet at the head, clamping its
- * time to the head's so the ring stays sorted.
+ * A growable ring of pending packets for {@code FIFO} mode: the link appends in non-decreasing time
+ * order, and {@link #addFirst} (the reorder model) puts a packet at the head, clamping its time to
+ * the head's so the ring stays sorted.
  */
 final class FifoPendingQueue extends PendingQueue {
   private long[] times = new long[16];
@@ -21,7 +21,8 @@ final class FifoPendingQueue extends PendingQueue {
     if (count > 0) {
       long tail = times[(head + count - 1) & (times.length - 1)];
       if (time < tail) {
-        throw new IllegalStateException("FIFO queue needs non-decreasing times: " + time + " < " + tail);
+        throw new IllegalStateException(
+            "FIFO queue needs non-decreasing times: " + time + " < " + tail);
       }
     }
     int i = (head + count) & (times.length - 1);

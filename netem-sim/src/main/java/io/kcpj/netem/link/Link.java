@@ -27,9 +27,9 @@ import java.util.Objects;
  * clock.advanceByMillis(10);                         // deliveries happen in here
  * }</pre>
  *
- * <p><b>Determinism:</b> direction A→B draws from stream 0 and B→A from stream 1 of
- * {@link Xoshiro256#stream(long, int) the seed}. With a {@code VirtualScheduler}, the same seed,
- * profile and offered packets (times, sizes, order) give the same fates and the same fate log.
+ * <p><b>Determinism:</b> direction A→B draws from stream 0 and B→A from stream 1 of {@link
+ * Xoshiro256#stream(long, int) the seed}. With a {@code VirtualScheduler}, the same seed, profile
+ * and offered packets (times, sizes, order) give the same fates and the same fate log.
  *
  * <p><b>Threading:</b> confined to the scheduler's thread (see {@link LinkDirection}).
  */
@@ -49,10 +49,24 @@ public final class Link<P> implements AutoCloseable {
     this.profile = b.profile;
     this.seed = b.seed;
     Timeline timeline = profile.timeline();
-    this.aToB = new LinkDirection<>(this, Direction.A_TO_B, profile.up(), timeline,
-        Xoshiro256.stream(seed, 0), sinkOrFail(b.sinkAToB, Direction.A_TO_B), b.fateLog);
-    this.bToA = new LinkDirection<>(this, Direction.B_TO_A, profile.down(), timeline,
-        Xoshiro256.stream(seed, 1), sinkOrFail(b.sinkBToA, Direction.B_TO_A), b.fateLog);
+    this.aToB =
+        new LinkDirection<>(
+            this,
+            Direction.A_TO_B,
+            profile.up(),
+            timeline,
+            Xoshiro256.stream(seed, 0),
+            sinkOrFail(b.sinkAToB, Direction.A_TO_B),
+            b.fateLog);
+    this.bToA =
+        new LinkDirection<>(
+            this,
+            Direction.B_TO_A,
+            profile.down(),
+            timeline,
+            Xoshiro256.stream(seed, 1),
+            sinkOrFail(b.sinkBToA, Direction.B_TO_A),
+            b.fateLog);
   }
 
   private static <P> PacketSink<P> sinkOrFail(PacketSink<P> sink, Direction d) {
@@ -65,8 +79,8 @@ public final class Link<P> implements AutoCloseable {
   }
 
   /**
-   * A builder for a link driven by {@code scheduler} carrying packets of the type
-   * {@code adapter} handles. Defaults: ideal profile, seed 0, name "link", no fate log.
+   * A builder for a link driven by {@code scheduler} carrying packets of the type {@code adapter}
+   * handles. Defaults: ideal profile, seed 0, name "link", no fate log.
    */
   public static <P> Builder<P> builder(Scheduler scheduler, PacketAdapter<P> adapter) {
     return new Builder<>(scheduler, adapter);
@@ -113,8 +127,8 @@ public final class Link<P> implements AutoCloseable {
   }
 
   /**
-   * Stops both directions: cancels their timers and releases every held packet through the
-   * adapter. Later offers throw. Idempotent. Call on the link's thread.
+   * Stops both directions: cancels their timers and releases every held packet through the adapter.
+   * Later offers throw. Idempotent. Call on the link's thread.
    */
   @Override
   public void close() {
@@ -161,7 +175,9 @@ public final class Link<P> implements AutoCloseable {
       return this;
     }
 
-    /** Where direction {@code d} delivers. A direction without a sink fails on its first delivery. */
+    /**
+     * Where direction {@code d} delivers. A direction without a sink fails on its first delivery.
+     */
     public Builder<P> sink(Direction d, PacketSink<P> sink) {
       Objects.requireNonNull(sink, "sink");
       if (d == Direction.A_TO_B) {

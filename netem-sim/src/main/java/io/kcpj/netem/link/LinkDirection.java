@@ -17,13 +17,14 @@ import io.kcpj.netem.time.Timer;
 import io.kcpj.netem.timeline.Timeline;
 
 /**
- * One direction of a {@link Link}: packets offered here are impaired by the direction's
- * {@link DirectionProfile} and the link's timeline, then delivered to the direction's
- * {@link PacketSink} at their time (or dropped).
+ * One direction of a {@link Link}: packets offered here are impaired by the direction's {@link
+ * DirectionProfile} and the link's timeline, then delivered to the direction's {@link PacketSink}
+ * at their time (or dropped).
  *
  * <h2>The chain (netem's order) and the draw order</h2>
  *
  * For each {@link #offer(Object, long) offered} packet, at time {@code now}:
+ *
  * <ol>
  *   <li>the timeline's transitions due by {@code now} are applied (no draw);
  *   <li>blackout → dropped as {@link Fate#BLACKOUT} (no draw);
@@ -32,12 +33,13 @@ import io.kcpj.netem.timeline.Timeline;
  *       made now (before the original can be dropped or corrupted);
  *   <li>the original goes through steps 6–10, then the copy goes through steps 6–10 with its own
  *       draws (the copy is not duplicated again);
- *   <li><b>loss</b>: the loss model's draws (timeline's model if one is in force) → {@link Fate#LOST};
+ *   <li><b>loss</b>: the loss model's draws (timeline's model if one is in force) → {@link
+ *       Fate#LOST};
  *   <li><b>corrupt</b>: one draw {@code U < corrupt} if above 0; if hit (and the packet is not
- *       empty), two more draws: the byte index {@code nextInt(length)}, then the bit
- *       {@code nextInt(8)};
- *   <li><b>queue limit</b>: tail drop if the held packets/bytes are at the limit →
- *       {@link Fate#QUEUE_FULL} (no draw);
+ *       empty), two more draws: the byte index {@code nextInt(length)}, then the bit {@code
+ *       nextInt(8)};
+ *   <li><b>queue limit</b>: tail drop if the held packets/bytes are at the limit → {@link
+ *       Fate#QUEUE_FULL} (no draw);
  *   <li><b>reorder</b> (if configured): once {@code gap - 1} packets have been delayed normally,
  *       one draw {@code U < probability}; if hit, the packet leaves at {@code now}, at the head of
  *       the queue, without delay or rate, and the count restarts;
@@ -45,23 +47,24 @@ import io.kcpj.netem.timeline.Timeline;
  *       <b>rate</b>: {@code t = max(t, previous departure) + transmission time}; <b>FIFO</b> mode:
  *       {@code t = max(t, previous departure)}. The packet is held until {@code t}.
  * </ol>
+ *
  * Draws come from this direction's own {@link Xoshiro256} stream of the link's seed, so one
  * direction's fates do not depend on how much traffic the other direction carries.
  *
  * <h2>Time</h2>
  *
- * {@code now} is the caller's: {@link #offer(Object)} uses the scheduler's clock,
- * {@link #offer(Object, long)} a time stamped by the caller (e.g. when a real-time pump read the
- * packet). Offer times must not go backwards; an earlier time is treated as the latest one seen.
- * Deliveries happen in the scheduler's timer, one timer per direction armed for the head of the
- * queue, so holding a packet allocates nothing. A virtual-time caller should run the scheduler up
- * to {@code now} before offering, so that packets due by then have left the queue.
+ * {@code now} is the caller's: {@link #offer(Object)} uses the scheduler's clock, {@link
+ * #offer(Object, long)} a time stamped by the caller (e.g. when a real-time pump read the packet).
+ * Offer times must not go backwards; an earlier time is treated as the latest one seen. Deliveries
+ * happen in the scheduler's timer, one timer per direction armed for the head of the queue, so
+ * holding a packet allocates nothing. A virtual-time caller should run the scheduler up to {@code
+ * now} before offering, so that packets due by then have left the queue.
  *
  * <h2>Ownership and threading</h2>
  *
- * Offering gives the packet to the link (see {@link PacketAdapter}). Everything here is confined
- * to the scheduler's thread; with a {@code RealTimeScheduler}, offer from inside
- * {@code scheduler.execute(...)}.
+ * Offering gives the packet to the link (see {@link PacketAdapter}). Everything here is confined to
+ * the scheduler's thread; with a {@code RealTimeScheduler}, offer from inside {@code
+ * scheduler.execute(...)}.
  */
 public final class LinkDirection<P> {
   private final Link<P> link;
@@ -97,8 +100,14 @@ public final class LinkDirection<P> {
   private long lastDeparture = Long.MIN_VALUE;
   private int reorderCount;
 
-  LinkDirection(Link<P> link, Direction direction, DirectionProfile profile, Timeline timeline,
-      Xoshiro256 random, PacketSink<P> sink, FateLog fateLog) {
+  LinkDirection(
+      Link<P> link,
+      Direction direction,
+      DirectionProfile profile,
+      Timeline timeline,
+      Xoshiro256 random,
+      PacketSink<P> sink,
+      FateLog fateLog) {
     this.link = link;
     this.direction = direction;
     this.scheduler = link.scheduler();
@@ -190,7 +199,13 @@ public final class LinkDirection<P> {
   }
 
   /** Steps 6–10 for one packet or copy. */
-  private Fate chain(P packet, long now, long sequence, int size, LossState loss, DelayModel delay,
+  private Fate chain(
+      P packet,
+      long now,
+      long sequence,
+      int size,
+      LossState loss,
+      DelayModel delay,
       boolean isCopy) {
     if (loss.lose(random)) {
       return drop(packet, Fate.LOST, now, sequence, size, isCopy);
@@ -209,7 +224,8 @@ public final class LinkDirection<P> {
     long delayNanos;
     long time;
     boolean reordered = false;
-    if (reorder != null && reorderCount >= reorder.gap() - 1
+    if (reorder != null
+        && reorderCount >= reorder.gap() - 1
         && random.nextDouble() < reorder.probability()) {
       reorderCount = 0;
       reordered = true;
@@ -246,7 +262,8 @@ public final class LinkDirection<P> {
       timer.scheduleAt(time);
     }
     if (record != null) {
-      record.set(link.name(), now, direction, sequence, size)
+      record
+          .set(link.name(), now, direction, sequence, size)
           .outcome(Fate.DELIVERED, delayNanos, time)
           .flags(isCopy, corrupted, reordered);
       fateLog.record(record);
@@ -273,7 +290,8 @@ public final class LinkDirection<P> {
     }
     adapter.release(packet);
     if (record != null) {
-      record.set(link.name(), now, direction, sequence, size)
+      record
+          .set(link.name(), now, direction, sequence, size)
           .outcome(fate, 0, -1)
           .flags(isCopy, false, false);
       fateLog.record(record);

@@ -122,9 +122,22 @@ public final class LinkStats {
 
   /** A detached, immutable copy of the counters. */
   public LinkStatsSnapshot snapshot() {
-    return new LinkStatsSnapshot(offeredPackets, offeredBytes, deliveredPackets, deliveredBytes,
-        droppedLoss, droppedBlackout, droppedQueue, droppedSize, duplicated, corrupted, reordered,
-        deliveredOutOfOrder, pendingPackets, pendingBytes, queueHighWaterPackets,
+    return new LinkStatsSnapshot(
+        offeredPackets,
+        offeredBytes,
+        deliveredPackets,
+        deliveredBytes,
+        droppedLoss,
+        droppedBlackout,
+        droppedQueue,
+        droppedSize,
+        duplicated,
+        corrupted,
+        reordered,
+        deliveredOutOfOrder,
+        pendingPackets,
+        pendingBytes,
+        queueHighWaterPackets,
         queueHighWaterBytes);
   }
 

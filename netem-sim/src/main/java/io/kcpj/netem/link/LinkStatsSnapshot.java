@@ -1,9 +1,9 @@
 package io.kcpj.netem.link;
 
 /**
- * An immutable copy of a direction's {@link LinkStats}, safe to pass between threads; see
- * {@link LinkStats} for the meaning of each counter. {@link #plus(LinkStatsSnapshot)} sums two
- * (the high-water marks take the larger).
+ * An immutable copy of a direction's {@link LinkStats}, safe to pass between threads; see {@link
+ * LinkStats} for the meaning of each counter. {@link #plus(LinkStatsSnapshot)} sums two (the
+ * high-water marks take the larger).
  *
  * @param offeredPackets packets offered
  * @param offeredBytes bytes offered
@@ -51,22 +51,53 @@ public record LinkStatsSnapshot(
 
   /** The sum of two snapshots (high-water marks: the larger). */
   public LinkStatsSnapshot plus(LinkStatsSnapshot o) {
-    return new LinkStatsSnapshot(offeredPackets + o.offeredPackets, offeredBytes + o.offeredBytes,
-        deliveredPackets + o.deliveredPackets, deliveredBytes + o.deliveredBytes,
-        droppedLoss + o.droppedLoss, droppedBlackout + o.droppedBlackout,
-        droppedQueue + o.droppedQueue, droppedSize + o.droppedSize, duplicated + o.duplicated,
-        corrupted + o.corrupted, reordered + o.reordered,
-        deliveredOutOfOrder + o.deliveredOutOfOrder, pendingPackets + o.pendingPackets,
-        pendingBytes + o.pendingBytes, Math.max(queueHighWaterPackets, o.queueHighWaterPackets),
+    return new LinkStatsSnapshot(
+        offeredPackets + o.offeredPackets,
+        offeredBytes + o.offeredBytes,
+        deliveredPackets + o.deliveredPackets,
+        deliveredBytes + o.deliveredBytes,
+        droppedLoss + o.droppedLoss,
+        droppedBlackout + o.droppedBlackout,
+        droppedQueue + o.droppedQueue,
+        droppedSize + o.droppedSize,
+        duplicated + o.duplicated,
+        corrupted + o.corrupted,
+        reordered + o.reordered,
+        deliveredOutOfOrder + o.deliveredOutOfOrder,
+        pendingPackets + o.pendingPackets,
+        pendingBytes + o.pendingBytes,
+        Math.max(queueHighWaterPackets, o.queueHighWaterPackets),
         Math.max(queueHighWaterBytes, o.queueHighWaterBytes));
   }
 
   /** A one-line summary for consoles. */
   public String summary() {
-    return "offered " + offeredPackets + ", delivered " + deliveredPackets + ", lost " + droppedLoss
-        + ", blackout " + droppedBlackout + ", queue-drop " + droppedQueue + ", size-drop "
-        + droppedSize + ", dup " + duplicated + ", corrupt " + corrupted + ", reorder " + reordered
-        + ", out-of-order " + deliveredOutOfOrder + ", queued " + pendingPackets + " (max "
-        + queueHighWaterPackets + " pkts/" + queueHighWaterBytes + " B)";
+    return "offered "
+        + offeredPackets
+        + ", delivered "
+        + deliveredPackets
+        + ", lost "
+        + droppedLoss
+        + ", blackout "
+        + droppedBlackout
+        + ", queue-drop "
+        + droppedQueue
+        + ", size-drop "
+        + droppedSize
+        + ", dup "
+        + duplicated
+        + ", corrupt "
+        + corrupted
+        + ", reorder "
+        + reordered
+        + ", out-of-order "
+        + deliveredOutOfOrder
+        + ", queued "
+        + pendingPackets
+        + " (max "
+        + queueHighWaterPackets
+        + " pkts/"
+        + queueHighWaterBytes
+        + " B)";
   }
 }

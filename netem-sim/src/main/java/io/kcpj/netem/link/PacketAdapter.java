@@ -5,14 +5,14 @@ import java.util.Arrays;
 /**
  * How a link handles its packet type {@code P}: its length, a duplicate copy, a corrupted version,
  * and what to do with a dropped packet. This keeps the link generic: a {@code byte[]} (raw IP
- * packets from a TUN device, datagrams in the proxy), a {@code VirtualNetwork} datagram, or a
- * Netty {@code DatagramPacket} all fit.
+ * packets from a TUN device, datagrams in the proxy), a {@code VirtualNetwork} datagram, or a Netty
+ * {@code DatagramPacket} all fit.
  *
- * <p><b>Ownership.</b> When a packet is offered, the link owns it until it hands it to the
- * {@link PacketSink} (which then owns it) or drops it (then it calls {@link #release(Object)}).
- * {@link #duplicate(Object)} must return a packet the link can own independently, and
- * {@link #corrupt(Object, int, int)} takes ownership of its argument and returns the packet to
- * carry on with.
+ * <p><b>Ownership.</b> When a packet is offered, the link owns it until it hands it to the {@link
+ * PacketSink} (which then owns it) or drops it (then it calls {@link #release(Object)}). {@link
+ * #duplicate(Object)} must return a packet the link can own independently, and {@link
+ * #corrupt(Object, int, int)} takes ownership of its argument and returns the packet to carry on
+ * with.
  *
  * <p>Implementations are called on the thread that drives the link.
  */
@@ -34,10 +34,10 @@ public interface PacketAdapter<P> {
   default void release(P packet) {}
 
   /**
-   * {@code byte[]} packets whose length is the array length. A duplicate delivers the
-   * <em>same</em> array twice and a corrupted packet is a fresh copy, so the caller's array is
-   * never modified; receivers must treat delivered arrays as read-only (or use
-   * {@link #byteArrayCopies()}). Allocates nothing except on corruption.
+   * {@code byte[]} packets whose length is the array length. A duplicate delivers the <em>same</em>
+   * array twice and a corrupted packet is a fresh copy, so the caller's array is never modified;
+   * receivers must treat delivered arrays as read-only (or use {@link #byteArrayCopies()}).
+   * Allocates nothing except on corruption.
    */
   static PacketAdapter<byte[]> byteArrays() {
     return ByteArrays.SHARED;

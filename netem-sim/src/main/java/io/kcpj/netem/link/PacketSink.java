@@ -11,8 +11,8 @@ public interface PacketSink<P> {
   void deliver(P packet, long nowNanos);
 
   /**
-   * Called after one or more {@link #deliver} calls made by the same timer run: a place to flush
-   * a batch (Netty's {@code channelReadComplete} or {@code flush}). The default does nothing.
+   * Called after one or more {@link #deliver} calls made by the same timer run: a place to flush a
+   * batch (Netty's {@code channelReadComplete} or {@code flush}). The default does nothing.
    */
   default void endOfBatch() {}
 }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A binary min-heap of pending packets keyed by (time, order) for {@code REORDER} mode. Entries
- * live in slots (parallel arrays, recycled through a free list); the heap orders slot indices, so
- * a sift moves one {@code int}. {@link #addLast} gets increasing positive orders, {@link #addFirst}
+ * live in slots (parallel arrays, recycled through a free list); the heap orders slot indices, so a
+ * sift moves one {@code int}. {@link #addLast} gets increasing positive orders, {@link #addFirst}
  * decreasing negative ones, so ties leave as documented in {@link PendingQueue}.
  */
 final class TimeOrderedPendingQueue extends PendingQueue {

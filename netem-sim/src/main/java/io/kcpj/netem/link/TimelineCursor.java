@@ -13,13 +13,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Plays one direction's timeline forward as packets are offered: applies every start and end due
- * at or before the offer time, then answers "blackout?", "which delay?", "which loss state?".
+ * Plays one direction's timeline forward as packets are offered: applies every start and end due at
+ * or before the offer time, then answers "blackout?", "which delay?", "which loss state?".
  *
- * <p>Transitions are sorted by time, ends before starts at equal times (so back-to-back events
- * hand over exactly), then by the order of the events. Overlapping events of one kind: the one
- * started last is in force. Each {@link LossChange} gets a fresh loss state when it starts.
- * Confined to the link's thread.
+ * <p>Transitions are sorted by time, ends before starts at equal times (so back-to-back events hand
+ * over exactly), then by the order of the events. Overlapping events of one kind: the one started
+ * last is in force. Each {@link LossChange} gets a fresh loss state when it starts. Confined to the
+ * link's thread.
  */
 final class TimelineCursor {
 
@@ -48,7 +48,10 @@ final class TimelineCursor {
     this.transitions = transitions;
   }
 
-  /** A cursor over {@code timeline}'s blackout, delay and loss events for {@code direction}, or null. */
+  /**
+   * A cursor over {@code timeline}'s blackout, delay and loss events for {@code direction}, or
+   * null.
+   */
   static TimelineCursor of(Timeline timeline, Direction direction) {
     List<Transition> list = new ArrayList<>();
     int index = 0;
@@ -65,9 +68,10 @@ final class TimelineCursor {
     if (list.isEmpty()) {
       return null;
     }
-    list.sort(Comparator.<Transition>comparingLong(t -> t.time)
-        .thenComparing(t -> t.start)
-        .thenComparingInt(t -> t.index));
+    list.sort(
+        Comparator.<Transition>comparingLong(t -> t.time)
+            .thenComparing(t -> t.start)
+            .thenComparingInt(t -> t.index));
     return new TimelineCursor(list.toArray(new Transition[0]));
   }
 

@@ -2,7 +2,9 @@ package io.kcpj.netem.log;
 
 /** What became of one packet (or one duplicate copy) offered to a link direction. */
 public enum Fate {
-  /** Scheduled for delivery; it is delivered at its delivery time unless the link is closed first. */
+  /**
+   * Scheduled for delivery; it is delivered at its delivery time unless the link is closed first.
+   */
   DELIVERED("delivered"),
   /** Dropped by the loss model. */
   LOST("lost"),

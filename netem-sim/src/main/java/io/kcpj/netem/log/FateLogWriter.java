@@ -20,8 +20,8 @@ import java.util.Objects;
  * copy,corrupt,reorder}. JSON lines: one object per line with the same names.
  *
  * <p>Not thread-safe: use one writer per thread (in virtual time, one per simulation). The writer
- * owns the underlying {@link Writer} and closes it. I/O errors are rethrown as
- * {@link UncheckedIOException}.
+ * owns the underlying {@link Writer} and closes it. I/O errors are rethrown as {@link
+ * UncheckedIOException}.
  */
 public final class FateLogWriter implements FateLog, Flushable, Closeable {
 
@@ -35,11 +35,14 @@ public final class FateLogWriter implements FateLog, Flushable, Closeable {
     /** The format for a file name: {@code .json}/{@code .jsonl} → JSON lines, anything else CSV. */
     public static Format forFileName(String fileName) {
       String f = fileName.toLowerCase(java.util.Locale.ROOT);
-      return f.endsWith(".jsonl") || f.endsWith(".json") || f.endsWith(".ndjson") ? JSON_LINES : CSV;
+      return f.endsWith(".jsonl") || f.endsWith(".json") || f.endsWith(".ndjson")
+          ? JSON_LINES
+          : CSV;
     }
 
     String header() {
-      return this == CSV ? "time_ns,link,dir,seq,size,fate,delay_ns,deliver_ns,copy,corrupt,reorder"
+      return this == CSV
+          ? "time_ns,link,dir,seq,size,fate,delay_ns,deliver_ns,copy,corrupt,reorder"
           : null;
     }
 
@@ -52,24 +55,53 @@ public final class FateLogWriter implements FateLog, Flushable, Closeable {
 
     void append(StringBuilder sb, FateRecord r) {
       if (this == CSV) {
-        sb.append(r.timeNanos()).append(',').append(csv(r.link())).append(',')
-            .append(r.direction().logName()).append(',').append(r.sequence()).append(',')
-            .append(r.size()).append(',').append(r.fate().logName()).append(',')
-            .append(r.delayNanos()).append(',').append(r.deliverNanos()).append(',')
-            .append(r.copy() ? 1 : 0).append(',').append(r.corrupted() ? 1 : 0).append(',')
+        sb.append(r.timeNanos())
+            .append(',')
+            .append(csv(r.link()))
+            .append(',')
+            .append(r.direction().logName())
+            .append(',')
+            .append(r.sequence())
+            .append(',')
+            .append(r.size())
+            .append(',')
+            .append(r.fate().logName())
+            .append(',')
+            .append(r.delayNanos())
+            .append(',')
+            .append(r.deliverNanos())
+            .append(',')
+            .append(r.copy() ? 1 : 0)
+            .append(',')
+            .append(r.corrupted() ? 1 : 0)
+            .append(',')
             .append(r.reordered() ? 1 : 0);
       } else {
-        sb.append("{\"time_ns\":").append(r.timeNanos())
-            .append(",\"link\":\"").append(json(r.link())).append('"')
-            .append(",\"dir\":\"").append(r.direction().logName()).append('"')
-            .append(",\"seq\":").append(r.sequence())
-            .append(",\"size\":").append(r.size())
-            .append(",\"fate\":\"").append(r.fate().logName()).append('"')
-            .append(",\"delay_ns\":").append(r.delayNanos())
-            .append(",\"deliver_ns\":").append(r.deliverNanos())
-            .append(",\"copy\":").append(r.copy())
-            .append(",\"corrupt\":").append(r.corrupted())
-            .append(",\"reorder\":").append(r.reordered())
+        sb.append("{\"time_ns\":")
+            .append(r.timeNanos())
+            .append(",\"link\":\"")
+            .append(json(r.link()))
+            .append('"')
+            .append(",\"dir\":\"")
+            .append(r.direction().logName())
+            .append('"')
+            .append(",\"seq\":")
+            .append(r.sequence())
+            .append(",\"size\":")
+            .append(r.size())
+            .append(",\"fate\":\"")
+            .append(r.fate().logName())
+            .append('"')
+            .append(",\"delay_ns\":")
+            .append(r.delayNanos())
+            .append(",\"deliver_ns\":")
+            .append(r.deliverNanos())
+            .append(",\"copy\":")
+            .append(r.copy())
+            .append(",\"corrupt\":")
+            .append(r.corrupted())
+            .append(",\"reorder\":")
+            .append(r.reordered())
             .append('}');
       }
     }

@@ -7,17 +7,19 @@ import io.kcpj.netem.random.Xoshiro256;
  *
  * <p>States: 1 = received in a gap, 2 = received in a burst, 3 = lost in a burst, 4 = isolated
  * loss. <b>One draw</b> {@code U} per packet moves the chain:
+ *
  * <ul>
  *   <li>from 1: {@code U < p14} → 4, else {@code U < p13 + p14} → 3, else stay;
  *   <li>from 2: {@code U < p23} → 3, else stay;
  *   <li>from 3: {@code U < p32} → 2, else {@code U < p31 + p32} → 1, else stay;
  *   <li>from 4: → 1.
  * </ul>
+ *
  * The packet is lost iff the <em>new</em> state is 3 or 4. The chain starts in state 1.
  *
  * <p>Stationary: {@code π1 = 1/(1 + p14 + p13/p31 + p13·p32/(p31·p23))}, {@code π3 = π1·p13/p31},
- * {@code π2 = π3·p32/p23}, {@code π4 = p14·π1}; loss = {@code π3 + π4}. Defaults (tc):
- * {@code p31 = 1-p13, p32 = 0, p23 = 1, p14 = 0}.
+ * {@code π2 = π3·p32/p23}, {@code π4 = p14·π1}; loss = {@code π3 + π4}. Defaults (tc): {@code p31 =
+ * 1-p13, p32 = 0, p23 = 1, p14 = 0}.
  *
  * <p>Profile syntax: {@code 4state:P13[:P31[:P32[:P23[:P14]]]]}.
  */
@@ -41,10 +43,12 @@ public final class FourStateLoss implements LossModel {
       throw new IllegalArgumentException("4-state p31 + p32 must be <= 1, got " + (p31 + p32));
     }
     if (p13 > 0 && p31 == 0) {
-      throw new IllegalArgumentException("4-state p31 must be > 0 when p13 > 0 (state 3 would absorb)");
+      throw new IllegalArgumentException(
+          "4-state p31 must be > 0 when p13 > 0 (state 3 would absorb)");
     }
     if (p32 > 0 && p23 == 0) {
-      throw new IllegalArgumentException("4-state p23 must be > 0 when p32 > 0 (state 2 would absorb)");
+      throw new IllegalArgumentException(
+          "4-state p23 must be > 0 when p32 > 0 (state 2 would absorb)");
     }
   }
 
@@ -101,8 +105,8 @@ public final class FourStateLoss implements LossModel {
   }
 
   /**
-   * The stationary mean length of a run of consecutive losses: {@code (π3 + π4) / (π3·(p31 + p32)
-   * + π4)} (a burst ends when state 3 moves to 1 or 2, or after every isolated loss in state 4).
+   * The stationary mean length of a run of consecutive losses: {@code (π3 + π4) / (π3·(p31 + p32) +
+   * π4)} (a burst ends when state 3 moves to 1 or 2, or after every isolated loss in state 4).
    */
   public double meanBurstLength() {
     double[] pi = stationary();
@@ -116,8 +120,15 @@ public final class FourStateLoss implements LossModel {
 
   @Override
   public String toSpec() {
-    return "4state:" + Probabilities.format(p13) + ":" + Probabilities.format(p31) + ":"
-        + Probabilities.format(p32) + ":" + Probabilities.format(p23) + ":"
+    return "4state:"
+        + Probabilities.format(p13)
+        + ":"
+        + Probabilities.format(p31)
+        + ":"
+        + Probabilities.format(p32)
+        + ":"
+        + Probabilities.format(p23)
+        + ":"
         + Probabilities.format(p14);
   }
 
@@ -137,8 +148,17 @@ public final class FourStateLoss implements LossModel {
 
   @Override
   public String toString() {
-    return "FourState(p13=" + p13 + ", p31=" + p31 + ", p32=" + p32 + ", p23=" + p23
-        + ", p14=" + p14 + ")";
+    return "FourState(p13="
+        + p13
+        + ", p31="
+        + p31
+        + ", p32="
+        + p32
+        + ", p23="
+        + p23
+        + ", p14="
+        + p14
+        + ")";
   }
 
   private final class State implements LossState {

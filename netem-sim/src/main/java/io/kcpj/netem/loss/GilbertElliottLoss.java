@@ -3,8 +3,8 @@ package io.kcpj.netem.loss;
 import io.kcpj.netem.random.Xoshiro256;
 
 /**
- * The Gilbert-Elliott loss model {@code (p, r, h, k)}: a two-state Markov chain, netem's
- * {@code gemodel p r 1-h 1-k} (the kernel stores h and k as success probabilities).
+ * The Gilbert-Elliott loss model {@code (p, r, h, k)}: a two-state Markov chain, netem's {@code
+ * gemodel p r 1-h 1-k} (the kernel stores h and k as success probabilities).
  *
  * <ul>
  *   <li>{@code p}: probability of moving GOOD → BAD after a packet;
@@ -22,8 +22,8 @@ import io.kcpj.netem.random.Xoshiro256;
  * double)} solves for p and r from a loss rate and a mean burst length.
  *
  * <p>Profile syntax, in tc's order and meaning: {@code ge:P[:R[:1-H[:1-K]]]}; defaults as tc:
- * {@code R = 1-P}, {@code 1-H = 1}, {@code 1-K = 0} (which is Bernoulli(P)). Or
- * {@code gilbert:LOSS:BURST} for {@link #simple(double, double)}.
+ * {@code R = 1-P}, {@code 1-H = 1}, {@code 1-K = 0} (which is Bernoulli(P)). Or {@code
+ * gilbert:LOSS:BURST} for {@link #simple(double, double)}.
  */
 public final class GilbertElliottLoss implements LossModel {
   private final double p;
@@ -47,8 +47,8 @@ public final class GilbertElliottLoss implements LossModel {
   }
 
   /**
-   * tc's argument order and meaning: {@code gemodel p r lossInBad lossInGood}, i.e.
-   * {@code of(p, r, 1 - lossInBad, 1 - lossInGood)}.
+   * tc's argument order and meaning: {@code gemodel p r lossInBad lossInGood}, i.e. {@code of(p, r,
+   * 1 - lossInBad, 1 - lossInGood)}.
    */
   public static GilbertElliottLoss ofTc(double p, double r, double lossInBad, double lossInGood) {
     Probabilities.check("Gilbert-Elliott 1-h", lossInBad);
@@ -63,7 +63,8 @@ public final class GilbertElliottLoss implements LossModel {
   public static GilbertElliottLoss simple(double lossRate, double meanBurst) {
     Probabilities.check("loss rate", lossRate);
     if (lossRate >= 1.0) {
-      throw new IllegalArgumentException("simple Gilbert needs a loss rate below 1, got " + lossRate);
+      throw new IllegalArgumentException(
+          "simple Gilbert needs a loss rate below 1, got " + lossRate);
     }
     if (!(meanBurst >= 1.0)) {
       throw new IllegalArgumentException("mean burst length must be >= 1 packet, got " + meanBurst);
@@ -110,9 +111,9 @@ public final class GilbertElliottLoss implements LossModel {
 
   /**
    * The stationary mean length of a run of consecutive losses: the loss rate divided by the
-   * probability that a lost packet is followed by a delivered one,
-   * {@code Σ_s π_s·l_s·Σ_s' P(s→s')·(1 - l_s')}, with {@code l_GOOD = 1-k}, {@code l_BAD = 1-h}.
-   * For simple Gilbert it is {@code 1/r}.
+   * probability that a lost packet is followed by a delivered one, {@code Σ_s π_s·l_s·Σ_s'
+   * P(s→s')·(1 - l_s')}, with {@code l_GOOD = 1-k}, {@code l_BAD = 1-h}. For simple Gilbert it is
+   * {@code 1/r}.
    */
   public double meanBurstLength() {
     double bad = stationaryBad();
@@ -131,8 +132,14 @@ public final class GilbertElliottLoss implements LossModel {
 
   @Override
   public String toSpec() {
-    return "ge:" + Probabilities.format(p) + ":" + Probabilities.format(r) + ":"
-        + Probabilities.format(1.0 - h) + ":" + Probabilities.format(1.0 - k);
+    return "ge:"
+        + Probabilities.format(p)
+        + ":"
+        + Probabilities.format(r)
+        + ":"
+        + Probabilities.format(1.0 - h)
+        + ":"
+        + Probabilities.format(1.0 - k);
   }
 
   @Override
@@ -146,8 +153,10 @@ public final class GilbertElliottLoss implements LossModel {
 
   @Override
   public int hashCode() {
-    return Double.hashCode(p) * 31 * 31 * 31 + Double.hashCode(r) * 31 * 31
-        + Double.hashCode(h) * 31 + Double.hashCode(k);
+    return Double.hashCode(p) * 31 * 31 * 31
+        + Double.hashCode(r) * 31 * 31
+        + Double.hashCode(h) * 31
+        + Double.hashCode(k);
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.kcpj.netem.loss;
 
 /**
- * A loss model: an immutable configuration that creates the mutable per-direction
- * {@link LossState} which makes the per-packet decisions.
+ * A loss model: an immutable configuration that creates the mutable per-direction {@link LossState}
+ * which makes the per-packet decisions.
  *
- * <p>Implementations: {@link NoLoss}, {@link BernoulliLoss}, {@link GilbertElliottLoss},
- * {@link FourStateLoss} and {@link ShuffleBagLoss}, exactly as {@code netem/MODELS.md} defines
- * them. Each states how many random draws one decision consumes.
+ * <p>Implementations: {@link NoLoss}, {@link BernoulliLoss}, {@link GilbertElliottLoss}, {@link
+ * FourStateLoss} and {@link ShuffleBagLoss}, exactly as {@code netem/MODELS.md} defines them. Each
+ * states how many random draws one decision consumes.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */

@@ -11,8 +11,8 @@ import io.kcpj.netem.random.Xoshiro256;
 public interface LossState {
 
   /**
-   * Decides the fate of the next packet, drawing from {@code random} exactly as the model's
-   * javadoc states, and advances the state.
+   * Decides the fate of the next packet, drawing from {@code random} exactly as the model's javadoc
+   * states, and advances the state.
    *
    * @return {@code true} if the packet is lost
    */

@@ -3,10 +3,10 @@ package io.kcpj.netem.loss;
 import io.kcpj.netem.random.Xoshiro256;
 
 /**
- * The KCP reference test's loss model ({@code test.h}, class {@code Random} used by
- * {@code LatencySimulator}): each packet draws a number from a bag holding 0..size-1 without
- * replacement, refilled when empty; the packet is lost if the number is below {@code lost}.
- * Exactly {@code lost} of every {@code size} consecutive packets (counted from the first) are lost.
+ * The KCP reference test's loss model ({@code test.h}, class {@code Random} used by {@code
+ * LatencySimulator}): each packet draws a number from a bag holding 0..size-1 without replacement,
+ * refilled when empty; the packet is lost if the number is below {@code lost}. Exactly {@code lost}
+ * of every {@code size} consecutive packets (counted from the first) are lost.
  *
  * <p><b>One draw per packet</b>: the index {@code nextInt(remaining)} of the number taken; the
  * taken slot is filled with the last remaining number, as in test.h.
@@ -65,7 +65,8 @@ public final class ShuffleBagLoss implements LossModel {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ShuffleBagLoss && ((ShuffleBagLoss) o).lost == lost
+    return o instanceof ShuffleBagLoss
+        && ((ShuffleBagLoss) o).lost == lost
         && ((ShuffleBagLoss) o).size == size;
   }
 

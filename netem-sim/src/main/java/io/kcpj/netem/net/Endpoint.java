@@ -6,9 +6,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A host on a {@link VirtualNetwork}: it has an address, sends datagrams to other endpoints
- * through the links configured between them, and hands what arrives to its
- * {@link DatagramHandler}.
+ * A host on a {@link VirtualNetwork}: it has an address, sends datagrams to other endpoints through
+ * the links configured between them, and hands what arrives to its {@link DatagramHandler}.
  *
  * <p>Sending copies the caller's bytes (so a {@code ByteBuffer} valid only during a callback, like
  * KCP's output, is fine). Confined to the network's scheduler thread.

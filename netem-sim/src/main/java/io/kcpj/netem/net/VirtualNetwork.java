@@ -35,12 +35,12 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>The endpoint given first to {@link #link} is side A: its packets travel the profile's
- * {@code up} direction. A datagram takes its link's fate and arrives at the receiving endpoint's
- * handler with the source address the receiver sees. With a rebinding event in the profile's
- * timeline, that source changes at the event's time (to the event's address, or else to the
- * next free port on the sender's host); replies to the new address reach the real sender, and so
- * do replies to the old one (the old mapping does not expire).
+ * <p>The endpoint given first to {@link #link} is side A: its packets travel the profile's {@code
+ * up} direction. A datagram takes its link's fate and arrives at the receiving endpoint's handler
+ * with the source address the receiver sees. With a rebinding event in the profile's timeline, that
+ * source changes at the event's time (to the event's address, or else to the next free port on the
+ * sender's host); replies to the new address reach the real sender, and so do replies to the old
+ * one (the old mapping does not expire).
  *
  * <p><b>Threading:</b> confined to the scheduler's thread, like everything it creates. Usually a
  * {@link VirtualScheduler}; any {@link Scheduler} works.
@@ -110,14 +110,15 @@ public final class VirtualNetwork {
     if (routes.containsKey(new RouteKey(ea, eb))) {
       throw new IllegalArgumentException("a link between " + a + " and " + b + " exists already");
     }
-    Link<Datagram> link = Link.builder(scheduler, DatagramAdapter.INSTANCE)
-        .name(format(a) + "-" + format(b))
-        .profile(profile)
-        .seed(seed)
-        .fateLog(fateLog)
-        .sink(Direction.A_TO_B, (d, now) -> eb.deliver(d.source(), d.data()))
-        .sink(Direction.B_TO_A, (d, now) -> ea.deliver(d.source(), d.data()))
-        .build();
+    Link<Datagram> link =
+        Link.builder(scheduler, DatagramAdapter.INSTANCE)
+            .name(format(a) + "-" + format(b))
+            .profile(profile)
+            .seed(seed)
+            .fateLog(fateLog)
+            .sink(Direction.A_TO_B, (d, now) -> eb.deliver(d.source(), d.data()))
+            .sink(Direction.B_TO_A, (d, now) -> ea.deliver(d.source(), d.data()))
+            .build();
     links.add(link);
     routes.put(new RouteKey(ea, eb), new Route(ea, link.aToB()));
     routes.put(new RouteKey(eb, ea), new Route(eb, link.bToA()));
@@ -131,8 +132,8 @@ public final class VirtualNetwork {
   }
 
   /**
-   * The source address {@code receiver} currently sees on datagrams from {@code sender}
-   * (different from the sender's own address after a rebinding).
+   * The source address {@code receiver} currently sees on datagrams from {@code sender} (different
+   * from the sender's own address after a rebinding).
    */
   public InetSocketAddress apparentAddress(InetSocketAddress sender, InetSocketAddress receiver) {
     Route r = routes.get(new RouteKey(require(sender), require(receiver)));
@@ -149,8 +150,12 @@ public final class VirtualNetwork {
     }
     Route route = routes.get(new RouteKey(from, to));
     if (route == null) {
-      throw new IllegalArgumentException("no link between " + from.address() + " and "
-          + to.address() + "; create one with VirtualNetwork.link(...)");
+      throw new IllegalArgumentException(
+          "no link between "
+              + from.address()
+              + " and "
+              + to.address()
+              + "; create one with VirtualNetwork.link(...)");
     }
     long now = scheduler.nowNanos();
     route.direction.offer(new Datagram(route.sourceAt(now), to.address(), data), now);
@@ -164,8 +169,8 @@ public final class VirtualNetwork {
   private Endpoint require(InetSocketAddress address) {
     Endpoint e = endpoints.get(address);
     if (e == null) {
-      throw new IllegalArgumentException("no endpoint at " + address
-          + "; create it with VirtualNetwork.endpoint(...)");
+      throw new IllegalArgumentException(
+          "no endpoint at " + address + "; create it with VirtualNetwork.endpoint(...)");
     }
     return e;
   }
@@ -210,12 +215,19 @@ public final class VirtualNetwork {
       int epoch = direction.link().profile().timeline().rebindCount(direction.direction(), now);
       while (sources.size() <= epoch) {
         Rebind r = rebinds.get(sources.size() - 1);
-        InetSocketAddress next = r.newAddress() != null ? r.newAddress()
-            : nextFreeAddress(sources.get(sources.size() - 1));
+        InetSocketAddress next =
+            r.newAddress() != null
+                ? r.newAddress()
+                : nextFreeAddress(sources.get(sources.size() - 1));
         Endpoint owner = resolve(next);
         if (owner != null && owner != sender) {
-          throw new IllegalStateException("rebinding " + sender.address() + " to " + next
-              + ": that address belongs to " + owner.address());
+          throw new IllegalStateException(
+              "rebinding "
+                  + sender.address()
+                  + " to "
+                  + next
+                  + ": that address belongs to "
+                  + owner.address());
         }
         aliases.put(next, sender);
         sources.add(next);

@@ -6,12 +6,13 @@ import io.netty.channel.socket.DatagramPacket;
 
 /**
  * {@link PacketAdapter} for Netty {@link DatagramPacket}s, with reference counting:
+ *
  * <ul>
  *   <li>length: the content's readable bytes;
  *   <li>duplicate: {@link DatagramPacket#retainedDuplicate()}: shares the memory, adds one
  *       reference, so each copy is released on its own;
- *   <li>corrupt: copies the content into a new buffer from the same allocator, flips the bit in
- *       the copy and releases the original (a shared or read-only buffer is never written);
+ *   <li>corrupt: copies the content into a new buffer from the same allocator, flips the bit in the
+ *       copy and releases the original (a shared or read-only buffer is never written);
  *   <li>release: {@link DatagramPacket#release()}.
  * </ul>
  */

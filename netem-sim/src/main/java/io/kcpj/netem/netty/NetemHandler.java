@@ -33,40 +33,42 @@ import java.util.Objects;
  *     .build());
  * }</pre>
  *
- * <p>The channel is side A of the simulated link: what it writes travels A→B ("up", the
- * {@link Builder#outbound outbound} profile), what it reads travels B→A ("down", the
- * {@link Builder#inbound inbound} profile). A direction left ideal is passed straight through,
- * without a trip through the scheduler. Messages that are not {@code DatagramPacket}s always pass
- * straight through.
+ * <p>The channel is side A of the simulated link: what it writes travels A→B ("up", the {@link
+ * Builder#outbound outbound} profile), what it reads travels B→A ("down", the {@link
+ * Builder#inbound inbound} profile). A direction left ideal is passed straight through, without a
+ * trip through the scheduler. Messages that are not {@code DatagramPacket}s always pass straight
+ * through.
  *
  * <h2>Buffer ownership</h2>
+ *
  * <ul>
  *   <li>Inbound: a {@code DatagramPacket} read here belongs to the handler until it is passed on
  *       with {@code fireChannelRead} at its delivery time (the next handler then owns it and must
  *       release it) or dropped (the handler releases it).
- *   <li>Outbound: a written {@code DatagramPacket} belongs to the handler until it is written on
- *       at its delivery time or dropped (released here). The write's promise succeeds as soon as
- *       the handler accepts the packet, dropped or not, as a UDP send gives no delivery feedback;
- *       a failure of the delayed write is not reported back.
+ *   <li>Outbound: a written {@code DatagramPacket} belongs to the handler until it is written on at
+ *       its delivery time or dropped (released here). The write's promise succeeds as soon as the
+ *       handler accepts the packet, dropped or not, as a UDP send gives no delivery feedback; a
+ *       failure of the delayed write is not reported back.
  *   <li>A duplicate is a {@code retainedDuplicate()} (shared memory, its own reference); a
- *       corrupted packet is a copy with one bit flipped, the original being released; a shared
- *       or read-only buffer is never written to.
- *   <li>When the handler is removed or the channel becomes inactive, every held packet is
- *       released.
+ *       corrupted packet is a copy with one bit flipped, the original being released; a shared or
+ *       read-only buffer is never written to.
+ *   <li>When the handler is removed or the channel becomes inactive, every held packet is released.
  * </ul>
  *
  * <h2>Time and threading</h2>
- * The clock is the event loop's {@code Ticker} ({@link EventLoopScheduler}), so an
- * {@code EmbeddedChannel} with {@code freezeTime()} / {@code advanceTimeBy(...)} drives it
- * deterministically in tests. Everything runs on the channel's event loop; the statistics
- * accessors must be called there too. Not {@code @Sharable}: one instance per pipeline.
+ *
+ * The clock is the event loop's {@code Ticker} ({@link EventLoopScheduler}), so an {@code
+ * EmbeddedChannel} with {@code freezeTime()} / {@code advanceTimeBy(...)} drives it
+ * deterministically in tests. Everything runs on the channel's event loop; the statistics accessors
+ * must be called there too. Not {@code @Sharable}: one instance per pipeline.
  *
  * <h2>Timeline</h2>
- * Blackouts, delay steps and loss changes apply as in any link. A rebinding of the inbound
- * ({@code down}) direction makes the channel see the remote sender at a new address (its port
- * plus the number of rebindings, or the event's address); writes to that address are sent to the
- * real remote. An {@code up} rebinding cannot be simulated here (the local socket's port is real)
- * and is rejected.
+ *
+ * Blackouts, delay steps and loss changes apply as in any link. A rebinding of the inbound ({@code
+ * down}) direction makes the channel see the remote sender at a new address (its port plus the
+ * number of rebindings, or the event's address); writes to that address are sent to the real
+ * remote. An {@code up} rebinding cannot be simulated here (the local socket's port is real) and is
+ * rejected.
  */
 public final class NetemHandler extends ChannelDuplexHandler {
   private final Profile profile;
@@ -87,12 +89,15 @@ public final class NetemHandler extends ChannelDuplexHandler {
     this.seed = b.seed;
     this.name = b.name;
     this.fateLog = b.fateLog;
-    this.impairOutbound = !profile.up().isIdeal() || !profile.timeline().eventsFor(Direction.A_TO_B).isEmpty();
-    this.impairInbound = !profile.down().isIdeal() || !profile.timeline().eventsFor(Direction.B_TO_A).isEmpty();
+    this.impairOutbound =
+        !profile.up().isIdeal() || !profile.timeline().eventsFor(Direction.A_TO_B).isEmpty();
+    this.impairInbound =
+        !profile.down().isIdeal() || !profile.timeline().eventsFor(Direction.B_TO_A).isEmpty();
     this.inboundRebinds = profile.timeline().rebinds(Direction.B_TO_A);
     if (!profile.timeline().rebinds(Direction.A_TO_B).isEmpty()) {
-      throw new IllegalArgumentException("NetemHandler cannot rebind the outbound (up) direction:"
-          + " the local port is real; use down.rebind to move the remote's apparent address");
+      throw new IllegalArgumentException(
+          "NetemHandler cannot rebind the outbound (up) direction:"
+              + " the local port is real; use down.rebind to move the remote's apparent address");
     }
   }
 
@@ -119,34 +124,39 @@ public final class NetemHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.link = Link.builder(new EventLoopScheduler(ctx.executor()), DatagramPacketAdapter.INSTANCE)
-        .name(name)
-        .profile(profile)
-        .seed(seed)
-        .fateLog(fateLog)
-        .sink(Direction.A_TO_B, new PacketSink<>() {
-          @Override
-          public void deliver(DatagramPacket packet, long nowNanos) {
-            NetemHandler.this.ctx.write(packet);
-          }
+    this.link =
+        Link.builder(new EventLoopScheduler(ctx.executor()), DatagramPacketAdapter.INSTANCE)
+            .name(name)
+            .profile(profile)
+            .seed(seed)
+            .fateLog(fateLog)
+            .sink(
+                Direction.A_TO_B,
+                new PacketSink<>() {
+                  @Override
+                  public void deliver(DatagramPacket packet, long nowNanos) {
+                    NetemHandler.this.ctx.write(packet);
+                  }
 
-          @Override
-          public void endOfBatch() {
-            NetemHandler.this.ctx.flush();
-          }
-        })
-        .sink(Direction.B_TO_A, new PacketSink<>() {
-          @Override
-          public void deliver(DatagramPacket packet, long nowNanos) {
-            NetemHandler.this.ctx.fireChannelRead(packet);
-          }
+                  @Override
+                  public void endOfBatch() {
+                    NetemHandler.this.ctx.flush();
+                  }
+                })
+            .sink(
+                Direction.B_TO_A,
+                new PacketSink<>() {
+                  @Override
+                  public void deliver(DatagramPacket packet, long nowNanos) {
+                    NetemHandler.this.ctx.fireChannelRead(packet);
+                  }
 
-          @Override
-          public void endOfBatch() {
-            NetemHandler.this.ctx.fireChannelReadComplete();
-          }
-        })
-        .build();
+                  @Override
+                  public void endOfBatch() {
+                    NetemHandler.this.ctx.fireChannelReadComplete();
+                  }
+                })
+            .build();
   }
 
   @Override
@@ -204,9 +214,12 @@ public final class NetemHandler extends ChannelDuplexHandler {
     List<InetSocketAddress> list = realToAliases.computeIfAbsent(sender, k -> new ArrayList<>());
     while (list.size() < epoch) {
       Rebind r = inboundRebinds.get(list.size());
-      InetSocketAddress a = r.newAddress() != null ? r.newAddress()
-          : new InetSocketAddress(sender.getAddress(),
-              1024 + (sender.getPort() - 1024 + list.size() + 1 + 64512) % 64512);
+      InetSocketAddress a =
+          r.newAddress() != null
+              ? r.newAddress()
+              : new InetSocketAddress(
+                  sender.getAddress(),
+                  1024 + (sender.getPort() - 1024 + list.size() + 1 + 64512) % 64512);
       list.add(a);
       aliasToReal.put(a, sender);
     }

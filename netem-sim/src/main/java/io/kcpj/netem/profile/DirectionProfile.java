@@ -117,7 +117,10 @@ public final class DirectionProfile {
     return maxPacketSize;
   }
 
-  /** Whether this direction changes nothing: no loss, delay, reorder, duplicate, corrupt, rate, limit. */
+  /**
+   * Whether this direction changes nothing: no loss, delay, reorder, duplicate, corrupt, rate,
+   * limit.
+   */
   public boolean isIdeal() {
     return equals(IDEAL);
   }
@@ -173,16 +176,21 @@ public final class DirectionProfile {
       return false;
     }
     DirectionProfile d = (DirectionProfile) o;
-    return loss.equals(d.loss) && delay.equals(d.delay) && jitterMode == d.jitterMode
-        && Objects.equals(reorder, d.reorder) && duplicate == d.duplicate
-        && corrupt == d.corrupt && Objects.equals(rate, d.rate) && queue.equals(d.queue)
+    return loss.equals(d.loss)
+        && delay.equals(d.delay)
+        && jitterMode == d.jitterMode
+        && Objects.equals(reorder, d.reorder)
+        && duplicate == d.duplicate
+        && corrupt == d.corrupt
+        && Objects.equals(rate, d.rate)
+        && queue.equals(d.queue)
         && maxPacketSize == d.maxPacketSize;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(loss, delay, jitterMode, reorder, duplicate, corrupt, rate, queue,
-        maxPacketSize);
+    return Objects.hash(
+        loss, delay, jitterMode, reorder, duplicate, corrupt, rate, queue, maxPacketSize);
   }
 
   @Override

@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * The named profiles of {@code netem/MODELS.md}, with their sources. Delays are one way per
- * direction; where the source gives a round-trip total (Chrome DevTools) it is split evenly.
- * Rates are {@code down/up} (down = B→A, server to client). Loss is per direction. Jitter mode is
- * {@code REORDER} unless the source says FIFO.
+ * direction; where the source gives a round-trip total (Chrome DevTools) it is split evenly. Rates
+ * are {@code down/up} (down = B→A, server to client). Loss is per direction. Jitter mode is {@code
+ * REORDER} unless the source says FIFO.
  *
  * <table>
  *   <caption>Presets</caption>
@@ -66,8 +66,8 @@ public final class Presets {
   public static Profile get(String name) {
     Profile p = PRESETS.get(name);
     if (p == null) {
-      throw new IllegalArgumentException("unknown profile '" + name + "'; valid presets: "
-          + String.join(", ", PRESETS.keySet()));
+      throw new IllegalArgumentException(
+          "unknown profile '" + name + "'; valid presets: " + String.join(", ", PRESETS.keySet()));
     }
     return p;
   }
@@ -84,16 +84,21 @@ public final class Presets {
 
   private static Map<String, Profile> build() {
     Map<String, Profile> m = new LinkedHashMap<>();
-    DirectionProfile kcp = DirectionProfile.builder()
-        .delay(DelayModel.uniform(TimeUnits.millis(45.5), TimeUnits.millis(15.5)))
-        .jitterMode(JitterMode.FIFO)
-        .loss(ShuffleBagLoss.percent(5))
-        .queue(QueueLimit.packets(1000))
-        .build();
-    put(m, Profile.builder().name("kcp-test")
-        .source("KCP test.h LatencySimulator(10, 60, 125): 30-61 ms uniform, FIFO, "
-            + "5 % shuffle bag each way, nmax 1000")
-        .both(kcp));
+    DirectionProfile kcp =
+        DirectionProfile.builder()
+            .delay(DelayModel.uniform(TimeUnits.millis(45.5), TimeUnits.millis(15.5)))
+            .jitterMode(JitterMode.FIFO)
+            .loss(ShuffleBagLoss.percent(5))
+            .queue(QueueLimit.packets(1000))
+            .build();
+    put(
+        m,
+        Profile.builder()
+            .name("kcp-test")
+            .source(
+                "KCP test.h LatencySimulator(10, 60, 125): 30-61 ms uniform, FIFO, "
+                    + "5 % shuffle bag each way, nmax 1000")
+            .both(kcp));
     nlc(m, "3g", "Network Link Conditioner \"3G Average\"", 780, 330, 100, 0);
     nlc(m, "3g-lossy", "Network Link Conditioner \"3G Lossy\"", 780, 330, 100, 0.01);
     nlc(m, "edge", "Network Link Conditioner \"Edge Average\"", 240, 200, 400, 0);
@@ -101,29 +106,45 @@ public final class Presets {
     nlc(m, "dsl", "Network Link Conditioner \"DSL\"", 2000, 256, 5, 0);
     nlc(m, "wifi", "Network Link Conditioner \"WiFi Average\"", 40000, 33000, 1, 0);
     nlc(m, "slow-3g", "Chrome DevTools \"Slow 3G\" (2000 ms RTT split evenly)", 400, 400, 1000, 0);
-    nlc(m, "fast-3g", "Chrome DevTools \"Fast 3G\" (562.5 ms RTT split evenly)", 1440, 675,
-        281.25, 0);
-    nlc(m, "fast-4g", "Chrome DevTools \"Fast 4G\" (165 ms RTT split evenly)", 8100, 1350, 82.5,
+    nlc(
+        m,
+        "fast-3g",
+        "Chrome DevTools \"Fast 3G\" (562.5 ms RTT split evenly)",
+        1440,
+        675,
+        281.25,
         0);
+    nlc(m, "fast-4g", "Chrome DevTools \"Fast 4G\" (165 ms RTT split evenly)", 8100, 1350, 82.5, 0);
     naia(m, "good", 40, 10, 0.002);
     naia(m, "average", 100, 25, 0.02);
     naia(m, "poor", 200, 50, 0.04);
     naia(m, "very-poor", 300, 75, 0.06);
-    DirectionProfile us4g = DirectionProfile.builder()
-        .delay(DelayModel.constant(TimeUnits.millis(25)))
-        .loss(BernoulliLoss.of(0.005))
-        .build();
-    put(m, Profile.builder().name("4g-us")
-        .source("measured 4G in the US (Codavel): 50 ms RTT, 0.5 % loss").both(us4g));
+    DirectionProfile us4g =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(TimeUnits.millis(25)))
+            .loss(BernoulliLoss.of(0.005))
+            .build();
+    put(
+        m,
+        Profile.builder()
+            .name("4g-us")
+            .source("measured 4G in the US (Codavel): 50 ms RTT, 0.5 % loss")
+            .both(us4g));
     bursty(m, "wifi-bursty", "wifi", 200);
     bursty(m, "cellular-bursty", "cellular", 100);
     bursty(m, "congested", "congested", 20);
-    put(m, Profile.builder().name("handover")
-        .source("4g-us plus a 3 s blackout at 10 s, both directions "
-            + "(inter-RAT handover outages of 3-4.5 s, field trial)")
-        .both(us4g)
-        .timeline(Timeline.builder()
-            .blackout(Scope.BOTH, TimeUnits.seconds(10), TimeUnits.seconds(3)).build()));
+    put(
+        m,
+        Profile.builder()
+            .name("handover")
+            .source(
+                "4g-us plus a 3 s blackout at 10 s, both directions "
+                    + "(inter-RAT handover outages of 3-4.5 s, field trial)")
+            .both(us4g)
+            .timeline(
+                Timeline.builder()
+                    .blackout(Scope.BOTH, TimeUnits.seconds(10), TimeUnits.seconds(3))
+                    .build()));
     return m;
   }
 
@@ -132,32 +153,56 @@ public final class Presets {
     m.put(p.name(), p);
   }
 
-  private static void nlc(Map<String, Profile> m, String name, String source, long downKbit,
-      long upKbit, double delayMs, double loss) {
+  private static void nlc(
+      Map<String, Profile> m,
+      String name,
+      String source,
+      long downKbit,
+      long upKbit,
+      double delayMs,
+      double loss) {
     LossModel l = loss == 0 ? NoLoss.INSTANCE : BernoulliLoss.of(loss);
     DelayModel d = DelayModel.constant(TimeUnits.millis(delayMs));
-    put(m, Profile.builder().name(name).source(source)
-        .down(DirectionProfile.builder().rate(RateLimit.kbit(downKbit)).delay(d).loss(l).build())
-        .up(DirectionProfile.builder().rate(RateLimit.kbit(upKbit)).delay(d).loss(l).build()));
+    put(
+        m,
+        Profile.builder()
+            .name(name)
+            .source(source)
+            .down(
+                DirectionProfile.builder().rate(RateLimit.kbit(downKbit)).delay(d).loss(l).build())
+            .up(DirectionProfile.builder().rate(RateLimit.kbit(upKbit)).delay(d).loss(l).build()));
   }
 
-  private static void naia(Map<String, Profile> m, String name, long delayMs, long jitterMs,
-      double loss) {
-    put(m, Profile.builder().name(name)
-        .source("naia link conditioner preset \"" + name + "\"")
-        .both(DirectionProfile.builder()
-            .delay(DelayModel.uniform(TimeUnits.millis(delayMs), TimeUnits.millis(jitterMs)))
-            .loss(BernoulliLoss.of(loss))
-            .build()));
+  private static void naia(
+      Map<String, Profile> m, String name, long delayMs, long jitterMs, double loss) {
+    put(
+        m,
+        Profile.builder()
+            .name(name)
+            .source("naia link conditioner preset \"" + name + "\"")
+            .both(
+                DirectionProfile.builder()
+                    .delay(
+                        DelayModel.uniform(TimeUnits.millis(delayMs), TimeUnits.millis(jitterMs)))
+                    .loss(BernoulliLoss.of(loss))
+                    .build()));
   }
 
-  private static void bursty(Map<String, Profile> m, String name, String str0mName,
-      int goodPackets) {
-    put(m, Profile.builder().name(name)
-        .source("str0m netem GilbertElliot::" + str0mName + "(): " + goodPackets
-            + " packets in GOOD, 2 in BAD, all lost in BAD")
-        .both(DirectionProfile.builder()
-            .loss(GilbertElliottLoss.of(1.0 / goodPackets, 0.5, 0.0, 1.0))
-            .build()));
+  private static void bursty(
+      Map<String, Profile> m, String name, String str0mName, int goodPackets) {
+    put(
+        m,
+        Profile.builder()
+            .name(name)
+            .source(
+                "str0m netem GilbertElliot::"
+                    + str0mName
+                    + "(): "
+                    + goodPackets
+                    + " packets in GOOD, 2 in BAD, all lost in BAD")
+            .both(
+                DirectionProfile.builder()
+                    .loss(GilbertElliottLoss.of(1.0 / goodPackets, 0.5, 0.0, 1.0))
+                    .build()));
   }
 }

@@ -14,21 +14,22 @@ import java.util.Objects;
  * server; {@link #down()} = B→A) and a {@link Timeline} of scripted events.
  *
  * <p>Three ways to get one:
+ *
  * <ul>
  *   <li>{@link #named(String)}: a preset from {@code netem/MODELS.md} (see {@link Presets});
- *   <li>{@link #parse(String)}: the compact text form, e.g.
- *       {@code delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb} (see
- *       {@link ProfileParser} and {@code netem-sim/PROFILES.md});
+ *   <li>{@link #parse(String)}: the compact text form, e.g. {@code
+ *       delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb} (see {@link ProfileParser}
+ *       and {@code netem-sim/PROFILES.md});
  *   <li>{@link #parseFile(Path)}: the same keys, one per line, {@code #} comments.
  * </ul>
+ *
  * {@link #resolve(String)} accepts any of the three (a file as {@code @path}). Bad text gives an
  * {@link IllegalArgumentException} naming the bad token and what would be valid.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Profile {
-  private static final Profile IDEAL =
-      new Builder().name("ideal").source("no impairment").build();
+  private static final Profile IDEAL = new Builder().name("ideal").source("no impairment").build();
 
   private final String name;
   private final String source;
@@ -79,8 +80,8 @@ public final class Profile {
   }
 
   /**
-   * Parses the compact text form (comma-separated {@code key=value} tokens; see
-   * {@link ProfileParser}).
+   * Parses the compact text form (comma-separated {@code key=value} tokens; see {@link
+   * ProfileParser}).
    *
    * @throws IllegalArgumentException naming the bad token and what would be valid
    */
@@ -89,8 +90,8 @@ public final class Profile {
   }
 
   /**
-   * Reads a profile file: one {@code key = value} per line, {@code #} starts a comment (see
-   * {@link ProfileParser}).
+   * Reads a profile file: one {@code key = value} per line, {@code #} starts a comment (see {@link
+   * ProfileParser}).
    *
    * @throws IllegalArgumentException naming the file, line and bad token
    * @throws UncheckedIOException if the file cannot be read
@@ -120,9 +121,13 @@ public final class Profile {
     if (s.indexOf('=') >= 0) {
       return parse(s);
     }
-    throw new IllegalArgumentException("unknown profile '" + s + "'; use a preset ("
-        + String.join(", ", Presets.names()) + "), compact text such as "
-        + "'delay=100ms,loss=1%', or @file");
+    throw new IllegalArgumentException(
+        "unknown profile '"
+            + s
+            + "'; use a preset ("
+            + String.join(", ", Presets.names())
+            + "), compact text such as "
+            + "'delay=100ms,loss=1%', or @file");
   }
 
   /** The preset name, or {@code "custom"}. */

@@ -28,33 +28,48 @@ import java.util.List;
  * Parses the profile text forms (documented in full in {@code netem-sim/PROFILES.md}).
  *
  * <p><b>Compact form:</b> comma-separated {@code key=value} tokens applied left to right (a later
- * token overrides an earlier one), e.g.
- * {@code delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb}. A key without prefix
- * sets both directions; {@code up.KEY} sets A→B (client to server) only, {@code down.KEY} B→A
- * only. A bare preset name, or {@code preset=NAME}, starts from that preset (put it first).
+ * token overrides an earlier one), e.g. {@code
+ * delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb}. A key without prefix sets both
+ * directions; {@code up.KEY} sets A→B (client to server) only, {@code down.KEY} B→A only. A bare
+ * preset name, or {@code preset=NAME}, starts from that preset (put it first).
  *
  * <p><b>File form:</b> the same tokens, one or more per line ({@code key = value} with optional
  * spaces), {@code #} starts a comment, blank lines are ignored.
  *
- * <p>Keys (per direction): {@code delay} (mean, e.g. 100ms), {@code jitter} (spread),
- * {@code dist} (uniform|normal|pareto|paretonormal; uniform by default), {@code fifo} (on|off:
- * whether jitter keeps order; off by default, as netem), {@code loss} (see {@link Values#LOSS}),
- * {@code reorder} (P[:GAP]), {@code duplicate} (P), {@code corrupt} (P), {@code rate} (e.g. 1mbit),
- * {@code overhead} (bytes per packet for the rate), {@code queue} (100p, 64kb, 100p:64kb or none),
- * {@code mtu} (drop packets longer than this many bytes). Timeline keys (repeatable):
- * {@code blackout=AT+FOR}, {@code delay-step=AT[+FOR]:DELAY[:JITTER[:DIST]]},
- * {@code loss-step=AT[+FOR]:LOSS}, {@code rebind=AT[@IP:PORT]}; without {@code +FOR} a step lasts
- * forever.
+ * <p>Keys (per direction): {@code delay} (mean, e.g. 100ms), {@code jitter} (spread), {@code dist}
+ * (uniform|normal|pareto|paretonormal; uniform by default), {@code fifo} (on|off: whether jitter
+ * keeps order; off by default, as netem), {@code loss} (see {@link Values#LOSS}), {@code reorder}
+ * (P[:GAP]), {@code duplicate} (P), {@code corrupt} (P), {@code rate} (e.g. 1mbit), {@code
+ * overhead} (bytes per packet for the rate), {@code queue} (100p, 64kb, 100p:64kb or none), {@code
+ * mtu} (drop packets longer than this many bytes). Timeline keys (repeatable): {@code
+ * blackout=AT+FOR}, {@code delay-step=AT[+FOR]:DELAY[:JITTER[:DIST]]}, {@code
+ * loss-step=AT[+FOR]:LOSS}, {@code rebind=AT[@IP:PORT]}; without {@code +FOR} a step lasts forever.
  *
- * <p>Errors are {@link IllegalArgumentException}s whose message names the bad token and what
- * would be valid, e.g. {@code unknown key 'jiter' in 'jiter=20ms'; valid keys: delay, jitter, ...
- * (did you mean 'jitter'?)}. No state; thread-safe.
+ * <p>Errors are {@link IllegalArgumentException}s whose message names the bad token and what would
+ * be valid, e.g. {@code unknown key 'jiter' in 'jiter=20ms'; valid keys: delay, jitter, ... (did
+ * you mean 'jitter'?)}. No state; thread-safe.
  */
 public final class ProfileParser {
 
-  private static final List<String> KEYS = List.of("delay", "jitter", "dist", "fifo", "loss",
-      "reorder", "duplicate", "corrupt", "rate", "overhead", "queue", "mtu", "blackout",
-      "delay-step", "loss-step", "rebind", "preset");
+  private static final List<String> KEYS =
+      List.of(
+          "delay",
+          "jitter",
+          "dist",
+          "fifo",
+          "loss",
+          "reorder",
+          "duplicate",
+          "corrupt",
+          "rate",
+          "overhead",
+          "queue",
+          "mtu",
+          "blackout",
+          "delay-step",
+          "loss-step",
+          "rebind",
+          "preset");
 
   private ProfileParser() {}
 
@@ -104,9 +119,11 @@ public final class ProfileParser {
     List<String> out = new ArrayList<>();
     for (TimelineEvent e : timeline.events()) {
       String prefix = e.scope() == Scope.BOTH ? "" : e.scope() == Scope.UP ? "up." : "down.";
-      String when = TimeUnits.format(e.atNanos())
-          + (e.durationNanos() == TimelineEvent.FOREVER || e instanceof Rebind ? ""
-              : "+" + TimeUnits.format(e.durationNanos()));
+      String when =
+          TimeUnits.format(e.atNanos())
+              + (e.durationNanos() == TimelineEvent.FOREVER || e instanceof Rebind
+                  ? ""
+                  : "+" + TimeUnits.format(e.durationNanos()));
       if (e instanceof Blackout) {
         out.add(prefix + "blackout=" + when);
       } else if (e instanceof DelayChange) {
@@ -123,8 +140,7 @@ public final class ProfileParser {
         out.add(prefix + "loss-step=" + when + ":" + ((LossChange) e).loss().toSpec());
       } else if (e instanceof Rebind) {
         Rebind r = (Rebind) e;
-        String addr = r.newAddress() == null ? ""
-            : "@" + formatAddress(r.newAddress());
+        String addr = r.newAddress() == null ? "" : "@" + formatAddress(r.newAddress());
         out.add(prefix + "rebind=" + when + addr);
       }
     }
@@ -156,9 +172,15 @@ public final class ProfileParser {
           preset(token);
           return;
         }
-        throw new IllegalArgumentException("missing '=' in '" + token + "': expected key=value "
-            + "(valid keys: " + String.join(", ", KEYS) + ") or a preset name ("
-            + String.join(", ", Presets.names()) + ")");
+        throw new IllegalArgumentException(
+            "missing '=' in '"
+                + token
+                + "': expected key=value "
+                + "(valid keys: "
+                + String.join(", ", KEYS)
+                + ") or a preset name ("
+                + String.join(", ", Presets.names())
+                + ")");
       }
       String fullKey = token.substring(0, eq).trim();
       String value = token.substring(eq + 1).trim();
@@ -173,15 +195,25 @@ public final class ProfileParser {
         } else if (prefix.equals("down")) {
           scope = Scope.DOWN;
         } else {
-          throw new IllegalArgumentException("unknown direction '" + prefix + "' in '" + token
-              + "'; valid prefixes: up. (A to B, client to server), down. (B to A), or none"
-              + " (both directions)");
+          throw new IllegalArgumentException(
+              "unknown direction '"
+                  + prefix
+                  + "' in '"
+                  + token
+                  + "'; valid prefixes: up. (A to B, client to server), down. (B to A), or none"
+                  + " (both directions)");
         }
       }
       if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException("unknown key '" + key + "' in '" + token
-            + "'; valid keys: " + String.join(", ", KEYS)
-            + " (prefix with up. or down. for one direction)" + suggestion(key));
+        throw new IllegalArgumentException(
+            "unknown key '"
+                + key
+                + "' in '"
+                + token
+                + "'; valid keys: "
+                + String.join(", ", KEYS)
+                + " (prefix with up. or down. for one direction)"
+                + suggestion(key));
       }
       if (value.isEmpty()) {
         throw new IllegalArgumentException("missing value in '" + token + "'");
@@ -209,8 +241,15 @@ public final class ProfileParser {
           down.set(key, value);
         }
       } catch (Values.BadValue e) {
-        throw new IllegalArgumentException("bad value '" + value + "' for " + key + " in '" + token
-            + "': expected " + e.getMessage());
+        throw new IllegalArgumentException(
+            "bad value '"
+                + value
+                + "' for "
+                + key
+                + " in '"
+                + token
+                + "': expected "
+                + e.getMessage());
       }
     }
 
@@ -228,8 +267,8 @@ public final class ProfileParser {
       try {
         b.up(up.build()).down(down.build()).timeline(timeline.build());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("inconsistent profile '" + source + "': "
-            + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "inconsistent profile '" + source + "': " + e.getMessage(), e);
       }
       if (presetName != null && !modifiedAfterPreset) {
         Profile p = Presets.get(presetName);
@@ -240,57 +279,66 @@ public final class ProfileParser {
   }
 
   private static boolean isTimelineKey(String key) {
-    return key.equals("blackout") || key.equals("delay-step") || key.equals("loss-step")
+    return key.equals("blackout")
+        || key.equals("delay-step")
+        || key.equals("loss-step")
         || key.equals("rebind");
   }
 
   private static TimelineEvent timelineEvent(String key, String value, Scope scope)
       throws Values.BadValue {
     switch (key) {
-      case "blackout": {
-        int plus = value.indexOf('+');
-        if (plus < 0) {
-          throw new Values.BadValue("AT+FOR, such as 10s+3s (a blackout needs a duration)");
+      case "blackout":
+        {
+          int plus = value.indexOf('+');
+          if (plus < 0) {
+            throw new Values.BadValue("AT+FOR, such as 10s+3s (a blackout needs a duration)");
+          }
+          long at = Values.duration(value.substring(0, plus));
+          long duration = Values.duration(value.substring(plus + 1));
+          if (duration == 0) {
+            throw new Values.BadValue("AT+FOR with FOR above 0, such as 10s+3s");
+          }
+          return new Blackout(scope, at, duration);
         }
-        long at = Values.duration(value.substring(0, plus));
-        long duration = Values.duration(value.substring(plus + 1));
-        if (duration == 0) {
-          throw new Values.BadValue("AT+FOR with FOR above 0, such as 10s+3s");
+      case "rebind":
+        {
+          int atSign = value.indexOf('@');
+          String when = atSign < 0 ? value : value.substring(0, atSign);
+          long at = Values.duration(when);
+          return new Rebind(
+              scope, at, atSign < 0 ? null : Values.address(value.substring(atSign + 1)));
         }
-        return new Blackout(scope, at, duration);
-      }
-      case "rebind": {
-        int atSign = value.indexOf('@');
-        String when = atSign < 0 ? value : value.substring(0, atSign);
-        long at = Values.duration(when);
-        return new Rebind(scope, at,
-            atSign < 0 ? null : Values.address(value.substring(atSign + 1)));
-      }
       case "delay-step":
-      case "loss-step": {
-        int colon = value.indexOf(':');
-        String form = key.equals("delay-step") ? "AT[+FOR]:DELAY[:JITTER[:DIST]], such as 20s+5s:300ms"
-            : "AT[+FOR]:LOSS, such as 30s+5s:ge:0.1:0.3";
-        if (colon < 0) {
-          throw new Values.BadValue(form);
+      case "loss-step":
+        {
+          int colon = value.indexOf(':');
+          String form =
+              key.equals("delay-step")
+                  ? "AT[+FOR]:DELAY[:JITTER[:DIST]], such as 20s+5s:300ms"
+                  : "AT[+FOR]:LOSS, such as 30s+5s:ge:0.1:0.3";
+          if (colon < 0) {
+            throw new Values.BadValue(form);
+          }
+          String when = value.substring(0, colon);
+          String what = value.substring(colon + 1);
+          int plus = when.indexOf('+');
+          long at = Values.duration(plus < 0 ? when : when.substring(0, plus));
+          long duration =
+              plus < 0 ? TimelineEvent.FOREVER : Values.duration(when.substring(plus + 1));
+          if (key.equals("loss-step")) {
+            return new LossChange(scope, at, duration, Values.loss(what));
+          }
+          String[] parts = what.split(":", -1);
+          if (parts.length > 3) {
+            throw new Values.BadValue(form);
+          }
+          long mean = Values.duration(parts[0]);
+          long jitter = parts.length > 1 ? Values.duration(parts[1]) : 0;
+          Distribution dist =
+              parts.length > 2 ? Values.distribution(parts[2]) : Distribution.UNIFORM;
+          return new DelayChange(scope, at, duration, DelayModel.of(mean, jitter, dist));
         }
-        String when = value.substring(0, colon);
-        String what = value.substring(colon + 1);
-        int plus = when.indexOf('+');
-        long at = Values.duration(plus < 0 ? when : when.substring(0, plus));
-        long duration = plus < 0 ? TimelineEvent.FOREVER : Values.duration(when.substring(plus + 1));
-        if (key.equals("loss-step")) {
-          return new LossChange(scope, at, duration, Values.loss(what));
-        }
-        String[] parts = what.split(":", -1);
-        if (parts.length > 3) {
-          throw new Values.BadValue(form);
-        }
-        long mean = Values.duration(parts[0]);
-        long jitter = parts.length > 1 ? Values.duration(parts[1]) : 0;
-        Distribution dist = parts.length > 2 ? Values.distribution(parts[2]) : Distribution.UNIFORM;
-        return new DelayChange(scope, at, duration, DelayModel.of(mean, jitter, dist));
-      }
       default:
         throw new AssertionError(key);
     }
@@ -375,23 +423,24 @@ public final class ProfileParser {
         case "loss":
           loss = Values.loss(value);
           break;
-        case "reorder": {
-          if (value.equalsIgnoreCase("none")) {
-            reorder = null;
+        case "reorder":
+          {
+            if (value.equalsIgnoreCase("none")) {
+              reorder = null;
+              break;
+            }
+            String[] parts = value.split(":", -1);
+            if (parts.length > 2) {
+              throw new Values.BadValue("PROBABILITY[:GAP], such as 25%:5");
+            }
+            double p = Values.probability(parts[0]);
+            int gap = parts.length > 1 ? Values.nonNegativeInt(parts[1], "a gap >= 1") : 1;
+            if (gap < 1) {
+              throw new Values.BadValue("PROBABILITY[:GAP] with a gap >= 1");
+            }
+            reorder = p == 0 ? null : Reorder.of(p, gap);
             break;
           }
-          String[] parts = value.split(":", -1);
-          if (parts.length > 2) {
-            throw new Values.BadValue("PROBABILITY[:GAP], such as 25%:5");
-          }
-          double p = Values.probability(parts[0]);
-          int gap = parts.length > 1 ? Values.nonNegativeInt(parts[1], "a gap >= 1") : 1;
-          if (gap < 1) {
-            throw new Values.BadValue("PROBABILITY[:GAP] with a gap >= 1");
-          }
-          reorder = p == 0 ? null : Reorder.of(p, gap);
-          break;
-        }
         case "duplicate":
           duplicate = Values.probability(value);
           break;

@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the values of the profile syntax. Each throws {@link BadValue} with a description
- * of what would be valid; {@link ProfileParser} adds the key and the token. No state.
+ * Parsers for the values of the profile syntax. Each throws {@link BadValue} with a description of
+ * what would be valid; {@link ProfileParser} adds the key and the token. No state.
  */
 final class Values {
   private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([a-z%]*)");
@@ -40,8 +40,9 @@ final class Values {
   static final String QUEUE =
       "a limit such as 100p (packets), 64kb (bytes), 100p:64kb (both) or none";
   static final String SWITCH = "on or off";
-  static final String LOSS = "none, a probability (1% or 0.01), bernoulli:P, ge:P[:R[:1-H[:1-K]]], "
-      + "gilbert:LOSS:BURST, 4state:P13[:P31[:P32[:P23[:P14]]]] or bag:PERCENT";
+  static final String LOSS =
+      "none, a probability (1% or 0.01), bernoulli:P, ge:P[:R[:1-H[:1-K]]], "
+          + "gilbert:LOSS:BURST, 4state:P13[:P31[:P32[:P23[:P14]]]] or bag:PERCENT";
   static final String DIST = "uniform, normal, pareto or paretonormal";
 
   static long duration(String s) throws BadValue {
@@ -91,8 +92,15 @@ final class Values {
       case "kbps":
       case "mbps":
       case "gbps":
-        throw new BadValue(RATE + "; '" + m.group(2) + "' is ambiguous (tc reads it as bytes/s):"
-            + " write " + m.group(1) + m.group(2).replace("bps", "bit") + " for bits/s");
+        throw new BadValue(
+            RATE
+                + "; '"
+                + m.group(2)
+                + "' is ambiguous (tc reads it as bytes/s):"
+                + " write "
+                + m.group(1)
+                + m.group(2).replace("bps", "bit")
+                + " for bits/s");
       default:
         throw new BadValue(RATE);
     }
@@ -201,42 +209,47 @@ final class Values {
           expectParts(parts, 2, 2, "bernoulli:P");
           return BernoulliLoss.of(probability(parts[1]));
         case "ge":
-        case "gemodel": {
-          expectParts(parts, 2, 5, "ge:P[:R[:1-H[:1-K]]]");
-          double p = probability(parts[1]);
-          double r = parts.length > 2 ? probability(parts[2]) : 1.0 - p;
-          double lossBad = parts.length > 3 ? probability(parts[3]) : 1.0;
-          double lossGood = parts.length > 4 ? probability(parts[4]) : 0.0;
-          return GilbertElliottLoss.ofTc(p, r, lossBad, lossGood);
-        }
-        case "gilbert": {
-          expectParts(parts, 3, 3, "gilbert:LOSS:MEAN_BURST_PACKETS");
-          double loss = probability(parts[1]);
-          double burst = positiveNumber(parts[2], "a mean burst length in packets (>= 1)");
-          return GilbertElliottLoss.simple(loss, burst);
-        }
+        case "gemodel":
+          {
+            expectParts(parts, 2, 5, "ge:P[:R[:1-H[:1-K]]]");
+            double p = probability(parts[1]);
+            double r = parts.length > 2 ? probability(parts[2]) : 1.0 - p;
+            double lossBad = parts.length > 3 ? probability(parts[3]) : 1.0;
+            double lossGood = parts.length > 4 ? probability(parts[4]) : 0.0;
+            return GilbertElliottLoss.ofTc(p, r, lossBad, lossGood);
+          }
+        case "gilbert":
+          {
+            expectParts(parts, 3, 3, "gilbert:LOSS:MEAN_BURST_PACKETS");
+            double loss = probability(parts[1]);
+            double burst = positiveNumber(parts[2], "a mean burst length in packets (>= 1)");
+            return GilbertElliottLoss.simple(loss, burst);
+          }
         case "4state":
-        case "state": {
-          expectParts(parts, 2, 6, "4state:P13[:P31[:P32[:P23[:P14]]]]");
-          double p13 = probability(parts[1]);
-          double p31 = parts.length > 2 ? probability(parts[2]) : 1.0 - p13;
-          double p32 = parts.length > 3 ? probability(parts[3]) : 0.0;
-          double p23 = parts.length > 4 ? probability(parts[4]) : 1.0;
-          double p14 = parts.length > 5 ? probability(parts[5]) : 0.0;
-          return FourStateLoss.of(p13, p31, p32, p23, p14);
-        }
-        case "bag": {
-          expectParts(parts, 2, 2, "bag:PERCENT or bag:LOST/SIZE");
-          String[] frac = parts[1].split("/", -1);
-          if (frac.length == 1) {
-            return ShuffleBagLoss.percent(nonNegativeInt(frac[0], "bag:PERCENT (0 to 100)"));
+        case "state":
+          {
+            expectParts(parts, 2, 6, "4state:P13[:P31[:P32[:P23[:P14]]]]");
+            double p13 = probability(parts[1]);
+            double p31 = parts.length > 2 ? probability(parts[2]) : 1.0 - p13;
+            double p32 = parts.length > 3 ? probability(parts[3]) : 0.0;
+            double p23 = parts.length > 4 ? probability(parts[4]) : 1.0;
+            double p14 = parts.length > 5 ? probability(parts[5]) : 0.0;
+            return FourStateLoss.of(p13, p31, p32, p23, p14);
           }
-          if (frac.length == 2) {
-            return ShuffleBagLoss.of(nonNegativeInt(frac[0], "bag:LOST/SIZE"),
-                nonNegativeInt(frac[1], "bag:LOST/SIZE"));
+        case "bag":
+          {
+            expectParts(parts, 2, 2, "bag:PERCENT or bag:LOST/SIZE");
+            String[] frac = parts[1].split("/", -1);
+            if (frac.length == 1) {
+              return ShuffleBagLoss.percent(nonNegativeInt(frac[0], "bag:PERCENT (0 to 100)"));
+            }
+            if (frac.length == 2) {
+              return ShuffleBagLoss.of(
+                  nonNegativeInt(frac[0], "bag:LOST/SIZE"),
+                  nonNegativeInt(frac[1], "bag:LOST/SIZE"));
+            }
+            throw new BadValue("bag:PERCENT or bag:LOST/SIZE");
           }
-          throw new BadValue("bag:PERCENT or bag:LOST/SIZE");
-        }
         default:
           if (parts.length == 1 && parts[0].matches("[0-9.]+%?")) {
             double p = probability(parts[0]);
@@ -300,8 +313,10 @@ final class Values {
 
   private static long scaled(String number, long unit, String expected) throws BadValue {
     try {
-      return new BigDecimal(number).multiply(BigDecimal.valueOf(unit))
-          .setScale(0, RoundingMode.HALF_UP).longValueExact();
+      return new BigDecimal(number)
+          .multiply(BigDecimal.valueOf(unit))
+          .setScale(0, RoundingMode.HALF_UP)
+          .longValueExact();
     } catch (ArithmeticException e) {
       throw new BadValue(expected + ", within range");
     }

@@ -12,8 +12,8 @@ import io.kcpj.netem.link.LinkStatsSnapshot;
  * @param down the target → client direction, summed over the mappings
  * @param ioErrors socket errors (failed sends, unreachable ports); the datagram is lost
  */
-public record ProxyCounters(long uptimeNanos, int mappings, LinkStatsSnapshot up,
-    LinkStatsSnapshot down, long ioErrors) {
+public record ProxyCounters(
+    long uptimeNanos, int mappings, LinkStatsSnapshot up, LinkStatsSnapshot down, long ioErrors) {
 
   /** Nothing yet. */
   public static final ProxyCounters EMPTY =
@@ -21,12 +21,22 @@ public record ProxyCounters(long uptimeNanos, int mappings, LinkStatsSnapshot up
 
   /** A one-line summary for a console. */
   public String summary() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "t=%.1fs clients=%d | up: %d in, %d out, %d lost, %d drop, %d queued | down: %d in, %d out,"
             + " %d lost, %d drop, %d queued | io-errors=%d",
-        uptimeNanos / 1e9, mappings, up.offeredPackets(), up.deliveredPackets(), up.droppedLoss(),
-        up.dropped() - up.droppedLoss(), up.pendingPackets(), down.offeredPackets(),
-        down.deliveredPackets(), down.droppedLoss(), down.dropped() - down.droppedLoss(),
-        down.pendingPackets(), ioErrors);
+        uptimeNanos / 1e9,
+        mappings,
+        up.offeredPackets(),
+        up.deliveredPackets(),
+        up.droppedLoss(),
+        up.dropped() - up.droppedLoss(),
+        up.pendingPackets(),
+        down.offeredPackets(),
+        down.deliveredPackets(),
+        down.droppedLoss(),
+        down.dropped() - down.droppedLoss(),
+        down.pendingPackets(),
+        ioErrors);
   }
 }

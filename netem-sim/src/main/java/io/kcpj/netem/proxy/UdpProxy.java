@@ -52,15 +52,15 @@ import java.util.concurrent.TimeUnit;
  * proxy's seed mixed with the mapping's number (0, 1, ... in order of first packet). The client is
  * side A: its packets take the profile's {@code up} direction, the target's replies {@code down}.
  * An {@code up} rebinding opens a new upstream socket for every mapping at the event's time (bound
- * to the event's address if it gives one), so the target sees the client move; replies to the
- * old socket are still forwarded. A {@code down} rebinding is rejected.
+ * to the event's address if it gives one), so the target sees the client move; replies to the old
+ * socket are still forwarded. A {@code down} rebinding is rejected.
  *
  * <p><b>Time and threading.</b> One thread ({@code netem-proxy}) owns every socket and link: it
- * waits in a {@link Selector} until the next delivery is due (millisecond resolution, never
- * early), runs a {@link VirtualScheduler} up to the wall-clock time, and reads what arrived,
- * stamping each datagram with its arrival time. {@link #counters()} is refreshed by that thread
- * every 100 ms and can be read from any thread. A fate log given to the builder is written on the
- * proxy thread; the caller closes it after {@link #close()}.
+ * waits in a {@link Selector} until the next delivery is due (millisecond resolution, never early),
+ * runs a {@link VirtualScheduler} up to the wall-clock time, and reads what arrived, stamping each
+ * datagram with its arrival time. {@link #counters()} is refreshed by that thread every 100 ms and
+ * can be read from any thread. A fate log given to the builder is written on the proxy thread; the
+ * caller closes it after {@link #close()}.
  *
  * <p><b>Buffers.</b> Each datagram read is copied into its own {@code byte[]}, which the link owns
  * until it is sent (a duplicate sends the same array twice; a corrupted packet is a copy).
@@ -99,8 +99,9 @@ public final class UdpProxy implements AutoCloseable {
     this.fateLog = b.fateLog;
     this.upRebinds = profile.timeline().rebinds(Direction.A_TO_B);
     if (!profile.timeline().rebinds(Direction.B_TO_A).isEmpty()) {
-      throw new IllegalArgumentException("UdpProxy cannot rebind the down direction (the listen "
-          + "socket is fixed); use up.rebind to make the target see the client move");
+      throw new IllegalArgumentException(
+          "UdpProxy cannot rebind the down direction (the listen "
+              + "socket is fixed); use up.rebind to make the target see the client move");
     }
   }
 
@@ -267,8 +268,8 @@ public final class UdpProxy implements AutoCloseable {
   }
 
   /**
-   * The time a datagram just read is stamped with: the wall clock when it was read (never before
-   * it arrived, so it is never delivered early), after delivering what is due by then.
+   * The time a datagram just read is stamped with: the wall clock when it was read (never before it
+   * arrived, so it is never delivered early), after delivering what is due by then.
    */
   private long stampArrival() {
     long now = wallNanos();
@@ -326,24 +327,25 @@ public final class UdpProxy implements AutoCloseable {
   /** A datagram in flight: its bytes and, going up, which upstream socket sends it. */
   private record Outgoing(byte[] data, int upstream) {}
 
-  private static final PacketAdapter<Outgoing> ADAPTER = new PacketAdapter<>() {
-    @Override
-    public int length(Outgoing packet) {
-      return packet.data().length;
-    }
+  private static final PacketAdapter<Outgoing> ADAPTER =
+      new PacketAdapter<>() {
+        @Override
+        public int length(Outgoing packet) {
+          return packet.data().length;
+        }
 
-    @Override
-    public Outgoing duplicate(Outgoing packet) {
-      return packet;
-    }
+        @Override
+        public Outgoing duplicate(Outgoing packet) {
+          return packet;
+        }
 
-    @Override
-    public Outgoing corrupt(Outgoing packet, int index, int bit) {
-      byte[] c = Arrays.copyOf(packet.data(), packet.data().length);
-      c[index] ^= (byte) (1 << bit);
-      return new Outgoing(c, packet.upstream());
-    }
-  };
+        @Override
+        public Outgoing corrupt(Outgoing packet, int index, int bit) {
+          byte[] c = Arrays.copyOf(packet.data(), packet.data().length);
+          c[index] ^= (byte) (1 << bit);
+          return new Outgoing(c, packet.upstream());
+        }
+      };
 
   /** One client: its upstream socket(s) and its link. */
   private final class Mapping {
@@ -353,19 +355,22 @@ public final class UdpProxy implements AutoCloseable {
 
     Mapping(InetSocketAddress client, int index) throws IOException {
       this.client = client;
-      this.link = Link.builder(clock, ADAPTER)
-          .name(client.getAddress().getHostAddress() + ":" + client.getPort())
-          .profile(profile)
-          .seed(SplitMix64.mix(seed + index))
-          .fateLog(fateLog)
-          .sink(Direction.A_TO_B, new PacketSink<>() {
-            @Override
-            public void deliver(Outgoing packet, long nowNanos) {
-              send(upstreams.get(packet.upstream()), packet.data(), null);
-            }
-          })
-          .sink(Direction.B_TO_A, (packet, now) -> send(listen, packet.data(), this.client))
-          .build();
+      this.link =
+          Link.builder(clock, ADAPTER)
+              .name(client.getAddress().getHostAddress() + ":" + client.getPort())
+              .profile(profile)
+              .seed(SplitMix64.mix(seed + index))
+              .fateLog(fateLog)
+              .sink(
+                  Direction.A_TO_B,
+                  new PacketSink<>() {
+                    @Override
+                    public void deliver(Outgoing packet, long nowNanos) {
+                      send(upstreams.get(packet.upstream()), packet.data(), null);
+                    }
+                  })
+              .sink(Direction.B_TO_A, (packet, now) -> send(listen, packet.data(), this.client))
+              .build();
       openUpstream(null);
     }
 
@@ -396,8 +401,10 @@ public final class UdpProxy implements AutoCloseable {
 
     private void send(DatagramChannel channel, byte[] data, InetSocketAddress to) {
       try {
-        int n = to == null ? channel.write(ByteBuffer.wrap(data))
-            : channel.send(ByteBuffer.wrap(data), to);
+        int n =
+            to == null
+                ? channel.write(ByteBuffer.wrap(data))
+                : channel.send(ByteBuffer.wrap(data), to);
         if (n == 0 && data.length > 0) {
           ioErrors++; // no room in the socket's send buffer: the datagram is lost
         }

@@ -1,2 +1,5 @@
-/** The UDP proxy front: {@link io.kcpj.netem.proxy.UdpProxy} and its {@link io.kcpj.netem.proxy.ProxyCounters}. */
+/**
+ * The UDP proxy front: {@link io.kcpj.netem.proxy.UdpProxy} and its {@link
+ * io.kcpj.netem.proxy.ProxyCounters}.
+ */
 package io.kcpj.netem.proxy;

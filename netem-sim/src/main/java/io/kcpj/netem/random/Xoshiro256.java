@@ -7,8 +7,8 @@ package io.kcpj.netem.random;
  * <p><b>Determinism.</b> Every method is defined by integer arithmetic on the 256-bit state, plus
  * {@link StrictMath} (fdlibm, bit-exact on every platform) for the transcendental functions. The
  * same seed therefore gives the same sequence on every JVM, which is what makes a fate log
- * reproducible. Each method documents how many 64-bit draws it consumes: the link's documented
- * draw order is stated in those units.
+ * reproducible. Each method documents how many 64-bit draws it consumes: the link's documented draw
+ * order is stated in those units.
  *
  * <p><b>Streams.</b> {@link #stream(long, int)} gives independent-looking generators for the same
  * seed (one per link direction), each seeded from consecutive SplitMix64 outputs.
@@ -81,8 +81,7 @@ public final class Xoshiro256 {
 
   /**
    * A uniform int in [0, bound) from one draw, by Lemire's multiply-shift on the top 32 bits (the
-   * bias is below bound / 2^32 and the method never loops, so it always consumes exactly one
-   * draw).
+   * bias is below bound / 2^32 and the method never loops, so it always consumes exactly one draw).
    */
   public int nextInt(int bound) {
     if (bound <= 0) {
@@ -92,9 +91,9 @@ public final class Xoshiro256 {
   }
 
   /**
-   * A standard normal variate by the Box–Muller transform, from exactly two draws
-   * ({@code U1}, then {@code U2}): {@code sqrt(-2 ln(1 - U1)) · cos(2π U2)}. No value is cached
-   * between calls, so the draw count never depends on history.
+   * A standard normal variate by the Box–Muller transform, from exactly two draws ({@code U1}, then
+   * {@code U2}): {@code sqrt(-2 ln(1 - U1)) · cos(2π U2)}. No value is cached between calls, so the
+   * draw count never depends on history.
    */
   public double nextGaussian() {
     double u1 = nextDouble();

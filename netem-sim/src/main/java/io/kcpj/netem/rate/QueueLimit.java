@@ -1,18 +1,18 @@
 package io.kcpj.netem.rate;
 
 /**
- * The bound on the packets one direction holds, in packets and/or bytes; a packet that would
- * exceed it is tail-dropped (and counted as a queue drop).
+ * The bound on the packets one direction holds, in packets and/or bytes; a packet that would exceed
+ * it is tail-dropped (and counted as a queue drop).
  *
  * <p>As netem's {@code limit}, the queue is everything the direction holds: packets waiting for the
- * rate <em>and</em> packets being delayed. Size it for {@code rate × delay} plus the buffer you want
- * to model. Unlike netem (whose default 1000 packets silently drops when rate × delay exceeds it)
- * the default here is {@link #UNLIMITED}, and a limit is always explicit.
+ * rate <em>and</em> packets being delayed. Size it for {@code rate × delay} plus the buffer you
+ * want to model. Unlike netem (whose default 1000 packets silently drops when rate × delay exceeds
+ * it) the default here is {@link #UNLIMITED}, and a limit is always explicit.
  *
  * <p>A packet of {@code n} bytes is dropped if the direction already holds {@code packets} packets,
  * or if its held bytes plus {@code n} would exceed {@code bytes}. 0 means "no limit" for either
- * bound. Profile syntax: {@code queue=100p}, {@code queue=64kb}, {@code queue=100p:64kb} (k = 1024).
- * Immutable.
+ * bound. Profile syntax: {@code queue=100p}, {@code queue=64kb}, {@code queue=100p:64kb} (k =
+ * 1024). Immutable.
  */
 public final class QueueLimit {
   /** No bound at all. */
@@ -64,7 +64,10 @@ public final class QueueLimit {
     return (packets > 0 && heldPackets >= packets) || (bytes > 0 && heldBytes + size > bytes);
   }
 
-  /** The limit in the profile syntax ({@code none}, {@code 100p}, {@code 65536b}, {@code 100p:64kb}). */
+  /**
+   * The limit in the profile syntax ({@code none}, {@code 100p}, {@code 65536b}, {@code
+   * 100p:64kb}).
+   */
   public String toSpec() {
     if (isUnlimited()) {
       return "none";
@@ -78,7 +81,8 @@ public final class QueueLimit {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof QueueLimit && ((QueueLimit) o).packets == packets
+    return o instanceof QueueLimit
+        && ((QueueLimit) o).packets == packets
         && ((QueueLimit) o).bytes == bytes;
   }
 

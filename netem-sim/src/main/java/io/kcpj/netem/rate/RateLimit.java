@@ -4,13 +4,13 @@ package io.kcpj.netem.rate;
  * A bottleneck rate in bits per second with a per-packet overhead (netem's {@code rate RATE
  * [PACKETOVERHEAD]}, without cells).
  *
- * <p>A packet's wire length is {@code length + overhead} bytes; its transmission time is
- * {@code wire · 8 · 10^9 / bitsPerSecond} nanoseconds, rounded down. With a rate, a packet's
- * departure is {@code max(now + delay, previous departure) + transmission time} (MODELS.md), so
- * the link never sends faster than the rate.
+ * <p>A packet's wire length is {@code length + overhead} bytes; its transmission time is {@code
+ * wire · 8 · 10^9 / bitsPerSecond} nanoseconds, rounded down. With a rate, a packet's departure is
+ * {@code max(now + delay, previous departure) + transmission time} (MODELS.md), so the link never
+ * sends faster than the rate.
  *
- * <p>Profile syntax: {@code rate=1mbit} (units {@code bit, kbit, mbit, gbit}, decimal) and
- * {@code overhead=28}. Immutable.
+ * <p>Profile syntax: {@code rate=1mbit} (units {@code bit, kbit, mbit, gbit}, decimal) and {@code
+ * overhead=28}. Immutable.
  */
 public final class RateLimit {
   private final long bitsPerSecond;
@@ -77,7 +77,8 @@ public final class RateLimit {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RateLimit && ((RateLimit) o).bitsPerSecond == bitsPerSecond
+    return o instanceof RateLimit
+        && ((RateLimit) o).bitsPerSecond == bitsPerSecond
         && ((RateLimit) o).overheadBytes == overheadBytes;
   }
 

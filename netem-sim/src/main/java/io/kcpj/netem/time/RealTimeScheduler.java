@@ -13,17 +13,17 @@ import java.util.function.Consumer;
  * every timer action and every {@link #execute(Runnable) executed} task.
  *
  * <p>It drives the same models as {@link VirtualScheduler} in real time, for fronts that move real
- * packets (a TUN bridge, a packet pump). The thread waits on a condition with a nanosecond
- * timeout for the earliest deadline; on Linux that wakes it well under a millisecond late.
+ * packets (a TUN bridge, a packet pump). The thread waits on a condition with a nanosecond timeout
+ * for the earliest deadline; on Linux that wakes it well under a millisecond late.
  *
- * <p><b>Threading:</b> {@link Timer#scheduleAt(long)}, {@link Timer#cancel()},
- * {@link #execute(Runnable)}, {@link #nowNanos()} and {@link #close()} may be called from any
- * thread. Actions run on the scheduler's thread only, so state touched only by actions (a
- * {@code Link} created on this scheduler, for instance) needs no lock: hand work to it with
- * {@link #execute(Runnable)}.
+ * <p><b>Threading:</b> {@link Timer#scheduleAt(long)}, {@link Timer#cancel()}, {@link
+ * #execute(Runnable)}, {@link #nowNanos()} and {@link #close()} may be called from any thread.
+ * Actions run on the scheduler's thread only, so state touched only by actions (a {@code Link}
+ * created on this scheduler, for instance) needs no lock: hand work to it with {@link
+ * #execute(Runnable)}.
  *
- * <p>An action that throws does not stop the scheduler: the exception goes to the error handler
- * (by default, printed to {@code System.err}).
+ * <p>An action that throws does not stop the scheduler: the exception goes to the error handler (by
+ * default, printed to {@code System.err}).
  */
 public final class RealTimeScheduler implements Scheduler, Executor, AutoCloseable {
 

@@ -8,8 +8,8 @@ package io.kcpj.netem.time;
  * nanoseconds are the unit everywhere; {@link #nowMillis()} and {@link TimeUnits} are the
  * millisecond conveniences.
  *
- * <p>A {@link Timer} is reusable: one object, re-armed as often as needed, so a link keeps one timer
- * per direction for the head of its delivery queue instead of one event per packet.
+ * <p>A {@link Timer} is reusable: one object, re-armed as often as needed, so a link keeps one
+ * timer per direction for the head of its delivery queue instead of one event per packet.
  *
  * <p>Threading depends on the implementation: {@link VirtualScheduler} is confined to the thread
  * that drives it; {@link RealTimeScheduler} runs every timer on its own thread and accepts calls
@@ -31,7 +31,9 @@ public interface Scheduler {
    */
   Timer newTimer(Runnable action);
 
-  /** Runs {@code action} once at {@code deadlineNanos} (or as soon as possible if that has passed). */
+  /**
+   * Runs {@code action} once at {@code deadlineNanos} (or as soon as possible if that has passed).
+   */
   default Timer schedule(long deadlineNanos, Runnable action) {
     Timer timer = newTimer(action);
     timer.scheduleAt(deadlineNanos);

@@ -4,8 +4,10 @@ package io.kcpj.netem.time;
 public final class TimeUnits {
   /** Nanoseconds in a microsecond. */
   public static final long NANOS_PER_MICRO = 1_000L;
+
   /** Nanoseconds in a millisecond. */
   public static final long NANOS_PER_MILLI = 1_000_000L;
+
   /** Nanoseconds in a second. */
   public static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -33,8 +35,9 @@ public final class TimeUnits {
    * @throws IllegalArgumentException naming the text and the valid units
    */
   public static long parse(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([a-z]*)")
-        .matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([a-z]*)")
+            .matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
     String expected = "a duration such as 100ms (units: ns, us, ms, s)";
     if (!m.matches()) {
       throw new IllegalArgumentException("bad duration '" + text + "': expected " + expected);
@@ -54,14 +57,20 @@ public final class TimeUnits {
         unit = NANOS_PER_SECOND;
         break;
       case "":
-        throw new IllegalArgumentException("bad duration '" + text + "': expected a unit, such as "
-            + m.group(1) + "ms (units: ns, us, ms, s)");
+        throw new IllegalArgumentException(
+            "bad duration '"
+                + text
+                + "': expected a unit, such as "
+                + m.group(1)
+                + "ms (units: ns, us, ms, s)");
       default:
         throw new IllegalArgumentException("bad duration '" + text + "': expected " + expected);
     }
     try {
-      return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unit))
-          .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+      return new java.math.BigDecimal(m.group(1))
+          .multiply(java.math.BigDecimal.valueOf(unit))
+          .setScale(0, java.math.RoundingMode.HALF_UP)
+          .longValueExact();
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("bad duration '" + text + "': out of range");
     }
@@ -73,18 +82,23 @@ public final class TimeUnits {
   }
 
   /**
-   * A duration in the largest unit that shows it exactly with at most three decimals:
-   * {@code 3s}, {@code 1.5s}, {@code 45.5ms}, {@code 281.25ms}, {@code 40us}, {@code 7ns}. The
-   * result parses back to the same value with {@link #parse(String)}.
+   * A duration in the largest unit that shows it exactly with at most three decimals: {@code 3s},
+   * {@code 1.5s}, {@code 45.5ms}, {@code 281.25ms}, {@code 40us}, {@code 7ns}. The result parses
+   * back to the same value with {@link #parse(String)}.
    */
   public static String format(long nanos) {
     long[] units = {NANOS_PER_SECOND, NANOS_PER_MILLI, NANOS_PER_MICRO};
     String[] names = {"s", "ms", "us"};
     for (int i = 0; i < units.length; i++) {
       long u = units[i];
-      if (Math.abs(nanos) >= u && (nanos * 1000) % u == 0 && Math.abs(nanos) < Long.MAX_VALUE / 1000) {
-        return java.math.BigDecimal.valueOf(nanos).divide(java.math.BigDecimal.valueOf(u))
-            .stripTrailingZeros().toPlainString() + names[i];
+      if (Math.abs(nanos) >= u
+          && (nanos * 1000) % u == 0
+          && Math.abs(nanos) < Long.MAX_VALUE / 1000) {
+        return java.math.BigDecimal.valueOf(nanos)
+                .divide(java.math.BigDecimal.valueOf(u))
+                .stripTrailingZeros()
+                .toPlainString()
+            + names[i];
       }
     }
     return nanos == 0 ? "0ms" : nanos + "ns";

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * An indexed binary min-heap of timers ordered by (deadline, arming sequence): the event queue of
- * both schedulers. Each entry remembers its heap slot, so re-arming or cancelling a timer is
- * O(log n) without a search and without allocation.
+ * both schedulers. Each entry remembers its heap slot, so re-arming or cancelling a timer is O(log
+ * n) without a search and without allocation.
  *
  * <p>Not thread-safe; the owning scheduler provides the confinement or the lock.
  */

@@ -12,7 +12,8 @@ final class Events {
       throw new IllegalArgumentException("event time must be >= 0, got " + atNanos + "ns");
     }
     if (durationNanos < 0) {
-      throw new IllegalArgumentException("event duration must be >= 0, got " + durationNanos + "ns");
+      throw new IllegalArgumentException(
+          "event duration must be >= 0, got " + durationNanos + "ns");
     }
   }
 }

@@ -4,9 +4,9 @@ import io.kcpj.netem.loss.LossModel;
 import java.util.Objects;
 
 /**
- * A new loss model for packets offered during the event. It starts from a fresh state (e.g.
- * GOOD) when the event starts; when it ends, the direction's own model resumes from the state it
- * was left in.
+ * A new loss model for packets offered during the event. It starts from a fresh state (e.g. GOOD)
+ * when the event starts; when it ends, the direction's own model resumes from the state it was left
+ * in.
  *
  * @param scope the direction(s) affected
  * @param atNanos start time on the link's clock

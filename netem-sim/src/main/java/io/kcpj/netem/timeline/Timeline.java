@@ -140,7 +140,9 @@ public final class Timeline {
       return add(new LossChange(scope, atNanos, durationNanos, loss));
     }
 
-    /** The sender of {@code scope} appears from a new address (picked by the front) from {@code at}. */
+    /**
+     * The sender of {@code scope} appears from a new address (picked by the front) from {@code at}.
+     */
     public Builder rebind(Scope scope, long atNanos) {
       return add(new Rebind(scope, atNanos, null));
     }

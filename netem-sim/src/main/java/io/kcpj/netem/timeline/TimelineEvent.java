@@ -4,8 +4,8 @@ package io.kcpj.netem.timeline;
  * A scripted change to a link at a given time on the link's scheduler clock (nanoseconds since the
  * scheduler's origin), in one direction or both.
  *
- * <p>Timed events ({@link Blackout}, {@link DelayChange}, {@link LossChange}) last
- * {@link #durationNanos()} and then revert; {@link #FOREVER} never reverts. They apply to packets
+ * <p>Timed events ({@link Blackout}, {@link DelayChange}, {@link LossChange}) last {@link
+ * #durationNanos()} and then revert; {@link #FOREVER} never reverts. They apply to packets
  * <em>offered</em> in {@code [atNanos, atNanos + durationNanos)}: a packet already in flight keeps
  * the fate it was given. If several events of one kind overlap, the one started last wins until it
  * ends. Events are immutable values.

@@ -34,13 +34,14 @@ public final class Harness {
   }
 
   public Harness(Profile profile, long seed, FateLog log) {
-    link = Link.builder(clock, Probe.ADAPTER)
-        .profile(profile)
-        .seed(seed)
-        .fateLog(log)
-        .sink(Direction.A_TO_B, (p, now) -> delivered.add(new Delivery(p, now)))
-        .sink(Direction.B_TO_A, (p, now) -> {})
-        .build();
+    link =
+        Link.builder(clock, Probe.ADAPTER)
+            .profile(profile)
+            .seed(seed)
+            .fateLog(log)
+            .sink(Direction.A_TO_B, (p, now) -> delivered.add(new Delivery(p, now)))
+            .sink(Direction.B_TO_A, (p, now) -> {})
+            .build();
     up = link.aToB();
   }
 

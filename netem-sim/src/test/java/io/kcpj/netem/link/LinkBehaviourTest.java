@@ -32,7 +32,8 @@ class LinkBehaviourTest {
 
   @Test
   void constantDelayDeliversExactlyAtSendTimePlusDelay() {
-    Harness h = new Harness(DirectionProfile.builder().delay(DelayModel.constant(40 * MS)).build(), 1);
+    Harness h =
+        new Harness(DirectionProfile.builder().delay(DelayModel.constant(40 * MS)).build(), 1);
     h.offerAt(0, 100);
     h.offerAt(3 * MS, 100);
     h.clock.runUntil(39 * MS);
@@ -56,10 +57,11 @@ class LinkBehaviourTest {
   @Test
   void rateSerialisesPacketsBackToBack() {
     // 1000 bytes + 28 overhead at 1 Mbit/s = 8224 us per packet.
-    DirectionProfile p = DirectionProfile.builder()
-        .delay(DelayModel.constant(10 * MS))
-        .rate(RateLimit.bitsPerSecond(1_000_000).withOverhead(28))
-        .build();
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(10 * MS))
+            .rate(RateLimit.bitsPerSecond(1_000_000).withOverhead(28))
+            .build();
     Harness h = new Harness(p, 1);
     for (int i = 0; i < 5; i++) {
       h.offerAt(0, 1000);
@@ -76,18 +78,29 @@ class LinkBehaviourTest {
 
   @Test
   void queueLimitInPacketsTailDropsAndCountsTheHighWaterMark() {
-    DirectionProfile p = DirectionProfile.builder()
-        .rate(RateLimit.bitsPerSecond(8_000)) // 1 byte per ms
-        .queue(QueueLimit.packets(3))
-        .build();
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .rate(RateLimit.bitsPerSecond(8_000)) // 1 byte per ms
+            .queue(QueueLimit.packets(3))
+            .build();
     Harness h = new Harness(p, 1);
     List<Fate> fates = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       fates.add(h.offerAt(0, 100));
     }
-    assertEquals(List.of(Fate.DELIVERED, Fate.DELIVERED, Fate.DELIVERED, Fate.QUEUE_FULL,
-        Fate.QUEUE_FULL, Fate.QUEUE_FULL, Fate.QUEUE_FULL, Fate.QUEUE_FULL, Fate.QUEUE_FULL,
-        Fate.QUEUE_FULL), fates);
+    assertEquals(
+        List.of(
+            Fate.DELIVERED,
+            Fate.DELIVERED,
+            Fate.DELIVERED,
+            Fate.QUEUE_FULL,
+            Fate.QUEUE_FULL,
+            Fate.QUEUE_FULL,
+            Fate.QUEUE_FULL,
+            Fate.QUEUE_FULL,
+            Fate.QUEUE_FULL,
+            Fate.QUEUE_FULL),
+        fates);
     // After one transmission (100 ms) there is room for one more.
     assertEquals(Fate.DELIVERED, h.offerAt(100 * MS, 100));
     assertEquals(Fate.QUEUE_FULL, h.offerAt(100 * MS, 100));
@@ -101,10 +114,11 @@ class LinkBehaviourTest {
 
   @Test
   void queueLimitInBytes() {
-    DirectionProfile p = DirectionProfile.builder()
-        .delay(DelayModel.constant(MS))
-        .queue(QueueLimit.bytes(1000))
-        .build();
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(MS))
+            .queue(QueueLimit.bytes(1000))
+            .build();
     Harness h = new Harness(p, 1);
     assertEquals(Fate.DELIVERED, h.offerAt(0, 600));
     assertEquals(Fate.QUEUE_FULL, h.offerAt(0, 401));
@@ -123,8 +137,9 @@ class LinkBehaviourTest {
   @Test
   void fifoKeepsOrderWhileReorderModeLetsJitterReorder() {
     DelayModel jitter = DelayModel.uniform(50 * MS, 40 * MS);
-    Harness fifo = new Harness(
-        DirectionProfile.builder().delay(jitter).jitterMode(JitterMode.FIFO).build(), 7);
+    Harness fifo =
+        new Harness(
+            DirectionProfile.builder().delay(jitter).jitterMode(JitterMode.FIFO).build(), 7);
     Harness any = new Harness(DirectionProfile.builder().delay(jitter).build(), 7);
     for (int i = 0; i < 2000; i++) {
       fifo.offerAt(i * MS, 100);
@@ -136,7 +151,8 @@ class LinkBehaviourTest {
       assertEquals(i, fifo.delivered.get(i).probe().number());
     }
     assertEquals(0, fifo.up.stats().deliveredOutOfOrder());
-    assertTrue(any.up.stats().deliveredOutOfOrder() > 100,
+    assertTrue(
+        any.up.stats().deliveredOutOfOrder() > 100,
         "jitter of ±40 ms at 1 ms spacing must reorder: " + any.up.stats());
     // FIFO never delivers before a packet's own time: each departure is max(own, previous).
     for (Harness.Delivery d : fifo.delivered) {
@@ -146,10 +162,11 @@ class LinkBehaviourTest {
 
   @Test
   void reorderModelWithGapSendsEveryGapthPacketFirst() {
-    DirectionProfile p = DirectionProfile.builder()
-        .delay(DelayModel.constant(100 * MS))
-        .reorder(Reorder.of(1.0, 3))
-        .build();
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(100 * MS))
+            .reorder(Reorder.of(1.0, 3))
+            .build();
     Harness h = new Harness(p, 1);
     for (int i = 0; i < 9; i++) {
       h.offerAt(i * MS, 100);
@@ -167,10 +184,11 @@ class LinkBehaviourTest {
 
   @Test
   void duplicatesAreDeliveredTwiceWithTheirOwnDelay() {
-    DirectionProfile p = DirectionProfile.builder()
-        .delay(DelayModel.uniform(50 * MS, 20 * MS))
-        .duplicate(1.0)
-        .build();
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.uniform(50 * MS, 20 * MS))
+            .duplicate(1.0)
+            .build();
     Harness h = new Harness(p, 3);
     h.offerAt(0, 100);
     h.drain();
@@ -186,12 +204,13 @@ class LinkBehaviourTest {
   void byteArrayCorruptionFlipsExactlyOneBitOfACopy() {
     VirtualScheduler clock = new VirtualScheduler();
     List<byte[]> out = new ArrayList<>();
-    Link<byte[]> link = Link.builder(clock, PacketAdapter.byteArrays())
-        .profile(Profile.symmetric(DirectionProfile.builder().corrupt(1.0).build()))
-        .seed(5)
-        .sink(Direction.A_TO_B, (p, now) -> out.add(p))
-        .sink(Direction.B_TO_A, (p, now) -> out.add(p))
-        .build();
+    Link<byte[]> link =
+        Link.builder(clock, PacketAdapter.byteArrays())
+            .profile(Profile.symmetric(DirectionProfile.builder().corrupt(1.0).build()))
+            .seed(5)
+            .sink(Direction.A_TO_B, (p, now) -> out.add(p))
+            .sink(Direction.B_TO_A, (p, now) -> out.add(p))
+            .build();
     byte[] original = new byte[64];
     for (int i = 0; i < 64; i++) {
       original[i] = (byte) i;
@@ -218,20 +237,22 @@ class LinkBehaviourTest {
   void sharedByteArraysDeliverTheSameArrayWhenUncorrupted() {
     VirtualScheduler clock = new VirtualScheduler();
     List<byte[]> out = new ArrayList<>();
-    Link<byte[]> link = Link.builder(clock, PacketAdapter.byteArrays())
-        .profile(Profile.symmetric(DirectionProfile.builder().duplicate(1.0).build()))
-        .sink(Direction.A_TO_B, (p, now) -> out.add(p))
-        .build();
+    Link<byte[]> link =
+        Link.builder(clock, PacketAdapter.byteArrays())
+            .profile(Profile.symmetric(DirectionProfile.builder().duplicate(1.0).build()))
+            .sink(Direction.A_TO_B, (p, now) -> out.add(p))
+            .build();
     byte[] data = {1, 2, 3};
     link.aToB().offer(data);
     clock.runUntilIdle();
     assertEquals(2, out.size());
     assertSame(data, out.get(0));
     assertSame(data, out.get(1));
-    Link<byte[]> copying = Link.builder(clock, PacketAdapter.byteArrayCopies())
-        .profile(Profile.symmetric(DirectionProfile.builder().duplicate(1.0).build()))
-        .sink(Direction.A_TO_B, (p, now) -> out.add(p))
-        .build();
+    Link<byte[]> copying =
+        Link.builder(clock, PacketAdapter.byteArrayCopies())
+            .profile(Profile.symmetric(DirectionProfile.builder().duplicate(1.0).build()))
+            .sink(Direction.A_TO_B, (p, now) -> out.add(p))
+            .build();
     copying.aToB().offer(data);
     clock.runUntilIdle();
     assertNotSame(out.get(2), out.get(3));
@@ -240,16 +261,26 @@ class LinkBehaviourTest {
   @Test
   void blackoutDropsPacketsOfferedDuringItButDeliversThoseInFlight() {
     Timeline t = Timeline.builder().blackout(Scope.UP, 100 * MS, 50 * MS).build();
-    Harness h = new Harness(DirectionProfile.builder().delay(DelayModel.constant(30 * MS)).build(),
-        t, 1);
+    Harness h =
+        new Harness(DirectionProfile.builder().delay(DelayModel.constant(30 * MS)).build(), t, 1);
     List<Fate> fates = new ArrayList<>();
     for (long at = 80; at <= 160; at += 10) {
       fates.add(h.offerAt(at * MS, 100));
     }
     h.drain();
     // 80, 90 delivered; 100..140 dropped; 150, 160 delivered.
-    assertEquals(List.of(Fate.DELIVERED, Fate.DELIVERED, Fate.BLACKOUT, Fate.BLACKOUT,
-        Fate.BLACKOUT, Fate.BLACKOUT, Fate.BLACKOUT, Fate.DELIVERED, Fate.DELIVERED), fates);
+    assertEquals(
+        List.of(
+            Fate.DELIVERED,
+            Fate.DELIVERED,
+            Fate.BLACKOUT,
+            Fate.BLACKOUT,
+            Fate.BLACKOUT,
+            Fate.BLACKOUT,
+            Fate.BLACKOUT,
+            Fate.DELIVERED,
+            Fate.DELIVERED),
+        fates);
     assertEquals(120 * MS, h.delivered.get(1).at(), "in flight at the blackout: still delivered");
     assertEquals(5, h.up.stats().droppedBlackout());
   }
@@ -264,11 +295,12 @@ class LinkBehaviourTest {
 
   @Test
   void delayStepAppliesDuringItsWindowThenReverts() {
-    Timeline t = Timeline.builder()
-        .delay(Scope.BOTH, 1000 * MS, 500 * MS, DelayModel.constant(300 * MS))
-        .build();
-    Harness h = new Harness(DirectionProfile.builder().delay(DelayModel.constant(50 * MS)).build(),
-        t, 1);
+    Timeline t =
+        Timeline.builder()
+            .delay(Scope.BOTH, 1000 * MS, 500 * MS, DelayModel.constant(300 * MS))
+            .build();
+    Harness h =
+        new Harness(DirectionProfile.builder().delay(DelayModel.constant(50 * MS)).build(), t, 1);
     h.offerAt(999 * MS, 10);
     h.offerAt(1000 * MS, 10);
     h.offerAt(1499 * MS, 10);
@@ -289,9 +321,8 @@ class LinkBehaviourTest {
 
   @Test
   void lossStepAppliesDuringItsWindowOnly() {
-    Timeline t = Timeline.builder()
-        .loss(Scope.UP, 100 * MS, 100 * MS, BernoulliLoss.of(1.0))
-        .build();
+    Timeline t =
+        Timeline.builder().loss(Scope.UP, 100 * MS, 100 * MS, BernoulliLoss.of(1.0)).build();
     Harness h = new Harness(DirectionProfile.ideal(), t, 1);
     int lost = 0;
     for (long at = 0; at < 300; at++) {
@@ -305,19 +336,21 @@ class LinkBehaviourTest {
 
   @Test
   void statsBalance() {
-    DirectionProfile p = DirectionProfile.builder()
-        .delay(DelayModel.uniform(20 * MS, 10 * MS))
-        .loss(BernoulliLoss.of(0.1))
-        .duplicate(0.05)
-        .rate(RateLimit.bitsPerSecond(2_000_000))
-        .queue(QueueLimit.packets(20))
-        .maxPacketSize(1400)
-        .build();
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.uniform(20 * MS, 10 * MS))
+            .loss(BernoulliLoss.of(0.1))
+            .duplicate(0.05)
+            .rate(RateLimit.bitsPerSecond(2_000_000))
+            .queue(QueueLimit.packets(20))
+            .maxPacketSize(1400)
+            .build();
     Harness h = new Harness(p, 11);
     for (int i = 0; i < 5000; i++) {
       h.offerAt(i * 2 * MS / 3, 200 + (i * 37) % 1300);
       LinkStats s = h.up.stats();
-      assertEquals(s.offeredPackets() + s.duplicated(),
+      assertEquals(
+          s.offeredPackets() + s.duplicated(),
           s.deliveredPackets() + s.dropped() + s.pendingPackets());
     }
     h.drain();
@@ -331,32 +364,35 @@ class LinkBehaviourTest {
   void closeReleasesHeldPacketsAndRejectsOffers() {
     VirtualScheduler clock = new VirtualScheduler();
     List<Probe> released = new ArrayList<>();
-    PacketAdapter<Probe> tracking = new PacketAdapter<>() {
-      @Override
-      public int length(Probe p) {
-        return p.size();
-      }
+    PacketAdapter<Probe> tracking =
+        new PacketAdapter<>() {
+          @Override
+          public int length(Probe p) {
+            return p.size();
+          }
 
-      @Override
-      public Probe duplicate(Probe p) {
-        return p;
-      }
+          @Override
+          public Probe duplicate(Probe p) {
+            return p;
+          }
 
-      @Override
-      public Probe corrupt(Probe p, int i, int b) {
-        return p;
-      }
+          @Override
+          public Probe corrupt(Probe p, int i, int b) {
+            return p;
+          }
 
-      @Override
-      public void release(Probe p) {
-        released.add(p);
-      }
-    };
-    Link<Probe> link = Link.builder(clock, tracking)
-        .profile(Profile.symmetric(DirectionProfile.builder()
-            .delay(DelayModel.constant(10 * MS)).build()))
-        .sink(Direction.A_TO_B, (p, now) -> {})
-        .build();
+          @Override
+          public void release(Probe p) {
+            released.add(p);
+          }
+        };
+    Link<Probe> link =
+        Link.builder(clock, tracking)
+            .profile(
+                Profile.symmetric(
+                    DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build()))
+            .sink(Direction.A_TO_B, (p, now) -> {})
+            .build();
     link.aToB().offer(Probe.of(0, 0, 10));
     link.aToB().offer(Probe.of(0, 1, 10));
     link.close();
@@ -369,7 +405,8 @@ class LinkBehaviourTest {
 
   @Test
   void offerTimesNeverGoBackwards() {
-    Harness h = new Harness(DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build(), 1);
+    Harness h =
+        new Harness(DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build(), 1);
     h.up.offer(Probe.of(50 * MS, 0, 10), 50 * MS);
     h.up.offer(Probe.of(20 * MS, 1, 10), 20 * MS); // treated as 50 ms
     h.drain();

@@ -41,49 +41,80 @@ class LinkPropertiesTest {
 
   @Provide
   Arbitrary<List<Send>> traffic() {
-    Arbitrary<Send> send = Combinators.combine(
-        Arbitraries.integers().between(0, 20_000), Arbitraries.integers().between(0, 1500))
-        .as(Send::new);
+    Arbitrary<Send> send =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 20_000), Arbitraries.integers().between(0, 1500))
+            .as(Send::new);
     return send.list().ofMinSize(1).ofMaxSize(300);
   }
 
   @Provide
   Arbitrary<DirectionProfile> profiles() {
-    Arbitrary<DelayModel> delay = Combinators.combine(
-        Arbitraries.longs().between(0, 200).map(ms -> ms * MS),
-        Arbitraries.longs().between(0, 100).map(ms -> ms * MS),
-        Arbitraries.of(Distribution.UNIFORM, Distribution.NORMAL, Distribution.PARETO,
-            Distribution.PARETO_NORMAL))
-        .as(DelayModel::of);
-    Arbitrary<RateLimit> rate = Arbitraries.longs().between(100_000, 20_000_000)
-        .map(RateLimit::bitsPerSecond).injectNull(0.4);
-    Arbitrary<Reorder> reorder = Combinators.combine(
-        Arbitraries.doubles().between(0.01, 1.0), Arbitraries.integers().between(1, 6))
-        .as(Reorder::of).injectNull(0.6);
+    Arbitrary<DelayModel> delay =
+        Combinators.combine(
+                Arbitraries.longs().between(0, 200).map(ms -> ms * MS),
+                Arbitraries.longs().between(0, 100).map(ms -> ms * MS),
+                Arbitraries.of(
+                    Distribution.UNIFORM,
+                    Distribution.NORMAL,
+                    Distribution.PARETO,
+                    Distribution.PARETO_NORMAL))
+            .as(DelayModel::of);
+    Arbitrary<RateLimit> rate =
+        Arbitraries.longs()
+            .between(100_000, 20_000_000)
+            .map(RateLimit::bitsPerSecond)
+            .injectNull(0.4);
+    Arbitrary<Reorder> reorder =
+        Combinators.combine(
+                Arbitraries.doubles().between(0.01, 1.0), Arbitraries.integers().between(1, 6))
+            .as(Reorder::of)
+            .injectNull(0.6);
     Arbitrary<Double> probability = Arbitraries.doubles().between(0, 0.3);
-    Arbitrary<QueueLimit> queue = Arbitraries.integers().between(1, 50).map(QueueLimit::packets)
-        .injectNull(0.5);
-    return Combinators.combine(delay, rate, reorder, probability, probability, probability,
-        queue, Arbitraries.of(JitterMode.values()))
-        .as((d, r, ro, loss, dup, corrupt, q, mode) -> DirectionProfile.builder()
-            .delay(d).rate(r).reorder(ro).loss(BernoulliLoss.of(loss)).duplicate(dup)
-            .corrupt(corrupt).queue(q == null ? QueueLimit.UNLIMITED : q).jitterMode(mode)
-            .build());
+    Arbitrary<QueueLimit> queue =
+        Arbitraries.integers().between(1, 50).map(QueueLimit::packets).injectNull(0.5);
+    return Combinators.combine(
+            delay,
+            rate,
+            reorder,
+            probability,
+            probability,
+            probability,
+            queue,
+            Arbitraries.of(JitterMode.values()))
+        .as(
+            (d, r, ro, loss, dup, corrupt, q, mode) ->
+                DirectionProfile.builder()
+                    .delay(d)
+                    .rate(r)
+                    .reorder(ro)
+                    .loss(BernoulliLoss.of(loss))
+                    .duplicate(dup)
+                    .corrupt(corrupt)
+                    .queue(q == null ? QueueLimit.UNLIMITED : q)
+                    .jitterMode(mode)
+                    .build());
   }
 
   private record Key(long number, boolean copy) {}
 
   @Property(tries = 300, seed = "20240611")
   void noPacketIsDeliveredBeforeItsSendTimePlusItsDelay(
-      @ForAll("profiles") DirectionProfile profile, @ForAll("traffic") List<Send> traffic,
+      @ForAll("profiles") DirectionProfile profile,
+      @ForAll("traffic") List<Send> traffic,
       @ForAll @LongRange(min = 0, max = 1000) long seed) {
     Map<Key, long[]> decided = new HashMap<>();
-    Harness h = new Harness(Profile.builder().up(profile).build(), seed, (FateRecord r) -> {
-      if (r.fate() == Fate.DELIVERED) {
-        decided.put(new Key(r.sequence(), r.copy()),
-            new long[] {r.timeNanos(), r.delayNanos(), r.deliverNanos()});
-      }
-    });
+    Harness h =
+        new Harness(
+            Profile.builder().up(profile).build(),
+            seed,
+            (FateRecord r) -> {
+              if (r.fate() == Fate.DELIVERED) {
+                decided.put(
+                    new Key(r.sequence(), r.copy()),
+                    new long[] {r.timeNanos(), r.delayNanos(), r.deliverNanos()});
+              }
+            });
     long t = 0;
     for (Send s : traffic) {
       t += s.gapMicros() * 1000L;
@@ -100,15 +131,18 @@ class LinkPropertiesTest {
   }
 
   @Property(tries = 300, seed = "20240612")
-  void fifoModeNeverReorders(@ForAll("profiles") DirectionProfile generated,
-      @ForAll("traffic") List<Send> traffic, @ForAll @LongRange(min = 0, max = 1000) long seed,
+  void fifoModeNeverReorders(
+      @ForAll("profiles") DirectionProfile generated,
+      @ForAll("traffic") List<Send> traffic,
+      @ForAll @LongRange(min = 0, max = 1000) long seed,
       @ForAll @IntRange(min = 0, max = 3000) int stepAtMs,
       @ForAll @IntRange(min = 0, max = 400) int stepDelayMs) {
-    DirectionProfile profile = generated.toBuilder()
-        .jitterMode(JitterMode.FIFO).reorder(null).build();
-    Timeline steps = Timeline.builder()
-        .delay(Scope.UP, stepAtMs * MS, 500 * MS, DelayModel.constant(stepDelayMs * MS))
-        .build();
+    DirectionProfile profile =
+        generated.toBuilder().jitterMode(JitterMode.FIFO).reorder(null).build();
+    Timeline steps =
+        Timeline.builder()
+            .delay(Scope.UP, stepAtMs * MS, 500 * MS, DelayModel.constant(stepDelayMs * MS))
+            .build();
     Harness h = new Harness(profile, steps, seed);
     long t = 0;
     for (Send s : traffic) {
@@ -125,15 +159,16 @@ class LinkPropertiesTest {
   }
 
   @Property(tries = 300, seed = "20240613")
-  void aBlackoutDropsExactlyThePacketsSentDuringIt(@ForAll("traffic") List<Send> traffic,
+  void aBlackoutDropsExactlyThePacketsSentDuringIt(
+      @ForAll("traffic") List<Send> traffic,
       @ForAll @LongRange(min = 0, max = 3_000_000) long startMicros,
       @ForAll @LongRange(min = 1, max = 2_000_000) long durationMicros,
       @ForAll @LongRange(min = 0, max = 1000) long seed) {
     long start = startMicros * 1000;
     long end = start + durationMicros * 1000;
     Timeline blackout = Timeline.builder().blackout(Scope.UP, start, end - start).build();
-    DirectionProfile profile = DirectionProfile.builder()
-        .delay(DelayModel.uniform(50 * MS, 30 * MS)).build();
+    DirectionProfile profile =
+        DirectionProfile.builder().delay(DelayModel.uniform(50 * MS, 30 * MS)).build();
     Harness h = new Harness(profile, blackout, seed);
     long t = 0;
     int during = 0;

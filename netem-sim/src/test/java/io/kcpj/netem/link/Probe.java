@@ -1,8 +1,8 @@
 package io.kcpj.netem.link;
 
 /**
- * A test packet that remembers who it is: when it was offered, its number, its size, and whether
- * it is a duplicate copy or was corrupted.
+ * A test packet that remembers who it is: when it was offered, its number, its size, and whether it
+ * is a duplicate copy or was corrupted.
  */
 public record Probe(long sentAt, long number, int size, boolean copy, boolean corrupted) {
 
@@ -12,23 +12,24 @@ public record Probe(long sentAt, long number, int size, boolean copy, boolean co
   }
 
   /** The adapter: copies and corruption are recorded in the flags. */
-  public static final PacketAdapter<Probe> ADAPTER = new PacketAdapter<>() {
-    @Override
-    public int length(Probe p) {
-      return p.size();
-    }
+  public static final PacketAdapter<Probe> ADAPTER =
+      new PacketAdapter<>() {
+        @Override
+        public int length(Probe p) {
+          return p.size();
+        }
 
-    @Override
-    public Probe duplicate(Probe p) {
-      return new Probe(p.sentAt(), p.number(), p.size(), true, p.corrupted());
-    }
+        @Override
+        public Probe duplicate(Probe p) {
+          return new Probe(p.sentAt(), p.number(), p.size(), true, p.corrupted());
+        }
 
-    @Override
-    public Probe corrupt(Probe p, int index, int bit) {
-      if (index < 0 || index >= p.size() || bit < 0 || bit > 7) {
-        throw new AssertionError("bad corruption position " + index + "/" + bit);
-      }
-      return new Probe(p.sentAt(), p.number(), p.size(), p.copy(), true);
-    }
-  };
+        @Override
+        public Probe corrupt(Probe p, int index, int bit) {
+          if (index < 0 || index >= p.size() || bit < 0 || bit > 7) {
+            throw new AssertionError("bad corruption position " + index + "/" + bit);
+          }
+          return new Probe(p.sentAt(), p.number(), p.size(), p.copy(), true);
+        }
+      };
 }

@@ -25,10 +25,12 @@ class FateLogDeterminismTest {
   private static final InetSocketAddress B = new InetSocketAddress("10.0.0.2", 5000);
 
   /** Every model at once, and a timeline: two-way echo traffic for 20 virtual seconds. */
-  private static final Profile EVERYTHING = Profile.parse("delay=40ms,jitter=15ms,dist=normal,"
-      + "up.loss=ge:0.02:0.3:0.9:0.01,down.loss=4state:0.01:0.3:0.2:0.4:0.005,reorder=5%:3,"
-      + "duplicate=2%,corrupt=1%,rate=1mbit,overhead=28,queue=40p:48kb,mtu=1300,"
-      + "blackout=5s+1s,down.delay-step=8s+2s:150ms:30ms,up.loss-step=12s+1s:30%,up.rebind=15s");
+  private static final Profile EVERYTHING =
+      Profile.parse(
+          "delay=40ms,jitter=15ms,dist=normal,"
+              + "up.loss=ge:0.02:0.3:0.9:0.01,down.loss=4state:0.01:0.3:0.2:0.4:0.005,reorder=5%:3,"
+              + "duplicate=2%,corrupt=1%,rate=1mbit,overhead=28,queue=40p:48kb,mtu=1300,"
+              + "blackout=5s+1s,down.delay-step=8s+2s:150ms:30ms,up.loss-step=12s+1s:30%,up.rebind=15s");
 
   private static String run(long seed, FateLogWriter.Format format) {
     StringWriter out = new StringWriter();
@@ -62,24 +64,30 @@ class FateLogDeterminismTest {
     assertEquals(json1, run(42, FateLogWriter.Format.JSON_LINES));
     // One CSV header, then one line per record in both formats.
     assertEquals(csv1.lines().count() - 1, json1.lines().count());
-    assertTrue(csv1.startsWith(
-        "time_ns,link,dir,seq,size,fate,delay_ns,deliver_ns,copy,corrupt,reorder\n"));
+    assertTrue(
+        csv1.startsWith(
+            "time_ns,link,dir,seq,size,fate,delay_ns,deliver_ns,copy,corrupt,reorder\n"));
     // Every fate and flag shows up in this scenario.
     for (String word : new String[] {",delivered,", ",lost,", ",blackout,", ",queue,", ",size,"}) {
       assertTrue(csv1.contains(word), word);
     }
-    assertTrue(json1.contains("\"copy\":true") && json1.contains("\"corrupt\":true")
-        && json1.contains("\"reorder\":true"));
+    assertTrue(
+        json1.contains("\"copy\":true")
+            && json1.contains("\"corrupt\":true")
+            && json1.contains("\"reorder\":true"));
   }
 
   @Test
   void jsonLinesAreWellFormed() {
     String json = run(7, FateLogWriter.Format.JSON_LINES);
     String first = json.lines().findFirst().orElseThrow();
-    assertTrue(first.matches("\\{\"time_ns\":\\d+,\"link\":\"10\\.0\\.0\\.1:4000-10\\.0\\.0\\.2:5000\","
-        + "\"dir\":\"a>b\",\"seq\":0,\"size\":\\d+,\"fate\":\"[a-z]+\",\"delay_ns\":\\d+,"
-        + "\"deliver_ns\":-?\\d+,\"copy\":(true|false),\"corrupt\":(true|false),"
-        + "\"reorder\":(true|false)\\}"), first);
+    assertTrue(
+        first.matches(
+            "\\{\"time_ns\":\\d+,\"link\":\"10\\.0\\.0\\.1:4000-10\\.0\\.0\\.2:5000\","
+                + "\"dir\":\"a>b\",\"seq\":0,\"size\":\\d+,\"fate\":\"[a-z]+\",\"delay_ns\":\\d+,"
+                + "\"deliver_ns\":-?\\d+,\"copy\":(true|false),\"corrupt\":(true|false),"
+                + "\"reorder\":(true|false)\\}"),
+        first);
   }
 
   @Test

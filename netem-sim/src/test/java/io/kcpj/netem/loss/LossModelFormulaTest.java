@@ -100,7 +100,8 @@ class LossModelFormulaTest {
     assertEquals("ge:0.01:0.3:1:0", GilbertElliottLoss.of(0.01, 0.3, 0, 1).toSpec());
     assertEquals("bag:5", ShuffleBagLoss.percent(5).toSpec());
     assertEquals("bernoulli:0.01", BernoulliLoss.of(0.01).toSpec());
-    assertEquals("4state:0.01:0.3:0.2:0.4:0.005", FourStateLoss.of(0.01, 0.3, 0.2, 0.4, 0.005).toSpec());
+    assertEquals(
+        "4state:0.01:0.3:0.2:0.4:0.005", FourStateLoss.of(0.01, 0.3, 0.2, 0.4, 0.005).toSpec());
     assertEquals("none", NoLoss.INSTANCE.toSpec());
   }
 }

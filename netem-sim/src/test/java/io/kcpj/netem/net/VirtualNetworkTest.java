@@ -35,14 +35,19 @@ class VirtualNetworkTest {
     List<Arrival> atB = new ArrayList<>();
     Endpoint a = net.endpoint(A, (src, d) -> atA.add(new Arrival(clock.nowNanos(), src, d)));
     Endpoint b = net.endpoint(B);
-    b.onReceive((src, d) -> {
-      atB.add(new Arrival(clock.nowNanos(), src, d));
-      b.send(src, d); // echo
-    });
-    net.link(A, B, Profile.builder()
-        .up(DirectionProfile.builder().delay(DelayModel.constant(30 * MS)).build())
-        .down(DirectionProfile.builder().delay(DelayModel.constant(70 * MS)).build())
-        .build(), 1);
+    b.onReceive(
+        (src, d) -> {
+          atB.add(new Arrival(clock.nowNanos(), src, d));
+          b.send(src, d); // echo
+        });
+    net.link(
+        A,
+        B,
+        Profile.builder()
+            .up(DirectionProfile.builder().delay(DelayModel.constant(30 * MS)).build())
+            .down(DirectionProfile.builder().delay(DelayModel.constant(70 * MS)).build())
+            .build(),
+        1);
     byte[] payload = {1, 2, 3, 4};
     a.send(B, payload, 1, 2);
     payload[1] = 99; // the network copied the bytes at send time
@@ -82,17 +87,24 @@ class VirtualNetworkTest {
     List<Arrival> atB = new ArrayList<>();
     net.endpoint(A, (src, d) -> atA.add(new Arrival(clock.nowNanos(), src, d)));
     Endpoint b = net.endpoint(B);
-    b.onReceive((src, d) -> {
-      atB.add(new Arrival(clock.nowNanos(), src, d));
-      b.send(src, d);
-    });
-    Timeline t = Timeline.builder()
-        .rebind(Scope.UP, 1000 * MS)
-        .rebind(Scope.UP, 2000 * MS, new InetSocketAddress("10.0.0.77", 6000))
-        .build();
-    net.link(A, B, Profile.builder()
-        .both(DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build())
-        .timeline(t).build(), 1);
+    b.onReceive(
+        (src, d) -> {
+          atB.add(new Arrival(clock.nowNanos(), src, d));
+          b.send(src, d);
+        });
+    Timeline t =
+        Timeline.builder()
+            .rebind(Scope.UP, 1000 * MS)
+            .rebind(Scope.UP, 2000 * MS, new InetSocketAddress("10.0.0.77", 6000))
+            .build();
+    net.link(
+        A,
+        B,
+        Profile.builder()
+            .both(DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build())
+            .timeline(t)
+            .build(),
+        1);
     Endpoint a = net.endpoints().get(0);
     for (long at = 0; at < 3000; at += 500) {
       clock.runUntil(at * MS);
@@ -123,10 +135,11 @@ class VirtualNetworkTest {
     VirtualNetwork net = new VirtualNetwork(new VirtualScheduler());
     Endpoint a = net.endpoint(A);
     net.endpoint(B);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> a.send(B, new byte[1]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> a.send(B, new byte[1]));
     assertTrue(e.getMessage().contains("no link between"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> a.send(new InetSocketAddress("10.9.9.9", 1), new byte[1]));
     assertThrows(IllegalArgumentException.class, () -> net.endpoint(A));
     net.link(A, B, Profile.ideal(), 1);

@@ -44,7 +44,9 @@ class NetemHandlerTest {
   @BeforeAll
   static void paranoid() {
     LeakRecorder.install();
-    assertEquals(ResourceLeakDetector.Level.PARANOID, LeakRecorder.level(),
+    assertEquals(
+        ResourceLeakDetector.Level.PARANOID,
+        LeakRecorder.level(),
         "surefire must run with -Dio.netty.leakDetection.level=paranoid");
   }
 
@@ -138,10 +140,12 @@ class NetemHandlerTest {
 
   @Test
   void droppedPacketsAreReleased() {
-    EmbeddedChannel ch = channel(NetemHandler.builder()
-        .inbound(DirectionProfile.builder().loss(BernoulliLoss.of(1.0)).build())
-        .outbound(DirectionProfile.builder().maxPacketSize(10).build())
-        .build());
+    EmbeddedChannel ch =
+        channel(
+            NetemHandler.builder()
+                .inbound(DirectionProfile.builder().loss(BernoulliLoss.of(1.0)).build())
+                .outbound(DirectionProfile.builder().maxPacketSize(10).build())
+                .build());
     NetemHandler h = ch.pipeline().get(NetemHandler.class);
     for (int i = 0; i < 10; i++) {
       ch.writeInbound(inbound(20, i));
@@ -157,10 +161,15 @@ class NetemHandlerTest {
 
   @Test
   void duplicatesShareMemoryAndAreReleasedIndependently() {
-    EmbeddedChannel ch = channel(NetemHandler.builder()
-        .inbound(DirectionProfile.builder().duplicate(1.0)
-            .delay(DelayModel.uniform(TimeUnits.millis(20), TimeUnits.millis(5))).build())
-        .build());
+    EmbeddedChannel ch =
+        channel(
+            NetemHandler.builder()
+                .inbound(
+                    DirectionProfile.builder()
+                        .duplicate(1.0)
+                        .delay(DelayModel.uniform(TimeUnits.millis(20), TimeUnits.millis(5)))
+                        .build())
+                .build());
     ch.writeInbound(inbound(64, 5));
     advance(ch, 100);
     DatagramPacket a = ch.readInbound();
@@ -177,10 +186,12 @@ class NetemHandlerTest {
 
   @Test
   void corruptionFlipsOneBitOfACopyAndReleasesTheOriginal() {
-    EmbeddedChannel ch = channel(NetemHandler.builder()
-        .inbound(DirectionProfile.builder().corrupt(1.0).build())
-        .seed(3)
-        .build());
+    EmbeddedChannel ch =
+        channel(
+            NetemHandler.builder()
+                .inbound(DirectionProfile.builder().corrupt(1.0).build())
+                .seed(3)
+                .build());
     ByteBuf expected = Unpooled.buffer(128);
     for (int i = 0; i < 128; i++) {
       expected.writeByte(7 + i);
@@ -204,8 +215,8 @@ class NetemHandlerTest {
 
   @Test
   void closingTheChannelReleasesHeldPackets() {
-    EmbeddedChannel ch = channel(NetemHandler.builder()
-        .inbound(delay(500)).outbound(delay(500)).build());
+    EmbeddedChannel ch =
+        channel(NetemHandler.builder().inbound(delay(500)).outbound(delay(500)).build());
     for (int i = 0; i < 20; i++) {
       ch.writeInbound(inbound(100, i));
       ch.writeOutbound(outbound(100, i));
@@ -255,17 +266,20 @@ class NetemHandlerTest {
   @Test
   void outboundRebindingIsRejected() {
     Timeline t = Timeline.builder().rebind(Scope.UP, 0).build();
-    assertThrows(IllegalArgumentException.class,
-        () -> NetemHandler.builder().timeline(t).build());
+    assertThrows(IllegalArgumentException.class, () -> NetemHandler.builder().timeline(t).build());
   }
 
   @Test
   void aMixedRunUnderLoadLeaksNothing() {
-    EmbeddedChannel ch = channel(NetemHandler.builder()
-        .profile(Profile.parse("delay=30ms,jitter=20ms,loss=ge:0.05:0.3,duplicate=10%,"
-            + "corrupt=5%,reorder=10%,rate=500kbit,queue=20p"))
-        .seed(9)
-        .build());
+    EmbeddedChannel ch =
+        channel(
+            NetemHandler.builder()
+                .profile(
+                    Profile.parse(
+                        "delay=30ms,jitter=20ms,loss=ge:0.05:0.3,duplicate=10%,"
+                            + "corrupt=5%,reorder=10%,rate=500kbit,queue=20p"))
+                .seed(9)
+                .build());
     NetemHandler h = ch.pipeline().get(NetemHandler.class);
     int received = 0;
     int sent = 0;
@@ -283,8 +297,11 @@ class NetemHandlerTest {
       }
     }
     assertTrue(received > 0 && sent > 0);
-    assertTrue(h.inboundStats().duplicated() > 0 && h.inboundStats().corrupted() > 0
-        && h.inboundStats().droppedLoss() > 0 && h.outboundStats().droppedQueue() > 0,
+    assertTrue(
+        h.inboundStats().duplicated() > 0
+            && h.inboundStats().corrupted() > 0
+            && h.inboundStats().droppedLoss() > 0
+            && h.outboundStats().droppedQueue() > 0,
         h.inboundStats() + " / " + h.outboundStats());
     ch.close();
     assertFalse(ch.finish());

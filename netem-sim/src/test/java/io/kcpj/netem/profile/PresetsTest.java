@@ -25,9 +25,28 @@ class PresetsTest {
 
   @Test
   void allPresetsOfModelsMdExistInOrder() {
-    assertEquals(List.of("kcp-test", "3g", "3g-lossy", "edge", "edge-lossy", "dsl", "wifi",
-        "slow-3g", "fast-3g", "fast-4g", "good", "average", "poor", "very-poor", "4g-us",
-        "wifi-bursty", "cellular-bursty", "congested", "handover"), Profile.presetNames());
+    assertEquals(
+        List.of(
+            "kcp-test",
+            "3g",
+            "3g-lossy",
+            "edge",
+            "edge-lossy",
+            "dsl",
+            "wifi",
+            "slow-3g",
+            "fast-3g",
+            "fast-4g",
+            "good",
+            "average",
+            "poor",
+            "very-poor",
+            "4g-us",
+            "wifi-bursty",
+            "cellular-bursty",
+            "congested",
+            "handover"),
+        Profile.presetNames());
     for (String name : Profile.presetNames()) {
       Profile p = Profile.named(name);
       assertEquals(name, p.name());
@@ -102,7 +121,8 @@ class PresetsTest {
     Profile h = Profile.named("handover");
     assertEquals(us.up(), h.up());
     assertEquals(us.down(), h.down());
-    assertEquals(List.of(new Blackout(Scope.BOTH, TimeUnits.seconds(10), TimeUnits.seconds(3))),
+    assertEquals(
+        List.of(new Blackout(Scope.BOTH, TimeUnits.seconds(10), TimeUnits.seconds(3))),
         h.timeline().events());
   }
 

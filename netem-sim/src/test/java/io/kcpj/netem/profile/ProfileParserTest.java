@@ -49,8 +49,10 @@ class ProfileParserTest {
 
   @Test
   void perDirectionKeysOverrideLeftToRight() {
-    Profile p = Profile.parse("delay=50ms, up.delay=80ms, down.rate=780kbit, up.rate=330kbit,"
-        + " down.loss=2%, fifo=on, up.fifo=off");
+    Profile p =
+        Profile.parse(
+            "delay=50ms, up.delay=80ms, down.rate=780kbit, up.rate=330kbit,"
+                + " down.loss=2%, fifo=on, up.fifo=off");
     assertEquals(DelayModel.constant(80 * MS), p.up().delay());
     assertEquals(DelayModel.constant(50 * MS), p.down().delay());
     assertEquals(780_000, p.down().rate().bitsPerSecond());
@@ -63,9 +65,11 @@ class ProfileParserTest {
 
   @Test
   void everyValueForm() {
-    Profile p = Profile.parse("delay=1.5s,jitter=250us,dist=paretonormal,loss=4state:1%:30%,"
-        + "reorder=25%:5,duplicate=0.5%,corrupt=0.001,rate=2.5mbit,overhead=28,"
-        + "queue=100p:64kb,mtu=1400");
+    Profile p =
+        Profile.parse(
+            "delay=1.5s,jitter=250us,dist=paretonormal,loss=4state:1%:30%,"
+                + "reorder=25%:5,duplicate=0.5%,corrupt=0.001,rate=2.5mbit,overhead=28,"
+                + "queue=100p:64kb,mtu=1400");
     DirectionProfile d = p.up();
     assertEquals(DelayModel.of(1500 * MS, 250_000, Distribution.PARETO_NORMAL), d.delay());
     assertEquals(FourStateLoss.of(0.01, 0.3, 0, 1, 0), d.loss());
@@ -77,25 +81,32 @@ class ProfileParserTest {
     assertEquals(1400, d.maxPacketSize());
     assertEquals(ShuffleBagLoss.percent(7), Profile.parse("loss=bag:7").up().loss());
     assertEquals(ShuffleBagLoss.of(3, 50), Profile.parse("loss=bag:3/50").up().loss());
-    assertEquals(GilbertElliottLoss.simple(0.02, 4), Profile.parse("loss=gilbert:2%:4").up().loss());
-    assertEquals(GilbertElliottLoss.ofTc(0.01, 0.3, 0.8, 0.01),
+    assertEquals(
+        GilbertElliottLoss.simple(0.02, 4), Profile.parse("loss=gilbert:2%:4").up().loss());
+    assertEquals(
+        GilbertElliottLoss.ofTc(0.01, 0.3, 0.8, 0.01),
         Profile.parse("loss=ge:1%:30%:80%:1%").up().loss());
     assertEquals(NoLoss.INSTANCE, Profile.parse("loss=0%").up().loss());
   }
 
   @Test
   void timelineKeys() {
-    Profile p = Profile.parse("blackout=10s+3s,down.delay-step=20s+5s:300ms:50ms,"
-        + "up.loss-step=30s:ge:0.1:0.3,up.rebind=40s,down.rebind=50s@10.0.0.9:4000");
+    Profile p =
+        Profile.parse(
+            "blackout=10s+3s,down.delay-step=20s+5s:300ms:50ms,"
+                + "up.loss-step=30s:ge:0.1:0.3,up.rebind=40s,down.rebind=50s@10.0.0.9:4000");
     List<TimelineEvent> e = p.timeline().events();
     assertEquals(new Blackout(Scope.BOTH, 10_000 * MS, 3_000 * MS), e.get(0));
-    assertEquals(new DelayChange(Scope.DOWN, 20_000 * MS, 5_000 * MS,
-        DelayModel.uniform(300 * MS, 50 * MS)), e.get(1));
-    assertEquals(new LossChange(Scope.UP, 30_000 * MS, TimelineEvent.FOREVER,
-        GilbertElliottLoss.ofTc(0.1, 0.3, 1, 0)), e.get(2));
+    assertEquals(
+        new DelayChange(Scope.DOWN, 20_000 * MS, 5_000 * MS, DelayModel.uniform(300 * MS, 50 * MS)),
+        e.get(1));
+    assertEquals(
+        new LossChange(
+            Scope.UP, 30_000 * MS, TimelineEvent.FOREVER, GilbertElliottLoss.ofTc(0.1, 0.3, 1, 0)),
+        e.get(2));
     assertEquals(new Rebind(Scope.UP, 40_000 * MS, null), e.get(3));
-    assertEquals(new Rebind(Scope.DOWN, 50_000 * MS, new InetSocketAddress("10.0.0.9", 4000)),
-        e.get(4));
+    assertEquals(
+        new Rebind(Scope.DOWN, 50_000 * MS, new InetSocketAddress("10.0.0.9", 4000)), e.get(4));
   }
 
   @Test
@@ -113,10 +124,12 @@ class ProfileParserTest {
       Profile p = Profile.named(name);
       assertEquals(p, Profile.parse(p.toSpec()), name + ": " + p.toSpec());
     }
-    Profile custom = Profile.parse("up.delay=10ms,up.jitter=3ms,up.dist=normal,down.loss=4state:"
-        + "0.01:0.3:0.2:0.4:0.005,down.reorder=10%:3,corrupt=1%,duplicate=2%,mtu=1200,"
-        + "blackout=1s+2s,up.delay-step=3s+1s:40ms:5ms:pareto,down.loss-step=5s:bag:20,"
-        + "up.rebind=7s,down.rebind=8s@[::1]:9000");
+    Profile custom =
+        Profile.parse(
+            "up.delay=10ms,up.jitter=3ms,up.dist=normal,down.loss=4state:"
+                + "0.01:0.3:0.2:0.4:0.005,down.reorder=10%:3,corrupt=1%,duplicate=2%,mtu=1200,"
+                + "blackout=1s+2s,up.delay-step=3s+1s:40ms:5ms:pareto,down.loss-step=5s:bag:20,"
+                + "up.rebind=7s,down.rebind=8s@[::1]:9000");
     assertEquals(custom, Profile.parse(custom.toSpec()), custom.toSpec());
   }
 
@@ -125,11 +138,13 @@ class ProfileParserTest {
     assertEquals(Profile.named("edge"), Profile.resolve("edge"));
     assertEquals(Profile.parse("loss=1%"), Profile.resolve("loss=1%"));
     Path f = dir.resolve("lab.profile");
-    Files.writeString(f, "# a lossy uplink\n"
-        + "preset = 3g\n"
-        + "\n"
-        + "up.loss = ge:0.01:0.3   # bursty\n"
-        + "down.delay = 120ms, down.jitter = 10ms\n");
+    Files.writeString(
+        f,
+        "# a lossy uplink\n"
+            + "preset = 3g\n"
+            + "\n"
+            + "up.loss = ge:0.01:0.3   # bursty\n"
+            + "down.delay = 120ms, down.jitter = 10ms\n");
     Profile p = Profile.resolve("@" + f);
     assertEquals(GilbertElliottLoss.of(0.01, 0.3, 0, 1), p.up().loss());
     assertEquals(DelayModel.uniform(120 * MS, 10 * MS), p.down().delay());
@@ -147,8 +162,10 @@ class ProfileParserTest {
     assertTrue(m.contains("did you mean 'jitter'?"), m);
 
     m = error("jitter=20xs");
-    assertEquals("bad value '20xs' for jitter in 'jitter=20xs': expected a duration such as 100ms"
-        + " (units: ns, us, ms, s)", m);
+    assertEquals(
+        "bad value '20xs' for jitter in 'jitter=20xs': expected a duration such as 100ms"
+            + " (units: ns, us, ms, s)",
+        m);
 
     m = error("delay=100");
     assertTrue(m.contains("'delay=100'") && m.contains("100ms"), m);
@@ -177,8 +194,9 @@ class ProfileParserTest {
     m = error("loss=4state:0.6:0.5:0:1:0.5");
     assertTrue(m.contains("'loss=4state:0.6:0.5:0:1:0.5'") && m.contains("p13 + p14"), m);
 
-    m = assertThrows(IllegalArgumentException.class, () -> Profile.resolve("3g-lossyy"))
-        .getMessage();
+    m =
+        assertThrows(IllegalArgumentException.class, () -> Profile.resolve("3g-lossyy"))
+            .getMessage();
     assertTrue(m.contains("unknown profile '3g-lossyy'") && m.contains("3g-lossy"), m);
 
     m = assertThrows(IllegalArgumentException.class, () -> Profile.named("nope")).getMessage();
@@ -189,8 +207,8 @@ class ProfileParserTest {
   void fileErrorsNameTheLine(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("bad.profile");
     Files.writeString(f, "delay = 10ms\n# fine\nloss = lots\n");
-    String m = assertThrows(IllegalArgumentException.class, () -> Profile.parseFile(f))
-        .getMessage();
+    String m =
+        assertThrows(IllegalArgumentException.class, () -> Profile.parseFile(f)).getMessage();
     assertTrue(m.startsWith(f + ":3: bad value 'lots' for loss in 'loss=lots'"), m);
   }
 

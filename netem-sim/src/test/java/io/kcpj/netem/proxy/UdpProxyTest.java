@@ -76,12 +76,13 @@ class UdpProxyTest {
     double loss = 0.10;
     long oneWayMs = 20;
     try (EchoServer echo = new EchoServer();
-        UdpProxy proxy = UdpProxy.builder()
-            .listen(ANY_LOOPBACK)
-            .target(echo.address())
-            .profile(Profile.parse("delay=" + oneWayMs + "ms,loss=10%"))
-            .seed(7)
-            .start()) {
+        UdpProxy proxy =
+            UdpProxy.builder()
+                .listen(ANY_LOOPBACK)
+                .target(echo.address())
+                .profile(Profile.parse("delay=" + oneWayMs + "ms,loss=10%"))
+                .seed(7)
+                .start()) {
       Map<Integer, Long> rtts = echo(proxy.localAddress(), count, 50);
       proxy.close();
       assertNull(proxy.failure());
@@ -136,11 +137,12 @@ class UdpProxyTest {
     // 200 ms each way: the first packet is sent before the rebinding at 300 ms, the second
     // (sent when the first echo returns, about 400 ms in) after it.
     try (EchoServer echo = new EchoServer();
-        UdpProxy proxy = UdpProxy.builder()
-            .listen(ANY_LOOPBACK)
-            .target(echo.address())
-            .profile(Profile.parse("delay=200ms,up.rebind=300ms"))
-            .start();
+        UdpProxy proxy =
+            UdpProxy.builder()
+                .listen(ANY_LOOPBACK)
+                .target(echo.address())
+                .profile(Profile.parse("delay=200ms,up.rebind=300ms"))
+                .start();
         DatagramSocket client = new DatagramSocket(ANY_LOOPBACK)) {
       client.setSoTimeout(5000);
       for (int i = 0; i < 2; i++) {
@@ -156,8 +158,13 @@ class UdpProxyTest {
 
   @Test
   void aDownRebindingIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> UdpProxy.builder()
-        .listen(ANY_LOOPBACK).target(ANY_LOOPBACK)
-        .profile(Profile.parse("down.rebind=1s")).start());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            UdpProxy.builder()
+                .listen(ANY_LOOPBACK)
+                .target(ANY_LOOPBACK)
+                .profile(Profile.parse("down.rebind=1s"))
+                .start());
   }
 }

@@ -23,8 +23,9 @@ class Xoshiro256Test {
   @Test
   void xoshiroMatchesReferenceForRawState() {
     Xoshiro256 x = Xoshiro256.ofState(1, 2, 3, 4);
-    long[] expected = {11520L, 0L, 1509978240L, 1215971899390074240L, 1216172134540287360L,
-        607988272756665600L};
+    long[] expected = {
+      11520L, 0L, 1509978240L, 1215971899390074240L, 1216172134540287360L, 607988272756665600L
+    };
     long[] actual = new long[expected.length];
     for (int i = 0; i < actual.length; i++) {
       actual[i] = x.nextLong();

@@ -12,17 +12,16 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each delay distribution, through a link in reorder mode (so the measured delay of every packet
- * is its own draw), against its formula: the mean, the spread, and the distribution function at
- * four points.
+ * Each delay distribution, through a link in reorder mode (so the measured delay of every packet is
+ * its own draw), against its formula: the mean, the spread, and the distribution function at four
+ * points.
  *
  * <p>Standard errors over {@code n} independent delays: the mean, {@code sd/sqrt(n)}; the sample
- * variance, {@code sqrt((μ4 - σ⁴)/n)} with the distribution's fourth central moment (normal:
- * {@code 3σ⁴}; uniform on ±w: {@code w⁴/5}); a distribution-function value F,
- * {@code sqrt(F(1-F)/n)}. Pareto (a = 3) has no finite fourth moment, so its spread is checked
- * through the distribution function, not the variance. Delays are rounded to the nanosecond and
- * clamped at 0; with a 100 ms mean and a 20 ms spread both effects are below 1e-6 of a standard
- * error.
+ * variance, {@code sqrt((μ4 - σ⁴)/n)} with the distribution's fourth central moment (normal: {@code
+ * 3σ⁴}; uniform on ±w: {@code w⁴/5}); a distribution-function value F, {@code sqrt(F(1-F)/n)}.
+ * Pareto (a = 3) has no finite fourth moment, so its spread is checked through the distribution
+ * function, not the variance. Delays are rounded to the nanosecond and clamped at 0; with a 100 ms
+ * mean and a 20 ms spread both effects are below 1e-6 of a standard error.
  */
 class DelayStatisticsTest {
   private static final int N = 100_000;

@@ -36,10 +36,10 @@ class ImpairmentStatisticsTest {
 
   private static void checkReorder(double p, int gap, long seed) {
     Reorder reorder = Reorder.of(p, gap);
-    LinkStats s = run(DirectionProfile.builder()
-        .delay(DelayModel.constant(10 * MS))
-        .reorder(reorder)
-        .build(), seed);
+    LinkStats s =
+        run(
+            DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).reorder(reorder).build(),
+            seed);
     double cycleMean = gap - 1 + 1 / p;
     double cycleVariance = (1 - p) / (p * p);
     double se = Math.sqrt(cycleVariance / (N * Math.pow(cycleMean, 3)));
@@ -62,12 +62,15 @@ class ImpairmentStatisticsTest {
   @Test
   void duplicate() {
     double p = 0.05;
-    LinkStats s = run(DirectionProfile.builder()
-        .delay(DelayModel.uniform(20 * MS, 5 * MS))
-        .duplicate(p)
-        .build(), 3);
-    assertWithin("duplicate rate", p, s.duplicated() / (double) N,
-        Tolerance.binomialStandardError(p, N));
+    LinkStats s =
+        run(
+            DirectionProfile.builder()
+                .delay(DelayModel.uniform(20 * MS, 5 * MS))
+                .duplicate(p)
+                .build(),
+            3);
+    assertWithin(
+        "duplicate rate", p, s.duplicated() / (double) N, Tolerance.binomialStandardError(p, N));
     assertEquals(N + s.duplicated(), s.deliveredPackets());
   }
 
@@ -75,8 +78,8 @@ class ImpairmentStatisticsTest {
   void corrupt() {
     double p = 0.01;
     LinkStats s = run(DirectionProfile.builder().corrupt(p).build(), 4);
-    assertWithin("corrupt rate", p, s.corrupted() / (double) N,
-        Tolerance.binomialStandardError(p, N));
+    assertWithin(
+        "corrupt rate", p, s.corrupted() / (double) N, Tolerance.binomialStandardError(p, N));
     assertEquals(N, s.deliveredPackets());
   }
 }

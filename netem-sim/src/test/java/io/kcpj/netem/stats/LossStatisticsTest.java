@@ -23,20 +23,21 @@ import org.junit.jupiter.api.Test;
  * <p>Standard errors. Bernoulli: the binomial {@code sqrt(p(1-p)/n)}. Markov models: the loss
  * indicators are correlated, so the standard error of the loss rate is {@code sqrt(σ²/n)} with
  * {@code σ²} the asymptotic variance of the chain (variance plus twice the sum of the
- * autocovariances, {@link MarkovMoments}), and the standard error of the mean burst length
- * (losses / burst ends) comes from the delta method for a ratio on the chain of consecutive
- * pairs. The tolerance is 5 standard errors ({@link Tolerance}).
+ * autocovariances, {@link MarkovMoments}), and the standard error of the mean burst length (losses
+ * / burst ends) comes from the delta method for a ratio on the chain of consecutive pairs. The
+ * tolerance is 5 standard errors ({@link Tolerance}).
  */
 class LossStatisticsTest {
 
   /** The fates of {@code n} packets offered to the A→B direction of a link with {@code model}. */
   private static boolean[] lossSequence(LossModel model, int n, long seed) {
     VirtualScheduler clock = new VirtualScheduler();
-    Link<byte[]> link = Link.builder(clock, PacketAdapter.byteArrays())
-        .profile(Profile.symmetric(DirectionProfile.builder().loss(model).build()))
-        .seed(seed)
-        .sink(Direction.A_TO_B, (p, now) -> {})
-        .build();
+    Link<byte[]> link =
+        Link.builder(clock, PacketAdapter.byteArrays())
+            .profile(Profile.symmetric(DirectionProfile.builder().loss(model).build()))
+            .seed(seed)
+            .sink(Direction.A_TO_B, (p, now) -> {})
+            .build();
     byte[] packet = new byte[100];
     boolean[] lost = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -95,14 +96,15 @@ class LossStatisticsTest {
     // chain (rows equal) by the same ratio delta method as the Markov models.
     double[][] chain = {{1 - p, p}, {1 - p, p}};
     double[][] ind = pairIndicators(new boolean[] {false, true});
-    double se = MarkovMoments.ratioStandardError(MarkovMoments.pairChain(chain), ind[0], ind[1],
-        n - 1);
-    assertWithin("Bernoulli mean burst", BernoulliLoss.of(p).meanBurstLength(), meanBurst(lost), se);
+    double se =
+        MarkovMoments.ratioStandardError(MarkovMoments.pairChain(chain), ind[0], ind[1], n - 1);
+    assertWithin(
+        "Bernoulli mean burst", BernoulliLoss.of(p).meanBurstLength(), meanBurst(lost), se);
   }
 
   /**
-   * The Gilbert-Elliott process as a Markov chain on (state when the packet is sent, lost?):
-   * index {@code 2·state + lost}, state 0 = GOOD, 1 = BAD.
+   * The Gilbert-Elliott process as a Markov chain on (state when the packet is sent, lost?): index
+   * {@code 2·state + lost}, state 0 = GOOD, 1 = BAD.
    */
   private static double[][] gilbertElliottChain(GilbertElliottLoss ge) {
     double[][] move = {{1 - ge.p(), ge.p()}, {ge.r(), 1 - ge.r()}};
@@ -127,11 +129,11 @@ class LossStatisticsTest {
     double rateSe = Math.sqrt(MarkovMoments.asymptoticVariance(chain, lossIndicator) / n);
     assertWithin(ge + " loss rate", ge.lossRate(), lossRate(lost), rateSe);
     // The chain's stationary loss must equal the model's closed form (a check of both).
-    assertEquals(ge.lossRate(), MarkovMoments.mean(MarkovMoments.stationary(chain), lossIndicator),
-        1e-12);
+    assertEquals(
+        ge.lossRate(), MarkovMoments.mean(MarkovMoments.stationary(chain), lossIndicator), 1e-12);
     double[][] ind = pairIndicators(lossy);
-    double burstSe = MarkovMoments.ratioStandardError(MarkovMoments.pairChain(chain), ind[0],
-        ind[1], n - 1);
+    double burstSe =
+        MarkovMoments.ratioStandardError(MarkovMoments.pairChain(chain), ind[0], ind[1], n - 1);
     assertWithin(ge + " mean burst", ge.meanBurstLength(), meanBurst(lost), burstSe);
   }
 
@@ -159,18 +161,19 @@ class LossStatisticsTest {
     boolean[] lost = lossSequence(f, n, 5);
     // States 1..4 as indices 0..3; the chain's state is the one after each packet's move.
     double[][] chain = {
-        {1 - f.p13() - f.p14(), 0, f.p13(), f.p14()},
-        {0, 1 - f.p23(), f.p23(), 0},
-        {f.p31(), f.p32(), 1 - f.p31() - f.p32(), 0},
-        {1, 0, 0, 0}};
+      {1 - f.p13() - f.p14(), 0, f.p13(), f.p14()},
+      {0, 1 - f.p23(), f.p23(), 0},
+      {f.p31(), f.p32(), 1 - f.p31() - f.p32(), 0},
+      {1, 0, 0, 0}
+    };
     double[] lossIndicator = {0, 0, 1, 1};
-    assertEquals(f.lossRate(), MarkovMoments.mean(MarkovMoments.stationary(chain), lossIndicator),
-        1e-12);
+    assertEquals(
+        f.lossRate(), MarkovMoments.mean(MarkovMoments.stationary(chain), lossIndicator), 1e-12);
     double rateSe = Math.sqrt(MarkovMoments.asymptoticVariance(chain, lossIndicator) / n);
     assertWithin("4-state loss rate", f.lossRate(), lossRate(lost), rateSe);
     double[][] ind = pairIndicators(new boolean[] {false, false, true, true});
-    double burstSe = MarkovMoments.ratioStandardError(MarkovMoments.pairChain(chain), ind[0],
-        ind[1], n - 1);
+    double burstSe =
+        MarkovMoments.ratioStandardError(MarkovMoments.pairChain(chain), ind[0], ind[1], n - 1);
     assertWithin("4-state mean burst", f.meanBurstLength(), meanBurst(lost), burstSe);
   }
 

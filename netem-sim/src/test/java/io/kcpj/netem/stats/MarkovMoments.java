@@ -101,8 +101,8 @@ public final class MarkovMoments {
   }
 
   /**
-   * The standard error of a ratio estimator {@code R = mean(a)/mean(b)} over {@code samples}
-   * steps of the chain, by the delta method: {@code sqrt(σ²(a - R·b) / n) / E b}.
+   * The standard error of a ratio estimator {@code R = mean(a)/mean(b)} over {@code samples} steps
+   * of the chain, by the delta method: {@code sqrt(σ²(a - R·b) / n) / E b}.
    */
   public static double ratioStandardError(double[][] p, double[] a, double[] b, long samples) {
     double[] pi = stationary(p);

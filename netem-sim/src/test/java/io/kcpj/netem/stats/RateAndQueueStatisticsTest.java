@@ -23,21 +23,29 @@ class RateAndQueueStatisticsTest {
   private static final long MS = TimeUnits.NANOS_PER_MILLI;
 
   /**
-   * Saturated: 100,000 packets of random size (64..1500 B) every 0.5 ms (about 13 Mbit/s) into
-   * 10 Mbit/s with 28 B overhead and a jittered delay. Every departure must follow MODELS.md's
-   * formula exactly, {@code t_i = max(offer_i + delay_i, t_{i-1}) + wire_i / rate}, and the bits
-   * delivered over any stretch of the busy period must equal rate × time to within one packet.
+   * Saturated: 100,000 packets of random size (64..1500 B) every 0.5 ms (about 13 Mbit/s) into 10
+   * Mbit/s with 28 B overhead and a jittered delay. Every departure must follow MODELS.md's formula
+   * exactly, {@code t_i = max(offer_i + delay_i, t_{i-1}) + wire_i / rate}, and the bits delivered
+   * over any stretch of the busy period must equal rate × time to within one packet.
    */
   @Test
   void saturatedThroughputIsTheRate() {
     RateLimit rate = RateLimit.bitsPerSecond(10_000_000).withOverhead(28);
     List<long[]> log = new ArrayList<>();
-    Profile profile = Profile.builder().up(DirectionProfile.builder()
-        .delay(DelayModel.uniform(5 * MS, 2 * MS))
-        .rate(rate)
-        .build()).build();
-    Harness h = new Harness(profile, 1, (FateRecord r) ->
-        log.add(new long[] {r.timeNanos(), r.delayNanos(), r.deliverNanos(), r.size()}));
+    Profile profile =
+        Profile.builder()
+            .up(
+                DirectionProfile.builder()
+                    .delay(DelayModel.uniform(5 * MS, 2 * MS))
+                    .rate(rate)
+                    .build())
+            .build();
+    Harness h =
+        new Harness(
+            profile,
+            1,
+            (FateRecord r) ->
+                log.add(new long[] {r.timeNanos(), r.delayNanos(), r.deliverNanos(), r.size()}));
     SplittableRandom sizes = new SplittableRandom(77);
     int n = 100_000;
     for (int i = 0; i < n; i++) {
@@ -61,7 +69,8 @@ class RateAndQueueStatisticsTest {
     }
     double seconds = (h.delivered.get(n - 1).at() - h.delivered.get(1000).at()) / 1e9;
     double expectedBits = rate.bitsPerSecond() * seconds;
-    assertTrue(Math.abs(bits - expectedBits) <= 1528 * 8 + n * 1e-9 * rate.bitsPerSecond(),
+    assertTrue(
+        Math.abs(bits - expectedBits) <= 1528 * 8 + n * 1e-9 * rate.bitsPerSecond(),
         "bits " + bits + " vs " + expectedBits);
   }
 
@@ -73,10 +82,13 @@ class RateAndQueueStatisticsTest {
    */
   @Test
   void deterministicOverloadDropsEveryOtherPacket() {
-    Harness h = new Harness(DirectionProfile.builder()
-        .rate(RateLimit.bitsPerSecond(4_000_000))
-        .queue(QueueLimit.packets(10))
-        .build(), 1);
+    Harness h =
+        new Harness(
+            DirectionProfile.builder()
+                .rate(RateLimit.bitsPerSecond(4_000_000))
+                .queue(QueueLimit.packets(10))
+                .build(),
+            1);
     for (int k = 0; k < 10_000; k++) {
       Fate f = h.offerAt(k * MS, 1000);
       if (k >= 100) {
@@ -88,11 +100,11 @@ class RateAndQueueStatisticsTest {
   }
 
   /**
-   * M/M/1/K: Poisson arrivals (λ = 900/s) of geometric sizes (mean 500 B, so service times of
-   * 2 µs per byte at 4 Mbit/s are exponential to within the 2 µs step, mean 1 ms, ρ = 0.9) into a
-   * queue of K = 10 packets (the one being sent included, as netem's limit). Blocking probability
-   * {@code (1-ρ)ρ^K / (1-ρ^(K+1))} = 5.08 %. Drops are correlated in time, so the standard error
-   * is estimated by batch means: 100 batches of 2,000 arrivals (each 2.2 s, far longer than the
+   * M/M/1/K: Poisson arrivals (λ = 900/s) of geometric sizes (mean 500 B, so service times of 2 µs
+   * per byte at 4 Mbit/s are exponential to within the 2 µs step, mean 1 ms, ρ = 0.9) into a queue
+   * of K = 10 packets (the one being sent included, as netem's limit). Blocking probability {@code
+   * (1-ρ)ρ^K / (1-ρ^(K+1))} = 5.08 %. Drops are correlated in time, so the standard error is
+   * estimated by batch means: 100 batches of 2,000 arrivals (each 2.2 s, far longer than the
    * queue's relaxation time of a few tens of milliseconds).
    */
   @Test
@@ -100,10 +112,13 @@ class RateAndQueueStatisticsTest {
     int k = 10;
     double lambda = 900;
     double meanSize = 500;
-    Harness h = new Harness(DirectionProfile.builder()
-        .rate(RateLimit.bitsPerSecond(4_000_000))
-        .queue(QueueLimit.packets(k))
-        .build(), 1);
+    Harness h =
+        new Harness(
+            DirectionProfile.builder()
+                .rate(RateLimit.bitsPerSecond(4_000_000))
+                .queue(QueueLimit.packets(k))
+                .build(),
+            1);
     SplittableRandom rnd = new SplittableRandom(2024);
     // Geometric size with mean 500: ceil(Exp(beta)) with beta = -1/ln(1 - 1/500).
     double beta = -1 / Math.log(1 - 1 / meanSize);

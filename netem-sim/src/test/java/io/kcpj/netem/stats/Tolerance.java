@@ -3,10 +3,10 @@ package io.kcpj.netem.stats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The acceptance rule of every statistical test: an estimate must lie within
- * {@value #STANDARD_ERRORS} standard errors of its formula. For a normal estimator that fails by
- * chance with probability 5.7e-7; the tests are seeded, so a pass or a fail is reproducible.
- * Tolerances are never widened beyond this to make a test pass.
+ * The acceptance rule of every statistical test: an estimate must lie within {@value
+ * #STANDARD_ERRORS} standard errors of its formula. For a normal estimator that fails by chance
+ * with probability 5.7e-7; the tests are seeded, so a pass or a fail is reproducible. Tolerances
+ * are never widened beyond this to make a test pass.
  */
 public final class Tolerance {
   /** How many standard errors an estimate may be from its expected value. */
@@ -15,12 +15,19 @@ public final class Tolerance {
   private Tolerance() {}
 
   /** Asserts {@code |estimate - expected| <= 5 · standardError}, with a readable message. */
-  public static void assertWithin(String what, double expected, double estimate,
-      double standardError) {
+  public static void assertWithin(
+      String what, double expected, double estimate, double standardError) {
     double z = (estimate - expected) / standardError;
-    assertTrue(Math.abs(z) <= STANDARD_ERRORS, String.format(java.util.Locale.ROOT,
-        "%s: expected %.6g, estimated %.6g, standard error %.3g, off by %.2f standard errors",
-        what, expected, estimate, standardError, z));
+    assertTrue(
+        Math.abs(z) <= STANDARD_ERRORS,
+        String.format(
+            java.util.Locale.ROOT,
+            "%s: expected %.6g, estimated %.6g, standard error %.3g, off by %.2f standard errors",
+            what,
+            expected,
+            estimate,
+            standardError,
+            z));
   }
 
   /** The standard error of a proportion estimated from {@code n} independent trials. */
@@ -29,8 +36,8 @@ public final class Tolerance {
   }
 
   /**
-   * The standard normal CDF: the Taylor series of erf for |x| < 3√2 (cancellation costs about 3
-   * of 16 digits there) and Lentz's continued fraction for erfc beyond; error below 1e-12.
+   * The standard normal CDF: the Taylor series of erf for |x| < 3√2 (cancellation costs about 3 of
+   * 16 digits there) and Lentz's continued fraction for erfc beyond; error below 1e-12.
    */
   public static double normalCdf(double x) {
     return 0.5 * erfc(-x / Math.sqrt(2));

@@ -24,17 +24,20 @@ class RealTimeSchedulerTest {
       List<Boolean> onThread = Collections.synchronizedList(new ArrayList<>());
       // Arm every timer from one task on the scheduler's thread, so none can fire before the
       // others are armed however the test thread is scheduled.
-      s.execute(() -> {
-        long base = s.nowNanos();
-        for (int i = n; i >= 1; i--) {
-          long deadline = base + TimeUnits.millis(5L * i);
-          s.schedule(deadline, () -> {
-            fired.add(new long[] {deadline, s.nowNanos()});
-            onThread.add(s.inSchedulerThread());
-            done.countDown();
+      s.execute(
+          () -> {
+            long base = s.nowNanos();
+            for (int i = n; i >= 1; i--) {
+              long deadline = base + TimeUnits.millis(5L * i);
+              s.schedule(
+                  deadline,
+                  () -> {
+                    fired.add(new long[] {deadline, s.nowNanos()});
+                    onThread.add(s.inSchedulerThread());
+                    done.countDown();
+                  });
+            }
           });
-        }
-      });
       assertTrue(done.await(10, TimeUnit.SECONDS), "timers did not all fire");
       long previous = Long.MIN_VALUE;
       for (long[] f : fired) {
@@ -55,10 +58,12 @@ class RealTimeSchedulerTest {
       List<long[]> sink = Collections.synchronizedList(new ArrayList<>());
       s.execute(warm::countDown);
       long deadline = s.nowNanos() + TimeUnits.millis(2);
-      s.schedule(deadline, () -> {
-        sink.add(new long[] {deadline, s.nowNanos()});
-        warm.countDown();
-      });
+      s.schedule(
+          deadline,
+          () -> {
+            sink.add(new long[] {deadline, s.nowNanos()});
+            warm.countDown();
+          });
       assertTrue(warm.await(10, TimeUnit.SECONDS));
     }
   }
@@ -88,9 +93,10 @@ class RealTimeSchedulerTest {
     List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
     try (RealTimeScheduler s = new RealTimeScheduler("netem-test", errors::add)) {
       CountDownLatch done = new CountDownLatch(1);
-      s.execute(() -> {
-        throw new IllegalStateException("boom");
-      });
+      s.execute(
+          () -> {
+            throw new IllegalStateException("boom");
+          });
       s.execute(done::countDown);
       assertTrue(done.await(10, TimeUnit.SECONDS));
       assertEquals(1, errors.size());

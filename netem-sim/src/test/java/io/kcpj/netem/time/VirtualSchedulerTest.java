@@ -94,10 +94,12 @@ class VirtualSchedulerTest {
     VirtualScheduler s = new VirtualScheduler();
     List<Long> log = new ArrayList<>();
     Timer[] periodic = new Timer[1];
-    periodic[0] = s.newTimer(() -> {
-      log.add(s.nowNanos());
-      periodic[0].scheduleAt(s.nowNanos() + 10);
-    });
+    periodic[0] =
+        s.newTimer(
+            () -> {
+              log.add(s.nowNanos());
+              periodic[0].scheduleAt(s.nowNanos() + 10);
+            });
     periodic[0].scheduleAt(0);
     s.runUntil(45);
     assertEquals(List.of(0L, 10L, 20L, 30L, 40L), log);

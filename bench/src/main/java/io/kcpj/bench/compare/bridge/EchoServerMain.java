@@ -12,7 +12,9 @@ import java.util.List;
  * The comparison's server process, started inside the bridge's namespace B: a kernel-TCP echo
  * server and one kcp-netty echo server per KCP configuration.
  *
- * <pre>java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]</pre>
+ * <pre>
+ * java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]
+ * </pre>
  *
  * Prints {@code READY} when listening. Reads commands on standard input: {@code STATS} prints
  * {@code STATS <i> <retransmits>} for each KCP server then {@code END}; end of input stops it.
@@ -22,7 +24,8 @@ public final class EchoServerMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
-      System.err.println("usage: EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]");
+      System.err.println(
+          "usage: EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]");
       System.exit(2);
     }
     String address = args[0];
@@ -37,7 +40,8 @@ public final class EchoServerMain {
         KcpEchoServers kcp = new KcpEchoServers(address, kcpBase, configs, responseSize)) {
       System.out.println("READY tcp=" + tcp.port() + " kcp=" + kcp.size());
       System.out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line;
       while ((line = in.readLine()) != null) {
         if (line.trim().equals("STATS")) {

@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * The measuring half of a comparison client, the same for every transport: when each message is
- * due (on schedule, or as the bulk window allows), and what each echo means — a warm-up echo, a
+ * The measuring half of a comparison client, the same for every transport: when each message is due
+ * (on schedule, or as the bulk window allows), and what each echo means — a warm-up echo, a
  * measured RTT from the message's scheduled (bulk: actual) send time, or an error.
  *
  * <p>Threads: {@link #awaitTurn} and {@link #start} run on the sending thread, {@link #onEcho} on
@@ -112,8 +112,10 @@ final class EchoTally {
 
   /** Application bytes delivered both ways, given {@code sent} messages. */
   long goodputBytes(int sent) {
-    long out = bulk ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
-        : (long) sent * workload.size();
+    long out =
+        bulk
+            ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
+            : (long) sent * workload.size();
     return out + (long) echoed * workload.responseSize();
   }
 }

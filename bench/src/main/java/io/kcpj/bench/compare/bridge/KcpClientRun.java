@@ -18,10 +18,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One kcp-netty client of the comparison: a UDP channel (created on the calling thread, which
- * must be in the client's network namespace) with a client codec, one KCP session to the server,
- * the workload's messages sent on schedule from the calling thread, each echo's RTT recorded from
- * the message's scheduled send time on the event loop. Not reusable.
+ * One kcp-netty client of the comparison: a UDP channel (created on the calling thread, which must
+ * be in the client's network namespace) with a client codec, one KCP session to the server, the
+ * workload's messages sent on schedule from the calling thread, each echo's RTT recorded from the
+ * message's scheduled send time on the event loop. Not reusable.
  */
 final class KcpClientRun {
   private final InetSocketAddress server;
@@ -35,11 +35,17 @@ final class KcpClientRun {
   volatile int localPort;
   long retransmits;
   private volatile String failure;
+
   /** Retransmissions counted before the measured run (warm-up). */
   private long retransmitsAtStart;
 
-  KcpClientRun(InetSocketAddress server, KcpTransport transport, Workload workload,
-      EventLoopGroup group, long drainMillis, WarmupGate gate) {
+  KcpClientRun(
+      InetSocketAddress server,
+      KcpTransport transport,
+      Workload workload,
+      EventLoopGroup group,
+      long drainMillis,
+      WarmupGate gate) {
     this.server = server;
     this.transport = transport;
     this.workload = workload;
@@ -51,27 +57,39 @@ final class KcpClientRun {
 
   void run() throws Exception {
     int total = workload.messageCount();
-    Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-        .handler(new KcpClientCodecBuilder().config(transport.config()).build())
-        .bind(new InetSocketAddress(0)).sync().channel();
+    Channel udp =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .handler(new KcpClientCodecBuilder().config(transport.config()).build())
+            .bind(new InetSocketAddress(0))
+            .sync()
+            .channel();
     try {
       localPort = ((InetSocketAddress) udp.localAddress()).getPort();
-      KcpChannel ch = KcpChannel.newBootstrap(udp).remoteAddress(server)
-          .option(KcpChannelOption.KCP_CONFIG, transport.config())
-          .handler(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-              ByteBuf b = (ByteBuf) msg; // owned here, released below
-              try {
-                String problem = tally.onEcho(b.getIntLE(b.readerIndex()), System.nanoTime());
-                if (problem != null) {
-                  failure = problem;
-                }
-              } finally {
-                b.release();
-              }
-            }
-          }).connect().sync().getNow();
+      KcpChannel ch =
+          KcpChannel.newBootstrap(udp)
+              .remoteAddress(server)
+              .option(KcpChannelOption.KCP_CONFIG, transport.config())
+              .handler(
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                      ByteBuf b = (ByteBuf) msg; // owned here, released below
+                      try {
+                        String problem =
+                            tally.onEcho(b.getIntLE(b.readerIndex()), System.nanoTime());
+                        if (problem != null) {
+                          failure = problem;
+                        }
+                      } finally {
+                        b.release();
+                      }
+                    }
+                  })
+              .connect()
+              .sync()
+              .getNow();
       byte[] msg = new byte[workload.size()];
       for (int k = 0; k < tally.warmups(); k++) {
         EchoMessage.write(msg, msg.length, -1 - k);
@@ -79,7 +97,8 @@ final class KcpClientRun {
         LockSupport.parkNanos(20_000_000L);
       }
       long warmDeadline = System.nanoTime() + WarmupGate.ECHO_TIMEOUT_NANOS;
-      while (tally.warmEchoed() < tally.warmups() && failure == null
+      while (tally.warmEchoed() < tally.warmups()
+          && failure == null
           && System.nanoTime() < warmDeadline) {
         LockSupport.parkNanos(2_000_000L);
       }
@@ -99,8 +118,9 @@ final class KcpClientRun {
         LockSupport.parkNanos(5_000_000L);
       }
       tally.finish();
-      retransmits = ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get()
-          - retransmitsAtStart;
+      retransmits =
+          ch.eventLoop().submit(() -> ch.counters().retransmittedSegments).get()
+              - retransmitsAtStart;
       ch.close().sync();
     } finally {
       udp.close().sync();

@@ -19,13 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The comparison's KCP echo servers (kcp-netty over NIO UDP), one per transport under test, each
- * on its own port. Every message is answered with {@code responseSize} bytes starting with the
+ * The comparison's KCP echo servers (kcp-netty over NIO UDP), one per transport under test, each on
+ * its own port. Every message is answered with {@code responseSize} bytes starting with the
  * message's 4-byte sequence number. One event loop thread; {@link #close()} stops everything.
  */
 final class KcpEchoServers implements AutoCloseable {
-  private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-      NioIoHandler.newFactory());
+  private final MultiThreadIoEventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final List<Channel> channels = new ArrayList<>();
   private final List<KcpServerCodec> codecs = new ArrayList<>();
 
@@ -33,16 +33,26 @@ final class KcpEchoServers implements AutoCloseable {
   KcpEchoServers(String address, int basePort, List<KcpConfig> configs, int responseSize)
       throws InterruptedException {
     for (int i = 0; i < configs.size(); i++) {
-      KcpServerCodec codec = new KcpServerCodecBuilder().config(configs.get(i))
-          .handler(new ChannelInitializer<KcpChannel>() {
-            @Override
-            protected void initChannel(KcpChannel ch) {
-              ch.pipeline().addLast(new Echo(responseSize));
-            }
-          }).build();
+      KcpServerCodec codec =
+          new KcpServerCodecBuilder()
+              .config(configs.get(i))
+              .handler(
+                  new ChannelInitializer<KcpChannel>() {
+                    @Override
+                    protected void initChannel(KcpChannel ch) {
+                      ch.pipeline().addLast(new Echo(responseSize));
+                    }
+                  })
+              .build();
       codecs.add(codec);
-      channels.add(new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
-          .bind(new InetSocketAddress(address, basePort + i)).sync().channel());
+      channels.add(
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .handler(codec)
+              .bind(new InetSocketAddress(address, basePort + i))
+              .sync()
+              .channel());
     }
   }
 

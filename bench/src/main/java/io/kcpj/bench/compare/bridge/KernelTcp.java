@@ -50,8 +50,12 @@ public final class KernelTcp {
     try {
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException(String.join(" ", cmd) + " in namespace " + bridge.namespace(side)
-            + " failed: " + new String(out, StandardCharsets.UTF_8));
+        throw new IOException(
+            String.join(" ", cmd)
+                + " in namespace "
+                + bridge.namespace(side)
+                + " failed: "
+                + new String(out, StandardCharsets.UTF_8));
       }
       return new String(out, StandardCharsets.UTF_8);
     } catch (InterruptedException e) {

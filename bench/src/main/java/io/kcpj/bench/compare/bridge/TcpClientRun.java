@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One kernel-TCP client of the comparison: connects ({@code TCP_NODELAY}), sends the workload's
  * requests on schedule from the calling thread (which must be in the client's network namespace
- * when the socket is created), reads the responses on a second thread and records each RTT from
- * the request's scheduled send time. Not reusable.
+ * when the socket is created), reads the responses on a second thread and records each RTT from the
+ * request's scheduled send time. Not reusable.
  */
 final class TcpClientRun {
   private final InetSocketAddress server;
@@ -44,22 +44,25 @@ final class TcpClientRun {
       out.write(TcpEchoServer.hello(workload.size(), workload.responseSize()));
       out.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
-      Thread reader = new Thread(() -> {
-        byte[] resp = new byte[workload.responseSize()];
-        try {
-          while (!tally.complete()) {
-            in.readFully(resp);
-            String problem = tally.onEcho(EchoMessage.seq(resp, 0), System.nanoTime());
-            if (problem != null) {
-              throw new IOException(problem);
-            }
-          }
-        } catch (Throwable t) {
-          if (!tally.complete()) {
-            readerFailure = t;
-          }
-        }
-      }, "tcp-client-reader-" + localPort);
+      Thread reader =
+          new Thread(
+              () -> {
+                byte[] resp = new byte[workload.responseSize()];
+                try {
+                  while (!tally.complete()) {
+                    in.readFully(resp);
+                    String problem = tally.onEcho(EchoMessage.seq(resp, 0), System.nanoTime());
+                    if (problem != null) {
+                      throw new IOException(problem);
+                    }
+                  }
+                } catch (Throwable t) {
+                  if (!tally.complete()) {
+                    readerFailure = t;
+                  }
+                }
+              },
+              "tcp-client-reader-" + localPort);
       reader.setDaemon(true);
       reader.start();
       byte[] req = new byte[workload.size()];
@@ -70,7 +73,8 @@ final class TcpClientRun {
         LockSupport.parkNanos(20_000_000L);
       }
       long warmDeadline = System.nanoTime() + WarmupGate.ECHO_TIMEOUT_NANOS;
-      while (tally.warmEchoed() < tally.warmups() && readerFailure == null
+      while (tally.warmEchoed() < tally.warmups()
+          && readerFailure == null
           && System.nanoTime() < warmDeadline) {
         LockSupport.parkNanos(2_000_000L);
       }

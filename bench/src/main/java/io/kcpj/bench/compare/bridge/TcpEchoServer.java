@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The comparison's TCP echo server (kernel TCP, {@code TCP_NODELAY} on). Each connection starts
- * with a text line {@code "<requestSize> <responseSize>\n"}; then every request of
- * {@code requestSize} bytes is answered with {@code responseSize} bytes starting with the
- * request's 4-byte sequence number. One thread per connection; runs until closed.
+ * with a text line {@code "<requestSize> <responseSize>\n"}; then every request of {@code
+ * requestSize} bytes is answered with {@code responseSize} bytes starting with the request's 4-byte
+ * sequence number. One thread per connection; runs until closed.
  */
 public final class TcpEchoServer implements AutoCloseable {
   private final ServerSocket server;

@@ -29,8 +29,13 @@ class BridgeComparisonIT {
     String problem = BridgeComparison.whyUnavailable();
     Assumptions.assumeTrue(problem == null, () -> "TUN bridge not available here: " + problem);
     Profile lossy = Profile.parse("delay=20ms,loss=5%");
-    Comparison plan = new Comparison(List.of(lossy, Profile.named("kcp-test")),
-        List.of(KcpTransport.preset("fast")), true, Workload.game(50, 100, 4_000), 11);
+    Comparison plan =
+        new Comparison(
+            List.of(lossy, Profile.named("kcp-test")),
+            List.of(KcpTransport.preset("fast")),
+            true,
+            Workload.game(50, 100, 4_000),
+            11);
     Map<String, String> info = new LinkedHashMap<>();
     List<String> lines = new ArrayList<>();
     List<RunResult> results = new BridgeComparison(plan, 10_000).run(info, lines::add);
@@ -51,7 +56,8 @@ class BridgeComparisonIT {
     assertEquals(200, tcp.messagesSent());
     assertEquals(200, tcp.messagesEchoed(), "TCP is reliable: every echo arrives");
     assertEquals(200, tcp.rttMicros().getTotalCount());
-    assertTrue(tcp.retransmits() > 0,
+    assertTrue(
+        tcp.retransmits() > 0,
         "the kernel's RetransSegs must rise with 5 % loss each way; got " + tcp.retransmits());
     // 40 ms of round-trip delay at least, and the bridge saw the TCP flow's bytes.
     assertTrue(tcp.rttMillisAt(50) >= 40, "median RTT " + tcp.rttMillisAt(50));
