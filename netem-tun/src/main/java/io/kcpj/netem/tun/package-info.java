@@ -12,8 +12,9 @@
  *
  * <p><b>Threads:</b> one bridge thread per bridge does all packet work (reads both TUN devices in a
  * {@code ppoll} loop, calls both paths, writes both devices). Everything else (start, close,
- * counters, namespace helpers) may be called from any thread. See {@code netem-sim/TUN.md}.
+ * counters, namespace helpers) may be called from any thread. See {@code TUN.md} in the netem-tun
+ * module.
  *
- * <p>JNA is an optional dependency of netem-sim: only this package needs it.
+ * <p>The netem-tun module: netem-sim plus JNA.
  */
 package io.kcpj.netem.tun;
