@@ -3,6 +3,7 @@ package io.kcpj.netem.tun;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.kcpj.netem.Direction;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package io.kcpj.netem.tun;
 
+import io.kcpj.netem.Direction;
 import io.kcpj.netem.link.Link;
 import io.kcpj.netem.link.LinkStatsSnapshot;
 import io.kcpj.netem.link.PacketAdapter;
@@ -155,9 +156,7 @@ public final class NetemPaths {
     c.packets[d.ordinal()].incrementAndGet();
     c.bytes[d.ordinal()].addAndGet(length);
     Link<byte[]> link = links.computeIfAbsent(perFlow ? key : DEFAULT_FLOW, this::newLink);
-    io.kcpj.netem.Direction nd =
-        d == Direction.A_TO_B ? io.kcpj.netem.Direction.A_TO_B : io.kcpj.netem.Direction.B_TO_A;
-    link.direction(nd).offer(exact, clock.nowNanos());
+    link.direction(d).offer(exact, clock.nowNanos());
     clock.runUntil(clock.nowNanos()); // what is due at once (no delay) leaves now
   }
 
@@ -168,13 +167,13 @@ public final class NetemPaths {
         .profile(profile)
         .seed(seed)
         .sink(
-            io.kcpj.netem.Direction.A_TO_B,
+            Direction.A_TO_B,
             (p, now) -> {
               c.delivered[0].incrementAndGet();
               sinkAtoB.deliver(p, 0, p.length);
             })
         .sink(
-            io.kcpj.netem.Direction.B_TO_A,
+            Direction.B_TO_A,
             (p, now) -> {
               c.delivered[1].incrementAndGet();
               sinkBtoA.deliver(p, 0, p.length);

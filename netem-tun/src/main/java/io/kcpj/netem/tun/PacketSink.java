@@ -1,5 +1,7 @@
 package io.kcpj.netem.tun;
 
+import io.kcpj.netem.Direction;
+
 /**
  * Where a {@link PacketPath} hands a packet that has survived the path: the bridge writes it into
  * the destination TUN device, i.e. into the kernel network stack of the destination namespace.

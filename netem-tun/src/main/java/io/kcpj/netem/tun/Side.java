@@ -1,5 +1,7 @@
 package io.kcpj.netem.tun;
 
+import io.kcpj.netem.Direction;
+
 /**
  * One end of a {@link TunBridge}: each side is a network namespace holding one TUN device and one
  * address. Side {@link #A} holds the lower address by default (192.0.2.1), {@link #B} the higher.

@@ -1,5 +1,6 @@
 package io.kcpj.netem.tun;
 
+import io.kcpj.netem.Direction;
 import java.util.Arrays;
 import java.util.Objects;
 

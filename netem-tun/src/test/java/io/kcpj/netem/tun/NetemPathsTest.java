@@ -3,6 +3,7 @@ package io.kcpj.netem.tun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcpj.netem.Direction;
 import io.kcpj.netem.profile.Profile;
 import java.util.ArrayList;
 import java.util.List;
