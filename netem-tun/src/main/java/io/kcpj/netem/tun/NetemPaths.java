@@ -129,6 +129,19 @@ public final class NetemPaths {
     return m;
   }
 
+  /**
+   * The link counters of direction {@code d}, summed over the links of the current profile (one
+   * link, or one per flow with {@code perFlow}). Any thread: it takes the paths' lock, so it is
+   * consistent with every offer and delivery before it.
+   */
+  public synchronized LinkStatsSnapshot stats(Direction d) {
+    LinkStatsSnapshot sum = LinkStatsSnapshot.ZERO;
+    for (Link<byte[]> link : links.values()) {
+      sum = sum.plus(link.direction(d).stats().snapshot());
+    }
+    return sum;
+  }
+
   private synchronized void applyPending() {
     Pending p = pending;
     if (p == null) {

@@ -25,7 +25,7 @@ package io.kcpj.netem.tun;
  * <p>Exceptions thrown by a path stop the bridge: {@link TunBridge#failure()} then reports them.
  *
  * @see PassThroughPath the identity path
- * @see LossDelayPath a seeded Bernoulli-loss + constant-delay path (tests and default lab use)
+ * @see NetemPaths netem-sim's link models (every loss, delay, rate and timeline model) as paths
  */
 public interface PacketPath {
 

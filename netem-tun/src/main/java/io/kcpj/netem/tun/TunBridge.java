@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link TunPreflight}.
  *
  * <pre>{@code
+ * NetemPaths paths = NetemPaths.create(Profile.parse("delay=20ms,loss=2%"), 42, false);
  * try (TunBridge bridge = TunBridge.builder()
- *         .pathAtoB(new LossDelayPath(0.02, Duration.ofMillis(20), 1))
- *         .pathBtoA(new LossDelayPath(0.02, Duration.ofMillis(20), 2))
+ *         .pathAtoB(paths.aToB())
+ *         .pathBtoA(paths.bToA())
  *         .build().start()) {
  *     ServerSocket server = bridge.callInNamespace(Side.B, () -> new ServerSocket(5000, 50, bridge.addressB()));
  *     Process client = bridge.command(Side.A, "curl", "http://192.0.2.2:5000/").start();

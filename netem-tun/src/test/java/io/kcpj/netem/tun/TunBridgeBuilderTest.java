@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.netem.Direction;
-import java.time.Duration;
+import io.kcpj.netem.profile.Profile;
 import org.junit.jupiter.api.Test;
 
 /** Builder validation and naming; creates nothing, needs no privileges. */
@@ -71,7 +71,7 @@ class TunBridgeBuilderTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> TunBridge.builder().interfaceNameTemplate("much-too-long-name%d"));
-    LossDelayPath shared = new LossDelayPath(0.1, Duration.ZERO, 1);
+    PacketPath shared = NetemPaths.create(Profile.parse("loss=10%"), 1, false).aToB();
     assertThrows(
         IllegalArgumentException.class,
         () -> TunBridge.builder().pathAtoB(shared).pathBtoA(shared).build());

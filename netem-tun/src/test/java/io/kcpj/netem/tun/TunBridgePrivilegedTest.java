@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kcpj.netem.Direction;
+import io.kcpj.netem.link.LinkStatsSnapshot;
+import io.kcpj.netem.profile.Profile;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -63,6 +65,10 @@ class TunBridgePrivilegedTest {
   private static final double LOSS = 0.02;
   private static final Duration DELAY = Duration.ofMillis(20);
 
+  /** netem-sim's link: Bernoulli loss {@link #LOSS} and a constant {@link #DELAY}, each way. */
+  private static final Profile LOSS_AND_DELAY =
+      Profile.parse("delay=" + DELAY.toMillis() + "ms,loss=" + LOSS);
+
   /** Why the bridge cannot run here, if it cannot (checked once). */
   private static Optional<String> problem;
 
@@ -102,10 +108,9 @@ class TunBridgePrivilegedTest {
     byte[] data = new byte[size];
     new SplittableRandom(20_240_601L).nextBytes(data);
     byte[] expectedHash = sha256().digest(data);
-    LossDelayPath aToB = new LossDelayPath(LOSS, DELAY, 101);
-    LossDelayPath bToA = new LossDelayPath(LOSS, DELAY, 102);
+    NetemPaths paths = NetemPaths.create(LOSS_AND_DELAY, 101, false);
 
-    TunBridge bridge = lab().pathAtoB(aToB).pathBtoA(bToA).build().start();
+    TunBridge bridge = lab().pathAtoB(paths.aToB()).pathBtoA(paths.bToA()).build().start();
     Duration took;
     String congestionControl;
     try (bridge) {
@@ -160,6 +165,8 @@ class TunBridgePrivilegedTest {
     }
     // the bridge is closed: its counters and the paths' counters are final and must agree
     TrafficSnapshot traffic = bridge.traffic();
+    LinkStatsSnapshot aToB = paths.stats(Direction.A_TO_B);
+    LinkStatsSnapshot bToA = paths.stats(Direction.B_TO_A);
     System.out.printf(
         "TUN TCP transfer: %d bytes in %d ms (%.1f Mbit/s), congestion control %s, "
             + "loss %.1f %% and delay %d ms each way%n"
@@ -170,12 +177,12 @@ class TunBridgePrivilegedTest {
         congestionControl,
         LOSS * 100,
         DELAY.toMillis(),
-        aToB.offered(),
-        aToB.lost(),
-        100.0 * aToB.lost() / aToB.offered(),
-        bToA.offered(),
-        bToA.lost(),
-        100.0 * bToA.lost() / bToA.offered(),
+        aToB.offeredPackets(),
+        aToB.droppedLoss(),
+        100.0 * aToB.droppedLoss() / aToB.offeredPackets(),
+        bToA.offeredPackets(),
+        bToA.droppedLoss(),
+        100.0 * bToA.droppedLoss() / bToA.offeredPackets(),
         traffic);
 
     assertTrue(
@@ -184,18 +191,21 @@ class TunBridgePrivilegedTest {
             + took
             + " (Reno or CUBIC need about 35 s at 2 % loss and 40 ms RTT, BBR about 1 s)");
     for (Direction d : Direction.values()) {
-      LossDelayPath path = d == Direction.A_TO_B ? aToB : bToA;
+      LinkStatsSnapshot path = paths.stats(d);
       assertEquals(
-          path.offered(), traffic.offered(d).packets(), "bridge offered == path offered, " + d);
+          path.offeredPackets(),
+          traffic.offered(d).packets(),
+          "bridge offered == path offered, " + d);
       assertEquals(
-          path.delivered(),
+          path.deliveredPackets(),
           traffic.delivered(d).packets(),
           "bridge delivered == path delivered, " + d);
+      assertEquals(path.droppedLoss(), path.dropped(), "only the loss model drops, " + d);
       assertEquals(0, traffic.writeErrors(d), "write errors " + d);
       assertEquals(
           0, traffic.ipv6PacketsOffered(d), "IPv6 is disabled, yet IPv6 packets crossed " + d);
       assertEquals(traffic.offered(d), traffic.offered(d, IpProtocol.TCP), "only TCP crossed " + d);
-      assertWithinFiveSigma(LOSS, path.lost(), path.offered(), "path loss " + d);
+      assertWithinFiveSigma(LOSS, path.droppedLoss(), path.offeredPackets(), "path loss " + d);
     }
     TrafficCount sent = traffic.offered(Direction.A_TO_B, IpProtocol.TCP);
     assertTrue(
@@ -250,12 +260,11 @@ class TunBridgePrivilegedTest {
     int probes = 4000;
     int probeBytes = 64;
     long intervalNanos = 500_000; // 2000 probes/s: far below any socket buffer limit
-    LossDelayPath aToB = new LossDelayPath(LOSS, DELAY, 201);
-    LossDelayPath bToA = new LossDelayPath(LOSS, DELAY, 202);
+    NetemPaths paths = NetemPaths.create(LOSS_AND_DELAY, 201, false);
     File echoErrors = File.createTempFile("udp-echo", ".err");
     echoErrors.deleteOnExit();
 
-    TunBridge bridge = lab().pathAtoB(aToB).pathBtoA(bToA).build().start();
+    TunBridge bridge = lab().pathAtoB(paths.aToB()).pathBtoA(paths.bToA()).build().start();
     int received;
     long echoed;
     try (bridge) {
@@ -331,6 +340,8 @@ class TunBridgePrivilegedTest {
       }
     }
     TrafficSnapshot traffic = bridge.traffic();
+    LinkStatsSnapshot aToB = paths.stats(Direction.A_TO_B);
+    LinkStatsSnapshot bToA = paths.stats(Direction.B_TO_A);
     double expectedLoss = 1 - (1 - LOSS) * (1 - LOSS);
     double measuredLoss = 1 - (double) received / probes;
     System.out.printf(
@@ -342,8 +353,8 @@ class TunBridgePrivilegedTest {
         measuredLoss * 100,
         expectedLoss * 100,
         500 * Math.sqrt(expectedLoss * (1 - expectedLoss) / probes),
-        100.0 * aToB.lost() / aToB.offered(),
-        100.0 * bToA.lost() / bToA.offered(),
+        100.0 * aToB.droppedLoss() / aToB.offeredPackets(),
+        100.0 * bToA.droppedLoss() / bToA.offeredPackets(),
         traffic);
 
     assertWithinFiveSigma(
@@ -368,9 +379,9 @@ class TunBridgePrivilegedTest {
         received,
         traffic.delivered(Direction.B_TO_A, IpProtocol.UDP).packets(),
         "A got what was delivered");
-    assertEquals(probes - echoed, aToB.lost(), "A->B drops are the path's");
-    assertEquals(echoed - received, bToA.lost(), "B->A drops are the path's");
-    assertWithinFiveSigma(LOSS, aToB.lost(), probes, "A->B loss");
+    assertEquals(probes - echoed, aToB.dropped(), "A->B drops are the path's");
+    assertEquals(echoed - received, bToA.dropped(), "B->A drops are the path's");
+    assertWithinFiveSigma(LOSS, aToB.droppedLoss(), probes, "A->B loss");
   }
 
   // ------------------------------------------------------------------------- lifecycle, errors
@@ -379,7 +390,9 @@ class TunBridgePrivilegedTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void closeDuringTrafficStopsTheThreadAndRemovesDevicesAndNamespacesIdempotently()
       throws Exception {
-    TunBridge bridge = lab().pathAtoB(new LossDelayPath(0.0, DELAY, 1)).build().start();
+    NetemPaths delayOnly =
+        NetemPaths.create(Profile.parse("delay=" + DELAY.toMillis() + "ms"), 1, false);
+    TunBridge bridge = lab().pathAtoB(delayOnly.aToB()).build().start();
     String a = bridge.namespaceA();
     String b = bridge.namespaceB();
     assertTrue(bridge.isRunning());
