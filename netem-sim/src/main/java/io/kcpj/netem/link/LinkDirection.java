@@ -63,8 +63,8 @@ import io.kcpj.netem.timeline.Timeline;
  * <h2>Ownership and threading</h2>
  *
  * Offering gives the packet to the link (see {@link PacketAdapter}). Everything here is confined to
- * the scheduler's thread; with a {@code RealTimeScheduler}, offer from inside {@code
- * scheduler.execute(...)}.
+ * the scheduler's thread: the test's for a {@code VirtualScheduler}, the owner loop's for a {@code
+ * WallClockScheduler}, the channel's event loop for the Netty handler.
  */
 public final class LinkDirection<P> {
   private final Link<P> link;

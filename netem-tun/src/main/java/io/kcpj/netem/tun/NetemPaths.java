@@ -5,7 +5,7 @@ import io.kcpj.netem.link.Link;
 import io.kcpj.netem.link.LinkStatsSnapshot;
 import io.kcpj.netem.link.PacketAdapter;
 import io.kcpj.netem.profile.Profile;
-import io.kcpj.netem.time.VirtualScheduler;
+import io.kcpj.netem.time.WallClockScheduler;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,11 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * all packets share one link (one bottleneck). Other traffic (ICMP, fragments) shares a default
  * flow.
  *
- * <p><b>Time.</b> The links run on a {@link VirtualScheduler} advanced to the bridge's {@code
- * System.nanoTime()} on every call, offset so that time 0 is when the profile was set: a profile's
- * timeline (a blackout at 10 s) counts from {@link #setProfile}. Calls come from the bridge thread
- * only; {@link #setProfile} and {@link #flows()} may be called from any thread (a new profile takes
- * effect at the bridge thread's next call, dropping what the old links held).
+ * <p><b>Time.</b> The links run on netem-sim's wall-clock driver, a {@link WallClockScheduler}
+ * stepped to the bridge's {@code System.nanoTime()} on every call (a packet's read time in {@code
+ * offer}, the current time in {@code runDue}); its time 0 is when the profile was set, so a
+ * profile's timeline (a blackout at 10 s) counts from {@link #setProfile}. Calls come from the
+ * bridge thread only; {@link #setProfile} and {@link #flows()} may be called from any thread (a new
+ * profile takes effect at the bridge thread's next call, dropping what the old links held).
  *
  * <p><b>Buffers.</b> An offered array is owned by the links from then on; deliveries copy into the
  * destination TUN before returning.
@@ -72,8 +73,7 @@ public final class NetemPaths {
   private volatile Pending pending;
   private Profile profile;
   private long seed;
-  private long originNanos;
-  private VirtualScheduler clock;
+  private WallClockScheduler clock;
   private PacketSink sinkAtoB;
   private PacketSink sinkBtoA;
 
@@ -154,23 +154,22 @@ public final class NetemPaths {
     links.clear();
     profile = p.profile();
     seed = p.seed();
-    originNanos = p.originNanos();
-    clock = new VirtualScheduler(0);
+    clock = new WallClockScheduler(System::nanoTime, p.originNanos());
   }
 
   private synchronized void offer(
       Direction d, byte[] packet, int length, long nowNanos, PacketSink sink) {
     applyPending();
     remember(d, sink);
-    advance(nowNanos);
+    clock.advanceTo(clock.toClockNanos(nowNanos));
     byte[] exact = packet.length == length ? packet : Arrays.copyOf(packet, length);
     FlowKey key = key(d, exact);
     FlowCounters c = counters.computeIfAbsent(key, k -> new FlowCounters());
     c.packets[d.ordinal()].incrementAndGet();
     c.bytes[d.ordinal()].addAndGet(length);
     Link<byte[]> link = links.computeIfAbsent(perFlow ? key : DEFAULT_FLOW, this::newLink);
-    link.direction(d).offer(exact, clock.nowNanos());
-    clock.runUntil(clock.nowNanos()); // what is due at once (no delay) leaves now
+    link.direction(d).offer(exact);
+    clock.advanceTo(clock.nowNanos()); // what is due at once (no delay) leaves now
   }
 
   private Link<byte[]> newLink(FlowKey key) {
@@ -202,19 +201,11 @@ public final class NetemPaths {
     }
   }
 
-  private void advance(long nowNanos) {
-    long t = nowNanos - originNanos;
-    if (t > clock.nowNanos()) {
-      clock.runUntil(t);
-    }
-  }
-
   private synchronized long nextDue() {
     if (pending != null || clock == null) {
       return pending != null ? System.nanoTime() : Long.MAX_VALUE;
     }
-    long next = clock.nextEventNanos();
-    return next == Long.MAX_VALUE ? Long.MAX_VALUE : next + originNanos;
+    return clock.nextDueWallNanos();
   }
 
   private synchronized void runDue(Direction d, long nowNanos, PacketSink sink) {
@@ -223,7 +214,7 @@ public final class NetemPaths {
     // A link delivers only in a direction it was offered packets in, and offer() records that
     // direction's sink first: advancing is safe even before both sinks are known.
     if (clock != null) {
-      advance(nowNanos);
+      clock.advanceTo(clock.toClockNanos(nowNanos));
     }
   }
 
