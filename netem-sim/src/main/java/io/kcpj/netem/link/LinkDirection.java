@@ -29,21 +29,23 @@ import io.kcpj.netem.timeline.Timeline;
  *   <li>the timeline's transitions due by {@code now} are applied (no draw);
  *   <li>blackout → dropped as {@link Fate#BLACKOUT} (no draw);
  *   <li>longer than the maximum size → dropped as {@link Fate#TOO_BIG} (no draw);
- *   <li><b>duplicate</b>: one draw {@code U < duplicate} if the probability is above 0; a copy is
- *       made now (before the original can be dropped or corrupted);
- *   <li>the original goes through steps 6–10, then the copy goes through steps 6–10 with its own
- *       draws (the copy is not duplicated again);
- *   <li><b>loss</b>: the loss model's draws (timeline's model if one is in force) → {@link
- *       Fate#LOST};
+ *   <li><b>duplicate</b>: one draw {@code U < duplicate} if the probability is above 0;
+ *   <li><b>loss</b>: the loss model's draws (the timeline's model if one is in force). As in netem,
+ *       a loss on a duplicated packet cancels the copy (its fate is {@link Fate#LOST}) and the
+ *       original goes on alone; a loss on a packet not duplicated drops it as {@link Fate#LOST}. A
+ *       duplicated packet not lost gets its copy now, before the original can be corrupted;
  *   <li><b>corrupt</b>: one draw {@code U < corrupt} if above 0; if hit (and the packet is not
  *       empty), two more draws: the byte index {@code nextInt(length)}, then the bit {@code
  *       nextInt(8)};
  *   <li><b>queue limit</b>: tail drop if the held packets/bytes are at the limit → {@link
- *       Fate#QUEUE_FULL} (no draw);
+ *       Fate#QUEUE_FULL} (no draw), the copy with it;
+ *   <li><b>the copy</b>, if any, as netem re-enqueues it before queueing the original: its own
+ *       loss, corrupt, queue limit (counting the original, which must fit too), reorder and delay
+ *       draws (steps 5–10; it is not duplicated again);
  *   <li><b>reorder</b> (if configured): once {@code gap - 1} packets have been delayed normally,
  *       one draw {@code U < probability}; if hit, the packet leaves at {@code now}, at the head of
  *       the queue, without delay or rate, and the count restarts;
- *   <li>otherwise <b>delay</b>: the delay model's draws (0 to 3), {@code t = now + delay};
+ *   <li>otherwise <b>delay</b>: the delay model's draw (0 or 1), {@code t = now + delay};
  *       <b>rate</b>: {@code t = max(t, previous departure) + transmission time}; <b>FIFO</b> mode:
  *       {@code t = max(t, previous departure)}. The packet is held until {@code t}.
  * </ol>
@@ -146,7 +148,7 @@ public final class LinkDirection<P> {
   }
 
   /** Offers {@code packet} at the scheduler's current time; see {@link #offer(Object, long)}. */
-  public Fate offer(P packet) {
+  public Outcome offer(P packet) {
     return offer(packet, scheduler.nowNanos());
   }
 
@@ -154,11 +156,11 @@ public final class LinkDirection<P> {
    * Offers {@code packet} at {@code nowNanos} on the link's clock. The link owns the packet from
    * now on.
    *
-   * @return the original packet's fate ({@link Fate#DELIVERED} means scheduled for delivery); a
-   *     duplicate copy's fate is in the stats and the fate log
+   * @return the original's fate and, if the packet was duplicated, the copy's ({@link
+   *     Fate#DELIVERED} means scheduled for delivery)
    * @throws IllegalStateException if the link is closed (the packet is released first)
    */
-  public Fate offer(P packet, long nowNanos) {
+  public Outcome offer(P packet, long nowNanos) {
     if (closed) {
       adapter.release(packet);
       throw new IllegalStateException("link " + link.name() + " is closed");
@@ -178,49 +180,90 @@ public final class LinkDirection<P> {
     if (timeline != null) {
       timeline.advanceTo(now);
       if (timeline.blackout()) {
-        return drop(packet, Fate.BLACKOUT, now, sequence, size, false);
+        return Outcome.of(drop(packet, Fate.BLACKOUT, now, sequence, size, false));
       }
       loss = timeline.loss(baseLoss);
       delay = timeline.delay(baseDelay);
     }
     if (maxPacketSize > 0 && size > maxPacketSize) {
-      return drop(packet, Fate.TOO_BIG, now, sequence, size, false);
+      return Outcome.of(drop(packet, Fate.TOO_BIG, now, sequence, size, false));
     }
+    boolean duplicated = duplicate > 0 && random.nextDouble() < duplicate;
+    boolean lost = loss.lose(random);
+    if (lost && !duplicated) {
+      return Outcome.of(drop(packet, Fate.LOST, now, sequence, size, false));
+    }
+    Fate copyFate = null;
     P copy = null;
-    if (duplicate > 0 && random.nextDouble() < duplicate) {
-      copy = adapter.duplicate(packet);
+    if (duplicated) {
       stats.duplicated++;
+      if (lost) {
+        // netem: a loss on a duplicated packet cancels the copy; the original goes on alone
+        copyFate = count(Fate.LOST, now, sequence, size, true);
+      } else {
+        copy = adapter.duplicate(packet); // before the original can be corrupted
+      }
     }
-    Fate fate = chain(packet, now, sequence, size, loss, delay, false);
+    boolean corrupted = corruptDraw(size);
+    if (corrupted) {
+      packet = corrupt(packet, size);
+    }
+    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
+      Fate fate = drop(packet, Fate.QUEUE_FULL, now, sequence, size, false);
+      if (copy != null) {
+        copyFate = drop(copy, Fate.QUEUE_FULL, now, sequence, size, true);
+      }
+      return Outcome.of(fate, copyFate);
+    }
     if (copy != null) {
-      chain(copy, now, sequence, size, loss, delay, true);
+      copyFate = carryCopy(copy, now, sequence, size, loss, delay);
     }
-    return fate;
+    schedule(packet, now, sequence, size, delay, false, corrupted);
+    return Outcome.of(Fate.DELIVERED, copyFate);
   }
 
-  /** Steps 6–10 for one packet or copy. */
-  private Fate chain(
+  /**
+   * The copy of a duplicated packet, as netem re-enqueues it before queueing the original: its own
+   * loss, corrupt, queue and delay draws. It is queued only if the original fits too.
+   */
+  private Fate carryCopy(
+      P copy, long now, long sequence, int size, LossState loss, DelayModel delay) {
+    if (loss.lose(random)) {
+      return drop(copy, Fate.LOST, now, sequence, size, true);
+    }
+    boolean corrupted = corruptDraw(size);
+    if (corrupted) {
+      copy = corrupt(copy, size);
+    }
+    if (queue.rejects(stats.pendingPackets + 1, stats.pendingBytes + size, size)) {
+      return drop(copy, Fate.QUEUE_FULL, now, sequence, size, true);
+    }
+    schedule(copy, now, sequence, size, delay, true, corrupted);
+    return Fate.DELIVERED;
+  }
+
+  /** The corrupt model's draw: one {@code U < corrupt} when above 0; never for an empty packet. */
+  private boolean corruptDraw(int size) {
+    return corrupt > 0 && random.nextDouble() < corrupt && size > 0;
+  }
+
+  /** Flips the drawn bit: two draws, the byte {@code nextInt(size)} then the bit. */
+  private P corrupt(P packet, int size) {
+    int index = random.nextInt(size);
+    int bit = random.nextInt(8);
+    stats.corrupted++;
+    return adapter.corrupt(packet, index, bit);
+  }
+
+  /** Reorder or delay, then rate or FIFO: holds the packet until its departure. */
+  private void schedule(
       P packet,
       long now,
       long sequence,
       int size,
-      LossState loss,
       DelayModel delay,
-      boolean isCopy) {
-    if (loss.lose(random)) {
-      return drop(packet, Fate.LOST, now, sequence, size, isCopy);
-    }
-    boolean corrupted = false;
-    if (corrupt > 0 && random.nextDouble() < corrupt && size > 0) {
-      int index = random.nextInt(size);
-      int bit = random.nextInt(8);
-      packet = adapter.corrupt(packet, index, bit);
-      corrupted = true;
-      stats.corrupted++;
-    }
-    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
-      return drop(packet, Fate.QUEUE_FULL, now, sequence, size, isCopy);
-    }
+      boolean isCopy,
+      boolean corrupted) {
     long delayNanos;
     long time;
     boolean reordered = false;
@@ -268,10 +311,16 @@ public final class LinkDirection<P> {
           .flags(isCopy, corrupted, reordered);
       fateLog.record(record);
     }
-    return Fate.DELIVERED;
   }
 
+  /** Releases a dropped packet and {@link #count counts} it. */
   private Fate drop(P packet, Fate fate, long now, long sequence, int size, boolean isCopy) {
+    adapter.release(packet);
+    return count(fate, now, sequence, size, isCopy);
+  }
+
+  /** Counts a drop and writes it to the fate log. */
+  private Fate count(Fate fate, long now, long sequence, int size, boolean isCopy) {
     switch (fate) {
       case LOST:
         stats.droppedLoss++;
@@ -288,7 +337,6 @@ public final class LinkDirection<P> {
       default:
         throw new AssertionError(fate);
     }
-    adapter.release(packet);
     if (record != null) {
       record
           .set(link.name(), now, direction, sequence, size)

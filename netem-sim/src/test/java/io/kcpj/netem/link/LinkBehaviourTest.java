@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,6 +201,54 @@ class LinkBehaviourTest {
     assertTrue(a.at() != b.at(), "the copy draws its own delay");
   }
 
+  /**
+   * netem's rule, exactly: a packet both duplicated and lost arrives once (the copy is cancelled).
+   */
+  @Test
+  void aLossOnADuplicatedPacketCancelsTheCopyAndTheOriginalArrives() {
+    DirectionProfile p =
+        DirectionProfile.builder().duplicate(1.0).loss(BernoulliLoss.of(1.0)).build();
+    Harness h = new Harness(p, 1);
+    for (int i = 0; i < 100; i++) {
+      Outcome o = h.offer(i * MS, 100);
+      assertEquals(Outcome.of(Fate.DELIVERED, Fate.LOST), o);
+      assertTrue(o.duplicated());
+      assertEquals(1, o.deliveries());
+    }
+    h.drain();
+    assertEquals(100, h.delivered.size());
+    assertTrue(h.delivered.stream().noneMatch(d -> d.probe().copy()), "no copy was made");
+    LinkStats s = h.up.stats();
+    assertEquals(100, s.duplicated());
+    assertEquals(100, s.droppedLoss(), "the cancelled copies");
+    assertEquals(s.offeredPackets() + s.duplicated(), s.deliveredPackets() + s.dropped());
+    // without duplication the same loss drops the packet itself, and there is no copy fate
+    Harness plain = new Harness(DirectionProfile.builder().loss(BernoulliLoss.of(1.0)).build(), 1);
+    Outcome o = plain.offer(0, 100);
+    assertEquals(Outcome.of(Fate.LOST), o);
+    assertFalse(o.duplicated());
+    assertNull(o.copyFate());
+    assertEquals(0, o.deliveries());
+  }
+
+  /** The copy is queued only if its original fits too; a full queue drops both. */
+  @Test
+  void theCopyNeedsRoomForItsOriginalAndAFullQueueDropsBoth() {
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(10 * MS))
+            .duplicate(1.0)
+            .queue(QueueLimit.packets(3))
+            .build();
+    Harness h = new Harness(p, 1);
+    assertEquals(Outcome.of(Fate.DELIVERED, Fate.DELIVERED), h.offer(0, 100));
+    assertEquals(Outcome.of(Fate.DELIVERED, Fate.QUEUE_FULL), h.offer(0, 100));
+    assertEquals(Outcome.of(Fate.QUEUE_FULL, Fate.QUEUE_FULL), h.offer(0, 100));
+    assertEquals(3, h.up.stats().queueHighWaterPackets(), "the limit is never exceeded");
+    h.drain();
+    assertEquals(3, h.delivered.size());
+  }
+
   @Test
   void byteArrayCorruptionFlipsExactlyOneBitOfACopy() {
     VirtualScheduler clock = new VirtualScheduler();
@@ -290,7 +339,7 @@ class LinkBehaviourTest {
     Timeline t = Timeline.builder().blackout(Scope.DOWN, 0, 1000 * MS).build();
     Harness h = new Harness(DirectionProfile.ideal(), t, 1);
     assertEquals(Fate.DELIVERED, h.offerAt(10 * MS, 10));
-    assertEquals(Fate.BLACKOUT, h.link.bToA().offer(Probe.of(10 * MS, 0, 10), 10 * MS));
+    assertEquals(Fate.BLACKOUT, h.link.bToA().offer(Probe.of(10 * MS, 0, 10), 10 * MS).fate());
   }
 
   @Test

@@ -42,7 +42,7 @@ class LossStatisticsTest {
     boolean[] lost = new boolean[n];
     for (int i = 0; i < n; i++) {
       clock.runUntil(i * 1000L);
-      lost[i] = link.aToB().offer(packet, i * 1000L) == Fate.LOST;
+      lost[i] = link.aToB().offer(packet, i * 1000L).fate() == Fate.LOST;
     }
     clock.runUntilIdle();
     assertEquals(n, link.aToB().stats().droppedLoss() + link.aToB().stats().deliveredPackets());
