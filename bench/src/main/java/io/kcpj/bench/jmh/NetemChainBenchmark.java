@@ -80,6 +80,7 @@ public class NetemChainBenchmark {
             .profile(Profile.builder().up(up).build())
             .seed(42)
             .sink(Direction.A_TO_B, (p, t) -> delivered++)
+            .sink(Direction.B_TO_A, (p, t) -> {})
             .build();
   }
 

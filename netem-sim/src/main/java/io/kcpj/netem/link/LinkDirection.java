@@ -13,6 +13,7 @@ import io.kcpj.netem.random.Xoshiro256;
 import io.kcpj.netem.rate.QueueLimit;
 import io.kcpj.netem.rate.RateLimit;
 import io.kcpj.netem.time.Scheduler;
+import io.kcpj.netem.time.TimeUnits;
 import io.kcpj.netem.time.Timer;
 import io.kcpj.netem.timeline.Timeline;
 
@@ -56,11 +57,13 @@ import io.kcpj.netem.timeline.Timeline;
  * <h2>Time</h2>
  *
  * {@code now} is the caller's: {@link #offer(Object)} uses the scheduler's clock, {@link
- * #offer(Object, long)} a time stamped by the caller (e.g. when a real-time pump read the packet).
- * Offer times must not go backwards; an earlier time is treated as the latest one seen. Deliveries
- * happen in the scheduler's timer, one timer per direction armed for the head of the queue, so
- * holding a packet allocates nothing. A virtual-time caller should run the scheduler up to {@code
- * now} before offering, so that packets due by then have left the queue.
+ * #offer(Object, long)} a time stamped by the caller (e.g. when a real-time front read the packet).
+ * An offer time ahead of the scheduler's clock fails with {@link IllegalStateException}: a
+ * virtual-time caller runs the scheduler up to the offer time first, so that the packets due by
+ * then have left (offering at 1 s, 2 s, ... on a clock left at 0 would otherwise fill the queue
+ * with packets long delivered). Offer times must not go backwards; an earlier time is treated as
+ * the latest one seen. Deliveries happen in the scheduler's timer, one timer per direction armed
+ * for the head of the queue, so holding a packet allocates nothing.
  *
  * <h2>Ownership and threading</h2>
  *
@@ -156,14 +159,33 @@ public final class LinkDirection<P> {
    * Offers {@code packet} at {@code nowNanos} on the link's clock. The link owns the packet from
    * now on.
    *
+   * <p>{@code nowNanos} must not be ahead of the scheduler's clock: time moves only when the
+   * scheduler runs, and a packet offered ahead of it would find packets still held that are due
+   * before it (they would count against the queue limit and the rate). A time behind the clock is
+   * fine (a real-time front's read time).
+   *
    * @return the original's fate and, if the packet was duplicated, the copy's ({@link
    *     Fate#DELIVERED} means scheduled for delivery)
-   * @throws IllegalStateException if the link is closed (the packet is released first)
+   * @throws IllegalStateException if the link is closed, or if {@code nowNanos} is ahead of the
+   *     scheduler's clock (the packet is released first in both cases)
    */
   public Outcome offer(P packet, long nowNanos) {
     if (closed) {
       adapter.release(packet);
       throw new IllegalStateException("link " + link.name() + " is closed");
+    }
+    long clock = scheduler.nowNanos();
+    if (nowNanos > clock) {
+      adapter.release(packet);
+      throw new IllegalStateException(
+          "offer at "
+              + TimeUnits.format(nowNanos)
+              + " is ahead of link "
+              + link.name()
+              + "'s clock ("
+              + TimeUnits.format(clock)
+              + "): run the scheduler to the offer time first (VirtualScheduler.runUntil),"
+              + " or offer(packet) at the clock's time");
     }
     long now = nowNanos;
     if (now < lastOfferNanos) {

@@ -37,6 +37,7 @@ class LossStatisticsTest {
             .profile(Profile.symmetric(DirectionProfile.builder().loss(model).build()))
             .seed(seed)
             .sink(Direction.A_TO_B, (p, now) -> {})
+            .sink(Direction.B_TO_A, (p, now) -> {})
             .build();
     byte[] packet = new byte[100];
     boolean[] lost = new boolean[n];
