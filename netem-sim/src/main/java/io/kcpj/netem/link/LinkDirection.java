@@ -41,8 +41,9 @@ import io.kcpj.netem.timeline.Timeline;
  *   <li><b>queue limit</b>: tail drop if the held packets/bytes are at the limit → {@link
  *       Fate#QUEUE_FULL} (no draw), the copy with it;
  *   <li><b>the copy</b>, if any, as netem re-enqueues it before queueing the original: its own
- *       loss, corrupt, queue limit (counting the original, which must fit too), reorder and delay
- *       draws (steps 5–10; it is not duplicated again);
+ *       loss, corrupt, queue limit (not counting the original, which passed its own check: as in
+ *       netem, the pair can end one packet over the limit), reorder and delay draws (steps 5–10; it
+ *       is not duplicated again);
  *   <li><b>reorder</b> (if configured): once {@code gap - 1} packets have been delayed normally,
  *       one draw {@code U < probability}; if hit, the packet leaves at {@code now}, at the head of
  *       the queue, without delay or rate, and the count restarts;
@@ -246,7 +247,8 @@ public final class LinkDirection<P> {
 
   /**
    * The copy of a duplicated packet, as netem re-enqueues it before queueing the original: its own
-   * loss, corrupt, queue and delay draws. It is queued only if the original fits too.
+   * loss, corrupt, queue and delay draws. Its queue check, like netem's, does not count the
+   * original, which passed its own check already: the pair can end one packet over the limit.
    */
   private Fate carryCopy(
       P copy, long now, long sequence, int size, LossState loss, DelayModel delay) {
@@ -257,7 +259,7 @@ public final class LinkDirection<P> {
     if (corrupted) {
       copy = corrupt(copy, size);
     }
-    if (queue.rejects(stats.pendingPackets + 1, stats.pendingBytes + size, size)) {
+    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
       return drop(copy, Fate.QUEUE_FULL, now, sequence, size, true);
     }
     schedule(copy, now, sequence, size, delay, true, corrupted);
