@@ -15,7 +15,9 @@ import io.kcpj.netem.rate.RateLimit;
 import io.kcpj.netem.time.Scheduler;
 import io.kcpj.netem.time.TimeUnits;
 import io.kcpj.netem.time.Timer;
+import io.kcpj.netem.timeline.DelayChange;
 import io.kcpj.netem.timeline.Timeline;
+import io.kcpj.netem.timeline.TimelineEvent;
 
 /**
  * One direction of a {@link Link}: packets offered here are impaired by the direction's {@link
@@ -93,6 +95,7 @@ public final class LinkDirection<P> {
   private final int maxPacketSize;
   private final TimelineCursor timeline;
 
+  private final boolean inOrder;
   private final PendingQueue pending;
   private final Timer timer;
   private final LinkStats stats = new LinkStats();
@@ -132,8 +135,31 @@ public final class LinkDirection<P> {
     this.queue = profile.queue();
     this.maxPacketSize = profile.maxPacketSize();
     this.timeline = TimelineCursor.of(timeline, direction);
-    this.pending = fifo ? new FifoPendingQueue() : new TimeOrderedPendingQueue();
+    this.inOrder = departuresInOfferOrder(profile, timeline, direction);
+    this.pending = inOrder ? new FifoPendingQueue() : new TimeOrderedPendingQueue();
     this.timer = scheduler.newTimer(this::deliverDue);
+  }
+
+  /**
+   * Whether every delayed packet departs no earlier than the one delayed before it, so the held
+   * packets need only a ring (the reorder model's picks go to its head) instead of a heap: FIFO
+   * mode; a rate (each departure follows the previous one); or a constant delay that no timeline
+   * step changes.
+   */
+  private static boolean departuresInOfferOrder(
+      DirectionProfile profile, Timeline timeline, Direction direction) {
+    if (profile.jitterMode() == JitterMode.FIFO || profile.rate() != null) {
+      return true;
+    }
+    if (profile.delay().spreadNanos() != 0) {
+      return false;
+    }
+    for (TimelineEvent e : timeline.eventsFor(direction)) {
+      if (e instanceof DelayChange) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Which direction this is. */
@@ -300,8 +326,8 @@ public final class LinkDirection<P> {
       delayNanos = 0;
       time = now;
       pending.addFirst(time, packet, size, sequence);
-      if (fifo) {
-        time = pending.headTime();
+      if (inOrder) {
+        time = pending.headTime(); // the ring keeps its head no later than the rest
       }
     } else {
       reorderCount++;
