@@ -183,6 +183,50 @@ class LinkBehaviourTest {
     assertEquals(2 * MS, h.delivered.get(0).at());
   }
 
+  /**
+   * PROFILES.md's table of how fifo, rate and reorder interact: with a rate, jitter cannot reorder
+   * even with fifo=off, and the reorder model's picks skip the rate (as netem), so 1000-byte
+   * packets offered at 2 Mbit/s into 1 Mbit/s with reorder=50%:2 all arrive at the offered rate.
+   */
+  @Test
+  void aRateKeepsOfferOrderAndReorderPicksSkipIt() {
+    DirectionProfile jittered =
+        DirectionProfile.builder()
+            .delay(DelayModel.uniform(20 * MS, 10 * MS))
+            .rate(RateLimit.bitsPerSecond(10_000_000))
+            .build();
+    assertEquals(JitterMode.REORDER, jittered.jitterMode());
+    Harness h = new Harness(jittered, 1);
+    for (int i = 0; i < 2000; i++) {
+      h.offerAt(i * MS, 1000); // 8 Mbit/s, spacing 1 ms, jitter ±10 ms
+    }
+    h.drain();
+    assertEquals(2000, h.delivered.size());
+    assertEquals(0, h.up.stats().deliveredOutOfOrder(), "a rate keeps offer order");
+
+    DirectionProfile bypass =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(10 * MS))
+            .rate(RateLimit.bitsPerSecond(1_000_000))
+            .reorder(Reorder.of(1.0, 2))
+            .build();
+    Harness r = new Harness(bypass, 1);
+    for (int i = 0; i < 1000; i++) {
+      r.offerAt(i * 4 * MS, 1000); // 2 Mbit/s offered: 8 ms of transmission every 4 ms
+    }
+    r.drain();
+    assertEquals(1000, r.delivered.size());
+    assertEquals(500, r.up.stats().reordered());
+    for (Harness.Delivery d : r.delivered) {
+      if (d.probe().number() % 2 == 1) {
+        assertEquals(0, d.delay(), "every second packet skips the delay and the rate");
+      }
+    }
+    long lastDelayed = r.delivered.stream().mapToLong(Harness.Delivery::at).max().getAsLong();
+    // the 500 delayed packets alone take 500 x 8 ms at 1 Mbit/s: the rate holds for them
+    assertEquals(10 * MS + 500 * 8 * MS, lastDelayed);
+  }
+
   @Test
   void duplicatesAreDeliveredTwiceWithTheirOwnDelay() {
     DirectionProfile p =
