@@ -1,5 +1,7 @@
 package io.kcpj.netem.delay;
 
+import java.util.function.IntUnaryOperator;
+
 /**
  * netem's delay distribution tables, built the way iproute2 builds the tables tc loads into the
  * kernel (its {@code normal}, {@code pareto} and {@code paretonormal} generators): {@value #SIZE}
@@ -97,39 +99,24 @@ final class NetemTables {
   }
 
   private static final class Normal {
-    static final short[] TABLE = build();
-
-    private static short[] build() {
-      short[] table = new short[SIZE];
-      for (int k = 0; k < SIZE; k++) {
-        table[k] = clip(NormalUnits.VALUES[k]);
-      }
-      return table;
-    }
+    static final short[] TABLE = table(k -> NormalUnits.VALUES[k]);
   }
 
   private static final class Pareto {
-    static final short[] TABLE = build();
-
-    private static short[] build() {
-      short[] table = new short[SIZE];
-      for (int k = 0; k < SIZE; k++) {
-        table[k] = (short) paretoUnits(k);
-      }
-      return table;
-    }
+    static final short[] TABLE = table(NetemTables::paretoUnits);
   }
 
   private static final class ParetoNormal {
-    static final short[] TABLE = build();
+    static final short[] TABLE = table(k -> (NormalUnits.VALUES[k] + 3 * paretoUnits(k)) / 4);
+  }
 
-    private static short[] build() {
-      short[] table = new short[SIZE];
-      for (int k = 0; k < SIZE; k++) {
-        table[k] = clip((NormalUnits.VALUES[k] + 3 * paretoUnits(k)) / 4);
-      }
-      return table;
+  /** A table of the entries {@code unitsAt(k)}, each clipped to 16 bits as iproute2 does. */
+  private static short[] table(IntUnaryOperator unitsAt) {
+    short[] table = new short[SIZE];
+    for (int k = 0; k < SIZE; k++) {
+      table[k] = clip(unitsAt.applyAsInt(k));
     }
+    return table;
   }
 
   /** Pareto entry {@code k}: the quantile at {@code u = 1 - k/4096}, in units, capped at 32767. */

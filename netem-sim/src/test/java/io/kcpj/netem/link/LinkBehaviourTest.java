@@ -463,36 +463,11 @@ class LinkBehaviourTest {
   void closeReleasesHeldPacketsAndRejectsOffers() {
     VirtualScheduler clock = new VirtualScheduler();
     List<Probe> released = new ArrayList<>();
-    PacketAdapter<Probe> tracking =
-        new PacketAdapter<>() {
-          @Override
-          public int length(Probe p) {
-            return p.size();
-          }
-
-          @Override
-          public Probe duplicate(Probe p) {
-            return p;
-          }
-
-          @Override
-          public Probe corrupt(Probe p, int i, int b) {
-            return p;
-          }
-
-          @Override
-          public void release(Probe p) {
-            released.add(p);
-          }
-        };
     Link<Probe> link =
-        Link.builder(clock, tracking)
-            .profile(
-                Profile.symmetric(
-                    DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build()))
-            .sink(Direction.A_TO_B, (p, now) -> {})
-            .sink(Direction.B_TO_A, (p, now) -> {})
-            .build();
+        quietLink(
+            clock,
+            releasesInto(released),
+            DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build());
     link.aToB().offer(Probe.of(0, 0, 10));
     link.aToB().offer(Probe.of(0, 1, 10));
     link.close();
@@ -512,39 +487,14 @@ class LinkBehaviourTest {
   void anOfferAheadOfTheClockFailsLoudlyAndReleasesItsPacket() {
     VirtualScheduler clock = new VirtualScheduler();
     List<Probe> released = new ArrayList<>();
-    PacketAdapter<Probe> tracking =
-        new PacketAdapter<>() {
-          @Override
-          public int length(Probe p) {
-            return p.size();
-          }
-
-          @Override
-          public Probe duplicate(Probe p) {
-            return p;
-          }
-
-          @Override
-          public Probe corrupt(Probe p, int i, int b) {
-            return p;
-          }
-
-          @Override
-          public void release(Probe p) {
-            released.add(p);
-          }
-        };
     Link<Probe> link =
-        Link.builder(clock, tracking)
-            .profile(
-                Profile.symmetric(
-                    DirectionProfile.builder()
-                        .rate(RateLimit.bitsPerSecond(4_000_000))
-                        .queue(QueueLimit.packets(50))
-                        .build()))
-            .sink(Direction.A_TO_B, (p, now) -> {})
-            .sink(Direction.B_TO_A, (p, now) -> {})
-            .build();
+        quietLink(
+            clock,
+            releasesInto(released),
+            DirectionProfile.builder()
+                .rate(RateLimit.bitsPerSecond(4_000_000))
+                .queue(QueueLimit.packets(50))
+                .build());
     assertEquals(Fate.DELIVERED, link.aToB().offer(Probe.of(0, 0, 1000), 0).fate());
     Probe ahead = Probe.of(MS, 1, 1000);
     IllegalStateException e =
@@ -576,6 +526,41 @@ class LinkBehaviourTest {
         () -> Link.builder(clock, PacketAdapter.byteArrays()).build(),
         "no sink at all");
     assertEquals(0, clock.pendingEvents());
+  }
+
+  /** A link with {@code both} in each direction whose sinks drop what they get. */
+  private static Link<Probe> quietLink(
+      VirtualScheduler clock, PacketAdapter<Probe> adapter, DirectionProfile both) {
+    return Link.builder(clock, adapter)
+        .profile(Profile.symmetric(both))
+        .sink(Direction.A_TO_B, (p, now) -> {})
+        .sink(Direction.B_TO_A, (p, now) -> {})
+        .build();
+  }
+
+  /** Probes that record every release in {@code released}. */
+  private static PacketAdapter<Probe> releasesInto(List<Probe> released) {
+    return new PacketAdapter<>() {
+      @Override
+      public int length(Probe p) {
+        return Probe.ADAPTER.length(p);
+      }
+
+      @Override
+      public Probe duplicate(Probe p) {
+        return Probe.ADAPTER.duplicate(p);
+      }
+
+      @Override
+      public Probe corrupt(Probe p, int index, int bit) {
+        return Probe.ADAPTER.corrupt(p, index, bit);
+      }
+
+      @Override
+      public void release(Probe p) {
+        released.add(p);
+      }
+    };
   }
 
   @Test
