@@ -1,6 +1,7 @@
 package io.kcpj.netem.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.netem.Direction;
 import io.kcpj.netem.profile.Profile;
@@ -31,7 +32,8 @@ class WallClockLinkTest {
             .profile(Profile.parse("delay=20ms"))
             .sink(
                 Direction.A_TO_B,
-                (packet, now) -> arrivals.add(new long[] {ByteBuffer.wrap(packet).getLong(0), now}))
+                (packet, now) ->
+                    arrivals.add(new long[] {ByteBuffer.wrap(packet).getLong(0), now, wall[0]}))
             .sink(Direction.B_TO_A, (packet, now) -> {})
             .build();
     SplittableRandom random = new SplittableRandom(7);
@@ -57,6 +59,7 @@ class WallClockLinkTest {
       long[] a = arrivals.get(i);
       assertEquals(readTimes.get(i), a[0], "in order");
       assertEquals(a[0] + delay, a[1], "delivered exactly at read time + delay");
+      assertTrue(a[2] >= clock.toWallNanos(a[1]), "never before the wall clock reaches it");
     }
   }
 }
