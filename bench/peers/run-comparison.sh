@@ -39,7 +39,7 @@ OUT="${OUT:-bench/peers/target/comparison-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 
 echo "building jars..." >&2
-./mvnw -B -q -o package -DskipTests -pl kcp-core,kcp-netty,netem-sim,bench >&2
+./mvnw -B -q -o package -DskipTests -pl kcp-core,kcp-netty,netem-sim,netem-tun,bench >&2
 ./mvnw -B -q -f bench/peers/jpower/pom.xml package >&2
 ./mvnw -B -q -f bench/peers/l42111996/pom.xml package >&2
 

@@ -13,18 +13,18 @@
  * <ul>
  *   <li>{@code random}: the seeded generator.
  *   <li>{@code time}: {@code Scheduler}, {@code VirtualScheduler} (discrete events), {@code
- *       RealTimeScheduler} (wall clock).
+ *       WallClockScheduler} (the wall-clock driver of the real-time fronts).
  *   <li>{@code loss}, {@code delay}, {@code rate}: the models (immutable configurations).
  *   <li>{@code timeline}: scripted events (blackout, delay step, loss change, address rebinding).
  *   <li>{@code profile}: a full two-direction configuration, the presets, the text forms.
  *   <li>{@code link}: the chain itself, its statistics and the packet adapter.
  *   <li>{@code log}: the per-packet fate log (CSV or JSON lines).
  *   <li>{@code net}: {@code VirtualNetwork}, endpoints exchanging datagrams in virtual time.
- *   <li>{@code netty}: {@code NetemHandler}, impairing {@code DatagramPacket}s in a pipeline.
  *   <li>{@code proxy}: {@code UdpProxy}, impairing any UDP program's traffic.
  * </ul>
  *
- * <p>The core has no dependency; only {@code io.kcpj.netem.netty} needs Netty (an optional
- * dependency of this module).
+ * <p>This module has no dependency at all. The Netty handler ({@code
+ * io.kcpj.netem.netty.NetemHandler}) is the netem-netty module, the TUN bridge ({@code
+ * io.kcpj.netem.tun}) the netem-tun module.
  */
 package io.kcpj.netem;

@@ -29,8 +29,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code ge-jitter-rate} (the target, ≥ 5 M packets/s on one core): Gilbert-Elliott loss (p =
- *       1 %, r = 30 %), 20 ms ± 5 ms uniform jitter (reordering mode), 100 Mbit/s;
- *   <li>{@code ge-jitter-rate-fifo}: the same with FIFO jitter (the ring queue);
+ *       1 %, r = 30 %), 20 ms ± 5 ms uniform jitter in reordering mode ({@code fifo=off}), 100
+ *       Mbit/s. The rate keeps departures in offer order, so the link holds packets in its ring,
+ *       not its heap;
+ *   <li>{@code ge-jitter-rate-reorder}: the same plus netem's reorder model ({@code reorder=1%}),
+ *       whose picks go to the ring's head;
+ *   <li>{@code ge-jitter-rate-fifo}: the same as the first with FIFO jitter ({@code fifo=on}); the
+ *       two reordering-mode chains above must be at least as fast as this one;
+ *   <li>{@code ge-jitter}: jitter without a rate (reordering mode: the heap), for comparison;
  *   <li>{@code ideal}: no impairment (the cost of the scheduler and queue alone).
  * </ul>
  *
@@ -49,7 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NetemChainBenchmark {
   private static final long SPACING_NANOS = 100_000;
 
-  @Param({"ge-jitter-rate", "ge-jitter-rate-fifo", "ideal"})
+  @Param({"ge-jitter-rate", "ge-jitter-rate-reorder", "ge-jitter-rate-fifo", "ge-jitter", "ideal"})
   public String chain;
 
   private VirtualScheduler clock;
@@ -65,8 +71,14 @@ public class NetemChainBenchmark {
       case "ge-jitter-rate":
         up = Profile.parse("delay=20ms,jitter=5ms,loss=ge:0.01:0.3,rate=100mbit").up();
         break;
+      case "ge-jitter-rate-reorder":
+        up = Profile.parse("delay=20ms,jitter=5ms,loss=ge:0.01:0.3,rate=100mbit,reorder=1%").up();
+        break;
       case "ge-jitter-rate-fifo":
         up = Profile.parse("delay=20ms,jitter=5ms,fifo=on,loss=ge:0.01:0.3,rate=100mbit").up();
+        break;
+      case "ge-jitter":
+        up = Profile.parse("delay=20ms,jitter=5ms,loss=ge:0.01:0.3").up();
         break;
       case "ideal":
         up = DirectionProfile.ideal();
@@ -80,6 +92,7 @@ public class NetemChainBenchmark {
             .profile(Profile.builder().up(up).build())
             .seed(42)
             .sink(Direction.A_TO_B, (p, t) -> delivered++)
+            .sink(Direction.B_TO_A, (p, t) -> {})
             .build();
   }
 

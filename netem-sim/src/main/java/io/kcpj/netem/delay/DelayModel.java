@@ -8,9 +8,10 @@ import java.util.Objects;
  * How long one packet is delayed: {@code mean + spread · t} nanoseconds, {@code t} drawn from a
  * {@link Distribution}, never below zero (a negative draw delays by 0, as netem sends it at once).
  *
- * <p>For {@link Distribution#UNIFORM} (netem's default) the delay is an integer number of
- * nanoseconds, uniform in {@code [mean - spread, mean + spread)}: {@code mean - spread + floor(U ·
- * 2·spread)}. For the others it is {@code mean + round(spread · t)}.
+ * <p>As netem's {@code tabledist}: for {@link Distribution#UNIFORM} (netem's default) the delay is
+ * an integer number of nanoseconds, uniform in {@code [mean - spread, mean + spread)}: {@code mean
+ * - spread + floor(U · 2·spread)}. For the table shapes (normal, pareto, paretonormal) it is {@code
+ * mean + spread · v / 8192} for a table entry {@code v}, rounded half away from zero.
  *
  * <p>Whether jitter may reorder packets is not part of the delay: see {@link JitterMode}.
  *
@@ -49,19 +50,21 @@ public final class DelayModel {
     return new DelayModel(meanNanos, halfWidthNanos, Distribution.UNIFORM);
   }
 
-  /** Normal with the given mean and standard deviation. */
-  public static DelayModel normal(long meanNanos, long sdNanos) {
-    return new DelayModel(meanNanos, sdNanos, Distribution.NORMAL);
+  /** netem's normal table with location {@code mean} and scale {@code sigma} (≈ the SD). */
+  public static DelayModel normal(long meanNanos, long sigmaNanos) {
+    return new DelayModel(meanNanos, sigmaNanos, Distribution.NORMAL);
   }
 
-  /** Pareto (a = 3) with the given mean and standard deviation. */
-  public static DelayModel pareto(long meanNanos, long sdNanos) {
-    return new DelayModel(meanNanos, sdNanos, Distribution.PARETO);
+  /** netem's pareto table with location {@code mean} and scale {@code sigma} (SD 0.82·sigma). */
+  public static DelayModel pareto(long meanNanos, long sigmaNanos) {
+    return new DelayModel(meanNanos, sigmaNanos, Distribution.PARETO);
   }
 
-  /** netem's paretonormal mix with the given mean and standard deviation. */
-  public static DelayModel paretoNormal(long meanNanos, long sdNanos) {
-    return new DelayModel(meanNanos, sdNanos, Distribution.PARETO_NORMAL);
+  /**
+   * netem's paretonormal table with location {@code mean} and scale {@code sigma} (SD 0.83·sigma).
+   */
+  public static DelayModel paretoNormal(long meanNanos, long sigmaNanos) {
+    return new DelayModel(meanNanos, sigmaNanos, Distribution.PARETO_NORMAL);
   }
 
   /** {@code mean + spread · t}, t from {@code distribution} (constant when spread is 0). */
@@ -74,7 +77,7 @@ public final class DelayModel {
     return meanNanos;
   }
 
-  /** The spread in nanoseconds: the half-width for uniform, the standard deviation otherwise. */
+  /** The spread in nanoseconds: the half-width for uniform, netem's {@code σ} for the tables. */
   public long spreadNanos() {
     return spreadNanos;
   }
@@ -98,7 +101,7 @@ public final class DelayModel {
         long d = meanNanos - spreadNanos + (long) (random.nextDouble() * (2.0 * spreadNanos));
         return Math.max(0L, d);
       default:
-        long x = meanNanos + Math.round(spreadNanos * distribution.draw(random));
+        long x = meanNanos + NetemTables.scale(spreadNanos, distribution.tableEntry(random));
         return Math.max(0L, x);
     }
   }
@@ -110,10 +113,9 @@ public final class DelayModel {
         return meanNanos;
       case UNIFORM:
         return Math.max(0L, meanNanos - spreadNanos);
-      case PARETO:
-        return Math.max(0L, meanNanos + Math.round(spreadNanos * Distribution.standardPareto(0.0)));
       default:
-        return 0L;
+        return Math.max(
+            0L, meanNanos + NetemTables.scale(spreadNanos, distribution.tableMinimum()));
     }
   }
 

@@ -6,45 +6,59 @@ import io.kcpj.netem.random.Xoshiro256;
  * The shape of a random delay: a delay is {@code mean + spread · t} where {@code t} is drawn from
  * one of these shapes (netem's {@code delay μ σ distribution NAME}).
  *
- * <p>netem's tables approximate these shapes at 1/8192 resolution, clip them at ±4 and do not
- * standardise them (its pareto table has a standard deviation of about 1.15). Here {@code t} is
- * computed exactly and, except for {@link #UNIFORM}, standardised to mean 0 and variance 1, so the
- * spread <em>is</em> the standard deviation.
+ * <p>{@link #UNIFORM} is netem's default and needs no table. {@link #NORMAL}, {@link #PARETO} and
+ * {@link #PARETO_NORMAL} are netem's: {@code t} is an entry of netem's own table for the shape,
+ * chosen uniformly among its 4096 entries by one draw, exactly the table iproute2 generates and tc
+ * loads into the kernel (the same 16-bit values, so the same resolution of 1/8192, the same
+ * clipping at about ±4 and the same lack of standardisation). The spread is therefore netem's
+ * {@code σ}, which is the standard deviation only for {@code normal}:
+ *
+ * <table>
+ *   <caption>netem's tables (t = value/8192)</caption>
+ *   <tr><th>shape</th><th>mean of t</th><th>SD of t</th><th>min</th><th>max</th></tr>
+ *   <tr><td>normal</td><td>−0.0008</td><td>1.0000</td><td>−4.0000</td><td>3.5227</td></tr>
+ *   <tr><td>pareto</td><td>−0.0335</td><td>0.8197</td><td>−0.6666</td><td>3.9999</td></tr>
+ *   <tr><td>paretonormal</td><td>−0.0253</td><td>0.8339</td><td>−1.5021</td><td>3.8805</td></tr>
+ * </table>
+ *
+ * <p>So {@code delay=100ms,jitter=20ms,dist=paretonormal} has a standard deviation of 16.7 ms and
+ * never exceeds 177.6 ms, as under netem. How each table is made: {@code NetemTables}.
  */
 public enum Distribution {
   /** No randomness: {@code t = 0}. No draw. */
-  CONSTANT("constant"),
+  CONSTANT("constant", null),
 
   /**
    * netem's default: uniform in {@code [mean - spread, mean + spread)}. Here the spread is the
    * half-width (the standard deviation is {@code spread/√3}). One draw.
    */
-  UNIFORM("uniform"),
-
-  /** Standard normal by Box–Muller. Two draws. */
-  NORMAL("normal"),
+  UNIFORM("uniform", null),
 
   /**
-   * Pareto with shape a = 3 (netem's table), standardised: {@code X = (1 - U)^(-1/3)} has mean 3/2
-   * and variance 3/4, and {@code t = (X - 3/2)/√(3/4)}. Heavy right tail, minimum {@code t =
-   * -1/√3}. One draw.
+   * netem's normal table: the standard normal quantiles at {@code (4k + 0.5)/16384}, clipped at −4.
+   * One draw.
    */
-  PARETO("pareto"),
+  NORMAL("normal", NetemTables.Kind.NORMAL),
 
   /**
-   * netem's mix {@code 0.25·normal + 0.75·pareto} of an independent standard normal {@code Z} and
-   * the standardised pareto {@code P}, rescaled to unit variance: {@code t = (0.25 Z + 0.75 P) /
-   * √0.625}. Three draws (two for Z, then one for P).
+   * netem's pareto table: {@code (4/3)·(X - 3/2)} for a pareto {@code X} of shape 3 and scale 1
+   * (mean 3/2), by quantile, capped at 32767/8192 ≈ 4.0: a heavy right tail that stops at {@code
+   * mean + 4·spread}, minimum {@code −2/3}. One draw.
    */
-  PARETO_NORMAL("paretonormal");
+  PARETO("pareto", NetemTables.Kind.PARETO),
 
-  private static final double PARETO_SD = Math.sqrt(0.75);
-  private static final double PARETO_NORMAL_SD = Math.sqrt(0.25 * 0.25 + 0.75 * 0.75);
+  /**
+   * netem's paretonormal table: {@code (normal + 3·pareto)/4} of the normal and the pareto entries
+   * <em>at the same quantile</em> (one draw picks both), not of independent variates. One draw.
+   */
+  PARETO_NORMAL("paretonormal", NetemTables.Kind.PARETO_NORMAL);
 
   private final String specName;
+  private final NetemTables.Kind table;
 
-  Distribution(String specName) {
+  Distribution(String specName, NetemTables.Kind table) {
     this.specName = specName;
+    this.table = table;
   }
 
   /** The name in the profile syntax ({@code dist=...}). */
@@ -62,9 +76,14 @@ public enum Distribution {
     return null;
   }
 
+  /** Whether {@code t} comes from one of netem's tables (normal, pareto, paretonormal). */
+  public boolean isTable() {
+    return table != null;
+  }
+
   /**
-   * One standardised variate {@code t} (for {@link #UNIFORM}: uniform in [-1, 1)), consuming the
-   * number of draws stated on each constant.
+   * One variate {@code t}, consuming the draws stated on each constant: 0 for {@link #CONSTANT},
+   * uniform in [-1, 1) for {@link #UNIFORM}, otherwise a table entry over 8192.
    */
   public double draw(Xoshiro256 random) {
     switch (this) {
@@ -72,22 +91,18 @@ public enum Distribution {
         return 0.0;
       case UNIFORM:
         return 2.0 * random.nextDouble() - 1.0;
-      case NORMAL:
-        return random.nextGaussian();
-      case PARETO:
-        return standardPareto(random.nextDouble());
-      case PARETO_NORMAL:
-        double z = random.nextGaussian();
-        double p = standardPareto(random.nextDouble());
-        return (0.25 * z + 0.75 * p) / PARETO_NORMAL_SD;
       default:
-        throw new AssertionError(this);
+        return tableEntry(random) / (double) NetemTables.SCALE;
     }
   }
 
-  /** The standardised pareto (a = 3) variate for the uniform {@code u} in [0, 1). */
-  static double standardPareto(double u) {
-    double x = 1.0 / StrictMath.cbrt(1.0 - u);
-    return (x - 1.5) / PARETO_SD;
+  /** A uniformly chosen entry of this distribution's table (one draw); tables only. */
+  int tableEntry(Xoshiro256 random) {
+    return table.entries()[random.nextInt(NetemTables.SIZE)];
+  }
+
+  /** The smallest entry of this distribution's table; tables only. */
+  int tableMinimum() {
+    return table.minimum();
   }
 }

@@ -1,9 +1,10 @@
 package io.kcpj.netem.link;
 
 /**
- * A growable ring of pending packets for {@code FIFO} mode: the link appends in non-decreasing time
- * order, and {@link #addFirst} (the reorder model) puts a packet at the head, clamping its time to
- * the head's so the ring stays sorted.
+ * A growable ring of pending packets for a direction whose departures are already in offer order
+ * ({@code FIFO} mode, a rate, or a constant delay): the link appends in non-decreasing time order,
+ * and {@link #addFirst} (the reorder model) puts a packet at the head, clamping its time to the
+ * head's so the ring stays sorted. Adding and removing are O(1), against the heap's O(log n).
  */
 final class FifoPendingQueue extends PendingQueue {
   private long[] times = new long[16];

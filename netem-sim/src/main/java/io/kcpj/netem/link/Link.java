@@ -56,7 +56,7 @@ public final class Link<P> implements AutoCloseable {
             profile.up(),
             timeline,
             Xoshiro256.stream(seed, 0),
-            sinkOrFail(b.sinkAToB, Direction.A_TO_B),
+            b.sinkAToB,
             b.fateLog);
     this.bToA =
         new LinkDirection<>(
@@ -65,17 +65,8 @@ public final class Link<P> implements AutoCloseable {
             profile.down(),
             timeline,
             Xoshiro256.stream(seed, 1),
-            sinkOrFail(b.sinkBToA, Direction.B_TO_A),
+            b.sinkBToA,
             b.fateLog);
-  }
-
-  private static <P> PacketSink<P> sinkOrFail(PacketSink<P> sink, Direction d) {
-    if (sink != null) {
-      return sink;
-    }
-    return (packet, now) -> {
-      throw new IllegalStateException("no sink configured for direction " + d.logName());
-    };
   }
 
   /**
@@ -175,9 +166,7 @@ public final class Link<P> implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Where direction {@code d} delivers. A direction without a sink fails on its first delivery.
-     */
+    /** Where direction {@code d} delivers. Both directions need one: {@link #build()} checks. */
     public Builder<P> sink(Direction d, PacketSink<P> sink) {
       Objects.requireNonNull(sink, "sink");
       if (d == Direction.A_TO_B) {
@@ -194,8 +183,27 @@ public final class Link<P> implements AutoCloseable {
       return this;
     }
 
-    /** The link. */
+    /**
+     * The link.
+     *
+     * @throws IllegalStateException if a direction has no sink (give one even to a direction you do
+     *     not use, e.g. {@code (packet, now) -> {}}, releasing the packet if it holds memory)
+     */
     public Link<P> build() {
+      for (Direction d : Direction.values()) {
+        if ((d == Direction.A_TO_B ? sinkAToB : sinkBToA) == null) {
+          throw new IllegalStateException(
+              "link "
+                  + name
+                  + " has no sink for direction "
+                  + d.logName()
+                  + " ("
+                  + d.profileName()
+                  + "): give one with sink(Direction."
+                  + d
+                  + ", ...)");
+        }
+      }
       return new Link<>(this);
     }
   }

@@ -13,8 +13,11 @@ import io.kcpj.netem.random.Xoshiro256;
 import io.kcpj.netem.rate.QueueLimit;
 import io.kcpj.netem.rate.RateLimit;
 import io.kcpj.netem.time.Scheduler;
+import io.kcpj.netem.time.TimeUnits;
 import io.kcpj.netem.time.Timer;
+import io.kcpj.netem.timeline.DelayChange;
 import io.kcpj.netem.timeline.Timeline;
+import io.kcpj.netem.timeline.TimelineEvent;
 
 /**
  * One direction of a {@link Link}: packets offered here are impaired by the direction's {@link
@@ -29,21 +32,24 @@ import io.kcpj.netem.timeline.Timeline;
  *   <li>the timeline's transitions due by {@code now} are applied (no draw);
  *   <li>blackout → dropped as {@link Fate#BLACKOUT} (no draw);
  *   <li>longer than the maximum size → dropped as {@link Fate#TOO_BIG} (no draw);
- *   <li><b>duplicate</b>: one draw {@code U < duplicate} if the probability is above 0; a copy is
- *       made now (before the original can be dropped or corrupted);
- *   <li>the original goes through steps 6–10, then the copy goes through steps 6–10 with its own
- *       draws (the copy is not duplicated again);
- *   <li><b>loss</b>: the loss model's draws (timeline's model if one is in force) → {@link
- *       Fate#LOST};
+ *   <li><b>duplicate</b>: one draw {@code U < duplicate} if the probability is above 0;
+ *   <li><b>loss</b>: the loss model's draws (the timeline's model if one is in force). As in netem,
+ *       a loss on a duplicated packet cancels the copy (its fate is {@link Fate#LOST}) and the
+ *       original goes on alone; a loss on a packet not duplicated drops it as {@link Fate#LOST}. A
+ *       duplicated packet not lost gets its copy now, before the original can be corrupted;
  *   <li><b>corrupt</b>: one draw {@code U < corrupt} if above 0; if hit (and the packet is not
  *       empty), two more draws: the byte index {@code nextInt(length)}, then the bit {@code
  *       nextInt(8)};
  *   <li><b>queue limit</b>: tail drop if the held packets/bytes are at the limit → {@link
- *       Fate#QUEUE_FULL} (no draw);
+ *       Fate#QUEUE_FULL} (no draw), the copy with it;
+ *   <li><b>the copy</b>, if any, as netem re-enqueues it before queueing the original: its own
+ *       loss, corrupt, queue limit (not counting the original, which passed its own check: as in
+ *       netem, the pair can end one packet over the limit), reorder and delay draws (steps 5–10; it
+ *       is not duplicated again);
  *   <li><b>reorder</b> (if configured): once {@code gap - 1} packets have been delayed normally,
  *       one draw {@code U < probability}; if hit, the packet leaves at {@code now}, at the head of
  *       the queue, without delay or rate, and the count restarts;
- *   <li>otherwise <b>delay</b>: the delay model's draws (0 to 3), {@code t = now + delay};
+ *   <li>otherwise <b>delay</b>: the delay model's draw (0 or 1), {@code t = now + delay};
  *       <b>rate</b>: {@code t = max(t, previous departure) + transmission time}; <b>FIFO</b> mode:
  *       {@code t = max(t, previous departure)}. The packet is held until {@code t}.
  * </ol>
@@ -54,17 +60,19 @@ import io.kcpj.netem.timeline.Timeline;
  * <h2>Time</h2>
  *
  * {@code now} is the caller's: {@link #offer(Object)} uses the scheduler's clock, {@link
- * #offer(Object, long)} a time stamped by the caller (e.g. when a real-time pump read the packet).
- * Offer times must not go backwards; an earlier time is treated as the latest one seen. Deliveries
- * happen in the scheduler's timer, one timer per direction armed for the head of the queue, so
- * holding a packet allocates nothing. A virtual-time caller should run the scheduler up to {@code
- * now} before offering, so that packets due by then have left the queue.
+ * #offer(Object, long)} a time stamped by the caller (e.g. when a real-time front read the packet).
+ * An offer time ahead of the scheduler's clock fails with {@link IllegalStateException}: a
+ * virtual-time caller runs the scheduler up to the offer time first, so that the packets due by
+ * then have left (offering at 1 s, 2 s, ... on a clock left at 0 would otherwise fill the queue
+ * with packets long delivered). Offer times must not go backwards; an earlier time is treated as
+ * the latest one seen. Deliveries happen in the scheduler's timer, one timer per direction armed
+ * for the head of the queue, so holding a packet allocates nothing.
  *
  * <h2>Ownership and threading</h2>
  *
  * Offering gives the packet to the link (see {@link PacketAdapter}). Everything here is confined to
- * the scheduler's thread; with a {@code RealTimeScheduler}, offer from inside {@code
- * scheduler.execute(...)}.
+ * the scheduler's thread: the test's for a {@code VirtualScheduler}, the owner loop's for a {@code
+ * WallClockScheduler}, the channel's event loop for the Netty handler.
  */
 public final class LinkDirection<P> {
   private final Link<P> link;
@@ -87,6 +95,7 @@ public final class LinkDirection<P> {
   private final int maxPacketSize;
   private final TimelineCursor timeline;
 
+  private final boolean inOrder;
   private final PendingQueue pending;
   private final Timer timer;
   private final LinkStats stats = new LinkStats();
@@ -126,8 +135,31 @@ public final class LinkDirection<P> {
     this.queue = profile.queue();
     this.maxPacketSize = profile.maxPacketSize();
     this.timeline = TimelineCursor.of(timeline, direction);
-    this.pending = fifo ? new FifoPendingQueue() : new TimeOrderedPendingQueue();
+    this.inOrder = departuresInOfferOrder(profile, timeline, direction);
+    this.pending = inOrder ? new FifoPendingQueue() : new TimeOrderedPendingQueue();
     this.timer = scheduler.newTimer(this::deliverDue);
+  }
+
+  /**
+   * Whether every delayed packet departs no earlier than the one delayed before it, so the held
+   * packets need only a ring (the reorder model's picks go to its head) instead of a heap: FIFO
+   * mode; a rate (each departure follows the previous one); or a constant delay that no timeline
+   * step changes.
+   */
+  private static boolean departuresInOfferOrder(
+      DirectionProfile profile, Timeline timeline, Direction direction) {
+    if (profile.jitterMode() == JitterMode.FIFO || profile.rate() != null) {
+      return true;
+    }
+    if (profile.delay().spreadNanos() != 0) {
+      return false;
+    }
+    for (TimelineEvent e : timeline.eventsFor(direction)) {
+      if (e instanceof DelayChange) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Which direction this is. */
@@ -146,7 +178,7 @@ public final class LinkDirection<P> {
   }
 
   /** Offers {@code packet} at the scheduler's current time; see {@link #offer(Object, long)}. */
-  public Fate offer(P packet) {
+  public Outcome offer(P packet) {
     return offer(packet, scheduler.nowNanos());
   }
 
@@ -154,14 +186,33 @@ public final class LinkDirection<P> {
    * Offers {@code packet} at {@code nowNanos} on the link's clock. The link owns the packet from
    * now on.
    *
-   * @return the original packet's fate ({@link Fate#DELIVERED} means scheduled for delivery); a
-   *     duplicate copy's fate is in the stats and the fate log
-   * @throws IllegalStateException if the link is closed (the packet is released first)
+   * <p>{@code nowNanos} must not be ahead of the scheduler's clock: time moves only when the
+   * scheduler runs, and a packet offered ahead of it would find packets still held that are due
+   * before it (they would count against the queue limit and the rate). A time behind the clock is
+   * fine (a real-time front's read time).
+   *
+   * @return the original's fate and, if the packet was duplicated, the copy's ({@link
+   *     Fate#DELIVERED} means scheduled for delivery)
+   * @throws IllegalStateException if the link is closed, or if {@code nowNanos} is ahead of the
+   *     scheduler's clock (the packet is released first in both cases)
    */
-  public Fate offer(P packet, long nowNanos) {
+  public Outcome offer(P packet, long nowNanos) {
     if (closed) {
       adapter.release(packet);
       throw new IllegalStateException("link " + link.name() + " is closed");
+    }
+    long clock = scheduler.nowNanos();
+    if (nowNanos > clock) {
+      adapter.release(packet);
+      throw new IllegalStateException(
+          "offer at "
+              + TimeUnits.format(nowNanos)
+              + " is ahead of link "
+              + link.name()
+              + "'s clock ("
+              + TimeUnits.format(clock)
+              + "): run the scheduler to the offer time first (VirtualScheduler.runUntil),"
+              + " or offer(packet) at the clock's time");
     }
     long now = nowNanos;
     if (now < lastOfferNanos) {
@@ -178,49 +229,91 @@ public final class LinkDirection<P> {
     if (timeline != null) {
       timeline.advanceTo(now);
       if (timeline.blackout()) {
-        return drop(packet, Fate.BLACKOUT, now, sequence, size, false);
+        return Outcome.of(drop(packet, Fate.BLACKOUT, now, sequence, size, false));
       }
       loss = timeline.loss(baseLoss);
       delay = timeline.delay(baseDelay);
     }
     if (maxPacketSize > 0 && size > maxPacketSize) {
-      return drop(packet, Fate.TOO_BIG, now, sequence, size, false);
+      return Outcome.of(drop(packet, Fate.TOO_BIG, now, sequence, size, false));
     }
+    boolean duplicated = duplicate > 0 && random.nextDouble() < duplicate;
+    boolean lost = loss.lose(random);
+    if (lost && !duplicated) {
+      return Outcome.of(drop(packet, Fate.LOST, now, sequence, size, false));
+    }
+    Fate copyFate = null;
     P copy = null;
-    if (duplicate > 0 && random.nextDouble() < duplicate) {
-      copy = adapter.duplicate(packet);
+    if (duplicated) {
       stats.duplicated++;
+      if (lost) {
+        // netem: a loss on a duplicated packet cancels the copy; the original goes on alone
+        copyFate = count(Fate.LOST, now, sequence, size, true);
+      } else {
+        copy = adapter.duplicate(packet); // before the original can be corrupted
+      }
     }
-    Fate fate = chain(packet, now, sequence, size, loss, delay, false);
+    boolean corrupted = corruptDraw(size);
+    if (corrupted) {
+      packet = corrupt(packet, size);
+    }
+    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
+      Fate fate = drop(packet, Fate.QUEUE_FULL, now, sequence, size, false);
+      if (copy != null) {
+        copyFate = drop(copy, Fate.QUEUE_FULL, now, sequence, size, true);
+      }
+      return Outcome.of(fate, copyFate);
+    }
     if (copy != null) {
-      chain(copy, now, sequence, size, loss, delay, true);
+      copyFate = carryCopy(copy, now, sequence, size, loss, delay);
     }
-    return fate;
+    schedule(packet, now, sequence, size, delay, false, corrupted);
+    return Outcome.of(Fate.DELIVERED, copyFate);
   }
 
-  /** Steps 6–10 for one packet or copy. */
-  private Fate chain(
+  /**
+   * The copy of a duplicated packet, as netem re-enqueues it before queueing the original: its own
+   * loss, corrupt, queue and delay draws. Its queue check, like netem's, does not count the
+   * original, which passed its own check already: the pair can end one packet over the limit.
+   */
+  private Fate carryCopy(
+      P copy, long now, long sequence, int size, LossState loss, DelayModel delay) {
+    if (loss.lose(random)) {
+      return drop(copy, Fate.LOST, now, sequence, size, true);
+    }
+    boolean corrupted = corruptDraw(size);
+    if (corrupted) {
+      copy = corrupt(copy, size);
+    }
+    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
+      return drop(copy, Fate.QUEUE_FULL, now, sequence, size, true);
+    }
+    schedule(copy, now, sequence, size, delay, true, corrupted);
+    return Fate.DELIVERED;
+  }
+
+  /** The corrupt model's draw: one {@code U < corrupt} when above 0; never for an empty packet. */
+  private boolean corruptDraw(int size) {
+    return corrupt > 0 && random.nextDouble() < corrupt && size > 0;
+  }
+
+  /** Flips the drawn bit: two draws, the byte {@code nextInt(size)} then the bit. */
+  private P corrupt(P packet, int size) {
+    int index = random.nextInt(size);
+    int bit = random.nextInt(8);
+    stats.corrupted++;
+    return adapter.corrupt(packet, index, bit);
+  }
+
+  /** Reorder or delay, then rate or FIFO: holds the packet until its departure. */
+  private void schedule(
       P packet,
       long now,
       long sequence,
       int size,
-      LossState loss,
       DelayModel delay,
-      boolean isCopy) {
-    if (loss.lose(random)) {
-      return drop(packet, Fate.LOST, now, sequence, size, isCopy);
-    }
-    boolean corrupted = false;
-    if (corrupt > 0 && random.nextDouble() < corrupt && size > 0) {
-      int index = random.nextInt(size);
-      int bit = random.nextInt(8);
-      packet = adapter.corrupt(packet, index, bit);
-      corrupted = true;
-      stats.corrupted++;
-    }
-    if (queue.rejects(stats.pendingPackets, stats.pendingBytes, size)) {
-      return drop(packet, Fate.QUEUE_FULL, now, sequence, size, isCopy);
-    }
+      boolean isCopy,
+      boolean corrupted) {
     long delayNanos;
     long time;
     boolean reordered = false;
@@ -233,8 +326,8 @@ public final class LinkDirection<P> {
       delayNanos = 0;
       time = now;
       pending.addFirst(time, packet, size, sequence);
-      if (fifo) {
-        time = pending.headTime();
+      if (inOrder) {
+        time = pending.headTime(); // the ring keeps its head no later than the rest
       }
     } else {
       reorderCount++;
@@ -268,10 +361,16 @@ public final class LinkDirection<P> {
           .flags(isCopy, corrupted, reordered);
       fateLog.record(record);
     }
-    return Fate.DELIVERED;
   }
 
+  /** Releases a dropped packet and {@link #count counts} it. */
   private Fate drop(P packet, Fate fate, long now, long sequence, int size, boolean isCopy) {
+    adapter.release(packet);
+    return count(fate, now, sequence, size, isCopy);
+  }
+
+  /** Counts a drop and writes it to the fate log. */
+  private Fate count(Fate fate, long now, long sequence, int size, boolean isCopy) {
     switch (fate) {
       case LOST:
         stats.droppedLoss++;
@@ -288,7 +387,6 @@ public final class LinkDirection<P> {
       default:
         throw new AssertionError(fate);
     }
-    adapter.release(packet);
     if (record != null) {
       record
           .set(link.name(), now, direction, sequence, size)

@@ -77,7 +77,10 @@ public final class LinkStats {
     return droppedLoss + droppedBlackout + droppedQueue + droppedSize;
   }
 
-  /** Duplicate copies made. */
+  /**
+   * Copies the duplicate model decided on, including those a loss of their original cancelled (as
+   * in netem; those count in {@link #droppedLoss()} too).
+   */
   public long duplicated() {
     return duplicated;
   }

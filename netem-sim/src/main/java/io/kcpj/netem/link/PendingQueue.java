@@ -4,10 +4,11 @@ package io.kcpj.netem.link;
  * The packets one direction holds, ordered by delivery time, with the packet's size and offer
  * number alongside, stored in parallel arrays so that holding a packet allocates nothing.
  *
- * <p>Two implementations: {@link FifoPendingQueue} (a ring, for {@code FIFO} mode, where times are
- * already in order) and {@link TimeOrderedPendingQueue} (a binary heap, for {@code REORDER} mode).
- * Entries with equal times leave in insertion order, except that {@link #addFirst} entries leave
- * before everything with the same time. Confined to the link's thread.
+ * <p>Two implementations: {@link FifoPendingQueue} (a ring, whenever departures are already in
+ * offer order: {@code FIFO} mode, a rate, or a constant delay) and {@link TimeOrderedPendingQueue}
+ * (a binary heap, when jitter may reorder). Entries with equal times leave in insertion order,
+ * except that {@link #addFirst} entries leave before everything with the same time. Confined to the
+ * link's thread.
  */
 abstract class PendingQueue {
 

@@ -40,7 +40,7 @@ public final class GilbertElliottLoss implements LossModel {
 
   /**
    * The model with move probabilities {@code p} (GOOD→BAD), {@code r} (BAD→GOOD) and survival
-   * probabilities {@code h} (in BAD) and {@code k} (in GOOD), as in MODELS.md.
+   * probabilities {@code h} (in BAD) and {@code k} (in GOOD), as in {@code netem-sim/MODELS.md}.
    */
   public static GilbertElliottLoss of(double p, double r, double h, double k) {
     return new GilbertElliottLoss(p, r, h, k);

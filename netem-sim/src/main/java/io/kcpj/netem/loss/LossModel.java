@@ -5,8 +5,8 @@ package io.kcpj.netem.loss;
  * which makes the per-packet decisions.
  *
  * <p>Implementations: {@link NoLoss}, {@link BernoulliLoss}, {@link GilbertElliottLoss}, {@link
- * FourStateLoss} and {@link ShuffleBagLoss}, exactly as {@code netem/MODELS.md} defines them. Each
- * states how many random draws one decision consumes.
+ * FourStateLoss} and {@link ShuffleBagLoss}, exactly as {@code netem-sim/MODELS.md} defines them.
+ * Each states how many random draws one decision consumes.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */

@@ -231,7 +231,10 @@ public final class DirectionProfile {
       return this;
     }
 
-    /** netem's explicit reordering, or {@code null} for none. */
+    /**
+     * netem's explicit reordering, or {@code null} for none. It needs a delay ({@link #build()}
+     * checks).
+     */
     public Builder reorder(Reorder reorder) {
       this.reorder = reorder;
       return this;
@@ -270,8 +273,20 @@ public final class DirectionProfile {
       return this;
     }
 
-    /** The profile. */
+    /**
+     * The profile.
+     *
+     * @throws IllegalArgumentException if reorder is set without a delay (mean above 0)
+     */
     public DirectionProfile build() {
+      if (reorder != null && delay.meanNanos() == 0) {
+        throw new IllegalArgumentException(
+            "reorder="
+                + reorder
+                + " needs a delay: it sends the packets it picks at once, ahead of the delayed ones,"
+                + " so without delay=... it reorders nothing (tc refuses it too); add a delay,"
+                + " e.g. delay=20ms");
+      }
       return new DirectionProfile(this);
     }
   }

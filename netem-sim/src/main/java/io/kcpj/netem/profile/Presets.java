@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The named profiles of {@code netem/MODELS.md}, with their sources. Delays are one way per
- * direction; where the source gives a round-trip total (Chrome DevTools) it is split evenly. Rates
- * are {@code down/up} (down = B→A, server to client). Loss is per direction. Jitter mode is {@code
- * REORDER} unless the source says FIFO.
+ * The named profiles listed in {@code netem-sim/PROFILES.md}, with their sources. Delays are one
+ * way per direction; where the source gives a round-trip total (Chrome DevTools) it is split
+ * evenly. Rates are {@code down/up} (down = B→A, server to client). Loss is per direction. Jitter
+ * mode is {@code REORDER} unless the source says FIFO.
  *
  * <table>
  *   <caption>Presets</caption>
@@ -77,7 +77,7 @@ public final class Presets {
     return PRESETS.containsKey(name);
   }
 
-  /** Every preset name in MODELS.md's order. */
+  /** Every preset name in PROFILES.md's order. */
   public static List<String> names() {
     return Collections.unmodifiableList(new ArrayList<>(PRESETS.keySet()));
   }

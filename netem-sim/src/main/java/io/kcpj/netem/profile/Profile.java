@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Three ways to get one:
  *
  * <ul>
- *   <li>{@link #named(String)}: a preset from {@code netem/MODELS.md} (see {@link Presets});
+ *   <li>{@link #named(String)}: a preset listed in {@code netem-sim/PROFILES.md} (see {@link
+ *       Presets});
  *   <li>{@link #parse(String)}: the compact text form, e.g. {@code
  *       delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb} (see {@link ProfileParser}
  *       and {@code netem-sim/PROFILES.md});
@@ -74,7 +75,7 @@ public final class Profile {
     return Presets.get(name);
   }
 
-  /** The names of every preset, in MODELS.md's order. */
+  /** The names of every preset, in PROFILES.md's order. */
   public static List<String> presetNames() {
     return Presets.names();
   }

@@ -253,6 +253,16 @@ public final class ProfileParser {
       }
     }
 
+    /** One direction's profile; an inconsistency names the profile and the direction. */
+    private DirectionProfile direction(DirectionDraft draft, String name) {
+      try {
+        return draft.build();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "inconsistent profile '" + source + "' (" + name + "): " + e.getMessage(), e);
+      }
+    }
+
     private void preset(String name) {
       Profile p = Presets.get(name);
       up = new DirectionDraft(p.up());
@@ -264,8 +274,9 @@ public final class ProfileParser {
 
     Profile build() {
       Profile.Builder b = Profile.builder();
+      b.up(direction(up, "up")).down(direction(down, "down"));
       try {
-        b.up(up.build()).down(down.build()).timeline(timeline.build());
+        b.timeline(timeline.build());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "inconsistent profile '" + source + "': " + e.getMessage(), e);

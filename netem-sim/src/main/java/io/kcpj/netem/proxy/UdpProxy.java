@@ -8,7 +8,7 @@ import io.kcpj.netem.link.PacketSink;
 import io.kcpj.netem.log.FateLog;
 import io.kcpj.netem.profile.Profile;
 import io.kcpj.netem.random.SplitMix64;
-import io.kcpj.netem.time.VirtualScheduler;
+import io.kcpj.netem.time.WallClockScheduler;
 import io.kcpj.netem.timeline.Rebind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,10 +57,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Time and threading.</b> One thread ({@code netem-proxy}) owns every socket and link: it
  * waits in a {@link Selector} until the next delivery is due (millisecond resolution, never early),
- * runs a {@link VirtualScheduler} up to the wall-clock time, and reads what arrived, stamping each
- * datagram with its arrival time. {@link #counters()} is refreshed by that thread every 100 ms and
- * can be read from any thread. A fate log given to the builder is written on the proxy thread; the
- * caller closes it after {@link #close()}.
+ * steps the links' {@link WallClockScheduler} to the wall clock (time 0 is the proxy's start), and
+ * reads what arrived, offering each datagram at its arrival time. {@link #counters()} is refreshed
+ * by that thread every 100 ms and can be read from any thread. A fate log given to the builder is
+ * written on the proxy thread; the caller closes it after {@link #close()}.
  *
  * <p><b>Buffers.</b> Each datagram read is copied into its own {@code byte[]}, which the link owns
  * until it is sent (a duplicate sends the same array twice; a corrupted packet is a copy).
@@ -77,14 +77,13 @@ public final class UdpProxy implements AutoCloseable {
   private final FateLog fateLog;
   private final List<Rebind> upRebinds;
 
-  private final VirtualScheduler clock = new VirtualScheduler();
   private final Map<InetSocketAddress, Mapping> mappings = new LinkedHashMap<>();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Selector selector;
   private DatagramChannel listen;
   private Thread thread;
-  private long originNanos;
+  private WallClockScheduler clock;
   private long lastPublish;
   private long ioErrors;
   private volatile boolean closing;
@@ -126,7 +125,7 @@ public final class UdpProxy implements AutoCloseable {
       }
       throw e;
     }
-    originNanos = System.nanoTime();
+    clock = new WallClockScheduler();
     thread = new Thread(this::run, "netem-proxy");
     thread.setDaemon(true);
     thread.start();
@@ -183,26 +182,22 @@ public final class UdpProxy implements AutoCloseable {
     }
   }
 
-  private long wallNanos() {
-    return System.nanoTime() - originNanos;
-  }
-
   private void run() {
     try {
       while (!closing) {
-        long now = wallNanos();
-        clock.runUntil(now);
+        long now = clock.advance();
         if (now - lastPublish >= PUBLISH_EVERY_NANOS) {
           publish(now);
         }
-        long next = Math.min(clock.nextEventNanos(), lastPublish + PUBLISH_EVERY_NANOS);
-        long wait = next - wallNanos();
+        long wait =
+            Math.min(
+                clock.nanosUntilNextDue(), lastPublish + PUBLISH_EVERY_NANOS - clock.wallNanos());
         if (wait <= 0) {
           selector.selectNow();
         } else {
           selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
         }
-        clock.runUntil(wallNanos());
+        clock.advance();
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
           SelectionKey key = it.next();
@@ -268,13 +263,11 @@ public final class UdpProxy implements AutoCloseable {
   }
 
   /**
-   * The time a datagram just read is stamped with: the wall clock when it was read (never before it
+   * The time a datagram just read is offered at: the wall clock when it was read (never before it
    * arrived, so it is never delivered early), after delivering what is due by then.
    */
   private long stampArrival() {
-    long now = wallNanos();
-    clock.runUntil(now);
-    return clock.nowNanos();
+    return clock.advance();
   }
 
   private byte[] copyReceived() {
@@ -297,7 +290,7 @@ public final class UdpProxy implements AutoCloseable {
 
   private void shutdown() {
     try {
-      publish(wallNanos());
+      publish(clock.wallNanos());
     } catch (RuntimeException e) {
       // keep the last published counters
     }

@@ -6,8 +6,8 @@ package io.kcpj.netem.rate;
  *
  * <p>A packet's wire length is {@code length + overhead} bytes; its transmission time is {@code
  * wire · 8 · 10^9 / bitsPerSecond} nanoseconds, rounded down. With a rate, a packet's departure is
- * {@code max(now + delay, previous departure) + transmission time} (MODELS.md), so the link never
- * sends faster than the rate.
+ * {@code max(now + delay, previous departure) + transmission time} (as netem; see
+ * netem-sim/MODELS.md), so the link never sends faster than the rate.
  *
  * <p>Profile syntax: {@code rate=1mbit} (units {@code bit, kbit, mbit, gbit}, decimal) and {@code
  * overhead=28}. Immutable.

@@ -11,9 +11,9 @@ package io.kcpj.netem.time;
  * <p>A {@link Timer} is reusable: one object, re-armed as often as needed, so a link keeps one
  * timer per direction for the head of its delivery queue instead of one event per packet.
  *
- * <p>Threading depends on the implementation: {@link VirtualScheduler} is confined to the thread
- * that drives it; {@link RealTimeScheduler} runs every timer on its own thread and accepts calls
- * from any thread.
+ * <p>Threading depends on the implementation: {@link VirtualScheduler} and {@link
+ * WallClockScheduler} are confined to the thread that drives them (a test, an I/O loop); a Netty
+ * front's scheduler runs on the channel's event loop.
  */
 public interface Scheduler {
 

@@ -46,9 +46,14 @@ public final class Harness {
   }
 
   /** Runs the clock to {@code at}, then offers a probe of {@code size} bytes then. */
-  public io.kcpj.netem.log.Fate offerAt(long at, int size) {
+  public Outcome offer(long at, int size) {
     clock.runUntil(at);
     return up.offer(Probe.of(at, number++, size), at);
+  }
+
+  /** {@link #offer(long, int)}, returning the original's fate. */
+  public io.kcpj.netem.log.Fate offerAt(long at, int size) {
+    return offer(at, size).fate();
   }
 
   /** Delivers everything still held. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -182,6 +183,50 @@ class LinkBehaviourTest {
     assertEquals(2 * MS, h.delivered.get(0).at());
   }
 
+  /**
+   * PROFILES.md's table of how fifo, rate and reorder interact: with a rate, jitter cannot reorder
+   * even with fifo=off, and the reorder model's picks skip the rate (as netem), so 1000-byte
+   * packets offered at 2 Mbit/s into 1 Mbit/s with reorder=50%:2 all arrive at the offered rate.
+   */
+  @Test
+  void aRateKeepsOfferOrderAndReorderPicksSkipIt() {
+    DirectionProfile jittered =
+        DirectionProfile.builder()
+            .delay(DelayModel.uniform(20 * MS, 10 * MS))
+            .rate(RateLimit.bitsPerSecond(10_000_000))
+            .build();
+    assertEquals(JitterMode.REORDER, jittered.jitterMode());
+    Harness h = new Harness(jittered, 1);
+    for (int i = 0; i < 2000; i++) {
+      h.offerAt(i * MS, 1000); // 8 Mbit/s, spacing 1 ms, jitter ±10 ms
+    }
+    h.drain();
+    assertEquals(2000, h.delivered.size());
+    assertEquals(0, h.up.stats().deliveredOutOfOrder(), "a rate keeps offer order");
+
+    DirectionProfile bypass =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(10 * MS))
+            .rate(RateLimit.bitsPerSecond(1_000_000))
+            .reorder(Reorder.of(1.0, 2))
+            .build();
+    Harness r = new Harness(bypass, 1);
+    for (int i = 0; i < 1000; i++) {
+      r.offerAt(i * 4 * MS, 1000); // 2 Mbit/s offered: 8 ms of transmission every 4 ms
+    }
+    r.drain();
+    assertEquals(1000, r.delivered.size());
+    assertEquals(500, r.up.stats().reordered());
+    for (Harness.Delivery d : r.delivered) {
+      if (d.probe().number() % 2 == 1) {
+        assertEquals(0, d.delay(), "every second packet skips the delay and the rate");
+      }
+    }
+    long lastDelayed = r.delivered.stream().mapToLong(Harness.Delivery::at).max().getAsLong();
+    // the 500 delayed packets alone take 500 x 8 ms at 1 Mbit/s: the rate holds for them
+    assertEquals(10 * MS + 500 * 8 * MS, lastDelayed);
+  }
+
   @Test
   void duplicatesAreDeliveredTwiceWithTheirOwnDelay() {
     DirectionProfile p =
@@ -198,6 +243,58 @@ class LinkBehaviourTest {
     Harness.Delivery b = h.delivered.get(1);
     assertTrue(a.probe().copy() != b.probe().copy());
     assertTrue(a.at() != b.at(), "the copy draws its own delay");
+  }
+
+  /**
+   * netem's rule, exactly: a packet both duplicated and lost arrives once (the copy is cancelled).
+   */
+  @Test
+  void aLossOnADuplicatedPacketCancelsTheCopyAndTheOriginalArrives() {
+    DirectionProfile p =
+        DirectionProfile.builder().duplicate(1.0).loss(BernoulliLoss.of(1.0)).build();
+    Harness h = new Harness(p, 1);
+    for (int i = 0; i < 100; i++) {
+      Outcome o = h.offer(i * MS, 100);
+      assertEquals(Outcome.of(Fate.DELIVERED, Fate.LOST), o);
+      assertTrue(o.duplicated());
+      assertEquals(1, o.deliveries());
+    }
+    h.drain();
+    assertEquals(100, h.delivered.size());
+    assertTrue(h.delivered.stream().noneMatch(d -> d.probe().copy()), "no copy was made");
+    LinkStats s = h.up.stats();
+    assertEquals(100, s.duplicated());
+    assertEquals(100, s.droppedLoss(), "the cancelled copies");
+    assertEquals(s.offeredPackets() + s.duplicated(), s.deliveredPackets() + s.dropped());
+    // without duplication the same loss drops the packet itself, and there is no copy fate
+    Harness plain = new Harness(DirectionProfile.builder().loss(BernoulliLoss.of(1.0)).build(), 1);
+    Outcome o = plain.offer(0, 100);
+    assertEquals(Outcome.of(Fate.LOST), o);
+    assertFalse(o.duplicated());
+    assertNull(o.copyFate());
+    assertEquals(0, o.deliveries());
+  }
+
+  /**
+   * As netem: the original passes the queue check, then its copy is checked and queued before the
+   * original is, so the pair can end one packet over the limit; a full queue drops both.
+   */
+  @Test
+  void theQueueChecksTheOriginalThenItsCopyAsNetemAndAFullQueueDropsBoth() {
+    DirectionProfile p =
+        DirectionProfile.builder()
+            .delay(DelayModel.constant(10 * MS))
+            .duplicate(1.0)
+            .queue(QueueLimit.packets(3))
+            .build();
+    Harness h = new Harness(p, 1);
+    assertEquals(Outcome.of(Fate.DELIVERED, Fate.DELIVERED), h.offer(0, 100));
+    assertEquals(Outcome.of(Fate.DELIVERED, Fate.DELIVERED), h.offer(0, 100));
+    assertEquals(4, h.up.stats().queueHighWaterPackets(), "one over the limit, as netem");
+    assertEquals(Outcome.of(Fate.QUEUE_FULL, Fate.QUEUE_FULL), h.offer(0, 100));
+    h.drain();
+    assertEquals(4, h.delivered.size());
+    assertEquals(2, h.up.stats().droppedQueue());
   }
 
   @Test
@@ -241,6 +338,7 @@ class LinkBehaviourTest {
         Link.builder(clock, PacketAdapter.byteArrays())
             .profile(Profile.symmetric(DirectionProfile.builder().duplicate(1.0).build()))
             .sink(Direction.A_TO_B, (p, now) -> out.add(p))
+            .sink(Direction.B_TO_A, (p, now) -> {})
             .build();
     byte[] data = {1, 2, 3};
     link.aToB().offer(data);
@@ -252,6 +350,7 @@ class LinkBehaviourTest {
         Link.builder(clock, PacketAdapter.byteArrayCopies())
             .profile(Profile.symmetric(DirectionProfile.builder().duplicate(1.0).build()))
             .sink(Direction.A_TO_B, (p, now) -> out.add(p))
+            .sink(Direction.B_TO_A, (p, now) -> {})
             .build();
     copying.aToB().offer(data);
     clock.runUntilIdle();
@@ -290,7 +389,7 @@ class LinkBehaviourTest {
     Timeline t = Timeline.builder().blackout(Scope.DOWN, 0, 1000 * MS).build();
     Harness h = new Harness(DirectionProfile.ideal(), t, 1);
     assertEquals(Fate.DELIVERED, h.offerAt(10 * MS, 10));
-    assertEquals(Fate.BLACKOUT, h.link.bToA().offer(Probe.of(10 * MS, 0, 10), 10 * MS));
+    assertEquals(Fate.BLACKOUT, h.link.bToA().offer(Probe.of(10 * MS, 0, 10), 10 * MS).fate());
   }
 
   @Test
@@ -364,35 +463,11 @@ class LinkBehaviourTest {
   void closeReleasesHeldPacketsAndRejectsOffers() {
     VirtualScheduler clock = new VirtualScheduler();
     List<Probe> released = new ArrayList<>();
-    PacketAdapter<Probe> tracking =
-        new PacketAdapter<>() {
-          @Override
-          public int length(Probe p) {
-            return p.size();
-          }
-
-          @Override
-          public Probe duplicate(Probe p) {
-            return p;
-          }
-
-          @Override
-          public Probe corrupt(Probe p, int i, int b) {
-            return p;
-          }
-
-          @Override
-          public void release(Probe p) {
-            released.add(p);
-          }
-        };
     Link<Probe> link =
-        Link.builder(clock, tracking)
-            .profile(
-                Profile.symmetric(
-                    DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build()))
-            .sink(Direction.A_TO_B, (p, now) -> {})
-            .build();
+        quietLink(
+            clock,
+            releasesInto(released),
+            DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build());
     link.aToB().offer(Probe.of(0, 0, 10));
     link.aToB().offer(Probe.of(0, 1, 10));
     link.close();
@@ -403,10 +478,96 @@ class LinkBehaviourTest {
     assertTrue(link.aToB().isClosed());
   }
 
+  /**
+   * The trap: offering at 1 ms, 2 ms, ... on a clock left at 0 kept every delivered packet in the
+   * queue (50 delivered and 2,450 dropped instead of 1,299 and 1,201 in a rate and queue test). Now
+   * the first such offer fails, says how to drive the link, and releases its packet.
+   */
+  @Test
+  void anOfferAheadOfTheClockFailsLoudlyAndReleasesItsPacket() {
+    VirtualScheduler clock = new VirtualScheduler();
+    List<Probe> released = new ArrayList<>();
+    Link<Probe> link =
+        quietLink(
+            clock,
+            releasesInto(released),
+            DirectionProfile.builder()
+                .rate(RateLimit.bitsPerSecond(4_000_000))
+                .queue(QueueLimit.packets(50))
+                .build());
+    assertEquals(Fate.DELIVERED, link.aToB().offer(Probe.of(0, 0, 1000), 0).fate());
+    Probe ahead = Probe.of(MS, 1, 1000);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> link.aToB().offer(ahead, MS));
+    assertTrue(
+        e.getMessage().contains("ahead") && e.getMessage().contains("runUntil"), e.getMessage());
+    assertEquals(List.of(ahead), released, "the refused packet is released");
+    assertEquals(1, link.aToB().stats().offeredPackets(), "and not counted");
+    clock.runUntil(MS);
+    assertEquals(Fate.DELIVERED, link.aToB().offer(ahead, MS).fate());
+  }
+
+  @Test
+  void aDirectionWithoutASinkFailsAtBuild() {
+    VirtualScheduler clock = new VirtualScheduler();
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Link.builder(clock, PacketAdapter.byteArrays())
+                    .name("lab")
+                    .sink(Direction.A_TO_B, (p, now) -> {})
+                    .build());
+    assertEquals(
+        "link lab has no sink for direction b>a (down): give one with sink(Direction.B_TO_A, ...)",
+        e.getMessage());
+    assertThrows(
+        IllegalStateException.class,
+        () -> Link.builder(clock, PacketAdapter.byteArrays()).build(),
+        "no sink at all");
+    assertEquals(0, clock.pendingEvents());
+  }
+
+  /** A link with {@code both} in each direction whose sinks drop what they get. */
+  private static Link<Probe> quietLink(
+      VirtualScheduler clock, PacketAdapter<Probe> adapter, DirectionProfile both) {
+    return Link.builder(clock, adapter)
+        .profile(Profile.symmetric(both))
+        .sink(Direction.A_TO_B, (p, now) -> {})
+        .sink(Direction.B_TO_A, (p, now) -> {})
+        .build();
+  }
+
+  /** Probes that record every release in {@code released}. */
+  private static PacketAdapter<Probe> releasesInto(List<Probe> released) {
+    return new PacketAdapter<>() {
+      @Override
+      public int length(Probe p) {
+        return Probe.ADAPTER.length(p);
+      }
+
+      @Override
+      public Probe duplicate(Probe p) {
+        return Probe.ADAPTER.duplicate(p);
+      }
+
+      @Override
+      public Probe corrupt(Probe p, int index, int bit) {
+        return Probe.ADAPTER.corrupt(p, index, bit);
+      }
+
+      @Override
+      public void release(Probe p) {
+        released.add(p);
+      }
+    };
+  }
+
   @Test
   void offerTimesNeverGoBackwards() {
     Harness h =
         new Harness(DirectionProfile.builder().delay(DelayModel.constant(10 * MS)).build(), 1);
+    h.clock.runUntil(50 * MS);
     h.up.offer(Probe.of(50 * MS, 0, 10), 50 * MS);
     h.up.offer(Probe.of(20 * MS, 1, 10), 20 * MS); // treated as 50 ms
     h.drain();
@@ -424,6 +585,7 @@ class LinkBehaviourTest {
     Harness b = new Harness(Profile.symmetric(lossy), 99, null);
     for (int i = 0; i < 1000; i++) {
       quiet.add(a.offerAt(i * MS, 10));
+      b.clock.runUntil(i * MS);
       b.link.bToA().offer(Probe.of(i * MS, i, 10), i * MS);
       busy.add(b.offerAt(i * MS, 10));
     }

@@ -87,7 +87,7 @@ class LinkPropertiesTest {
                 DirectionProfile.builder()
                     .delay(d)
                     .rate(r)
-                    .reorder(ro)
+                    .reorder(d.meanNanos() > 0 ? ro : null) // reorder needs a delay
                     .loss(BernoulliLoss.of(loss))
                     .duplicate(dup)
                     .corrupt(corrupt)

@@ -29,7 +29,7 @@ class FateLogDeterminismTest {
       Profile.parse(
           "delay=40ms,jitter=15ms,dist=normal,"
               + "up.loss=ge:0.02:0.3:0.9:0.01,down.loss=4state:0.01:0.3:0.2:0.4:0.005,reorder=5%:3,"
-              + "duplicate=2%,corrupt=1%,rate=1mbit,overhead=28,queue=40p:48kb,mtu=1300,"
+              + "duplicate=2%,corrupt=1%,rate=1mbit,overhead=28,queue=20p:24kb,mtu=1300,"
               + "blackout=5s+1s,down.delay-step=8s+2s:150ms:30ms,up.loss-step=12s+1s:30%,up.rebind=15s");
 
   private static String run(long seed, FateLogWriter.Format format) {

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kcpj.netem.random.Xoshiro256;
 import org.junit.jupiter.api.Test;
 
-/** The closed forms of MODELS.md, and the exact behaviour of the deterministic parts. */
+/** The closed forms of netem-sim/MODELS.md, and the exact behaviour of the deterministic parts. */
 class LossModelFormulaTest {
 
   @Test
   void gilbertElliottExampleFromModelsMd() {
-    // MODELS.md: p = 0.01, r = 0.3 (simple Gilbert) -> 3.23 % loss, mean burst 3.34 (1/r = 3.33).
+    // MODELS.md's example: p = 0.01, r = 0.3 (simple Gilbert) -> 3.23 % loss, mean burst 3.34 (1/r
+    // = 3.33).
     GilbertElliottLoss ge = GilbertElliottLoss.of(0.01, 0.3, 0.0, 1.0);
     assertEquals(0.0323, ge.lossRate(), 0.00005);
     assertEquals(1 / 0.3, ge.meanBurstLength(), 1e-12);

@@ -20,7 +20,7 @@ import io.kcpj.netem.timeline.Scope;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every preset carries exactly the values of MODELS.md's table. */
+/** Every preset carries exactly the values of PROFILES.md's table. */
 class PresetsTest {
 
   @Test

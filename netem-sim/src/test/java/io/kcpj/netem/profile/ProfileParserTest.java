@@ -127,7 +127,7 @@ class ProfileParserTest {
     Profile custom =
         Profile.parse(
             "up.delay=10ms,up.jitter=3ms,up.dist=normal,down.loss=4state:"
-                + "0.01:0.3:0.2:0.4:0.005,down.reorder=10%:3,corrupt=1%,duplicate=2%,mtu=1200,"
+                + "0.01:0.3:0.2:0.4:0.005,down.delay=5ms,down.reorder=10%:3,corrupt=1%,duplicate=2%,mtu=1200,"
                 + "blackout=1s+2s,up.delay-step=3s+1s:40ms:5ms:pareto,down.loss-step=5s:bag:20,"
                 + "up.rebind=7s,down.rebind=8s@[::1]:9000");
     assertEquals(custom, Profile.parse(custom.toSpec()), custom.toSpec());
@@ -201,6 +201,23 @@ class ProfileParserTest {
 
     m = assertThrows(IllegalArgumentException.class, () -> Profile.named("nope")).getMessage();
     assertTrue(m.startsWith("unknown profile 'nope'; valid presets: kcp-test, 3g, "), m);
+  }
+
+  /** As tc: reorder sends packets ahead of delayed ones, so without a delay it is refused. */
+  @Test
+  void reorderWithoutADelayIsRefused() {
+    String m = error("reorder=25%");
+    assertEquals(
+        "inconsistent profile 'reorder=25%' (up): reorder=0.25 needs a delay: it sends the packets"
+            + " it picks at once, ahead of the delayed ones, so without delay=... it reorders"
+            + " nothing (tc refuses it too); add a delay, e.g. delay=20ms",
+        m);
+    m = error("rate=1mbit,down.reorder=50%:3,up.delay=10ms");
+    assertTrue(m.startsWith("inconsistent profile") && m.contains("(down): reorder=0.5:3"), m);
+    assertEquals(Reorder.of(0.25, 1), Profile.parse("delay=10ms,reorder=25%").up().reorder());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> DirectionProfile.builder().reorder(Reorder.of(0.1, 1)).build());
   }
 
   @Test

@@ -37,12 +37,13 @@ class LossStatisticsTest {
             .profile(Profile.symmetric(DirectionProfile.builder().loss(model).build()))
             .seed(seed)
             .sink(Direction.A_TO_B, (p, now) -> {})
+            .sink(Direction.B_TO_A, (p, now) -> {})
             .build();
     byte[] packet = new byte[100];
     boolean[] lost = new boolean[n];
     for (int i = 0; i < n; i++) {
       clock.runUntil(i * 1000L);
-      lost[i] = link.aToB().offer(packet, i * 1000L) == Fate.LOST;
+      lost[i] = link.aToB().offer(packet, i * 1000L).fate() == Fate.LOST;
     }
     clock.runUntilIdle();
     assertEquals(n, link.aToB().stats().droppedLoss() + link.aToB().stats().deliveredPackets());

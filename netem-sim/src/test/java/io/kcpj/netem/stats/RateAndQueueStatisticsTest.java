@@ -24,9 +24,10 @@ class RateAndQueueStatisticsTest {
 
   /**
    * Saturated: 100,000 packets of random size (64..1500 B) every 0.5 ms (about 13 Mbit/s) into 10
-   * Mbit/s with 28 B overhead and a jittered delay. Every departure must follow MODELS.md's formula
-   * exactly, {@code t_i = max(offer_i + delay_i, t_{i-1}) + wire_i / rate}, and the bits delivered
-   * over any stretch of the busy period must equal rate × time to within one packet.
+   * Mbit/s with 28 B overhead and a jittered delay. Every departure must follow the formula of
+   * netem-sim/MODELS.md exactly, {@code t_i = max(offer_i + delay_i, t_{i-1}) + wire_i / rate}, and
+   * the bits delivered over any stretch of the busy period must equal rate × time to within one
+   * packet.
    */
   @Test
   void saturatedThroughputIsTheRate() {

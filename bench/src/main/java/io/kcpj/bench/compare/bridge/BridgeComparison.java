@@ -320,8 +320,8 @@ public final class BridgeComparison {
 
   /** What the simulated link did to one flow: packets offered and delivered per direction. */
   static String linkNote(NetemPaths.FlowCounters c) {
-    io.kcpj.netem.tun.Direction ab = io.kcpj.netem.tun.Direction.A_TO_B;
-    io.kcpj.netem.tun.Direction ba = io.kcpj.netem.tun.Direction.B_TO_A;
+    io.kcpj.netem.Direction ab = io.kcpj.netem.Direction.A_TO_B;
+    io.kcpj.netem.Direction ba = io.kcpj.netem.Direction.B_TO_A;
     return String.format(
         Locale.ROOT,
         "link packets delivered/offered: up %d/%d, down %d/%d",
