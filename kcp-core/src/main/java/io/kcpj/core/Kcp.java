@@ -6,6 +6,7 @@ import static io.kcpj.core.wire.SegmentHeader.CMD_WASK;
 import static io.kcpj.core.wire.SegmentHeader.CMD_WINS;
 import static io.kcpj.core.wire.SegmentHeader.HEADER_SIZE;
 
+import io.kcpj.core.EngineSetting.IntSetting;
 import io.kcpj.core.cc.ClassicKcp;
 import io.kcpj.core.cc.CongestionControl;
 import io.kcpj.core.cc.FlowState;
@@ -57,25 +58,16 @@ import java.util.Objects;
  * status, counts the error in {@link #counters()} and leaves the engine consistent.
  */
 public final class Kcp {
-  /** Minimum RTO with nodelay (ikcp {@code IKCP_RTO_NDL}). */
-  public static final int RTO_NODELAY = 30;
-
-  /** Minimum RTO without nodelay (ikcp {@code IKCP_RTO_MIN}). */
-  public static final int RTO_MIN = 100;
-
   /** Initial RTO (ikcp {@code IKCP_RTO_DEF}). */
   public static final int RTO_DEFAULT = 200;
 
   /** Upper bound of the RTO (ikcp {@code IKCP_RTO_MAX}). */
   public static final int RTO_MAX = 60000;
 
-  public static final int WND_SND_DEFAULT = 32;
-  public static final int WND_RCV_DEFAULT = 128;
-  public static final int MTU_DEFAULT = 1400;
-  public static final int INTERVAL_DEFAULT = 100;
-  public static final int DEAD_LINK_DEFAULT = 20;
-  public static final int FASTACK_LIMIT_DEFAULT = 5;
+  /** First wait before probing a zero remote window (ikcp {@code IKCP_PROBE_INIT}), ms. */
   public static final int PROBE_INIT = 7000;
+
+  /** Longest wait between window probes (ikcp {@code IKCP_PROBE_LIMIT}), ms. */
   public static final int PROBE_LIMIT = 120000;
 
   /** {@link #recv}: nothing queued. */
@@ -108,36 +100,36 @@ public final class Kcp {
   private final KcpCounters counters = new KcpCounters();
   private final FlowView flowView = new FlowView();
 
-  // Sizes and modes.
-  private int mtu = MTU_DEFAULT;
-  private int mss = MTU_DEFAULT - HEADER_SIZE;
-  private int sendWindow = WND_SND_DEFAULT;
-  private int receiveWindow = WND_RCV_DEFAULT;
-  private int interval = INTERVAL_DEFAULT;
-  private int nodelay;
-  private int fastResend;
-  private int fastLimit = FASTACK_LIMIT_DEFAULT;
-  private int deadLinkTransmissions = DEAD_LINK_DEFAULT;
-  private int maxFragments = WND_RCV_DEFAULT - 1;
-  private boolean streamMode;
+  // Settings: the reference's defaults, from EngineSetting's table.
+  private int mtu = EngineSetting.MTU.defaultInt();
+  private int mss = mtu - HEADER_SIZE;
+  private int sendWindow = EngineSetting.SEND_WINDOW.defaultInt();
+  private int receiveWindow = EngineSetting.RECEIVE_WINDOW.defaultInt();
+  private int interval = EngineSetting.INTERVAL.defaultInt();
+  private int nodelay = EngineSetting.NODELAY.defaultInt();
+  private int fastResend = EngineSetting.FAST_RESEND.defaultInt();
+  private int fastLimit = EngineSetting.FAST_LIMIT.defaultInt();
+  private int deadLinkTransmissions = EngineSetting.DEAD_LINK.defaultInt();
+  private int maxFragments = EngineSetting.MAX_FRAGMENTS.defaultInt();
+  private boolean streamMode = EngineSetting.STREAM_MODE.defaultValue();
   private CongestionControl congestion = new ClassicKcp();
 
   // Sequence state.
   private int sndUna;
   private int sndNxt;
   private int rcvNxt;
-  private int remoteWindow = WND_RCV_DEFAULT;
+  private int remoteWindow = receiveWindow; // ikcp assumes the peer's default window
   private boolean deadLink;
 
   // Round-trip estimation.
   private int srtt;
   private int rttVar;
   private int rto = RTO_DEFAULT;
-  private int minRto = RTO_MIN;
+  private int minRto = EngineSetting.MIN_RTO.defaultInt();
 
   // Clock.
   private int current;
-  private int nextFlushAt = INTERVAL_DEFAULT;
+  private int nextFlushAt = interval;
   private boolean updated;
 
   // Window probing.
@@ -151,13 +143,13 @@ public final class Kcp {
   // Queues.
   private final SegmentPool pool;
   private final SegmentQueue sendQueue = new SegmentQueue(64);
-  private final SequenceRing sendBuffer = new SequenceRing(WND_SND_DEFAULT);
-  private final SequenceRing receiveBuffer = new SequenceRing(WND_RCV_DEFAULT);
+  private final SequenceRing sendBuffer = new SequenceRing(sendWindow);
+  private final SequenceRing receiveBuffer = new SequenceRing(receiveWindow);
 
   /** The widest receive window ever used: the span receiveBuffer may hold. */
-  private int receiveBufferSpan = WND_RCV_DEFAULT;
+  private int receiveBufferSpan = receiveWindow;
 
-  private final SegmentQueue receiveQueue = new SegmentQueue(WND_RCV_DEFAULT);
+  private final SegmentQueue receiveQueue = new SegmentQueue(receiveWindow);
   private final AckList acks = new AckList();
 
   // Output datagram under construction.
@@ -188,24 +180,14 @@ public final class Kcp {
   }
 
   /**
-   * Applies every setting of {@code config}: nodelay, interval, resend, nc (or its custom
-   * congestion controller, replacing the current one), windows, mtu, minimum RTO, dead link, fast
-   * limit, stream mode, fragment limit. Safe before the first send; later it changes the engine as
-   * each individual setter would.
+   * Applies every setting of {@code config} ({@link KcpConfig#applyTo(Kcp)}): each {@link
+   * EngineSetting} through its setter, and its custom congestion controller if it has one
+   * (replacing the current one). Safe before the first send; later it changes the engine as each
+   * individual setter would. To change only what differs from the configuration the engine runs
+   * with, use {@link KcpConfig#applyChangesTo(Kcp, KcpConfig)}.
    */
   public void apply(KcpConfig config) {
-    setNoDelay(
-        config.nodelay(), config.interval(), config.fastResend(), config.noCongestionWindow());
-    if (config.hasCustomCongestionControl()) {
-      setCongestionControl(config.newCongestionControl());
-    }
-    setMinRto(config.minRto());
-    setWindowSize(config.sendWindow(), config.receiveWindow());
-    setMtu(config.mtu());
-    setDeadLink(config.deadLink());
-    setFastLimit(config.fastLimit());
-    setStreamMode(config.streamMode());
-    setMaxFragments(config.maxFragments());
+    config.applyTo(this);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -987,19 +969,34 @@ public final class Kcp {
    * ikcp_nodelay. Negative values leave a setting unchanged. {@code nodelay != 0} sets the minimum
    * RTO to 30 ms, {@code 0} to 100 ms; interval is clamped to [10, 5000]. {@code nc} switches
    * between {@link ClassicKcp} and {@link NoCongestionWindow}, keeping the tracked cwnd; it has no
-   * effect while a custom controller is installed.
+   * effect while a custom controller is installed. Ranges and meanings: {@link EngineSetting}.
    */
   public void setNoDelay(int nodelay, int interval, int resend, boolean nc) {
     if (nodelay >= 0) {
-      this.nodelay = nodelay;
-      this.minRto = nodelay != 0 ? RTO_NODELAY : RTO_MIN;
+      setNodelay(nodelay);
     }
     if (interval >= 0) {
       setInterval(interval);
     }
     if (resend >= 0) {
-      this.fastResend = resend;
+      setFastResend(resend);
     }
+    setNoCongestionWindow(nc);
+  }
+
+  /** {@link EngineSetting#NODELAY}: the back-off mode, and the minimum RTO it implies. */
+  void setNodelay(int nodelay) {
+    this.nodelay = nodelay;
+    this.minRto = EngineSetting.minRtoFor(nodelay);
+  }
+
+  /** {@link EngineSetting#FAST_RESEND}. */
+  void setFastResend(int resend) {
+    this.fastResend = resend;
+  }
+
+  /** {@link EngineSetting#NO_CONGESTION_WINDOW}; a custom controller is left alone. */
+  void setNoCongestionWindow(boolean nc) {
     if (nc && congestion instanceof ClassicKcp) {
       congestion = new NoCongestionWindow((ClassicKcp) congestion);
     } else if (!nc && congestion instanceof NoCongestionWindow) {
@@ -1009,7 +1006,8 @@ public final class Kcp {
 
   /** Flush interval in ms, clamped to [10, 5000] as ikcp_interval does. */
   public void setInterval(int intervalMillis) {
-    this.interval = Math.max(10, Math.min(5000, intervalMillis));
+    IntSetting range = EngineSetting.INTERVAL;
+    this.interval = Math.max(range.min(), Math.min(range.max(), intervalMillis));
   }
 
   /**
@@ -1019,20 +1017,18 @@ public final class Kcp {
    * @throws IllegalArgumentException if a window exceeds 65535 (the wire's 16-bit field)
    */
   public void setWindowSize(int send, int receive) {
-    if (send > KcpConfig.MAX_WINDOW || receive > KcpConfig.MAX_WINDOW) {
-      throw new IllegalArgumentException(
-          "windows must be at most "
-              + KcpConfig.MAX_WINDOW
-              + " segments, got sndwnd="
-              + send
-              + " rcvwnd="
-              + receive);
+    IntSetting receiveRange = EngineSetting.RECEIVE_WINDOW;
+    if (send > 0) {
+      EngineSetting.SEND_WINDOW.check("sndwnd", send);
+    }
+    if (receive > 0) {
+      receiveRange.check("rcvwnd", Math.max(receive, receiveRange.min()));
     }
     if (send > 0) {
       sendWindow = send;
     }
     if (receive > 0) {
-      receiveWindow = Math.max(receive, WND_RCV_DEFAULT);
+      receiveWindow = Math.max(receive, receiveRange.min());
       if (receiveWindow > receiveBufferSpan) {
         receiveBuffer.ensureSpan(rcvNxt, rcvNxt + receiveBufferSpan, receiveWindow);
         receiveBufferSpan = receiveWindow;
@@ -1047,10 +1043,7 @@ public final class Kcp {
    * @throws IllegalArgumentException if mtu is outside [50, 65507]
    */
   public void setMtu(int mtu) {
-    if (mtu < KcpConfig.MIN_MTU || mtu > KcpConfig.MAX_MTU) {
-      throw new IllegalArgumentException(
-          "mtu must be in [" + KcpConfig.MIN_MTU + ", " + KcpConfig.MAX_MTU + "], got " + mtu);
-    }
+    EngineSetting.MTU.check("mtu", mtu);
     if (mtu == this.mtu) {
       return;
     }
@@ -1067,18 +1060,12 @@ public final class Kcp {
 
   /** Lower bound of the RTO in ms (ikcp's {@code rx_minrto}), 1..60000. */
   public void setMinRto(int millis) {
-    if (millis < 1 || millis > RTO_MAX) {
-      throw new IllegalArgumentException("minrto must be in [1, " + RTO_MAX + "], got " + millis);
-    }
-    this.minRto = millis;
+    this.minRto = EngineSetting.MIN_RTO.check("minrto", millis);
   }
 
   /** A segment transmitted this many times marks the link dead ({@link #isDeadLink()}). */
   public void setDeadLink(int transmissions) {
-    if (transmissions < 1) {
-      throw new IllegalArgumentException("deadlink must be at least 1, got " + transmissions);
-    }
-    this.deadLinkTransmissions = transmissions;
+    this.deadLinkTransmissions = EngineSetting.DEAD_LINK.check("deadlink", transmissions);
   }
 
   /** Fast retransmit only while a segment was sent at most this many times; ≤ 0 = no limit. */
@@ -1088,10 +1075,7 @@ public final class Kcp {
 
   /** The most fragments a message may take, 1..255 (127 in the reference). */
   public void setMaxFragments(int fragments) {
-    if (fragments < 1 || fragments > 255) {
-      throw new IllegalArgumentException("maxfrag must be in [1, 255], got " + fragments);
-    }
-    this.maxFragments = fragments;
+    this.maxFragments = EngineSetting.MAX_FRAGMENTS.check("maxfrag", fragments);
   }
 
   /** Replaces the congestion controller (takes effect at the next input or flush). */
@@ -1232,6 +1216,21 @@ public final class Kcp {
 
   public int sendWindow() {
     return sendWindow;
+  }
+
+  /** Transmissions of one segment that mark the link dead ({@link EngineSetting#DEAD_LINK}). */
+  public int deadLink() {
+    return deadLinkTransmissions;
+  }
+
+  /** {@link EngineSetting#FAST_LIMIT}; ≤ 0: no limit. */
+  public int fastLimit() {
+    return fastLimit;
+  }
+
+  /** The most fragments one message may take ({@link EngineSetting#MAX_FRAGMENTS}). */
+  public int maxFragments() {
+    return maxFragments;
   }
 
   public int receiveWindow() {

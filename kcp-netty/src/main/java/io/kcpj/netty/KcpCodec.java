@@ -243,18 +243,21 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   /**
    * Creates, configures and registers a session; returns null (and fails nothing else) if its
-   * registration failed. Must run on the event loop.
+   * registration failed. Must run on the event loop. The codec's options are applied first, then
+   * {@code sessionOptions} (a client bootstrap's), each in its own order: a session option always
+   * wins over a codec option.
    */
   KcpChildChannel openSession(
       InetSocketAddress remote,
       int conv,
       ChannelHandler handler,
-      Map<ChannelOption<?>, Object> options,
+      Map<ChannelOption<?>, Object> sessionOptions,
       Map<AttributeKey<?>, Object> attrs) {
     long now = nowMillis();
     SessionKey key = new SessionKey(remote, conv);
     KcpChildChannel child = new KcpChildChannel(this, key, now);
-    applyOptions(child, options);
+    applyOptions(child, settings.childOptions);
+    applyOptions(child, sessionOptions);
     applyAttributes(child, attrs);
     child.startEngine(now);
     if (handler != null) {
