@@ -23,8 +23,9 @@ import java.util.Objects;
  * <p>The engine does no I/O, starts no thread and reads no clock. The caller
  *
  * <ul>
- *   <li>gives time with {@link #update(long)} (at the times {@link #check(long)} returns, or simply
- *       every {@code interval} ms),
+ *   <li>gives time with {@link #advance(long)} (at the time the previous call returned, or after a
+ *       send or an input), or as ikcp's loop does with {@link #update(long)} (at the times {@link
+ *       #check(long)} returns, or simply every {@code interval} ms),
  *   <li>feeds each received datagram to {@link #input(byte[], int, int)},
  *   <li>queues messages with {@link #send(byte[], int, int)} and takes them with {@link
  *       #recv(byte[], int, int)},
@@ -689,26 +690,14 @@ public final class Kcp {
   public static final long NO_EVENT = Long.MAX_VALUE;
 
   /**
-   * When the engine next has timed work if nothing is sent or received meanwhile — for event-driven
-   * callers that sleep a session until then instead of calling {@link #update} every {@code
-   * interval} (the way {@link #check} is used). Unlike {@code check} it is not capped at one
-   * interval: a session waiting only for an acknowledgement sleeps until its earliest
-   * retransmission time.
-   *
-   * <p>Returns {@code nowMillis} when a {@link #flush} would send something now (ACKs owed, a probe
-   * requested, a segment due for retransmission); the next {@code interval} tick when queued data
-   * waits for window room, a fast retransmission is ready, or a window probe must be scheduled; the
-   * earliest retransmission or probe time otherwise; and {@link #NO_EVENT} when there is nothing to
-   * time at all. The result is on the caller's clock ({@code nowMillis + delay}). O(in-flight
-   * segments); allocates nothing.
-   *
-   * <p>Example: after {@code send}, {@code flush} and no loss, with rto 200 ms and interval 10 ms,
-   * {@code check(t)} returns {@code t + 10} while {@code nextEventAt(t)} returns {@code t + 200};
-   * when the ACK arrives, {@code nextEventAt} returns {@code NO_EVENT}.
-   *
-   * <p>Calling {@code update(t)} at the returned time and then {@code flush()} (when {@code
-   * nextEventAt(t) <= t}) does all the timed work; retransmissions then happen at their exact
-   * deadlines rather than on the next {@code interval} boundary.
+   * When the engine next has timed work if nothing is sent or received meanwhile: {@code nowMillis}
+   * when a {@link #flush} would send something now (ACKs owed, a probe requested, a segment due);
+   * the next {@code interval} tick when queued data waits for window room, a fast retransmission is
+   * ready or a window probe must be scheduled; else the earliest retransmission or probe time; and
+   * {@link #NO_EVENT} when nothing is timed. Unlike {@link #check} it is not capped at one interval
+   * (after {@code send} and {@code flush} with rto 200 ms and interval 10 ms, {@code check(t)} is
+   * {@code t + 10}, {@code nextEventAt(t)} is {@code t + 200}). {@link #advance} drives the engine
+   * by it. On the caller's clock; O(in-flight segments); allocates nothing.
    */
   public long nextEventAt(long nowMillis) {
     if (!updated) {
@@ -748,6 +737,51 @@ public final class Kcp {
       earliest = Math.min(earliest, nowMillis + diff);
     }
     return earliest;
+  }
+
+  /**
+   * Drives the engine: does all the timed work due at {@code nowMillis} and returns when to call it
+   * again. It is {@link #update} (the clock, and the flush on the {@code interval} grid), then a
+   * {@link #flush} if something is due between grid points ({@link #nextEventAt} {@code <= now}: a
+   * retransmission deadline, ACKs owed, a window probe), and returns {@code nextEventAt(now)} — at
+   * least {@code nowMillis + 1}, so a driver never spins within one millisecond — or {@link
+   * #NO_EVENT} when nothing is timed (sleep until the next {@code send} or {@code input}). This is
+   * the policy kcp-netty drives its sessions with and bench's virtual-time runs use; a driver that
+   * prefers ikcp's loop calls {@code update} at the {@link #check} deadlines instead, and the
+   * datagrams differ only in when retransmissions leave (at their deadline rather than on the next
+   * grid point).
+   *
+   * <p>To send at once rather than on the next flush, call {@code flush()} after {@code send} or
+   * {@code input} (with the clock current), then {@code advance(now)} for the new deadline.
+   *
+   * <p><b>Worked example</b> ({@code fast}: interval 10 ms, rto 200 ms before any RTT sample).
+   *
+   * <pre>{@code
+   * long next = kcp.advance(0);        // first call starts the clock, nothing to send: NO_EVENT
+   * kcp.send(msg, 0, msg.length);
+   * kcp.flush();                       // sn 0 leaves now (or wait for the grid: advance(0) -> 10)
+   * next = kcp.advance(0);             // 200: sn 0's retransmission deadline, not 10
+   * next = kcp.advance(200);           // no ACK came: sn 0 is resent at 200; returns 500
+   *                                    //   (nodelay 1: its rto grows by half, to 300)
+   * kcp.update(230);                   // at 230 the ACK arrives: set the clock for its RTT sample,
+   * kcp.input(ack, 0, ack.length);     //   then input it (rtt 30 ms)
+   * next = kcp.advance(230);           // nothing in flight, no ACK owed: NO_EVENT
+   * }</pre>
+   *
+   * A server with many sessions keeps each one's returned deadline in a timer heap and calls {@code
+   * advance} only for the sessions due, instead of every session every {@code interval}.
+   * Allocation-free; O(in-flight segments).
+   *
+   * @return the time (on the caller's clock) to call {@code advance} again if nothing is sent or
+   *     received meanwhile, greater than {@code nowMillis}; or {@link #NO_EVENT}
+   */
+  public long advance(long nowMillis) {
+    update(nowMillis);
+    if (nextEventAt(nowMillis) <= nowMillis) {
+      flush();
+    }
+    long next = nextEventAt(nowMillis);
+    return next == NO_EVENT ? NO_EVENT : Math.max(next, nowMillis + 1);
   }
 
   /**
