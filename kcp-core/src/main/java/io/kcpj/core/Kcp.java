@@ -18,7 +18,8 @@ import java.util.Objects;
 /**
  * One KCP conversation: the ARQ engine, byte-identical on the wire with the C reference
  * (skywind3000/kcp {@code ikcp.c} 1.7, {@code IKCP_FASTACK_CONSERVE}) for the same inputs and
- * clock.
+ * clock. The protocol and the reference's behaviour, in this project's words: {@code
+ * docs/kcp-protocol.md}.
  *
  * <p>The engine does no I/O, starts no thread and reads no clock. The caller
  *
