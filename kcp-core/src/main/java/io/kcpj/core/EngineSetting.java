@@ -175,8 +175,7 @@ public abstract sealed class EngineSetting<T>
           "rx_minrto",
           "lower bound of the RTO",
           Kcp::setMinRto,
-          Kcp::minRto,
-          " (" + MIN_RTO_NODELAY + " ms once nodelay ≠ 0)");
+          Kcp::minRto);
 
   /** A segment transmitted this many times marks the link dead ({@link Kcp#isDeadLink()}). */
   public static final IntSetting DEAD_LINK =
@@ -414,7 +413,6 @@ public abstract sealed class EngineSetting<T>
     private final int min;
     private final int max;
     private final String unit;
-    private final String defaultNote;
 
     private IntSetting(
         String name,
@@ -427,26 +425,10 @@ public abstract sealed class EngineSetting<T>
         String meaning,
         BiConsumer<Kcp, Integer> applier,
         Function<Kcp, Integer> reader) {
-      this(name, key, min, max, defaultValue, unit, reference, meaning, applier, reader, "");
-    }
-
-    private IntSetting(
-        String name,
-        String key,
-        int min,
-        int max,
-        int defaultValue,
-        String unit,
-        String reference,
-        String meaning,
-        BiConsumer<Kcp, Integer> applier,
-        Function<Kcp, Integer> reader,
-        String defaultNote) {
       super(name, key, Integer.class, defaultValue, reference, meaning, applier, reader);
       this.min = min;
       this.max = max;
       this.unit = unit;
-      this.defaultNote = defaultNote;
     }
 
     /** The smallest valid value. */
@@ -496,7 +478,9 @@ public abstract sealed class EngineSetting<T>
 
     @Override
     public String defaultText() {
-      return defaultValue() + (unit.isEmpty() ? "" : " " + unit) + defaultNote;
+      // The one default that depends on another setting: nodelay sets the minimum RTO.
+      String note = this == MIN_RTO ? " (" + MIN_RTO_NODELAY + " ms once nodelay ≠ 0)" : "";
+      return defaultValue() + (unit.isEmpty() ? "" : " " + unit) + note;
     }
 
     @Override

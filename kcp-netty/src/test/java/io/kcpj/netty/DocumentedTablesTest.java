@@ -1,8 +1,10 @@
-package io.kcpj.core;
+package io.kcpj.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.kcpj.core.EngineSetting;
+import io.kcpj.core.KcpConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,28 +14,24 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The repository's documentation shows the settings and presets tables exactly as the code defines
- * them: each table is generated here from {@link EngineSetting#all()} and {@link
- * KcpConfig#presets()}, and every copy of it in the Markdown files (found by its header line) must
- * equal the generated one. On a mismatch the failure message carries the table to paste.
+ * The repository's documentation shows the settings, presets and options tables exactly as the code
+ * defines them. Each table is generated here — from kcp-core's {@link EngineSetting#all()} and
+ * {@link KcpConfig#presets()}, and from {@link KcpChannelOption#options()} — and every copy of it
+ * in the repository's Markdown files (found by its header line) must equal the generated one. On a
+ * mismatch the failure message carries the table to paste. (One test for both modules: kcp-netty
+ * sees kcp-core, so the Markdown scan is written once.)
  */
 class DocumentedTablesTest {
   static final String SETTINGS_HEADER =
       "| key | `EngineSetting` | type, range | default | ikcp | meaning |";
   static final String PRESETS_HEADER =
       "| preset | nodelay | interval | resend | nc | min RTO | what it is |";
+  static final String OPTIONS_HEADER = "| option | type, range | default | meaning |";
 
   static String settingsTable() {
     StringBuilder t = new StringBuilder(SETTINGS_HEADER).append("\n|---|---|---|---|---|---|\n");
     for (EngineSetting<?> s : EngineSetting.all()) {
-      t.append("| `")
-          .append(s.key())
-          .append("` | `")
-          .append(s.name())
-          .append("` | ")
-          .append(s.rangeText())
-          .append(" | ")
-          .append(s.defaultText())
+      row(t, "`" + s.key() + "`", "`" + s.name() + "`", s.rangeText(), s.defaultText())
           .append(" | `")
           .append(s.reference())
           .append("` | ")
@@ -47,14 +45,7 @@ class DocumentedTablesTest {
     StringBuilder t = new StringBuilder(PRESETS_HEADER).append("\n|---|---|---|---|---|---|---|\n");
     for (KcpConfig.Preset p : KcpConfig.presets()) {
       KcpConfig c = p.config();
-      t.append("| `")
-          .append(p.name())
-          .append("` | ")
-          .append(c.nodelay())
-          .append(" | ")
-          .append(c.interval())
-          .append(" ms | ")
-          .append(c.fastResend())
+      row(t, "`" + p.name() + "`", c.nodelay(), c.interval() + " ms", c.fastResend())
           .append(" | ")
           .append(c.noCongestionWindow() ? "on" : "off")
           .append(" | ")
@@ -66,6 +57,27 @@ class DocumentedTablesTest {
     return t.toString();
   }
 
+  static String optionsTable() {
+    StringBuilder t = new StringBuilder(OPTIONS_HEADER).append("\n|---|---|---|---|\n");
+    for (KcpChannelOption<?> o : KcpChannelOption.options()) {
+      row(t, "`" + o.constantName() + "`", o.rangeText(), o.defaultText(), o.meaning())
+          .append(" |\n");
+    }
+    return t.toString();
+  }
+
+  /** Appends {@code | a | b | c | d} (no closing bar). */
+  private static StringBuilder row(StringBuilder t, Object a, Object b, Object c, Object d) {
+    return t.append("| ")
+        .append(a)
+        .append(" | ")
+        .append(b)
+        .append(" | ")
+        .append(c)
+        .append(" | ")
+        .append(d);
+  }
+
   @Test
   void theProtocolDocumentShowsTheSettingsTable() throws IOException {
     assertEveryCopyMatches(SETTINGS_HEADER, settingsTable());
@@ -74,6 +86,11 @@ class DocumentedTablesTest {
   @Test
   void theReadmeShowsThePresetsTable() throws IOException {
     assertEveryCopyMatches(PRESETS_HEADER, presetsTable());
+  }
+
+  @Test
+  void theReadmeShowsTheOptionsTable() throws IOException {
+    assertEveryCopyMatches(OPTIONS_HEADER, optionsTable());
   }
 
   /** Every table in the repository's Markdown whose first line is {@code header} equals it. */
@@ -100,7 +117,7 @@ class DocumentedTablesTest {
     assertFalse(copies.isEmpty(), "no Markdown file shows the table headed " + header);
   }
 
-  /** README.md, each module's and tool's Markdown files, and docs/. */
+  /** README.md, each module's and tool's Markdown files, and docs/ (not build output). */
   static List<Path> markdownFiles() throws IOException {
     Path root = Path.of("").toAbsolutePath();
     while (root != null && !Files.isDirectory(root.resolve("kcp-core"))) {
