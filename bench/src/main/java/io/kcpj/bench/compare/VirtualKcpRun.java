@@ -105,6 +105,7 @@ public final class VirtualKcpRun {
     serverEp.onReceive(
         (src, data) -> {
           replyTo[0] = src;
+          serverDriver.beforeInput();
           server.input(data, 0, data.length);
           int n;
           while ((n = server.recv(buf, 0, buf.length)) >= 0) {
@@ -125,6 +126,7 @@ public final class VirtualKcpRun {
         });
     clientEp.onReceive(
         (src, data) -> {
+          clientDriver.beforeInput();
           client.input(data, 0, data.length);
           int n;
           while ((n = client.recv(buf, 0, buf.length)) >= 0) {
@@ -224,10 +226,11 @@ public final class VirtualKcpRun {
   }
 
   /**
-   * Drives one engine. Eager (kcp-netty's policy, the engine's own {@link Kcp#advance}): flush
-   * after each send and each input, and otherwise sleep until the deadline {@code advance} returns
-   * (none when nothing is timed). Reference loop: {@code update} at the {@code check()} deadlines
-   * only, so data and ACKs wait for the next interval flush.
+   * Drives one engine. Eager (kcp-netty's policy, the engine's own {@link Kcp#advance}): the clock
+   * brought to the arrival time before each input, a flush after each send and each input, and
+   * otherwise sleep until the deadline {@code advance} returns (none when nothing is timed).
+   * Reference loop: {@code update} at the {@code check()} deadlines only, so data and ACKs wait for
+   * the next interval flush.
    */
   private final class Driver {
     private final Kcp kcp;
@@ -256,6 +259,16 @@ public final class VirtualKcpRun {
       } else {
         kcp.update(now);
         schedule(Math.max(kcp.check(now), now + 1));
+      }
+    }
+
+    /**
+     * Eager: brings the engine's clock to the arrival time, as kcp-netty does before input, so the
+     * ACKs in the datagram give true RTT samples (the engine may have slept for seconds).
+     */
+    void beforeInput() {
+      if (transport.eager()) {
+        kcp.update(clock.nowMillis());
       }
     }
 

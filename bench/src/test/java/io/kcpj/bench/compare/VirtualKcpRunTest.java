@@ -46,6 +46,20 @@ class VirtualKcpRunTest {
   }
 
   @Test
+  void anEagerEngineTakesItsRttSampleAtTheArrivalTime() {
+    // One message a second, 60 ms each way, no loss. The eager driver sleeps between messages, so
+    // the engine's clock must be brought to the arrival time before input (as kcp-netty does):
+    // with a stale clock the first ACK measures ~0 ms, the RTO falls to its 100 ms floor and every
+    // later message is retransmitted before its 120 ms echo arrives.
+    Profile clean = Profile.parse("delay=60ms");
+    RunResult r =
+        new VirtualKcpRun(clean, KcpTransport.preset("classic"), Workload.game(1, 64, 10_000), 1)
+            .run();
+    assertEquals(r.messagesSent(), r.messagesEchoed());
+    assertEquals(0, r.retransmits(), "no spurious retransmission on a clean link");
+  }
+
+  @Test
   void onALossyLinkEveryEchoArrivesAndABulkTransferCompletes() {
     Profile lossy = Profile.parse("delay=40ms,jitter=10ms,loss=5%");
     KcpTransport fast = KcpTransport.preset("fast");
