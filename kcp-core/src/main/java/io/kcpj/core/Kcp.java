@@ -6,6 +6,7 @@ import static io.kcpj.core.wire.SegmentHeader.CMD_WASK;
 import static io.kcpj.core.wire.SegmentHeader.CMD_WINS;
 import static io.kcpj.core.wire.SegmentHeader.HEADER_SIZE;
 
+import io.kcpj.core.EngineSetting.IntSetting;
 import io.kcpj.core.cc.ClassicKcp;
 import io.kcpj.core.cc.CongestionControl;
 import io.kcpj.core.cc.FlowState;
@@ -17,13 +18,15 @@ import java.util.Objects;
 /**
  * One KCP conversation: the ARQ engine, byte-identical on the wire with the C reference
  * (skywind3000/kcp {@code ikcp.c} 1.7, {@code IKCP_FASTACK_CONSERVE}) for the same inputs and
- * clock.
+ * clock. The protocol and the reference's behaviour, in this project's words: {@code
+ * docs/kcp-protocol.md}.
  *
  * <p>The engine does no I/O, starts no thread and reads no clock. The caller
  *
  * <ul>
- *   <li>gives time with {@link #update(long)} (at the times {@link #check(long)} returns, or simply
- *       every {@code interval} ms),
+ *   <li>gives time with {@link #advance(long)} (at the time the previous call returned, or after a
+ *       send or an input), or as ikcp's loop does with {@link #update(long)} (at the times {@link
+ *       #check(long)} returns, or simply every {@code interval} ms),
  *   <li>feeds each received datagram to {@link #input(byte[], int, int)},
  *   <li>queues messages with {@link #send(byte[], int, int)} and takes them with {@link
  *       #recv(byte[], int, int)},
@@ -57,25 +60,16 @@ import java.util.Objects;
  * status, counts the error in {@link #counters()} and leaves the engine consistent.
  */
 public final class Kcp {
-  /** Minimum RTO with nodelay (ikcp {@code IKCP_RTO_NDL}). */
-  public static final int RTO_NODELAY = 30;
-
-  /** Minimum RTO without nodelay (ikcp {@code IKCP_RTO_MIN}). */
-  public static final int RTO_MIN = 100;
-
   /** Initial RTO (ikcp {@code IKCP_RTO_DEF}). */
   public static final int RTO_DEFAULT = 200;
 
   /** Upper bound of the RTO (ikcp {@code IKCP_RTO_MAX}). */
   public static final int RTO_MAX = 60000;
 
-  public static final int WND_SND_DEFAULT = 32;
-  public static final int WND_RCV_DEFAULT = 128;
-  public static final int MTU_DEFAULT = 1400;
-  public static final int INTERVAL_DEFAULT = 100;
-  public static final int DEAD_LINK_DEFAULT = 20;
-  public static final int FASTACK_LIMIT_DEFAULT = 5;
+  /** First wait before probing a zero remote window (ikcp {@code IKCP_PROBE_INIT}), ms. */
   public static final int PROBE_INIT = 7000;
+
+  /** Longest wait between window probes (ikcp {@code IKCP_PROBE_LIMIT}), ms. */
   public static final int PROBE_LIMIT = 120000;
 
   /** {@link #recv}: nothing queued. */
@@ -108,36 +102,36 @@ public final class Kcp {
   private final KcpCounters counters = new KcpCounters();
   private final FlowView flowView = new FlowView();
 
-  // Sizes and modes.
-  private int mtu = MTU_DEFAULT;
-  private int mss = MTU_DEFAULT - HEADER_SIZE;
-  private int sendWindow = WND_SND_DEFAULT;
-  private int receiveWindow = WND_RCV_DEFAULT;
-  private int interval = INTERVAL_DEFAULT;
-  private int nodelay;
-  private int fastResend;
-  private int fastLimit = FASTACK_LIMIT_DEFAULT;
-  private int deadLinkTransmissions = DEAD_LINK_DEFAULT;
-  private int maxFragments = WND_RCV_DEFAULT - 1;
-  private boolean streamMode;
+  // Settings: the reference's defaults, from EngineSetting's table.
+  private int mtu = EngineSetting.MTU.defaultInt();
+  private int mss = mtu - HEADER_SIZE;
+  private int sendWindow = EngineSetting.SEND_WINDOW.defaultInt();
+  private int receiveWindow = EngineSetting.RECEIVE_WINDOW.defaultInt();
+  private int interval = EngineSetting.INTERVAL.defaultInt();
+  private int nodelay = EngineSetting.NODELAY.defaultInt();
+  private int fastResend = EngineSetting.FAST_RESEND.defaultInt();
+  private int fastLimit = EngineSetting.FAST_LIMIT.defaultInt();
+  private int deadLinkTransmissions = EngineSetting.DEAD_LINK.defaultInt();
+  private int maxFragments = EngineSetting.MAX_FRAGMENTS.defaultInt();
+  private boolean streamMode = EngineSetting.STREAM_MODE.defaultValue();
   private CongestionControl congestion = new ClassicKcp();
 
   // Sequence state.
   private int sndUna;
   private int sndNxt;
   private int rcvNxt;
-  private int remoteWindow = WND_RCV_DEFAULT;
+  private int remoteWindow = receiveWindow; // ikcp assumes the peer's default window
   private boolean deadLink;
 
   // Round-trip estimation.
   private int srtt;
   private int rttVar;
   private int rto = RTO_DEFAULT;
-  private int minRto = RTO_MIN;
+  private int minRto = EngineSetting.MIN_RTO.defaultInt();
 
   // Clock.
   private int current;
-  private int nextFlushAt = INTERVAL_DEFAULT;
+  private int nextFlushAt = interval;
   private boolean updated;
 
   // Window probing.
@@ -151,13 +145,13 @@ public final class Kcp {
   // Queues.
   private final SegmentPool pool;
   private final SegmentQueue sendQueue = new SegmentQueue(64);
-  private final SequenceRing sendBuffer = new SequenceRing(WND_SND_DEFAULT);
-  private final SequenceRing receiveBuffer = new SequenceRing(WND_RCV_DEFAULT);
+  private final SequenceRing sendBuffer = new SequenceRing(sendWindow);
+  private final SequenceRing receiveBuffer = new SequenceRing(receiveWindow);
 
   /** The widest receive window ever used: the span receiveBuffer may hold. */
-  private int receiveBufferSpan = WND_RCV_DEFAULT;
+  private int receiveBufferSpan = receiveWindow;
 
-  private final SegmentQueue receiveQueue = new SegmentQueue(WND_RCV_DEFAULT);
+  private final SegmentQueue receiveQueue = new SegmentQueue(receiveWindow);
   private final AckList acks = new AckList();
 
   // Output datagram under construction.
@@ -188,24 +182,14 @@ public final class Kcp {
   }
 
   /**
-   * Applies every setting of {@code config}: nodelay, interval, resend, nc (or its custom
-   * congestion controller, replacing the current one), windows, mtu, minimum RTO, dead link, fast
-   * limit, stream mode, fragment limit. Safe before the first send; later it changes the engine as
-   * each individual setter would.
+   * Applies every setting of {@code config} ({@link KcpConfig#applyTo(Kcp)}): each {@link
+   * EngineSetting} through its setter, and its custom congestion controller if it has one
+   * (replacing the current one). Safe before the first send; later it changes the engine as each
+   * individual setter would. To change only what differs from the configuration the engine runs
+   * with, use {@link KcpConfig#applyChangesTo(Kcp, KcpConfig)}.
    */
   public void apply(KcpConfig config) {
-    setNoDelay(
-        config.nodelay(), config.interval(), config.fastResend(), config.noCongestionWindow());
-    if (config.hasCustomCongestionControl()) {
-      setCongestionControl(config.newCongestionControl());
-    }
-    setMinRto(config.minRto());
-    setWindowSize(config.sendWindow(), config.receiveWindow());
-    setMtu(config.mtu());
-    setDeadLink(config.deadLink());
-    setFastLimit(config.fastLimit());
-    setStreamMode(config.streamMode());
-    setMaxFragments(config.maxFragments());
+    config.applyTo(this);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -707,26 +691,14 @@ public final class Kcp {
   public static final long NO_EVENT = Long.MAX_VALUE;
 
   /**
-   * When the engine next has timed work if nothing is sent or received meanwhile — for event-driven
-   * callers that sleep a session until then instead of calling {@link #update} every {@code
-   * interval} (the way {@link #check} is used). Unlike {@code check} it is not capped at one
-   * interval: a session waiting only for an acknowledgement sleeps until its earliest
-   * retransmission time.
-   *
-   * <p>Returns {@code nowMillis} when a {@link #flush} would send something now (ACKs owed, a probe
-   * requested, a segment due for retransmission); the next {@code interval} tick when queued data
-   * waits for window room, a fast retransmission is ready, or a window probe must be scheduled; the
-   * earliest retransmission or probe time otherwise; and {@link #NO_EVENT} when there is nothing to
-   * time at all. The result is on the caller's clock ({@code nowMillis + delay}). O(in-flight
-   * segments); allocates nothing.
-   *
-   * <p>Example: after {@code send}, {@code flush} and no loss, with rto 200 ms and interval 10 ms,
-   * {@code check(t)} returns {@code t + 10} while {@code nextEventAt(t)} returns {@code t + 200};
-   * when the ACK arrives, {@code nextEventAt} returns {@code NO_EVENT}.
-   *
-   * <p>Calling {@code update(t)} at the returned time and then {@code flush()} (when {@code
-   * nextEventAt(t) <= t}) does all the timed work; retransmissions then happen at their exact
-   * deadlines rather than on the next {@code interval} boundary.
+   * When the engine next has timed work if nothing is sent or received meanwhile: {@code nowMillis}
+   * when a {@link #flush} would send something now (ACKs owed, a probe requested, a segment due);
+   * the next {@code interval} tick when queued data waits for window room, a fast retransmission is
+   * ready or a window probe must be scheduled; else the earliest retransmission or probe time; and
+   * {@link #NO_EVENT} when nothing is timed. Unlike {@link #check} it is not capped at one interval
+   * (after {@code send} and {@code flush} with rto 200 ms and interval 10 ms, {@code check(t)} is
+   * {@code t + 10}, {@code nextEventAt(t)} is {@code t + 200}). {@link #advance} drives the engine
+   * by it. On the caller's clock; O(in-flight segments); allocates nothing.
    */
   public long nextEventAt(long nowMillis) {
     if (!updated) {
@@ -766,6 +738,51 @@ public final class Kcp {
       earliest = Math.min(earliest, nowMillis + diff);
     }
     return earliest;
+  }
+
+  /**
+   * Drives the engine: does all the timed work due at {@code nowMillis} and returns when to call it
+   * again. It is {@link #update} (the clock, and the flush on the {@code interval} grid), then a
+   * {@link #flush} if something is due between grid points ({@link #nextEventAt} {@code <= now}: a
+   * retransmission deadline, ACKs owed, a window probe), and returns {@code nextEventAt(now)} — at
+   * least {@code nowMillis + 1}, so a driver never spins within one millisecond — or {@link
+   * #NO_EVENT} when nothing is timed (sleep until the next {@code send} or {@code input}). This is
+   * the policy kcp-netty drives its sessions with and bench's virtual-time runs use; a driver that
+   * prefers ikcp's loop calls {@code update} at the {@link #check} deadlines instead, and the
+   * datagrams differ only in when retransmissions leave (at their deadline rather than on the next
+   * grid point).
+   *
+   * <p>To send at once rather than on the next flush, call {@code flush()} after {@code send} or
+   * {@code input} (with the clock current), then {@code advance(now)} for the new deadline.
+   *
+   * <p><b>Worked example</b> ({@code fast}: interval 10 ms, rto 200 ms before any RTT sample).
+   *
+   * <pre>{@code
+   * long next = kcp.advance(0);        // first call starts the clock, nothing to send: NO_EVENT
+   * kcp.send(msg, 0, msg.length);
+   * kcp.flush();                       // sn 0 leaves now (or wait for the grid: advance(0) -> 10)
+   * next = kcp.advance(0);             // 200: sn 0's retransmission deadline, not 10
+   * next = kcp.advance(200);           // no ACK came: sn 0 is resent at 200; returns 500
+   *                                    //   (nodelay 1: its rto grows by half, to 300)
+   * kcp.update(230);                   // at 230 the ACK arrives: set the clock for its RTT sample,
+   * kcp.input(ack, 0, ack.length);     //   then input it (rtt 30 ms)
+   * next = kcp.advance(230);           // nothing in flight, no ACK owed: NO_EVENT
+   * }</pre>
+   *
+   * A server with many sessions keeps each one's returned deadline in a timer heap and calls {@code
+   * advance} only for the sessions due, instead of every session every {@code interval}.
+   * Allocation-free; O(in-flight segments).
+   *
+   * @return the time (on the caller's clock) to call {@code advance} again if nothing is sent or
+   *     received meanwhile, greater than {@code nowMillis}; or {@link #NO_EVENT}
+   */
+  public long advance(long nowMillis) {
+    update(nowMillis);
+    if (nextEventAt(nowMillis) <= nowMillis) {
+      flush();
+    }
+    long next = nextEventAt(nowMillis);
+    return next == NO_EVENT ? NO_EVENT : Math.max(next, nowMillis + 1);
   }
 
   /**
@@ -987,19 +1004,34 @@ public final class Kcp {
    * ikcp_nodelay. Negative values leave a setting unchanged. {@code nodelay != 0} sets the minimum
    * RTO to 30 ms, {@code 0} to 100 ms; interval is clamped to [10, 5000]. {@code nc} switches
    * between {@link ClassicKcp} and {@link NoCongestionWindow}, keeping the tracked cwnd; it has no
-   * effect while a custom controller is installed.
+   * effect while a custom controller is installed. Ranges and meanings: {@link EngineSetting}.
    */
   public void setNoDelay(int nodelay, int interval, int resend, boolean nc) {
     if (nodelay >= 0) {
-      this.nodelay = nodelay;
-      this.minRto = nodelay != 0 ? RTO_NODELAY : RTO_MIN;
+      setNodelay(nodelay);
     }
     if (interval >= 0) {
       setInterval(interval);
     }
     if (resend >= 0) {
-      this.fastResend = resend;
+      setFastResend(resend);
     }
+    setNoCongestionWindow(nc);
+  }
+
+  /** {@link EngineSetting#NODELAY}: the back-off mode, and the minimum RTO it implies. */
+  void setNodelay(int nodelay) {
+    this.nodelay = nodelay;
+    this.minRto = EngineSetting.minRtoFor(nodelay);
+  }
+
+  /** {@link EngineSetting#FAST_RESEND}. */
+  void setFastResend(int resend) {
+    this.fastResend = resend;
+  }
+
+  /** {@link EngineSetting#NO_CONGESTION_WINDOW}; a custom controller is left alone. */
+  void setNoCongestionWindow(boolean nc) {
     if (nc && congestion instanceof ClassicKcp) {
       congestion = new NoCongestionWindow((ClassicKcp) congestion);
     } else if (!nc && congestion instanceof NoCongestionWindow) {
@@ -1009,7 +1041,8 @@ public final class Kcp {
 
   /** Flush interval in ms, clamped to [10, 5000] as ikcp_interval does. */
   public void setInterval(int intervalMillis) {
-    this.interval = Math.max(10, Math.min(5000, intervalMillis));
+    IntSetting range = EngineSetting.INTERVAL;
+    this.interval = Math.max(range.min(), Math.min(range.max(), intervalMillis));
   }
 
   /**
@@ -1019,20 +1052,18 @@ public final class Kcp {
    * @throws IllegalArgumentException if a window exceeds 65535 (the wire's 16-bit field)
    */
   public void setWindowSize(int send, int receive) {
-    if (send > KcpConfig.MAX_WINDOW || receive > KcpConfig.MAX_WINDOW) {
-      throw new IllegalArgumentException(
-          "windows must be at most "
-              + KcpConfig.MAX_WINDOW
-              + " segments, got sndwnd="
-              + send
-              + " rcvwnd="
-              + receive);
+    IntSetting receiveRange = EngineSetting.RECEIVE_WINDOW;
+    if (send > 0) {
+      EngineSetting.SEND_WINDOW.check("sndwnd", send);
+    }
+    if (receive > 0) {
+      receiveRange.check("rcvwnd", Math.max(receive, receiveRange.min()));
     }
     if (send > 0) {
       sendWindow = send;
     }
     if (receive > 0) {
-      receiveWindow = Math.max(receive, WND_RCV_DEFAULT);
+      receiveWindow = Math.max(receive, receiveRange.min());
       if (receiveWindow > receiveBufferSpan) {
         receiveBuffer.ensureSpan(rcvNxt, rcvNxt + receiveBufferSpan, receiveWindow);
         receiveBufferSpan = receiveWindow;
@@ -1047,10 +1078,7 @@ public final class Kcp {
    * @throws IllegalArgumentException if mtu is outside [50, 65507]
    */
   public void setMtu(int mtu) {
-    if (mtu < KcpConfig.MIN_MTU || mtu > KcpConfig.MAX_MTU) {
-      throw new IllegalArgumentException(
-          "mtu must be in [" + KcpConfig.MIN_MTU + ", " + KcpConfig.MAX_MTU + "], got " + mtu);
-    }
+    EngineSetting.MTU.check("mtu", mtu);
     if (mtu == this.mtu) {
       return;
     }
@@ -1067,18 +1095,12 @@ public final class Kcp {
 
   /** Lower bound of the RTO in ms (ikcp's {@code rx_minrto}), 1..60000. */
   public void setMinRto(int millis) {
-    if (millis < 1 || millis > RTO_MAX) {
-      throw new IllegalArgumentException("minrto must be in [1, " + RTO_MAX + "], got " + millis);
-    }
-    this.minRto = millis;
+    this.minRto = EngineSetting.MIN_RTO.check("minrto", millis);
   }
 
   /** A segment transmitted this many times marks the link dead ({@link #isDeadLink()}). */
   public void setDeadLink(int transmissions) {
-    if (transmissions < 1) {
-      throw new IllegalArgumentException("deadlink must be at least 1, got " + transmissions);
-    }
-    this.deadLinkTransmissions = transmissions;
+    this.deadLinkTransmissions = EngineSetting.DEAD_LINK.check("deadlink", transmissions);
   }
 
   /** Fast retransmit only while a segment was sent at most this many times; ≤ 0 = no limit. */
@@ -1088,10 +1110,7 @@ public final class Kcp {
 
   /** The most fragments a message may take, 1..255 (127 in the reference). */
   public void setMaxFragments(int fragments) {
-    if (fragments < 1 || fragments > 255) {
-      throw new IllegalArgumentException("maxfrag must be in [1, 255], got " + fragments);
-    }
-    this.maxFragments = fragments;
+    this.maxFragments = EngineSetting.MAX_FRAGMENTS.check("maxfrag", fragments);
   }
 
   /** Replaces the congestion controller (takes effect at the next input or flush). */
@@ -1232,6 +1251,21 @@ public final class Kcp {
 
   public int sendWindow() {
     return sendWindow;
+  }
+
+  /** Transmissions of one segment that mark the link dead ({@link EngineSetting#DEAD_LINK}). */
+  public int deadLink() {
+    return deadLinkTransmissions;
+  }
+
+  /** {@link EngineSetting#FAST_LIMIT}; ≤ 0: no limit. */
+  public int fastLimit() {
+    return fastLimit;
+  }
+
+  /** The most fragments one message may take ({@link EngineSetting#MAX_FRAGMENTS}). */
+  public int maxFragments() {
+    return maxFragments;
   }
 
   public int receiveWindow() {

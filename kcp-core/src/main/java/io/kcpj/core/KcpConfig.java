@@ -3,7 +3,10 @@ package io.kcpj.core;
 import io.kcpj.core.cc.ClassicKcp;
 import io.kcpj.core.cc.CongestionControl;
 import io.kcpj.core.cc.NoCongestionWindow;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +15,9 @@ import java.util.function.Supplier;
 /**
  * Immutable, validated engine settings: everything about a conversation except its conv and its
  * output. Build one with {@link #builder()}, start from a preset, or parse the compact text form.
+ * Every setting, its range, default and reference meaning is in {@link EngineSetting}'s table,
+ * which this class is driven by ({@link #get(EngineSetting)}, {@link Builder#set(EngineSetting,
+ * Object)}); the named getters and builder methods are shorthands for it.
  *
  * <table>
  *   <caption>Presets</caption>
@@ -34,46 +40,42 @@ import java.util.function.Supplier;
  * A {@code KcpConfig} is immutable and may be shared across threads and engines.
  */
 public final class KcpConfig {
-  /**
-   * ikcp's {@code IKCP_WND_RCV}: the smallest receive window, and the default fragment limit + 1.
-   */
-  public static final int MIN_RECEIVE_WINDOW = 128;
+  private static final List<Preset> PRESETS =
+      List.of(
+          new Preset(
+              "classic",
+              List.of("default"),
+              "the C reference's defaults (`ikcp_create`)",
+              builder().build()),
+          new Preset(
+              "normal",
+              List.of(),
+              "the reference's \"normal mode\"",
+              builder().noDelay(0, 40, 0, false).build()),
+          new Preset(
+              "fast",
+              List.of("turbo"),
+              "the reference's \"fast / turbo mode\"",
+              builder().noDelay(1, 10, 2, true).build()),
+          new Preset(
+              "test-normal",
+              List.of(),
+              "the C test program's \"normal\" mode (`ikcp_nodelay(0,10,0,1)`)",
+              builder().noDelay(0, 10, 0, true).build()),
+          new Preset(
+              "test-fast",
+              List.of(),
+              "the C test program's fast mode (`ikcp_nodelay(2,10,2,1)`, `rx_minrto=10`,"
+                  + " `fastresend=1`)",
+              builder().noDelay(2, 10, 1, true).minRto(10).build()));
 
-  /** The wire's 16-bit {@code wnd} field bounds any advertised window. */
-  public static final int MAX_WINDOW = 65535;
+  /** Values indexed by {@link EngineSetting#index()}; never null. */
+  private final Object[] values;
 
-  public static final int MIN_MTU = 50;
-
-  /** The largest UDP payload over IPv4. */
-  public static final int MAX_MTU = 65507;
-
-  private final int nodelay;
-  private final int interval;
-  private final int fastResend;
-  private final boolean noCongestionWindow;
-  private final int sendWindow;
-  private final int receiveWindow;
-  private final int mtu;
-  private final int minRto;
-  private final int deadLink;
-  private final int fastLimit;
-  private final boolean streamMode;
-  private final int maxFragments;
   private final Supplier<? extends CongestionControl> congestionControl;
 
   private KcpConfig(Builder b) {
-    this.nodelay = b.nodelay;
-    this.interval = b.interval;
-    this.fastResend = b.fastResend;
-    this.noCongestionWindow = b.noCongestionWindow;
-    this.sendWindow = b.sendWindow;
-    this.receiveWindow = b.receiveWindow;
-    this.mtu = b.mtu;
-    this.minRto = b.minRto > 0 ? b.minRto : (b.nodelay != 0 ? Kcp.RTO_NODELAY : Kcp.RTO_MIN);
-    this.deadLink = b.deadLink;
-    this.fastLimit = b.fastLimit;
-    this.streamMode = b.streamMode;
-    this.maxFragments = b.maxFragments;
+    this.values = b.values.clone();
     this.congestionControl = b.congestionControl;
   }
 
@@ -85,35 +87,24 @@ public final class KcpConfig {
   /** A builder starting from this configuration. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.nodelay = nodelay;
-    b.interval = interval;
-    b.fastResend = fastResend;
-    b.noCongestionWindow = noCongestionWindow;
-    b.sendWindow = sendWindow;
-    b.receiveWindow = receiveWindow;
-    b.mtu = mtu;
-    b.minRto = minRto;
-    b.deadLink = deadLink;
-    b.fastLimit = fastLimit;
-    b.streamMode = streamMode;
-    b.maxFragments = maxFragments;
+    System.arraycopy(values, 0, b.values, 0, values.length);
     b.congestionControl = congestionControl;
     return b;
   }
 
   /** The C reference's defaults: nodelay 0, interval 100, resend 0, congestion window on. */
   public static KcpConfig classic() {
-    return builder().build();
+    return PRESETS.get(0).config();
   }
 
   /** The reference's "normal mode": {@code (0, 40, 0, nc off)}. */
   public static KcpConfig normal() {
-    return builder().noDelay(0, 40, 0, false).build();
+    return PRESETS.get(1).config();
   }
 
   /** The reference's "fast mode": {@code (1, 10, 2, nc on)}, minimum RTO 30 ms. */
   public static KcpConfig fast() {
-    return builder().noDelay(1, 10, 2, true).build();
+    return PRESETS.get(2).config();
   }
 
   /**
@@ -121,7 +112,7 @@ public final class KcpConfig {
    * — the reference's published 156/571 ms average/maximum RTT on its simulated link.
    */
   public static KcpConfig testNormal() {
-    return builder().noDelay(0, 10, 0, true).build();
+    return PRESETS.get(3).config();
   }
 
   /**
@@ -129,46 +120,42 @@ public final class KcpConfig {
    * followed by {@code rx_minrto = 10} and {@code fastresend = 1}.
    */
   public static KcpConfig testFast() {
-    return builder().noDelay(2, 10, 1, true).minRto(10).build();
+    return PRESETS.get(4).config();
   }
 
-  /** The preset names {@link #preset(String)} accepts, in order. */
+  /** Every preset, in order (the README's presets table is generated from this list). */
+  public static List<Preset> presets() {
+    return PRESETS;
+  }
+
+  /** The preset names {@link #preset(String)} accepts, in order (without aliases). */
   public static String[] presetNames() {
-    return new String[] {"classic", "normal", "fast", "test-normal", "test-fast"};
+    return PRESETS.stream().map(Preset::name).toArray(String[]::new);
   }
 
   /**
-   * A preset by name: {@code classic}, {@code normal}, {@code fast}, {@code test-normal}, {@code
-   * test-fast}.
+   * A preset by name (case-insensitive): {@code classic} (alias {@code default}), {@code normal},
+   * {@code fast} (alias {@code turbo}), {@code test-normal}, {@code test-fast}.
    */
   public static KcpConfig preset(String name) {
-    switch (name.toLowerCase(Locale.ROOT)) {
-      case "classic":
-      case "default":
-        return classic();
-      case "normal":
-        return normal();
-      case "fast":
-      case "turbo":
-        return fast();
-      case "test-normal":
-        return testNormal();
-      case "test-fast":
-        return testFast();
-      default:
-        throw new IllegalArgumentException(
-            "unknown KCP preset '"
-                + name
-                + "'; valid presets: classic, normal, fast, test-normal, test-fast");
+    String n = name.toLowerCase(Locale.ROOT);
+    for (Preset p : PRESETS) {
+      if (p.name().equals(n) || p.aliases().contains(n)) {
+        return p.config();
+      }
     }
+    throw new IllegalArgumentException(
+        "unknown KCP preset '" + name + "'; valid presets: " + String.join(", ", presetNames()));
   }
 
   /**
    * Parses the compact command-line form: an optional preset name followed by {@code key=value}
    * pairs separated by commas, applied in order. Example: {@code fast,wnd=256,mtu=1200} or {@code
-   * nodelay=1,interval=10,resend=2,nc=true}. Keys: {@code preset, nodelay, interval, resend, nc,
-   * wnd} (both windows), {@code sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream, maxfrag}.
-   * A bad key or value throws {@link IllegalArgumentException} naming the token.
+   * nodelay=1,interval=10,resend=2,nc=true}. Keys: every {@link EngineSetting#key()} ({@code
+   * nodelay, interval, resend, nc, sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream,
+   * maxfrag}), plus {@code preset=NAME} (replaces every setting so far, like a leading name) and
+   * {@code wnd=N} (both windows: {@code sndwnd=N}, {@code rcvwnd=max(N, 128)}). A bad key or value
+   * throws {@link IllegalArgumentException} naming the token.
    */
   public static KcpConfig parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -200,9 +187,6 @@ public final class KcpConfig {
       }
       try {
         applyKey(b, key, value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "bad value in '" + token + "': '" + value + "' is not a whole number", e);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("bad token '" + token + "': " + e.getMessage(), e);
       }
@@ -211,127 +195,91 @@ public final class KcpConfig {
   }
 
   private static void applyKey(Builder b, String key, String value) {
-    switch (key) {
-      case "nodelay":
-        b.noDelay(Integer.parseInt(value));
-        break;
-      case "interval":
-        b.interval(Integer.parseInt(value));
-        break;
-      case "resend":
-        b.fastResend(Integer.parseInt(value));
-        break;
-      case "nc":
-        b.noCongestionWindow(parseBoolean(value));
-        break;
-      case "wnd":
-        int w = Integer.parseInt(value);
-        b.windows(w, Math.max(w, MIN_RECEIVE_WINDOW));
-        break;
-      case "sndwnd":
-        b.sendWindow(Integer.parseInt(value));
-        break;
-      case "rcvwnd":
-        b.receiveWindow(Integer.parseInt(value));
-        break;
-      case "mtu":
-        b.mtu(Integer.parseInt(value));
-        break;
-      case "minrto":
-        b.minRto(Integer.parseInt(value));
-        break;
-      case "deadlink":
-        b.deadLink(Integer.parseInt(value));
-        break;
-      case "fastlimit":
-        b.fastLimit(Integer.parseInt(value));
-        break;
-      case "stream":
-        b.streamMode(parseBoolean(value));
-        break;
-      case "maxfrag":
-        b.maxFragments(Integer.parseInt(value));
-        break;
-      default:
-        throw new IllegalArgumentException(
-            "unknown key '"
-                + key
-                + "'; valid keys: preset, nodelay, interval, resend, nc, wnd,"
-                + " sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream, maxfrag");
+    if (key.equals("wnd")) {
+      int w = EngineSetting.SEND_WINDOW.parse(value);
+      b.windows(w, Math.max(w, EngineSetting.RECEIVE_WINDOW.min()));
+      return;
     }
+    EngineSetting<?> setting;
+    try {
+      setting = EngineSetting.forKey(key);
+    } catch (IllegalArgumentException unknown) {
+      List<String> keys = new ArrayList<>(List.of("preset", "wnd"));
+      EngineSetting.all().forEach(s -> keys.add(s.key()));
+      throw new IllegalArgumentException(
+          "unknown key '" + key + "'; valid keys: " + String.join(", ", keys), unknown);
+    }
+    b.setParsed(setting, value);
   }
 
-  private static boolean parseBoolean(String v) {
-    switch (v.toLowerCase(Locale.ROOT)) {
-      case "true":
-      case "1":
-      case "on":
-      case "yes":
-        return true;
-      case "false":
-      case "0":
-      case "off":
-      case "no":
-        return false;
-      default:
-        throw new IllegalArgumentException(
-            "'" + v + "' is not a boolean (true/false, 1/0, on/off)");
-    }
+  /** This configuration's value of {@code setting}. */
+  public <T> T get(EngineSetting<T> setting) {
+    return setting.type().cast(values[setting.index()]);
+  }
+
+  /** This configuration with {@code setting} changed to {@code value} (validated). */
+  public <T> KcpConfig with(EngineSetting<T> setting, T value) {
+    return toBuilder().set(setting, value).build();
   }
 
   /** ikcp's {@code nodelay}: 0 (RTO doubles), 1 (RTO grows by half), 2 (grows by rxRto/2). */
   public int nodelay() {
-    return nodelay;
+    return get(EngineSetting.NODELAY);
   }
 
   /** Flush interval in ms (10..5000). */
   public int interval() {
-    return interval;
+    return get(EngineSetting.INTERVAL);
   }
 
   /** Fast retransmit after this many later ACKs; 0 = off. */
   public int fastResend() {
-    return fastResend;
+    return get(EngineSetting.FAST_RESEND);
   }
 
+  /** Whether the congestion window is ignored ({@link NoCongestionWindow}). */
   public boolean noCongestionWindow() {
-    return noCongestionWindow;
+    return get(EngineSetting.NO_CONGESTION_WINDOW);
   }
 
+  /** {@link EngineSetting#SEND_WINDOW}, in segments. */
   public int sendWindow() {
-    return sendWindow;
+    return get(EngineSetting.SEND_WINDOW);
   }
 
+  /** {@link EngineSetting#RECEIVE_WINDOW}, in segments. */
   public int receiveWindow() {
-    return receiveWindow;
+    return get(EngineSetting.RECEIVE_WINDOW);
   }
 
+  /** {@link EngineSetting#MTU}, in bytes. */
   public int mtu() {
-    return mtu;
+    return get(EngineSetting.MTU);
   }
 
-  /** Lower bound of the RTO in ms (30 with nodelay, else 100, unless set). */
+  /** Lower bound of the RTO in ms (30 with nodelay, else 100, unless set after nodelay). */
   public int minRto() {
-    return minRto;
+    return get(EngineSetting.MIN_RTO);
   }
 
   /** A segment transmitted this many times marks the link dead. */
   public int deadLink() {
-    return deadLink;
+    return get(EngineSetting.DEAD_LINK);
   }
 
   /** A segment is fast-retransmitted only while sent at most this many times; 0 = no limit. */
   public int fastLimit() {
-    return fastLimit;
+    return get(EngineSetting.FAST_LIMIT);
   }
 
+  /** {@link EngineSetting#STREAM_MODE}. */
   public boolean streamMode() {
-    return streamMode;
+    return get(EngineSetting.STREAM_MODE);
   }
 
   /** Largest number of fragments one message may take (127 in the reference; at most 255). */
   public int maxFragments() {
-    return maxFragments;
+    return get(EngineSetting.MAX_FRAGMENTS);
   }
 
   /** A new congestion controller for one engine, as configured. */
@@ -340,7 +288,7 @@ public final class KcpConfig {
       return Objects.requireNonNull(
           congestionControl.get(), "congestion control supplier gave null");
     }
-    return noCongestionWindow ? new NoCongestionWindow() : new ClassicKcp();
+    return noCongestionWindow() ? new NoCongestionWindow() : new ClassicKcp();
   }
 
   /** Whether a custom congestion controller replaces ClassicKcp / NoCongestionWindow. */
@@ -348,21 +296,48 @@ public final class KcpConfig {
     return congestionControl != null;
   }
 
-  /** The settings as {@code key=value} pairs in {@link #parse} form. */
+  /**
+   * Applies every setting to {@code engine} (in {@link EngineSetting#all()} order, each through the
+   * engine's own setter), and installs a new custom congestion controller if this configuration has
+   * one. Call it on the engine's thread. {@link Kcp#apply(KcpConfig)} does this.
+   */
+  public void applyTo(Kcp engine) {
+    applyChangesTo(engine, null);
+  }
+
+  /**
+   * Changes on {@code engine}, which runs with {@code previous}, only what differs in this
+   * configuration: each setting whose value differs (and the minimum RTO whenever nodelay is
+   * applied, since nodelay resets it), and the congestion controller only if the custom supplier
+   * differs — so a live engine keeps its controller's state across an unrelated change. With {@code
+   * previous} null, every setting is applied as by {@link #applyTo(Kcp)}. Call it on the engine's
+   * thread.
+   */
+  public void applyChangesTo(Kcp engine, KcpConfig previous) {
+    Objects.requireNonNull(engine, "engine");
+    boolean minRtoReset = false;
+    for (EngineSetting<?> s : EngineSetting.all()) {
+      Object v = values[s.index()];
+      boolean changed = previous == null || !v.equals(previous.values[s.index()]);
+      if (changed || (s == EngineSetting.MIN_RTO && minRtoReset)) {
+        s.applyUnchecked(engine, v);
+        minRtoReset |= s == EngineSetting.NODELAY;
+      }
+    }
+    Supplier<?> before = previous == null ? null : previous.congestionControl;
+    if (congestionControl != before) {
+      if (congestionControl != null || previous != null) {
+        engine.setCongestionControl(newCongestionControl());
+      }
+    }
+  }
+
+  /** The settings as {@code key=value} pairs in {@link #parse} form, in table order. */
   public Map<String, String> asMap() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("nodelay", Integer.toString(nodelay));
-    m.put("interval", Integer.toString(interval));
-    m.put("resend", Integer.toString(fastResend));
-    m.put("nc", Boolean.toString(noCongestionWindow));
-    m.put("sndwnd", Integer.toString(sendWindow));
-    m.put("rcvwnd", Integer.toString(receiveWindow));
-    m.put("mtu", Integer.toString(mtu));
-    m.put("minrto", Integer.toString(minRto));
-    m.put("deadlink", Integer.toString(deadLink));
-    m.put("fastlimit", Integer.toString(fastLimit));
-    m.put("stream", Boolean.toString(streamMode));
-    m.put("maxfrag", Integer.toString(maxFragments));
+    for (EngineSetting<?> s : EngineSetting.all()) {
+      m.put(s.key(), String.valueOf(values[s.index()]));
+    }
     return m;
   }
 
@@ -387,33 +362,57 @@ public final class KcpConfig {
       return false;
     }
     KcpConfig c = (KcpConfig) o;
-    return asMap().equals(c.asMap()) && Objects.equals(congestionControl, c.congestionControl);
+    return Arrays.equals(values, c.values)
+        && Objects.equals(congestionControl, c.congestionControl);
   }
 
   @Override
   public int hashCode() {
-    return asMap().hashCode();
+    return Arrays.hashCode(values);
   }
+
+  /**
+   * A named preset: its name, the other names {@link #preset(String)} accepts, what it is, and its
+   * configuration.
+   *
+   * @param name the canonical name
+   * @param aliases other accepted names
+   * @param description one line, as the README's presets table shows it
+   * @param config the settings
+   */
+  public record Preset(String name, List<String> aliases, String description, KcpConfig config) {}
 
   /** Mutable builder of a {@link KcpConfig}; starts at the reference defaults. Not thread-safe. */
   public static final class Builder {
-    private int nodelay = 0;
-    private int interval = Kcp.INTERVAL_DEFAULT;
-    private int fastResend = 0;
-    private boolean noCongestionWindow = false;
-    private int sendWindow = Kcp.WND_SND_DEFAULT;
-    private int receiveWindow = MIN_RECEIVE_WINDOW;
-    private int mtu = Kcp.MTU_DEFAULT;
-    private int minRto = 0;
-    private int deadLink = Kcp.DEAD_LINK_DEFAULT;
-    private int fastLimit = Kcp.FASTACK_LIMIT_DEFAULT;
-    private boolean streamMode = false;
-    private int maxFragments = MIN_RECEIVE_WINDOW - 1;
+    private final Object[] values = new Object[EngineSetting.all().size()];
     private Supplier<? extends CongestionControl> congestionControl;
 
-    private Builder() {}
+    private Builder() {
+      for (EngineSetting<?> s : EngineSetting.all()) {
+        values[s.index()] = s.defaultValue();
+      }
+    }
 
-    /** All four of ikcp's {@code ikcp_nodelay} arguments at once; also resets minRto to derive. */
+    /**
+     * Sets {@code setting} to {@code value}, validated against its range. Setting {@link
+     * EngineSetting#NODELAY} also sets {@link EngineSetting#MIN_RTO} to what it implies (30 or 100
+     * ms), as {@code ikcp_nodelay} does; set the minimum RTO after nodelay to override it.
+     *
+     * @throws IllegalArgumentException naming the setting and its range
+     */
+    public <T> Builder set(EngineSetting<T> setting, T value) {
+      values[setting.index()] = setting.validate(value);
+      if (setting == EngineSetting.NODELAY) {
+        values[EngineSetting.MIN_RTO.index()] = EngineSetting.minRtoFor((Integer) value);
+      }
+      return this;
+    }
+
+    private <T> void setParsed(EngineSetting<T> setting, String text) {
+      set(setting, setting.parse(text));
+    }
+
+    /** All four of ikcp's {@code ikcp_nodelay} arguments at once; also resets minRto. */
     public Builder noDelay(int nodelay, int interval, int resend, boolean nc) {
       noDelay(nodelay);
       interval(interval);
@@ -421,82 +420,77 @@ public final class KcpConfig {
       return noCongestionWindow(nc);
     }
 
-    /** 0, 1 or 2. Resets a minRto set earlier, so it derives again (30 if non-zero, else 100). */
+    /** 0, 1 or 2. Also sets minRto to 30 (non-zero) or 100 ms, as ikcp_nodelay does. */
     public Builder noDelay(int nodelay) {
-      this.nodelay = check("nodelay", nodelay, 0, 2);
-      this.minRto = 0;
-      return this;
+      return set(EngineSetting.NODELAY, nodelay);
     }
 
+    /** {@link EngineSetting#INTERVAL}. */
     public Builder interval(int intervalMillis) {
-      this.interval = check("interval", intervalMillis, 10, 5000);
-      return this;
+      return set(EngineSetting.INTERVAL, intervalMillis);
     }
 
+    /** {@link EngineSetting#FAST_RESEND}. */
     public Builder fastResend(int resend) {
-      this.fastResend = check("resend", resend, 0, 65535);
-      return this;
+      return set(EngineSetting.FAST_RESEND, resend);
     }
 
+    /** {@link EngineSetting#NO_CONGESTION_WINDOW}. */
     public Builder noCongestionWindow(boolean nc) {
-      this.noCongestionWindow = nc;
-      return this;
+      return set(EngineSetting.NO_CONGESTION_WINDOW, nc);
     }
 
+    /** Both windows. */
     public Builder windows(int send, int receive) {
       sendWindow(send);
       return receiveWindow(receive);
     }
 
+    /** {@link EngineSetting#SEND_WINDOW}. */
     public Builder sendWindow(int segments) {
-      this.sendWindow = check("sndwnd", segments, 1, MAX_WINDOW);
-      return this;
+      return set(EngineSetting.SEND_WINDOW, segments);
     }
 
     /**
-     * At least {@value #MIN_RECEIVE_WINDOW} (the reference's floor: a receiver must hold a whole
-     * message of up to 127 fragments), at most {@value #MAX_WINDOW} (the wire's 16-bit field).
+     * {@link EngineSetting#RECEIVE_WINDOW}: at least 128 (the reference's floor: a receiver must
+     * hold a whole message of up to 127 fragments), at most 65535 (the wire's 16-bit field).
      */
     public Builder receiveWindow(int segments) {
-      this.receiveWindow = check("rcvwnd", segments, MIN_RECEIVE_WINDOW, MAX_WINDOW);
-      return this;
+      return set(EngineSetting.RECEIVE_WINDOW, segments);
     }
 
+    /** {@link EngineSetting#MTU}. */
     public Builder mtu(int mtu) {
-      this.mtu = check("mtu", mtu, MIN_MTU, MAX_MTU);
-      return this;
+      return set(EngineSetting.MTU, mtu);
     }
 
-    /** Minimum RTO in ms (1..60000); 0 means derive it from nodelay (30 or 100). */
+    /** Minimum RTO in ms (1..60000); a later {@link #noDelay(int)} resets it. */
     public Builder minRto(int millis) {
-      this.minRto = check("minrto", millis, 0, Kcp.RTO_MAX);
-      return this;
+      return set(EngineSetting.MIN_RTO, millis);
     }
 
+    /** {@link EngineSetting#DEAD_LINK}. */
     public Builder deadLink(int transmissions) {
-      this.deadLink = check("deadlink", transmissions, 1, Integer.MAX_VALUE);
-      return this;
+      return set(EngineSetting.DEAD_LINK, transmissions);
     }
 
+    /** {@link EngineSetting#FAST_LIMIT}. */
     public Builder fastLimit(int transmissions) {
-      this.fastLimit = check("fastlimit", transmissions, 0, Integer.MAX_VALUE);
-      return this;
+      return set(EngineSetting.FAST_LIMIT, transmissions);
     }
 
+    /** {@link EngineSetting#STREAM_MODE}. */
     public Builder streamMode(boolean stream) {
-      this.streamMode = stream;
-      return this;
+      return set(EngineSetting.STREAM_MODE, stream);
     }
 
     /**
-     * The most fragments one message may take. The reference allows 127 (a message of {@code 127 *
-     * mss} bytes). Up to 255 is an opt-in extension: the frg field holds 255, but the
-     * <em>receiver's</em> receive window must then be larger than this value, or it can never
-     * reassemble such a message.
+     * The most fragments one message may take ({@link EngineSetting#MAX_FRAGMENTS}). The reference
+     * allows 127; up to 255 is an opt-in extension, and the <em>receiver's</em> receive window must
+     * then be larger than this value.
      */
     public Builder maxFragments(int fragments) {
-      this.maxFragments = check("maxfrag", fragments, 1, 255);
-      return this;
+      return set(EngineSetting.MAX_FRAGMENTS, fragments);
     }
 
     /**
@@ -508,16 +502,9 @@ public final class KcpConfig {
       return this;
     }
 
+    /** The immutable configuration. */
     public KcpConfig build() {
       return new KcpConfig(this);
-    }
-
-    private static int check(String field, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            field + " must be in [" + min + ", " + max + "], got " + value);
-      }
-      return value;
     }
   }
 }

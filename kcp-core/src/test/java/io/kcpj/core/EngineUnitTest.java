@@ -197,14 +197,32 @@ class EngineUnitTest {
 
     @Test
     void conserveCountsOnlySegmentsSentNoLaterThanTheAckedOne() {
-      Captured out = new Captured();
-      Kcp k = sentFour(out, KcpConfig.fast());
-      k.update(1010);
-      // ACK of sn 3 echoing ts 999 (older than sn 0's ts 1000): CONSERVE gives no fastack
-      k.input(ack(3, 999, 0, 128), 0, 24);
-      k.input(ack(2, 999, 0, 128), 0, 24);
-      k.update(1020);
-      assertTrue(out.pushes().isEmpty());
+      // Two engines, sn 0..3 sent at 1000, each given two ACKs of later segments (resend 2): one
+      // pair echoes ts 999 (older than sn 0's ts 1000), the other ts 1000.
+      Captured stale = new Captured();
+      Kcp s = sentFour(stale, KcpConfig.fast());
+      Captured fresh = new Captured();
+      Kcp f = sentFour(fresh, KcpConfig.fast());
+      for (Kcp k : List.of(s, f)) {
+        k.update(1010);
+      }
+      s.input(ack(3, 999, 0, 128), 0, 24);
+      s.input(ack(2, 999, 0, 128), 0, 24);
+      f.input(ack(3, 1000, 0, 128), 0, 24);
+      f.input(ack(2, 1000, 0, 128), 0, 24);
+      stale.now = fresh.now = 1020;
+      s.update(1020);
+      f.update(1020);
+      // CONSERVE: ACKs of segments sent before sn 0 was say nothing about sn 0: no fastack
+      assertTrue(stale.pushes().isEmpty(), "stale ACKs must not trigger a fast retransmit");
+      assertEquals(0, s.counters().fastRetransmittedSegments);
+      // the same ACKs echoing ts 1000 count: sn 0 and sn 1 were each skipped by both (sn 3 and
+      // sn 2), reach resend 2 and are fast-retransmitted together, long before their RTO
+      assertEquals(1, fresh.pushes().size());
+      assertEquals(0, fresh.pushes().get(0).firstSn());
+      assertEquals(2, fresh.pushes().get(0).segments());
+      assertEquals(2, f.counters().fastRetransmittedSegments);
+      assertEquals(0, f.counters().lostSegments, "not a timeout");
     }
 
     @Test
@@ -362,10 +380,67 @@ class EngineUnitTest {
       assertTrue(e.getMessage().contains(Integer.toString(max)), e.getMessage());
       assertEquals(127, a.waitSnd(), "the rejected message queued nothing");
 
-      Kcp big = engine(new Captured(), KcpConfig.fast().toBuilder().maxFragments(255).build());
+      Captured bigOut = new Captured();
+      Kcp big = engine(bigOut, KcpConfig.fast().toBuilder().maxFragments(255).build());
       int n = 255 * big.mss();
-      assertEquals(n, big.send(new byte[n], 0, n));
+      byte[] message = new byte[n];
+      for (int i = 0; i < n; i++) {
+        message[i] = (byte) (i * 31 + (i >> 8));
+      }
+      assertEquals(n, big.send(message, 0, n));
       assertThrows(IllegalArgumentException.class, () -> big.send(new byte[n + 1], 0, n + 1));
+
+      // Delivered end to end to a receiver whose window exceeds 255 fragments.
+      Captured wideOut = new Captured();
+      Kcp wide = engine(wideOut, KcpConfig.fast().toBuilder().receiveWindow(256).build());
+      big.update(0);
+      assertEquals(254, SegmentHeader.frg(bigOut.pushes().get(0).bytes(), 0), "frg 254 .. 0");
+      pump(big, bigOut, wide, wideOut, 2_000, () -> wide.peekSize() >= 0);
+      assertEquals(n, wide.peekSize());
+      byte[] got = new byte[n];
+      assertEquals(n, wide.recv(got, 0, n));
+      assertArrayEquals(message, got);
+      assertEquals(Kcp.RECV_EMPTY, wide.recv(got, 0, n));
+    }
+
+    @Test
+    void aReceiverAtTheReferenceWindowFloorCannotAssembleA255FragmentMessage() {
+      Captured bigOut = new Captured();
+      Kcp big = engine(bigOut, KcpConfig.fast().toBuilder().maxFragments(255).build());
+      int n = 255 * big.mss();
+      big.send(new byte[n], 0, n);
+      Captured narrowOut = new Captured();
+      Kcp narrow = engine(narrowOut, KcpConfig.fast()); // rcvwnd 128: the documented limitation
+      pump(big, bigOut, narrow, narrowOut, 5_000, () -> false);
+      assertEquals(-1, narrow.peekSize());
+      assertEquals(128, narrow.receiveQueueSize(), "its queue is full of the message's head");
+    }
+
+    /**
+     * Runs two engines against each other on a lossless, instant link in 1 ms steps for at most
+     * {@code millis}, or until {@code done}.
+     */
+    private void pump(
+        Kcp a,
+        Captured outA,
+        Kcp b,
+        Captured outB,
+        int millis,
+        java.util.function.BooleanSupplier done) {
+      for (int t = 0; t < millis && !done.getAsBoolean(); t++) {
+        outA.now = t;
+        outB.now = t;
+        a.update(t);
+        b.update(t);
+        for (Captured.Datagram d : List.copyOf(outA.datagrams)) {
+          b.input(d.bytes(), 0, d.bytes().length);
+        }
+        outA.datagrams.clear();
+        for (Captured.Datagram d : List.copyOf(outB.datagrams)) {
+          a.input(d.bytes(), 0, d.bytes().length);
+        }
+        outB.datagrams.clear();
+      }
     }
 
     @Test

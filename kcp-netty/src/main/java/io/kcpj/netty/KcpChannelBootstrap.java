@@ -1,6 +1,5 @@
 package io.kcpj.netty;
 
-import io.kcpj.core.KcpConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -59,13 +58,17 @@ public final class KcpChannelBootstrap {
     return this;
   }
 
-  /** An option of this session, validated now, applied after the codec's options. */
+  /**
+   * An option of this session, validated now. The session applies the codec's options first (in the
+   * order they were set on its builder), then the bootstrap's (in the order set here), so any
+   * bootstrap option wins over any codec option: e.g. a bootstrap's {@link
+   * KcpChannelOption#KCP_CONFIG} replaces every engine setting the codec set, including an
+   * individual option set on the codec after its own {@code KCP_CONFIG}. Setting the same option
+   * again moves it to the end.
+   */
   public <T> KcpChannelBootstrap option(ChannelOption<T> option, T value) {
     Objects.requireNonNull(option, "option");
     option.validate(value);
-    if (EngineOptions.isEngineOption(option)) {
-      EngineOptions.with(KcpConfig.classic(), option, value);
-    }
     options.remove(option);
     options.put(option, value);
     return this;

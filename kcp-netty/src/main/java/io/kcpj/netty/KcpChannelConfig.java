@@ -1,20 +1,25 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The configuration of one {@link KcpChannel}: Netty's usual options plus the {@link
- * KcpChannelOption}s (engine knobs and session policy).
+ * KcpChannelOption}s (engine settings and session policy).
  *
- * <p>Engine options changed on a live channel are applied to its engine as kcp-core's setters would
- * (see {@link Kcp#apply(KcpConfig)}), and the session's timers are re-armed (a shorter idle timeout
- * or interval takes effect at once). Any thread may change options: off the event loop the change
- * reaches the engine by a task on the event loop, so it never races with it.
+ * <p>An engine option changed on a live channel changes that one setting of its engine, through the
+ * engine's own setter ({@link EngineSetting#applyTo}), and nothing else: in particular a custom
+ * congestion controller keeps its state. A new {@link KcpChannelOption#KCP_CONFIG} changes the
+ * settings that differ ({@link KcpConfig#applyChangesTo}) and replaces the congestion controller
+ * only if the new configuration names a different one. The session's timers are then re-armed (a
+ * shorter idle timeout or interval takes effect at once). Any thread may change options: off the
+ * event loop the change reaches the engine by a task on the event loop, so it never races with it.
  */
 public final class KcpChannelConfig extends DefaultChannelConfig {
   static final WriteBufferWaterMark DEFAULT_SEND_QUEUE_WATER_MARK =
@@ -43,60 +48,47 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
 
   @Override
   public Map<ChannelOption<?>, Object> getOptions() {
-    return getOptions(
-        super.getOptions(),
-        KcpChannelOption.KCP_CONFIG,
-        KcpChannelOption.NODELAY,
-        KcpChannelOption.INTERVAL,
-        KcpChannelOption.FAST_RESEND,
-        KcpChannelOption.NO_CONGESTION_WINDOW,
-        KcpChannelOption.SEND_WINDOW,
-        KcpChannelOption.RECEIVE_WINDOW,
-        KcpChannelOption.MTU,
-        KcpChannelOption.STREAM_MODE,
-        KcpChannelOption.DEAD_LINK,
-        KcpChannelOption.MIN_RTO,
-        KcpChannelOption.FAST_LIMIT,
-        KcpChannelOption.MAX_FRAGMENTS,
-        KcpChannelOption.IDLE_TIMEOUT_MILLIS,
-        KcpChannelOption.CLOSE_TIMEOUT_MILLIS,
-        KcpChannelOption.SEND_QUEUE_WATER_MARK,
-        KcpChannelOption.SEND_QUEUE_CAP);
+    Map<ChannelOption<?>, Object> options = super.getOptions();
+    for (KcpChannelOption<?> o : KcpChannelOption.options()) {
+      if (o != KcpChannelOption.MAX_SESSIONS) {
+        options.put(o, getOption(o));
+      }
+    }
+    return options;
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public <T> T getOption(ChannelOption<T> option) {
-    KcpConfig c = engineConfig;
-    if (option == KcpChannelOption.KCP_CONFIG) return (T) c;
-    if (option == KcpChannelOption.NODELAY) return (T) Integer.valueOf(c.nodelay());
-    if (option == KcpChannelOption.INTERVAL) return (T) Integer.valueOf(c.interval());
-    if (option == KcpChannelOption.FAST_RESEND) return (T) Integer.valueOf(c.fastResend());
-    if (option == KcpChannelOption.NO_CONGESTION_WINDOW)
-      return (T) Boolean.valueOf(c.noCongestionWindow());
-    if (option == KcpChannelOption.SEND_WINDOW) return (T) Integer.valueOf(c.sendWindow());
-    if (option == KcpChannelOption.RECEIVE_WINDOW) return (T) Integer.valueOf(c.receiveWindow());
-    if (option == KcpChannelOption.MTU) return (T) Integer.valueOf(c.mtu());
-    if (option == KcpChannelOption.STREAM_MODE) return (T) Boolean.valueOf(c.streamMode());
-    if (option == KcpChannelOption.DEAD_LINK) return (T) Integer.valueOf(c.deadLink());
-    if (option == KcpChannelOption.MIN_RTO) return (T) Integer.valueOf(c.minRto());
-    if (option == KcpChannelOption.FAST_LIMIT) return (T) Integer.valueOf(c.fastLimit());
-    if (option == KcpChannelOption.MAX_FRAGMENTS) return (T) Integer.valueOf(c.maxFragments());
+    if (!(option instanceof KcpChannelOption)) {
+      return super.getOption(option);
+    }
+    EngineSetting<T> setting = ((KcpChannelOption<T>) option).engineSetting();
+    if (setting != null) {
+      return setting.get(engineConfig);
+    }
+    if (option == KcpChannelOption.KCP_CONFIG) return (T) engineConfig;
     if (option == KcpChannelOption.IDLE_TIMEOUT_MILLIS) return (T) Long.valueOf(idleTimeoutMillis);
     if (option == KcpChannelOption.CLOSE_TIMEOUT_MILLIS)
       return (T) Long.valueOf(closeTimeoutMillis);
     if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) return (T) sendQueueWaterMark;
     if (option == KcpChannelOption.SEND_QUEUE_CAP) return (T) Integer.valueOf(sendQueueCap);
-    return super.getOption(option);
+    return super.getOption(option); // MAX_SESSIONS: a codec-level option
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T> boolean setOption(ChannelOption<T> option, T value) {
     if (!(option instanceof KcpChannelOption)) {
       return super.setOption(option, value);
     }
     validate(option, value);
-    if (option == KcpChannelOption.IDLE_TIMEOUT_MILLIS) {
+    EngineSetting<T> setting = ((KcpChannelOption<T>) option).engineSetting();
+    if (setting != null) {
+      setEngineSetting(setting, value);
+    } else if (option == KcpChannelOption.KCP_CONFIG) {
+      setEngineConfig((KcpConfig) value);
+    } else if (option == KcpChannelOption.IDLE_TIMEOUT_MILLIS) {
       idleTimeoutMillis = (Long) value;
       onEventLoop(NO_ENGINE_CHANGE);
     } else if (option == KcpChannelOption.CLOSE_TIMEOUT_MILLIS) {
@@ -105,10 +97,8 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       sendQueueWaterMark = (WriteBufferWaterMark) value;
     } else if (option == KcpChannelOption.SEND_QUEUE_CAP) {
       sendQueueCap = (Integer) value;
-    } else if (option == KcpChannelOption.MAX_SESSIONS) {
-      return false; // a codec-level option: see KcpCodecBuilder
     } else {
-      setEngineConfig(EngineOptions.with(engineConfig, option, value));
+      return false; // MAX_SESSIONS: a codec-level option, see KcpCodecBuilder
     }
     return true;
   }
@@ -118,11 +108,23 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     return engineConfig;
   }
 
-  /** Replaces all engine settings (applied to a live engine at once). */
-  public KcpChannelConfig setEngineConfig(KcpConfig config) {
-    this.engineConfig = java.util.Objects.requireNonNull(config, "config");
-    onEventLoop(() -> engine.apply(this.engineConfig));
+  /**
+   * Replaces all engine settings. A live engine changes only what differs ({@link
+   * KcpConfig#applyChangesTo}); its congestion controller is replaced only if {@code config} names
+   * a different one.
+   */
+  public synchronized KcpChannelConfig setEngineConfig(KcpConfig config) {
+    Objects.requireNonNull(config, "config");
+    KcpConfig previous = engineConfig;
+    engineConfig = config;
+    onEventLoop(() -> config.applyChangesTo(engine, previous));
     return this;
+  }
+
+  /** Changes one engine setting: of the live engine, only that one. */
+  private synchronized <T> void setEngineSetting(EngineSetting<T> setting, T value) {
+    engineConfig = engineConfig.with(setting, value);
+    onEventLoop(() -> setting.applyTo(engine, value));
   }
 
   private static final Runnable NO_ENGINE_CHANGE = () -> {};

@@ -1,40 +1,38 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Typed, validated options of a {@link KcpChannel}: every engine knob of kcp-core's {@link
- * KcpConfig}, and the session policy. Set them per codec with {@link
- * KcpCodecBuilder#option(ChannelOption, Object)} (applied to every session in the order given), per
- * client session with {@link KcpChannelBootstrap#option}, or on a live channel with {@code
- * channel.config().setOption(...)}. An invalid value throws {@link IllegalArgumentException} naming
- * the option and its range when it is set.
+ * Typed, validated options of a {@link KcpChannel}: one per engine setting of kcp-core's {@link
+ * EngineSetting} table (name {@code KCP_} + the setting's name, same type, range and default), and
+ * the session policy. Set them per codec with {@link KcpCodecBuilder#option(ChannelOption, Object)}
+ * (applied to every session in the order given), per client session with {@link
+ * KcpChannelBootstrap#option} (applied after the codec's), or on a live channel with {@code
+ * channel.config().setOption(...)} (which changes that one setting of the running engine and
+ * nothing else). An invalid value throws {@link IllegalArgumentException} naming the option and its
+ * range when it is set.
  *
- * <p>{@link #KCP_CONFIG} sets all engine knobs from a preset in one call, e.g. {@code
+ * <p>{@link #KCP_CONFIG} sets all engine settings from a preset in one call, e.g. {@code
  * option(KcpChannelOption.KCP_CONFIG, KcpConfig.parse("fast,wnd=256"))}; later individual options
- * override single knobs.
+ * override single settings.
  *
  * <table>
- *   <caption>Options</caption>
+ *   <caption>Options (the README's table is generated from {@link #options()})</caption>
  *   <tr><th>option</th><th>type, range</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>KCP_CONFIG</td><td>KcpConfig</td><td>{@code KcpConfig.classic()}</td><td>all engine knobs at once</td></tr>
- *   <tr><td>NODELAY</td><td>int 0..2</td><td>0</td><td>ikcp nodelay (≠0 also sets min RTO 30 ms)</td></tr>
- *   <tr><td>INTERVAL</td><td>int 10..5000 ms</td><td>100</td><td>flush interval</td></tr>
- *   <tr><td>FAST_RESEND</td><td>int 0..65535</td><td>0</td><td>fast retransmit after this many skipping ACKs (0 off)</td></tr>
- *   <tr><td>NO_CONGESTION_WINDOW</td><td>boolean</td><td>false</td><td>ikcp nc</td></tr>
- *   <tr><td>SEND_WINDOW / RECEIVE_WINDOW</td><td>int 1..65535 / 128..65535 segments</td><td>32 / 128</td><td>windows</td></tr>
- *   <tr><td>MTU</td><td>int 50..65507</td><td>1400</td><td>largest datagram</td></tr>
- *   <tr><td>STREAM_MODE</td><td>boolean</td><td>false</td><td>byte stream instead of messages</td></tr>
- *   <tr><td>DEAD_LINK</td><td>int ≥ 1</td><td>20</td><td>transmissions of one segment that mean a dead link</td></tr>
- *   <tr><td>MIN_RTO</td><td>int 1..60000 ms</td><td>100 (30 with nodelay)</td><td>RTO floor</td></tr>
- *   <tr><td>FAST_LIMIT</td><td>int ≥ 0 (0: no limit)</td><td>5</td><td>fast retransmit only below this many sends</td></tr>
- *   <tr><td>MAX_FRAGMENTS</td><td>int 1..255</td><td>127</td><td>fragments per message (message size limit)</td></tr>
- *   <tr><td>IDLE_TIMEOUT_MILLIS</td><td>long ≥ 0 (0 off)</td><td>server 60000, client 0</td><td>close after this long without input</td></tr>
- *   <tr><td>CLOSE_TIMEOUT_MILLIS</td><td>long ≥ 0</td><td>5000</td><td>how long {@code close()} waits for queued data to be acknowledged</td></tr>
+ *   <tr><td>KCP_CONFIG</td><td>KcpConfig</td><td>{@code KcpConfig.classic()}</td><td>all engine settings at once</td></tr>
+ *   <tr><td>NODELAY … MAX_FRAGMENTS</td><td colspan="3">one per {@link EngineSetting}, with its type, range and default</td></tr>
+ *   <tr><td>IDLE_TIMEOUT_MILLIS</td><td>long ≥ 0 ms (0: off)</td><td>server 60000, client 0</td><td>close after this long without input</td></tr>
+ *   <tr><td>CLOSE_TIMEOUT_MILLIS</td><td>long ≥ 0 ms</td><td>5000</td><td>how long {@code close()} waits for queued data to be acknowledged</td></tr>
  *   <tr><td>SEND_QUEUE_WATER_MARK</td><td>WriteBufferWaterMark, in segments</td><td>low 128, high 256</td><td>{@code isWritable()} against the engine's {@code waitSnd()}</td></tr>
  *   <tr><td>SEND_QUEUE_CAP</td><td>int ≥ 1 segments</td><td>4096</td><td>writes beyond it fail with {@link KcpSendQueueFullException}</td></tr>
  *   <tr><td>MAX_SESSIONS</td><td>int ≥ 1</td><td>10000</td><td>codec only: sessions open at once</td></tr>
@@ -44,70 +42,195 @@ import java.util.function.Consumer;
  */
 public final class KcpChannelOption<T> extends ChannelOption<T> {
 
-  /** All engine knobs at once, from a kcp-core preset or {@link KcpConfig#parse(String)}. */
-  public static final KcpChannelOption<KcpConfig> KCP_CONFIG =
-      new KcpChannelOption<>("KCP_CONFIG", v -> {});
+  private static final List<KcpChannelOption<?>> ALL = new ArrayList<>();
+  private static final Map<EngineSetting<?>, KcpChannelOption<?>> BY_SETTING =
+      new IdentityHashMap<>();
 
-  public static final KcpChannelOption<Integer> NODELAY =
-      new KcpChannelOption<>("KCP_NODELAY", v -> range("KCP_NODELAY", v, 0, 2));
-  public static final KcpChannelOption<Integer> INTERVAL =
-      new KcpChannelOption<>("KCP_INTERVAL", v -> range("KCP_INTERVAL", v, 10, 5000));
-  public static final KcpChannelOption<Integer> FAST_RESEND =
-      new KcpChannelOption<>("KCP_FAST_RESEND", v -> range("KCP_FAST_RESEND", v, 0, 65535));
+  /** All engine settings at once, from a kcp-core preset or {@link KcpConfig#parse(String)}. */
+  public static final KcpChannelOption<KcpConfig> KCP_CONFIG =
+      session(
+          "KCP_CONFIG",
+          "KCP_CONFIG",
+          "`KcpConfig`",
+          "`classic()`",
+          "all engine settings at once, e.g. `KcpConfig.parse(\"fast,wnd=256\")`",
+          v -> {});
+
+  /** {@link EngineSetting#NODELAY}. */
+  public static final KcpChannelOption<Integer> NODELAY = engine(EngineSetting.NODELAY);
+
+  /** {@link EngineSetting#INTERVAL}. */
+  public static final KcpChannelOption<Integer> INTERVAL = engine(EngineSetting.INTERVAL);
+
+  /** {@link EngineSetting#FAST_RESEND}. */
+  public static final KcpChannelOption<Integer> FAST_RESEND = engine(EngineSetting.FAST_RESEND);
+
+  /** {@link EngineSetting#NO_CONGESTION_WINDOW}. */
   public static final KcpChannelOption<Boolean> NO_CONGESTION_WINDOW =
-      new KcpChannelOption<>("KCP_NO_CONGESTION_WINDOW", v -> {});
-  public static final KcpChannelOption<Integer> SEND_WINDOW =
-      new KcpChannelOption<>(
-          "KCP_SEND_WINDOW", v -> range("KCP_SEND_WINDOW", v, 1, KcpConfig.MAX_WINDOW));
+      engine(EngineSetting.NO_CONGESTION_WINDOW);
+
+  /** {@link EngineSetting#SEND_WINDOW}. */
+  public static final KcpChannelOption<Integer> SEND_WINDOW = engine(EngineSetting.SEND_WINDOW);
+
+  /** {@link EngineSetting#RECEIVE_WINDOW}. */
   public static final KcpChannelOption<Integer> RECEIVE_WINDOW =
-      new KcpChannelOption<>(
-          "KCP_RECEIVE_WINDOW",
-          v -> range("KCP_RECEIVE_WINDOW", v, KcpConfig.MIN_RECEIVE_WINDOW, KcpConfig.MAX_WINDOW));
-  public static final KcpChannelOption<Integer> MTU =
-      new KcpChannelOption<>(
-          "KCP_MTU", v -> range("KCP_MTU", v, KcpConfig.MIN_MTU, KcpConfig.MAX_MTU));
-  public static final KcpChannelOption<Boolean> STREAM_MODE =
-      new KcpChannelOption<>("KCP_STREAM_MODE", v -> {});
-  public static final KcpChannelOption<Integer> DEAD_LINK =
-      new KcpChannelOption<>("KCP_DEAD_LINK", v -> range("KCP_DEAD_LINK", v, 1, Integer.MAX_VALUE));
-  public static final KcpChannelOption<Integer> MIN_RTO =
-      new KcpChannelOption<>("KCP_MIN_RTO", v -> range("KCP_MIN_RTO", v, 1, 60000));
-  public static final KcpChannelOption<Integer> FAST_LIMIT =
-      new KcpChannelOption<>(
-          "KCP_FAST_LIMIT", v -> range("KCP_FAST_LIMIT", v, 0, Integer.MAX_VALUE));
-  public static final KcpChannelOption<Integer> MAX_FRAGMENTS =
-      new KcpChannelOption<>("KCP_MAX_FRAGMENTS", v -> range("KCP_MAX_FRAGMENTS", v, 1, 255));
+      engine(EngineSetting.RECEIVE_WINDOW);
+
+  /** {@link EngineSetting#MTU}. */
+  public static final KcpChannelOption<Integer> MTU = engine(EngineSetting.MTU);
+
+  /** {@link EngineSetting#MIN_RTO}. */
+  public static final KcpChannelOption<Integer> MIN_RTO = engine(EngineSetting.MIN_RTO);
+
+  /** {@link EngineSetting#DEAD_LINK}. */
+  public static final KcpChannelOption<Integer> DEAD_LINK = engine(EngineSetting.DEAD_LINK);
+
+  /** {@link EngineSetting#FAST_LIMIT}. */
+  public static final KcpChannelOption<Integer> FAST_LIMIT = engine(EngineSetting.FAST_LIMIT);
+
+  /** {@link EngineSetting#STREAM_MODE}. */
+  public static final KcpChannelOption<Boolean> STREAM_MODE = engine(EngineSetting.STREAM_MODE);
+
+  /** {@link EngineSetting#MAX_FRAGMENTS}. */
+  public static final KcpChannelOption<Integer> MAX_FRAGMENTS = engine(EngineSetting.MAX_FRAGMENTS);
 
   /** Close a session after this many ms without a datagram from the peer; 0 disables. */
   public static final KcpChannelOption<Long> IDLE_TIMEOUT_MILLIS =
-      new KcpChannelOption<>(
-          "KCP_IDLE_TIMEOUT_MILLIS", v -> range("KCP_IDLE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+      session(
+          "KCP_IDLE_TIMEOUT_MILLIS",
+          "IDLE_TIMEOUT_MILLIS",
+          "long ≥ 0 ms (0: off)",
+          "server 60000, client 0",
+          "close after this long without input",
+          v -> range("KCP_IDLE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
 
   /** How long {@code close()} waits for the engine's queue to be acknowledged; 0 closes at once. */
   public static final KcpChannelOption<Long> CLOSE_TIMEOUT_MILLIS =
-      new KcpChannelOption<>(
-          "KCP_CLOSE_TIMEOUT_MILLIS", v -> range("KCP_CLOSE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+      session(
+          "KCP_CLOSE_TIMEOUT_MILLIS",
+          "CLOSE_TIMEOUT_MILLIS",
+          "long ≥ 0 ms",
+          Long.toString(KcpChannelConfig.DEFAULT_CLOSE_TIMEOUT_MILLIS),
+          "how long `close()` waits for queued data to be acknowledged",
+          v -> range("KCP_CLOSE_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
 
   /** Writability water marks, in segments of the engine's send queue ({@code waitSnd()}). */
   public static final KcpChannelOption<WriteBufferWaterMark> SEND_QUEUE_WATER_MARK =
-      new KcpChannelOption<>("KCP_SEND_QUEUE_WATER_MARK", v -> {});
+      session(
+          "KCP_SEND_QUEUE_WATER_MARK",
+          "SEND_QUEUE_WATER_MARK",
+          "`WriteBufferWaterMark`, segments",
+          KcpChannelConfig.DEFAULT_SEND_QUEUE_WATER_MARK.low()
+              + " / "
+              + KcpChannelConfig.DEFAULT_SEND_QUEUE_WATER_MARK.high(),
+          "`isWritable()` against the engine's `waitSnd()`",
+          v -> {});
 
   /** Hard cap of the engine's send queue in segments: writes beyond it fail. */
   public static final KcpChannelOption<Integer> SEND_QUEUE_CAP =
-      new KcpChannelOption<>(
-          "KCP_SEND_QUEUE_CAP", v -> range("KCP_SEND_QUEUE_CAP", v, 1, Integer.MAX_VALUE));
+      session(
+          "KCP_SEND_QUEUE_CAP",
+          "SEND_QUEUE_CAP",
+          "int ≥ 1 segments",
+          Integer.toString(KcpChannelConfig.DEFAULT_SEND_QUEUE_CAP),
+          "writes beyond it fail with `KcpSendQueueFullException`",
+          v -> range("KCP_SEND_QUEUE_CAP", v, 1, Integer.MAX_VALUE));
 
   /** Codec-level: the most sessions open at once; further openings are dropped and counted. */
   public static final KcpChannelOption<Integer> MAX_SESSIONS =
-      new KcpChannelOption<>(
-          "KCP_MAX_SESSIONS", v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
+      session(
+          "KCP_MAX_SESSIONS",
+          "MAX_SESSIONS",
+          "int ≥ 1",
+          Integer.toString(KcpCodecBuilder.DEFAULT_MAX_SESSIONS),
+          "codec only: sessions open at once; more openings are dropped and counted",
+          v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
 
+  private final String constantName;
+  private final EngineSetting<T> setting;
+  private final String rangeText;
+  private final String defaultText;
+  private final String meaning;
   private final Consumer<T> validator;
 
   @SuppressWarnings("deprecation")
-  private KcpChannelOption(String name, Consumer<T> validator) {
+  private KcpChannelOption(
+      String name,
+      String constantName,
+      EngineSetting<T> setting,
+      String rangeText,
+      String defaultText,
+      String meaning,
+      Consumer<T> validator) {
     super(name);
+    this.constantName = constantName;
+    this.setting = setting;
+    this.rangeText = rangeText;
+    this.defaultText = defaultText;
+    this.meaning = meaning;
     this.validator = validator;
+    ALL.add(this);
+    if (setting != null) {
+      BY_SETTING.put(setting, this);
+    }
+  }
+
+  private static <T> KcpChannelOption<T> engine(EngineSetting<T> s) {
+    return new KcpChannelOption<>(
+        "KCP_" + s.name(),
+        s.name(),
+        s,
+        s.rangeText(),
+        s.defaultText(),
+        s.meaning(),
+        v -> s.validate("KCP_" + s.name(), v));
+  }
+
+  private static <T> KcpChannelOption<T> session(
+      String name,
+      String constantName,
+      String rangeText,
+      String defaultText,
+      String meaning,
+      Consumer<T> validator) {
+    return new KcpChannelOption<>(
+        name, constantName, null, rangeText, defaultText, meaning, validator);
+  }
+
+  /** Every option, in declaration order: {@code KCP_CONFIG}, the engine settings, the policy. */
+  public static List<KcpChannelOption<?>> options() {
+    return Collections.unmodifiableList(ALL);
+  }
+
+  /** The option of an engine setting. */
+  @SuppressWarnings("unchecked")
+  public static <T> KcpChannelOption<T> of(EngineSetting<T> setting) {
+    return (KcpChannelOption<T>) Objects.requireNonNull(BY_SETTING.get(setting), "setting");
+  }
+
+  /** The engine setting this option sets, or null for {@link #KCP_CONFIG} and session policy. */
+  public EngineSetting<T> engineSetting() {
+    return setting;
+  }
+
+  /** The name of the Java constant, e.g. {@code MTU} (the option's {@link #name()} is KCP_MTU). */
+  public String constantName() {
+    return constantName;
+  }
+
+  /** The type and valid range, as the documentation shows them. */
+  public String rangeText() {
+    return rangeText;
+  }
+
+  /** The default, as the documentation shows it. */
+  public String defaultText() {
+    return defaultText;
+  }
+
+  /** What the option does, in one line. */
+  public String meaning() {
+    return meaning;
   }
 
   /** Checks {@code value}: non-null and in range, else {@link IllegalArgumentException}. */

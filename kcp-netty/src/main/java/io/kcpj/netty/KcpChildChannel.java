@@ -375,7 +375,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
     kcp.update(nowMillis);
     kcp.flush();
-    afterEngineActivity(nowMillis);
+    afterEngineActivity(nowMillis, kcp.advance(nowMillis));
   }
 
   /** The codec's timer reached this session's deadline. */
@@ -392,16 +392,13 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       forceClose(KcpCloseReason.IDLE_TIMEOUT);
       return;
     }
-    kcp.update(nowMillis);
-    if (kcp.nextEventAt(nowMillis) <= nowMillis) {
-      // A retransmission is due between flush intervals: update only flushes on its interval
-      // grid, so flush now rather than wait for the next one.
-      kcp.flush();
-    }
-    afterEngineActivity(nowMillis);
+    // The engine's own driving policy: update, flush if something is due between its interval
+    // grid points (a retransmission deadline), and the next deadline.
+    afterEngineActivity(nowMillis, kcp.advance(nowMillis));
   }
 
-  private void afterEngineActivity(long nowMillis) {
+  /** Closes on a dead link or a finished graceful close; else re-arms at {@code engineNext}. */
+  private void afterEngineActivity(long nowMillis, long engineNext) {
     if (!open) {
       return;
     }
@@ -418,23 +415,12 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return;
     }
     updateWritability();
-    codec.timer().setEngine(engineTimer, engineDeadline(nowMillis));
+    // Kcp.advance's deadline: retransmissions, window probes, admission of queued data — not
+    // every interval (a session waiting only for an ACK sleeps until its earliest
+    // retransmission), at least 1 ms ahead, NO_EVENT (MAX_VALUE: out of the heap) when idle.
+    long deadline = closing ? Math.min(engineNext, closeDeadline) : engineNext;
+    codec.timer().setEngine(engineTimer, deadline);
     armIdleTimer();
-  }
-
-  /** When the engine next needs the timer; MAX_VALUE when it has nothing to time. */
-  private long engineDeadline(long nowMillis) {
-    // Retransmissions, window probes, admission of queued data — not every interval: a session
-    // waiting only for an ACK sleeps until its earliest retransmission. At least 1 ms ahead so
-    // that a tick never re-queues a session for the same millisecond.
-    long d = kcp.nextEventAt(nowMillis);
-    if (d != Kcp.NO_EVENT) {
-      d = Math.max(d, nowMillis + 1);
-    }
-    if (closing) {
-      d = Math.min(d, closeDeadline);
-    }
-    return d;
   }
 
   /**
@@ -460,7 +446,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   void configChanged() {
     if (open && isRegistered()) {
       long now = codec.nowMillis();
-      afterEngineActivity(now);
+      afterEngineActivity(now, kcp.advance(now));
       codec.afterConfigChange(now);
     }
   }

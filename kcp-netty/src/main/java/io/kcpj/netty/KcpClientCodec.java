@@ -65,11 +65,10 @@ public final class KcpClientCodec extends KcpCodec {
           id = ThreadLocalRandom.current().nextInt();
         } while (id == 0 || containsSession(remote, id));
       }
-      Map<ChannelOption<?>, Object> merged = new LinkedHashMap<>(settings.childOptions);
-      merged.putAll(options);
+      // The codec's options are applied first, then this session's (KcpChannelBootstrap#option).
       Map<AttributeKey<?>, Object> mergedAttrs = new LinkedHashMap<>(settings.childAttrs);
       mergedAttrs.putAll(attrs);
-      KcpChildChannel child = openSession(remote, id, handler, merged, mergedAttrs);
+      KcpChildChannel child = openSession(remote, id, handler, options, mergedAttrs);
       if (child == null) {
         promise.tryFailure(new IllegalStateException("the session could not be registered"));
       } else {

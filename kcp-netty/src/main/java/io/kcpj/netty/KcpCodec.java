@@ -38,7 +38,7 @@ import java.util.Map;
  * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside a
  * read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
  * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on it):
- * a session is visited at its engine's next event ({@code Kcp.nextEventAt}: its earliest
+ * a session is visited at the deadline its engine returns ({@code Kcp.advance}: its earliest
  * retransmission, a window probe, a close timeout) and, lazily, at its idle timeout; sessions with
  * nothing in flight are not polled at all. With {@link KcpCodecBuilder#readCoalescing read
  * coalescing} on, reading pauses briefly after a busy burst so that the next one is larger ({@code
@@ -243,18 +243,21 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   /**
    * Creates, configures and registers a session; returns null (and fails nothing else) if its
-   * registration failed. Must run on the event loop.
+   * registration failed. Must run on the event loop. The codec's options are applied first, then
+   * {@code sessionOptions} (a client bootstrap's), each in its own order: a session option always
+   * wins over a codec option.
    */
   KcpChildChannel openSession(
       InetSocketAddress remote,
       int conv,
       ChannelHandler handler,
-      Map<ChannelOption<?>, Object> options,
+      Map<ChannelOption<?>, Object> sessionOptions,
       Map<AttributeKey<?>, Object> attrs) {
     long now = nowMillis();
     SessionKey key = new SessionKey(remote, conv);
     KcpChildChannel child = new KcpChildChannel(this, key, now);
-    applyOptions(child, options);
+    applyOptions(child, settings.childOptions);
+    applyOptions(child, sessionOptions);
     applyAttributes(child, attrs);
     child.startEngine(now);
     if (handler != null) {
@@ -287,9 +290,10 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     return child.isOpen() ? child : null;
   }
 
-  /** A session re-armed its timers after an option change. */
+  /** A session advanced its engine and re-armed its timers after an option change. */
   void afterConfigChange(long now) {
     armTimer(now);
+    flushParentIfNeeded();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -48,9 +48,6 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     if (option == KcpChannelOption.MAX_SESSIONS) {
       maxSessions = (Integer) value;
     } else {
-      if (EngineOptions.isEngineOption(option)) {
-        EngineOptions.with(KcpConfig.classic(), option, value); // throws if kcp-core refuses it
-      }
       options.remove(option); // re-setting moves it to the end: last one wins in order
       options.put(option, value);
     }

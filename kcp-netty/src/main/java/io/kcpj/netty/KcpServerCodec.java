@@ -2,6 +2,7 @@ package io.kcpj.netty;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /**
  * The server side of {@link KcpCodec}: a datagram from an unknown (address, conv) opens a session
@@ -30,7 +31,6 @@ public final class KcpServerCodec extends KcpCodec {
       drop(sender, conv, KcpDropReason.SESSION_LIMIT);
       return null;
     }
-    return openSession(
-        sender, conv, settings.childHandler, settings.childOptions, settings.childAttrs);
+    return openSession(sender, conv, settings.childHandler, Map.of(), settings.childAttrs);
   }
 }

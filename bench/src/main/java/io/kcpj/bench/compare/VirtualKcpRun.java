@@ -14,8 +14,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One KCP transport on one profile in virtual time: a client and an echo server, each a {@link Kcp}
- * engine on a netem-sim {@link VirtualNetwork} endpoint, driven by their own {@code check()}
- * deadlines on a {@link VirtualScheduler}. Deterministic: the same seed gives the same result.
+ * engine on a netem-sim {@link VirtualNetwork} endpoint, driven on a {@link VirtualScheduler}
+ * either as kcp-netty drives its sessions ({@link Kcp#advance} at the deadlines it returns, and a
+ * flush after every send and input: {@link KcpTransport#eager()}) or as the C reference's test loop
+ * does ({@code update} at the {@code check()} deadlines). Deterministic: the same seed gives the
+ * same result.
  *
  * <p>Wire bytes count every datagram a side hands to the network (lost ones included) plus 28 bytes
  * of IPv4 and UDP headers, so they compare with TCP's bytes counted at the bridge.
@@ -41,6 +44,7 @@ public final class VirtualKcpRun {
   private int sent;
   private long bulkDelivered;
   private long bulkCompletedNanos = -1;
+  private long timerWakeUps;
   private boolean[] received;
   private long[] bulkQueuedAt;
 
@@ -55,6 +59,15 @@ public final class VirtualKcpRun {
   public VirtualKcpRun drainMillis(long millis) {
     this.drainMillis = millis;
     return this;
+  }
+
+  /**
+   * How often the two engines' drivers were woken by their timers (not by a send or an input)
+   * during {@link #run()}: a driver sleeping until {@code Kcp.advance}'s deadlines wakes only for
+   * retransmissions and probes, the reference loop every {@code interval}.
+   */
+  long timerWakeUps() {
+    return timerWakeUps;
   }
 
   /** Runs the scenario to completion and returns its result. */
@@ -92,6 +105,7 @@ public final class VirtualKcpRun {
     serverEp.onReceive(
         (src, data) -> {
           replyTo[0] = src;
+          serverDriver.beforeInput();
           server.input(data, 0, data.length);
           int n;
           while ((n = server.recv(buf, 0, buf.length)) >= 0) {
@@ -112,6 +126,7 @@ public final class VirtualKcpRun {
         });
     clientEp.onReceive(
         (src, data) -> {
+          clientDriver.beforeInput();
           client.input(data, 0, data.length);
           int n;
           while ((n = client.recv(buf, 0, buf.length)) >= 0) {
@@ -211,13 +226,17 @@ public final class VirtualKcpRun {
   }
 
   /**
-   * Drives one engine. Reference loop: {@code update} at the {@code check()} deadlines only. Eager
-   * (as kcp-netty): also flush after each send and each input, and flush at a deadline when a
-   * retransmission is due.
+   * Drives one engine. Eager (kcp-netty's policy, the engine's own {@link Kcp#advance}): the clock
+   * brought to the arrival time before each input, a flush after each send and each input, and
+   * otherwise sleep until the deadline {@code advance} returns (none when nothing is timed).
+   * Reference loop: {@code update} at the {@code check()} deadlines only, so data and ACKs wait for
+   * the next interval flush.
    */
   private final class Driver {
     private final Kcp kcp;
     private final Timer timer;
+
+    /** The application's refill, run before the engine is driven (bulk transfers). */
     Runnable beforeUpdate;
 
     Driver(Kcp kcp) {
@@ -230,33 +249,54 @@ public final class VirtualKcpRun {
     }
 
     private void tick() {
+      timerWakeUps++;
       if (beforeUpdate != null) {
         beforeUpdate.run();
       }
       long now = clock.nowMillis();
-      kcp.update(now);
-      if (transport.eager() && kcp.check(now) <= now) {
-        kcp.flush();
+      if (transport.eager()) {
+        schedule(kcp.advance(now));
+      } else {
+        kcp.update(now);
+        schedule(Math.max(kcp.check(now), now + 1));
       }
-      reschedule();
+    }
+
+    /**
+     * Eager: brings the engine's clock to the arrival time, as kcp-netty does before input, so the
+     * ACKs in the datagram give true RTT samples (the engine may have slept for seconds).
+     */
+    void beforeInput() {
+      if (transport.eager()) {
+        kcp.update(clock.nowMillis());
+      }
     }
 
     void afterSend() {
+      long now = clock.nowMillis();
       if (transport.eager()) {
-        kcp.update(clock.nowMillis());
+        kcp.update(now);
         kcp.flush();
+        schedule(kcp.advance(now));
+      } else {
+        schedule(Math.max(kcp.check(now), now + 1));
       }
-      reschedule();
     }
 
     void afterInput() {
+      if (transport.eager() && beforeUpdate != null) {
+        beforeUpdate.run(); // an application refills when ACKs free room (kcp-netty: writability)
+      }
       afterSend();
     }
 
-    void reschedule() {
-      long now = clock.nowMillis();
-      long next = Math.max(kcp.check(now), now + 1);
-      timer.scheduleAt(next * NANOS_PER_MILLI);
+    /** Wakes the driver at {@code atMillis}, or never when nothing is timed. */
+    private void schedule(long atMillis) {
+      if (atMillis == Kcp.NO_EVENT) {
+        timer.cancel();
+      } else {
+        timer.scheduleAt(atMillis * NANOS_PER_MILLI);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import io.kcpj.bench.compare.KcpTransport;
 import io.kcpj.bench.compare.VirtualKcpRun;
 import io.kcpj.bench.compare.Workload;
 import io.kcpj.bench.report.RunResult;
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.netem.profile.Profile;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class Sweep {
               out.add(
                   KcpConfig.builder()
                       .noDelay(nd, iv, rs, nc)
-                      .windows(w, Math.max(w, KcpConfig.MIN_RECEIVE_WINDOW))
+                      .windows(w, Math.max(w, EngineSetting.RECEIVE_WINDOW.min()))
                       .mtu(mtu)
                       .build());
             }

@@ -15,10 +15,14 @@ import java.nio.ByteOrder;
  *   5   1   frg   fragments still to come in this message (0 in stream mode and for non-PUSH)
  *   6   2   wnd   sender's free receive window, in segments
  *   8   4   ts    PUSH: sender's clock at this transmission; ACK: echo of the acked PUSH's ts
- *  12   4   sn    PUSH: sequence number; ACK: sn acknowledged; WASK/WINS: 0
+ *  12   4   sn    PUSH: sequence number; ACK: sn acknowledged
  *  16   4   una   every sn below this has been received by the sender of this segment
  *  20   4   len   payload bytes following the header
  * </pre>
+ *
+ * <p>WASK and WINS carry no meaningful ts or sn: as in the reference, they repeat those of the last
+ * ACK of the same flush (0 if none), and receivers ignore them. The protocol in full: {@code
+ * docs/kcp-protocol.md}.
  *
  * <p>All 32-bit fields are unsigned on the wire; in Java they are carried in {@code int}s and
  * compared with {@code (int) (a - b)} (see {@link io.kcpj.core.Seq}). The class holds no state and
