@@ -144,16 +144,23 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
   }
 
   private static String file(FileSystemException e) {
-    String f = e.getFile() == null ? "?" : e.getFile();
+    return "'" + (e.getFile() == null ? "?" : e.getFile()) + "': " + fileReason(e);
+  }
+
+  /** Why a file operation failed, without the file's name. */
+  static String fileReason(FileSystemException e) {
     if (e instanceof AccessDeniedException) {
-      return "'" + f + "': permission denied";
+      return "permission denied";
     }
     if (e instanceof NoSuchFileException) {
-      return "'" + f + "': no such file or folder";
+      return "no such file or folder";
     }
     if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
-      return "'" + f + "' is in the way: it exists and is not a folder";
+      return "in the way: it exists and is not a folder";
     }
-    return "'" + f + "': " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
+    if ("Not a directory".equals(e.getReason())) {
+      return "a part of the path is a file, not a folder";
+    }
+    return e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
   }
 }

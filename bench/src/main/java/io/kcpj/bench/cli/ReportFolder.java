@@ -23,8 +23,14 @@ final class ReportFolder {
       Path probe = Files.createTempFile(dir, ".kcpj-write-check", ".tmp");
       Files.delete(probe);
     } catch (FileSystemException e) {
+      String where =
+          e.getFile() == null || Path.of(e.getFile()).equals(dir) ? "" : ErrorReporter.reason(e);
       throw CommandError.usage(
-          "cannot write the report to '" + dir + "': " + ErrorReporter.reason(e), e);
+          "cannot write the report to '"
+              + dir
+              + "': "
+              + (where.isEmpty() ? ErrorReporter.fileReason(e) : where),
+          e);
     } catch (IOException e) {
       throw CommandError.usage("cannot write the report to '" + dir + "': " + e, e);
     }

@@ -227,11 +227,12 @@ class KcpjCommandTest {
             run("compare", "--virtual", "--out", file.resolve("report").toString()),
             2,
             "kcpj compare: cannot write the report to '" + file.resolve("report") + "': ");
-    assertTrue(line.contains("is in the way") || line.contains("Not a directory"), line);
-    oneErrorLine(
-        run("sweep", "--out", file.toString()),
-        2,
-        "kcpj sweep: cannot write the report to '" + file + "'");
+    assertTrue(line.endsWith("': a part of the path is a file, not a folder"), line);
+    assertEquals(
+        "kcpj sweep: cannot write the report to '"
+            + file
+            + "': in the way: it exists and is not a folder",
+        oneErrorLine(run("sweep", "--out", file.toString()), 2, "kcpj sweep"));
   }
 
   @Test
