@@ -236,6 +236,29 @@ class KcpjCommandTest {
   }
 
   @Test
+  void anUnwritableFateLogIsOneLine(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    String line =
+        oneErrorLine(
+            run(
+                "netem",
+                "proxy",
+                "--listen",
+                "127.0.0.1:0",
+                "--target",
+                "127.0.0.1:9",
+                "--profile",
+                "3g",
+                "--log",
+                file.resolve("fates.csv").toString(),
+                "--duration",
+                "1s"),
+            2,
+            "kcpj netem proxy: cannot write the fate log '" + file.resolve("fates.csv") + "': ");
+    assertTrue(line.contains("not a folder"), line);
+  }
+
+  @Test
   void verboseAddsTheStackTrace() {
     Run quiet = run("compare", "--virtual", "--kcp", "nodelay=7");
     assertEquals(1, quiet.errLines().size(), quiet.err());
