@@ -3,7 +3,7 @@ package io.kcpj.bench.cli;
 import io.kcpj.bench.compare.Comparison;
 import io.kcpj.bench.compare.bridge.BridgeComparison;
 import io.kcpj.bench.report.RunResult;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +17,7 @@ final class BridgeAvailability {
   }
 
   static List<RunResult> runOverBridge(
-      Comparison plan, Map<String, String> info, List<String> notes, PrintStream progress)
+      Comparison plan, Map<String, String> info, List<String> notes, PrintWriter progress)
       throws Exception {
     return new BridgeComparison(plan, 15_000).run(info, progress::println);
   }

@@ -7,15 +7,18 @@ import io.kcpj.bench.report.ConsoleTable;
 import io.kcpj.bench.report.ReportWriter;
 import io.kcpj.bench.report.RunResult;
 import io.kcpj.netem.profile.Profile;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kcpj compare}: KCP modes against TCP on named weak networks — the project's main job.
@@ -29,91 +32,133 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Compare KCP configurations against TCP on weak-network profiles.",
-      "Virtual time (netem-sim, deterministic) with --virtual; otherwise real sockets and real",
-      "kernel TCP across the TUN bridge when it is permitted (root or CAP_NET_ADMIN on Linux)."
+      "In virtual time (netem-sim, deterministic) with --virtual; otherwise over real sockets and"
+          + " real kernel TCP across the TUN bridge when it is permitted (root or CAP_NET_ADMIN on"
+          + " Linux), else KCP alone in virtual time."
+    },
+    footerHeading = "%nValues:%n",
+    footer = {
+      KcpjCommand.SIZES,
+      KcpjCommand.DURATIONS,
+      KcpjCommand.KCP_SPECS,
+      KcpjCommand.PROFILES
     })
 public final class CompareCommand implements Callable<Integer> {
   static final String DEFAULT_PROFILES =
       "kcp-test,3g-lossy,poor,very-poor,cellular-bursty,handover";
 
+  /** The workloads {@code --workload} names. */
+  enum WorkloadKind {
+    game,
+    rpc,
+    bulk
+  }
+
   @Option(
       names = {"-p", "--profile"},
       paramLabel = "PROFILE",
+      defaultValue = DEFAULT_PROFILES,
       description =
           "Network profiles, repeatable: preset names (a comma-separated list is several"
               + " presets), compact text such as delay=100ms,loss=1%% (one profile), or @file."
-              + " Default: "
-              + DEFAULT_PROFILES)
-  List<String> profiles = new ArrayList<>();
+              + " Default: ${DEFAULT-VALUE}.")
+  List<String> profiles;
 
   @Option(
       names = "--kcp",
       paramLabel = "[NAME:]SPEC",
       description =
           "A KCP transport to add, e.g. fast,wnd=256 or mine:nodelay=1,interval=10,resend=2,nc=true."
-              + " Repeatable.")
+              + " Repeatable. Default: none (only --modes).")
   List<String> extraKcp = new ArrayList<>();
 
   @Option(
       names = "--modes",
       split = ",",
       paramLabel = "PRESET",
-      description = "KCP presets to compare (default classic,normal,fast; 'none' for only --kcp).")
-  List<String> modes = new ArrayList<>(List.of("classic", "normal", "fast"));
+      defaultValue = "classic,normal,fast",
+      description =
+          "KCP presets to compare ('none' for only the --kcp transports). Default:"
+              + " ${DEFAULT-VALUE}.")
+  List<String> modes;
 
   @Option(names = "--no-tcp", description = "Leave TCP out.")
   boolean noTcp;
 
-  @Option(names = "--workload", paramLabel = "game|rpc|bulk", description = "Default: game.")
-  String workload = "game";
+  @Option(
+      names = "--workload",
+      paramLabel = "KIND",
+      defaultValue = "game",
+      description =
+          "game: messages at --rate, echoed; rpc: requests at --rate answered with"
+              + " --response-size; bulk: one --bulk-size transfer. One of: ${COMPLETION-CANDIDATES}."
+              + " Default: ${DEFAULT-VALUE}.")
+  WorkloadKind workload;
 
   @Option(
       names = "--rate",
       paramLabel = "HZ",
-      description = "Messages per second (game, rpc). Default: 20.")
-  double rate = 20;
+      defaultValue = "20",
+      description = "Messages per second (game, rpc). Default: ${DEFAULT-VALUE}.")
+  double rate;
 
   @Option(
       names = "--size",
-      paramLabel = "BYTES",
-      description = "Message or request size. Default: 100.")
-  String size = "100";
+      paramLabel = "SIZE",
+      defaultValue = "100",
+      converter = Converters.IntSize.class,
+      description = "Message or request size (game, rpc). Default: ${DEFAULT-VALUE} bytes.")
+  int size;
 
   @Option(
       names = "--response-size",
-      paramLabel = "BYTES",
-      description = "rpc response size. Default: 1000.")
-  String responseSize = "1000";
+      paramLabel = "SIZE",
+      defaultValue = "1000",
+      converter = Converters.IntSize.class,
+      description = "Response size (rpc). Default: ${DEFAULT-VALUE} bytes.")
+  int responseSize;
 
   @Option(
       names = "--bulk-size",
       paramLabel = "SIZE",
-      description = "bulk transfer size. Default: 1MB.")
-  String bulkSize = "1MB";
+      defaultValue = "1mb",
+      converter = Converters.Size.class,
+      description = "Bytes to transfer (bulk). Default: ${DEFAULT-VALUE} (1,000,000 bytes).")
+  long bulkSize;
 
   @Option(
       names = "--duration",
-      paramLabel = "TIME",
-      description = "Sending time per run. Default: 60s in virtual time, 30s over the bridge.")
-  String duration;
+      paramLabel = "DURATION",
+      converter = Converters.Time.class,
+      description =
+          "Sending time per run (game, rpc). Default: 60s in virtual time, 30s over the bridge.")
+  Duration duration;
 
   @Option(
       names = "--count",
       paramLabel = "N",
-      description = "Send exactly N messages instead of --duration.")
+      defaultValue = "0",
+      description =
+          "Send exactly N messages instead of --duration (game, rpc). Default: ${DEFAULT-VALUE}"
+              + " (use --duration).")
   int count;
 
   @Option(names = "--virtual", description = "Run in virtual time only (deterministic; no TCP).")
   boolean virtual;
 
-  @Option(names = "--seed", description = "Seed of every link's impairments. Default: 1.")
-  long seed = 1;
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed of every link's impairments. Default: ${DEFAULT-VALUE}.")
+  long seed;
 
   @Option(
       names = {"-o", "--out"},
       paramLabel = "DIR",
-      description = "Report folder. Default: kcpj-out/compare.")
-  Path out = Path.of("kcpj-out", "compare");
+      defaultValue = "kcpj-out/compare",
+      description = "Report folder (created if missing). Default: ${DEFAULT-VALUE}.")
+  Path out;
 
   @Option(
       names = "--reference-test",
@@ -125,32 +170,43 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--seeds",
       paramLabel = "N",
-      description = "Seeds for --reference-test. Default: 5.")
-  int seeds = 5;
+      defaultValue = "5",
+      description = "Seeds for --reference-test. Default: ${DEFAULT-VALUE}.")
+  int seeds;
 
-  PrintStream stdout = System.out;
-  PrintStream stderr = System.err;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
     if (referenceTest) {
       return new ReferenceTestRun(seeds, stdout, stderr).call();
     }
     List<Profile> ps = new ArrayList<>();
-    for (String spec : profiles.isEmpty() ? List.of(DEFAULT_PROFILES) : profiles) {
-      for (String p : profileSpecs(spec)) {
-        ps.add(Profile.resolve(p));
+    for (String value : profiles) {
+      for (String p : profileSpecs(value)) {
+        ps.add(profile(p));
       }
     }
     List<KcpTransport> transports = new ArrayList<>();
     for (String m : modes) {
       if (!m.equalsIgnoreCase("none")) {
-        transports.add(KcpTransport.preset(m));
+        try {
+          transports.add(KcpTransport.preset(m));
+        } catch (IllegalArgumentException e) {
+          throw CommandError.usage("bad --modes '" + m + "': " + e.getMessage(), e);
+        }
       }
     }
     for (String k : extraKcp) {
-      transports.add(KcpTransport.parse(k));
+      try {
+        transports.add(KcpTransport.parse(k));
+      } catch (IllegalArgumentException e) {
+        throw CommandError.usage("bad --kcp '" + k + "': " + e.getMessage(), e);
+      }
     }
+    ReportFolder.check(out);
     List<String> notes = new ArrayList<>();
     boolean runVirtual = virtual;
     String bridgeProblem = null;
@@ -165,8 +221,7 @@ public final class CompareCommand implements Callable<Integer> {
         stderr.println("kcpj compare: " + notes.get(notes.size() - 1));
       }
     }
-    long durationMillis =
-        duration != null ? Quantities.millis(duration) : (runVirtual ? 60_000 : 30_000);
+    long durationMillis = duration != null ? duration.toMillis() : (runVirtual ? 60_000 : 30_000);
     Workload w = workload(durationMillis);
     Comparison plan = new Comparison(ps, transports, !noTcp && !runVirtual, w, seed);
 
@@ -197,7 +252,17 @@ public final class CompareCommand implements Callable<Integer> {
       stdout.println("note: " + n);
     }
     stdout.println("report: " + files.get(0).toAbsolutePath());
+    stdout.flush();
     return 0;
+  }
+
+  /** One profile spec resolved, or a usage error naming the option. */
+  static Profile profile(String spec) {
+    try {
+      return Profile.resolve(spec);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw CommandError.usage("bad --profile '" + spec + "': " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -219,22 +284,18 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private Workload workload(long durationMillis) {
-    switch (workload.toLowerCase(Locale.ROOT)) {
-      case "game":
+    switch (workload) {
+      case game:
         return count > 0
-            ? Workload.gameCount(rate, (int) Quantities.bytes(size), count)
-            : Workload.game(rate, (int) Quantities.bytes(size), durationMillis);
-      case "rpc":
+            ? Workload.gameCount(rate, size, count)
+            : Workload.game(rate, size, durationMillis);
+      case rpc:
         return Workload.rpc(
-            rate,
-            (int) Quantities.bytes(size),
-            (int) Quantities.bytes(responseSize),
-            count > 0 ? Math.round(count * 1000 / rate) : durationMillis);
-      case "bulk":
-        return Workload.bulk(Quantities.bytes(bulkSize));
+            rate, size, responseSize, count > 0 ? Math.round(count * 1000 / rate) : durationMillis);
+      case bulk:
+        return Workload.bulk(bulkSize);
       default:
-        throw new IllegalArgumentException(
-            "unknown workload '" + workload + "'; valid: game, rpc, bulk");
+        throw new AssertionError(workload);
     }
   }
 }

@@ -4,13 +4,11 @@ import io.kcpj.netem.log.FateLogWriter;
 import io.kcpj.netem.profile.Profile;
 import io.kcpj.netem.proxy.ProxyCounters;
 import io.kcpj.netem.proxy.UdpProxy;
-import io.kcpj.netem.time.TimeUnits;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +35,11 @@ import picocli.CommandLine.Spec;
     name = "netem",
     mixinStandardHelpOptions = true,
     description = "Weak-network simulator tools: a UDP proxy and the profile presets.",
-    subcommands = {NetemCommand.ProxyCommand.class, NetemCommand.ProfilesCommand.class})
+    subcommands = {
+      NetemCommand.ProxyCommand.class,
+      NetemCommand.ProfilesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class NetemCommand implements Runnable {
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -45,44 +47,6 @@ public final class NetemCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** Parses {@code host:port} or {@code [v6]:port}. */
-  static final class AddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
-    @Override
-    public InetSocketAddress convert(String value) throws UnknownHostException {
-      int colon = value.lastIndexOf(':');
-      if (colon <= 0 || colon == value.length() - 1) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not host:port (e.g. 127.0.0.1:9000 or [::1]:9000)");
-      }
-      String host = value.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      int port;
-      try {
-        port = Integer.parseInt(value.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new CommandLine.TypeConversionException("bad port in '" + value + "'");
-      }
-      if (port < 0 || port > 65535) {
-        throw new CommandLine.TypeConversionException("port out of range in '" + value + "'");
-      }
-      return new InetSocketAddress(InetAddress.getByName(host), port);
-    }
-  }
-
-  /** Parses a duration such as {@code 30s} or {@code 500ms} into nanoseconds. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return TimeUnits.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
   }
 
   /** {@code kcpj netem proxy}. */
@@ -94,7 +58,9 @@ public final class NetemCommand implements Runnable {
         "Each client address gets its own mapping (its own upstream port and link); the"
             + " client's packets take the profile's 'up' direction, the target's replies"
             + " 'down'. Prints live counters; stops on Ctrl-C or after --duration."
-      })
+      },
+      footerHeading = "%nValues:%n",
+      footer = {KcpjCommand.DURATIONS, KcpjCommand.PROFILES})
   static final class ProxyCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -102,16 +68,16 @@ public final class NetemCommand implements Runnable {
         names = "--listen",
         required = true,
         paramLabel = "HOST:PORT",
-        converter = AddressConverter.class,
-        description = "Where clients send.")
+        converter = Converters.HostPort.class,
+        description = "Where clients send (the proxy's own address).")
     InetSocketAddress listen;
 
     @Option(
         names = "--target",
         required = true,
         paramLabel = "HOST:PORT",
-        converter = AddressConverter.class,
-        description = "Where to forward.")
+        converter = Converters.HostPort.class,
+        description = "Where to forward (the server's address).")
     InetSocketAddress target;
 
     @Option(
@@ -125,30 +91,32 @@ public final class NetemCommand implements Runnable {
 
     @Option(
         names = "--seed",
+        paramLabel = "N",
         defaultValue = "1",
-        description = "Seed of the random draws" + " (default: ${DEFAULT-VALUE}).")
+        description = "Seed of the random draws. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(
         names = "--log",
         paramLabel = "FILE",
-        description = "Write every packet's fate: CSV, or JSON lines if FILE ends in .jsonl.")
+        description =
+            "Write every packet's fate: CSV, or JSON lines if FILE ends in .jsonl. Default: none.")
     Path log;
 
     @Option(
         names = "--duration",
         paramLabel = "DURATION",
-        converter = DurationConverter.class,
-        description = "Stop after this long (e.g. 60s); default: until Ctrl-C.")
-    Long durationNanos;
+        converter = Converters.Time.class,
+        description = "Stop after this long (e.g. 60s). Default: run until Ctrl-C.")
+    Duration duration;
 
     @Option(
         names = "--interval",
         paramLabel = "DURATION",
         defaultValue = "1s",
-        converter = DurationConverter.class,
-        description = "Counter printing interval (default: ${DEFAULT-VALUE}).")
-    long intervalNanos;
+        converter = Converters.Time.class,
+        description = "How often to print the live counters. Default: ${DEFAULT-VALUE}.")
+    Duration interval;
 
     @Option(names = "--quiet", description = "Print no live counters, only the final ones.")
     boolean quiet;
@@ -157,15 +125,19 @@ public final class NetemCommand implements Runnable {
     public Integer call() throws IOException, InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Profile p;
-      try {
-        p = Profile.resolve(profile);
-      } catch (IllegalArgumentException e) {
-        err.println("kcpj netem proxy: bad --profile: " + e.getMessage());
-        err.flush();
-        return 2;
+      Profile p = CompareCommand.profile(profile);
+      if (interval.isZero() || interval.isNegative()) {
+        throw CommandError.usage("--interval must be above 0", null);
       }
-      FateLogWriter fateLog = log == null ? null : FateLogWriter.open(log);
+      long intervalNanos = interval.toNanos();
+      Long durationNanos = duration == null ? null : duration.toNanos();
+      FateLogWriter fateLog;
+      try {
+        fateLog = log == null ? null : FateLogWriter.open(log);
+      } catch (IOException e) {
+        throw CommandError.usage(
+            "cannot write the fate log '" + log + "': " + ErrorReporter.reason(e), e);
+      }
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch finished = new CountDownLatch(1);
       Thread hook =

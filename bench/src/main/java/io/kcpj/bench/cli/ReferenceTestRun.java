@@ -6,7 +6,7 @@ import io.kcpj.bench.compare.Workload;
 import io.kcpj.bench.report.RunResult;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.netem.profile.Profile;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,10 +23,10 @@ final class ReferenceTestRun implements Callable<Integer> {
   static final Object[][] PUBLISHED = {{"test-normal", 156, 571}, {"test-fast", 138, 392}};
 
   private final int seeds;
-  private final PrintStream out;
-  private final PrintStream err;
+  private final PrintWriter out;
+  private final PrintWriter err;
 
-  ReferenceTestRun(int seeds, PrintStream out, PrintStream err) {
+  ReferenceTestRun(int seeds, PrintWriter out, PrintWriter err) {
     this.seeds = seeds;
     this.out = out;
     this.err = err;
@@ -75,6 +75,7 @@ final class ReferenceTestRun implements Callable<Integer> {
           maxMax,
           per);
     }
+    out.flush();
     return 0;
   }
 }

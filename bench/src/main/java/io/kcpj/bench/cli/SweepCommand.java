@@ -8,15 +8,17 @@ import io.kcpj.bench.sweep.SweepPoint;
 import io.kcpj.bench.sweep.SweepReport;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.netem.profile.Profile;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kcpj sweep}: a grid of KCP parameters on one profile in virtual time, the Pareto front of
@@ -25,79 +27,153 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
-    description = {
-      "Sweep KCP parameters on a network profile in virtual time (deterministic, fast):",
-      "the Pareto front of p99 RTT against wire overhead and a recommended configuration."
-    })
+    description =
+        "Sweep a grid of KCP parameters on a network profile in virtual time (deterministic,"
+            + " fast): the Pareto front of p99 RTT against wire overhead and a recommended"
+            + " configuration.",
+    footerHeading = "%nValues:%n",
+    footer = {KcpjCommand.SIZES, KcpjCommand.DURATIONS, KcpjCommand.PROFILES})
 public final class SweepCommand implements Callable<Integer> {
+  /** Without a terminal, at most one progress line this often. */
+  private static final long PROGRESS_LINE_NANOS = 5_000_000_000L;
+
   @Option(
       names = {"-p", "--profile"},
-      description = "Network profile (preset, compact text or @file). Default: 3g-lossy.")
-  String profile = "3g-lossy";
+      paramLabel = "PROFILE",
+      defaultValue = "3g-lossy",
+      description = "Network profile (preset, compact text or @file). Default: ${DEFAULT-VALUE}.")
+  String profile;
 
-  @Option(names = "--nodelay", split = ",", description = "Default: 0,1,2.")
-  List<Integer> nodelay = new ArrayList<>(List.of(0, 1, 2));
+  @Option(
+      names = "--nodelay",
+      split = ",",
+      paramLabel = "N",
+      defaultValue = "0,1,2",
+      description =
+          "KCP nodelay values to try (0: RTO doubles, 1: grows by half, 2: by half the smoothed"
+              + " RTO). Default: ${DEFAULT-VALUE}.")
+  List<Integer> nodelay;
 
-  @Option(names = "--interval", split = ",", description = "Default: 10,20,40.")
-  List<Integer> interval = new ArrayList<>(List.of(10, 20, 40));
+  @Option(
+      names = "--interval",
+      split = ",",
+      paramLabel = "MS",
+      defaultValue = "10,20,40",
+      description =
+          "KCP update intervals to try, in milliseconds (KCP's own integer, as in --kcp"
+              + " interval=). Default: ${DEFAULT-VALUE}.")
+  List<Integer> interval;
 
-  @Option(names = "--resend", split = ",", description = "Default: 0,1,2.")
-  List<Integer> resend = new ArrayList<>(List.of(0, 1, 2));
+  @Option(
+      names = "--resend",
+      split = ",",
+      paramLabel = "N",
+      defaultValue = "0,1,2",
+      description = "KCP fast-retransmit thresholds to try (0: off). Default: ${DEFAULT-VALUE}.")
+  List<Integer> resend;
 
-  @Option(names = "--nc", split = ",", description = "Default: false,true.")
-  List<Boolean> nc = new ArrayList<>(List.of(false, true));
+  @Option(
+      names = "--nc",
+      split = ",",
+      paramLabel = "BOOL",
+      defaultValue = "false,true",
+      description =
+          "Whether the congestion window is off (true) or KCP's own (false). Default:"
+              + " ${DEFAULT-VALUE}.")
+  List<Boolean> nc;
 
   @Option(
       names = "--wnd",
       split = ",",
-      description = "Send windows (receive = max(wnd, 128)). Default: 32,128.")
-  List<Integer> wnd = new ArrayList<>(List.of(32, 128));
+      paramLabel = "SEGMENTS",
+      defaultValue = "32,128",
+      description =
+          "Send windows to try, in segments (receive window = max(wnd, 128)). Default:"
+              + " ${DEFAULT-VALUE}.")
+  List<Integer> wnd;
 
-  @Option(names = "--mtu", description = "Default: 1400.")
-  int mtu = 1400;
+  @Option(
+      names = "--mtu",
+      paramLabel = "SIZE",
+      defaultValue = "1400",
+      converter = Converters.IntSize.class,
+      description = "KCP MTU (datagram size). Default: ${DEFAULT-VALUE} bytes.")
+  int mtu;
 
-  @Option(names = "--rate", description = "Messages per second. Default: 20.")
-  double rate = 20;
+  @Option(
+      names = "--rate",
+      paramLabel = "HZ",
+      defaultValue = "20",
+      description = "Messages per second. Default: ${DEFAULT-VALUE}.")
+  double rate;
 
-  @Option(names = "--size", description = "Message size in bytes. Default: 100.")
-  String size = "100";
+  @Option(
+      names = "--size",
+      paramLabel = "SIZE",
+      defaultValue = "100",
+      converter = Converters.IntSize.class,
+      description = "Message size. Default: ${DEFAULT-VALUE} bytes.")
+  int size;
 
   @Option(
       names = "--duration",
-      description = "Virtual sending time per configuration. Default: 60s.")
-  String duration = "60s";
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = Converters.Time.class,
+      description = "Virtual sending time per configuration. Default: ${DEFAULT-VALUE}.")
+  Duration duration;
 
-  @Option(names = "--seed", description = "Link seed. Default: 1.")
-  long seed = 1;
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed of the link's impairments. Default: ${DEFAULT-VALUE}.")
+  long seed;
 
-  @Option(names = "--threads", description = "Worker threads. Default: available processors.")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Worker threads (0: one per available processor). Default: ${DEFAULT-VALUE}.")
+  int threads;
 
   @Option(
       names = {"-o", "--out"},
-      description = "Report folder. Default: kcpj-out/sweep.")
-  Path out = Path.of("kcpj-out", "sweep");
+      paramLabel = "DIR",
+      defaultValue = "kcpj-out/sweep",
+      description = "Report folder (created if missing). Default: ${DEFAULT-VALUE}.")
+  Path out;
 
-  PrintStream stdout = System.out;
-  PrintStream stderr = System.err;
+  @Spec CommandSpec spec;
+
+  /** Whether stderr is a terminal (progress rewritten in place); tests set it. */
+  boolean terminal = Progress.stderrIsTerminal();
 
   @Override
   public Integer call() throws Exception {
-    Profile p = Profile.resolve(profile);
-    Workload w = Workload.game(rate, (int) Quantities.bytes(size), Quantities.millis(duration));
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    Profile p = CompareCommand.profile(profile);
+    Workload w = Workload.game(rate, size, duration.toMillis());
     List<KcpConfig> grid = Sweep.grid(nodelay, interval, resend, nc, wnd, mtu);
+    ReportFolder.check(out);
     long t0 = System.nanoTime();
     int total = grid.size();
-    List<SweepPoint> points =
-        new Sweep(p, w, seed, grid)
-            .run(
-                threads,
-                done -> {
-                  if (done % 10 == 0 || done == total) {
-                    stderr.printf(Locale.ROOT, "\rsweep: %d/%d configurations", done, total);
-                  }
-                });
-    stderr.println();
+    int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    Progress progress =
+        new Progress(
+            stderr,
+            terminal,
+            "sweep: configurations done",
+            total,
+            PROGRESS_LINE_NANOS,
+            System::nanoTime);
+    List<SweepPoint> points;
+    try {
+      points = new Sweep(p, w, seed, grid).run(workers, progress::step);
+    } finally {
+      progress.close();
+    }
     List<SweepPoint> front = ParetoFront.of(points);
     SweepPoint best = ParetoFront.recommend(front, 1.25);
     Map<String, String> info = ReportWriter.info();
@@ -149,6 +225,7 @@ public final class SweepCommand implements Callable<Integer> {
       stdout.println("no configuration delivered every message");
     }
     stdout.println("report: " + files.get(0).toAbsolutePath());
+    stdout.flush();
     return 0;
   }
 }

@@ -9,12 +9,17 @@ import io.kcpj.netty.KcpClientCodecBuilder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -35,12 +43,20 @@ import org.HdrHistogram.Histogram;
  * event loops; each event loop paces its own sessions from one priority queue and records into its
  * own histogram, merged at the end. The server's CPU time and counts come from STATS requests on a
  * separate control session, before and after the measured interval.
+ *
+ * <p><b>Connecting.</b> Before any load, the control session asks the server for its STATS and
+ * waits up to {@link Settings#connectTimeout()} for any answer. Its socket is connected to the
+ * server, so the kernel reports an ICMP "port unreachable" as an error: the run then fails at once
+ * with a {@link PortUnreachableException} ("connection refused"); without any answer it fails with
+ * a {@link SocketTimeoutException}; an unresolved address fails with an {@link
+ * UnknownHostException}. Each message is one sentence a command line can print as it is.
  */
 public final class PerfClient {
 
   /**
    * What to run. The unmeasured lead-in is {@code warmup} at {@code warmupRate}, then {@code
-   * settle} at {@code rate}; the measured window of {@code duration} follows.
+   * settle} at {@code rate}; the measured window of {@code duration} follows. {@code
+   * connectTimeout} bounds the wait for the server's first answer.
    */
   public record Settings(
       InetSocketAddress server,
@@ -56,7 +72,45 @@ public final class PerfClient {
       int conv,
       String transport,
       double warmupRate,
-      Duration settle) {
+      Duration settle,
+      Duration connectTimeout) {
+
+    /** The connect timeout when none is given. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** As the canonical constructor, with {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    public Settings(
+        InetSocketAddress server,
+        int sessions,
+        int sockets,
+        int threads,
+        double rate,
+        int size,
+        Duration duration,
+        Duration warmup,
+        KcpConfig config,
+        boolean bulk,
+        int conv,
+        String transport,
+        double warmupRate,
+        Duration settle) {
+      this(
+          server,
+          sessions,
+          sockets,
+          threads,
+          rate,
+          size,
+          duration,
+          warmup,
+          config,
+          bulk,
+          conv,
+          transport,
+          warmupRate,
+          settle,
+          DEFAULT_CONNECT_TIMEOUT);
+    }
 
     /** As the canonical constructor, warming up at the measured rate, with no settling time. */
     public Settings(
@@ -86,7 +140,8 @@ public final class PerfClient {
           conv,
           transport,
           rate,
-          Duration.ZERO);
+          Duration.ZERO,
+          DEFAULT_CONNECT_TIMEOUT);
     }
   }
 
@@ -96,6 +151,7 @@ public final class PerfClient {
   private final List<Channel> sockets = new ArrayList<>();
   private final List<KcpClientCodec> codecs = new ArrayList<>();
   private final Map<EventLoop, Pacer> pacers = new HashMap<>();
+  private final SocketErrors socketErrors = new SocketErrors();
 
   /** Until then sessions send at the warm-up rate, after it at the measured rate. */
   private volatile long warmUntil = Long.MAX_VALUE;
@@ -108,8 +164,17 @@ public final class PerfClient {
     this.s = settings;
   }
 
-  /** Runs the whole measurement and returns its result. */
+  /**
+   * Runs the whole measurement and returns its result.
+   *
+   * @throws UnknownHostException if the server's address is unresolved
+   * @throws PortUnreachableException if nothing listens on the server's port
+   * @throws SocketTimeoutException if the server does not answer in time
+   */
   public PerfResult run() throws Exception {
+    if (s.server().isUnresolved()) {
+      throw new UnknownHostException(s.server().getHostString());
+    }
     transport = PerfTransport.select(s.transport());
     group = new MultiThreadIoEventLoopGroup(s.threads(), transport.ioHandlerFactory);
     try {
@@ -130,15 +195,23 @@ public final class PerfClient {
               .maxSessions(Math.max(1, s.sessions()))
               .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
               .build();
-      Channel udp =
+      boolean control = sockets.isEmpty();
+      Bootstrap b =
           transport
               .configure(new Bootstrap().group(group), 1 << 20)
-              .handler(codec)
-              .bind(
-                  new InetSocketAddress(
-                      s.server().getAddress().isLoopbackAddress() ? "127.0.0.1" : "0.0.0.0", 0))
-              .sync()
-              .channel();
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(codec, socketErrors);
+                    }
+                  });
+      InetSocketAddress local =
+          new InetSocketAddress(
+              s.server().getAddress().isLoopbackAddress() ? "127.0.0.1" : "0.0.0.0", 0);
+      // The control socket is connected, so that an ICMP "port unreachable" comes back as an
+      // error (an unconnected UDP socket never hears of it): a refused port fails fast.
+      Channel udp = (control ? b.connect(s.server(), local) : b.bind(local)).sync().channel();
       sockets.add(udp);
       codecs.add(codec);
     }
@@ -152,9 +225,17 @@ public final class PerfClient {
     return b.connect().sync().getNow();
   }
 
+  /** Opens the control session and waits for the server's first answer (see the class doc). */
+  private KcpChannel connect(Control control) throws Exception {
+    KcpChannel ch = open(control, 0);
+    control.awaitAnswer(ch, s.connectTimeout(), s.server());
+    return ch;
+  }
+
   private PerfResult runLoad() throws Exception {
     Control control = new Control();
-    KcpChannel controlChannel = open(control, 0);
+    socketErrors.control = control;
+    KcpChannel controlChannel = connect(control);
     int firstSocket = 1;
     long period = Math.max(1, (long) (1e9 / s.rate()));
     // The warm-up may run faster (e.g. to get every server JIT-compiled before a slow workload).
@@ -182,7 +263,7 @@ public final class PerfClient {
       p.loop.execute(p::start);
     }
     waitUntil(measureFrom);
-    PerfProtocol.ServerStats before = control.request(controlChannel);
+    PerfProtocol.ServerStats before = control.request(controlChannel, s.server());
     long clientCpuBefore = PerfProtocol.processCpuNanos();
     KcpCounters clientBefore = clientCounters();
     long wallBefore = System.nanoTime();
@@ -193,7 +274,7 @@ public final class PerfClient {
     while (System.nanoTime() < graceUntil && outstanding() > 0) {
       Thread.sleep(20);
     }
-    PerfProtocol.ServerStats after = control.request(controlChannel);
+    PerfProtocol.ServerStats after = control.request(controlChannel, s.server());
     long wallAfter = System.nanoTime();
     long clientCpuAfter = PerfProtocol.processCpuNanos();
     KcpCounters clientAfter = clientCounters();
@@ -238,7 +319,8 @@ public final class PerfClient {
 
   private PerfResult runBulk() throws Exception {
     Control control = new Control();
-    KcpChannel controlChannel = open(control, 0);
+    socketErrors.control = control;
+    KcpChannel controlChannel = connect(control);
     Bulk bulk = new Bulk();
     KcpChannel ch = open(bulk, 1);
     long start = System.nanoTime();
@@ -246,12 +328,12 @@ public final class PerfClient {
     measureUntil = measureFrom + s.duration().toNanos();
     ch.eventLoop().execute(() -> bulk.fill(ch));
     waitUntil(measureFrom);
-    PerfProtocol.ServerStats before = control.request(controlChannel);
+    PerfProtocol.ServerStats before = control.request(controlChannel, s.server());
     long clientCpuBefore = PerfProtocol.processCpuNanos();
     KcpCounters clientBefore = clientCounters();
     long wallBefore = System.nanoTime();
     waitUntil(measureUntil);
-    PerfProtocol.ServerStats after = control.request(controlChannel);
+    PerfProtocol.ServerStats after = control.request(controlChannel, s.server());
     long wallAfter = System.nanoTime();
     stopSending = true;
     return PerfResult.bulk(
@@ -418,21 +500,77 @@ public final class PerfClient {
 
   /** The control session: one STATS request at a time. */
   static final class Control extends ChannelInboundHandlerAdapter {
-    private volatile CompletableFuture<PerfProtocol.ServerStats> pending;
+    /** How long a STATS reply may take once the server has answered before. */
+    private static final long STATS_TIMEOUT_SECONDS = 15;
 
-    PerfProtocol.ServerStats request(KcpChannel ch) throws Exception {
+    private volatile CompletableFuture<PerfProtocol.ServerStats> pending;
+    private final CompletableFuture<Void> answered = new CompletableFuture<>();
+
+    /**
+     * Sends a STATS request and waits up to {@code timeout} for any message back (a STATS reply, or
+     * the request echoed by a plain echo peer).
+     *
+     * @throws PortUnreachableException if the kernel reports the port unreachable meanwhile
+     * @throws SocketTimeoutException if nothing comes back in time
+     */
+    void awaitAnswer(KcpChannel ch, Duration timeout, InetSocketAddress server) throws Exception {
+      pending = new CompletableFuture<>();
+      ch.writeAndFlush(
+          PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
+      try {
+        answered.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new SocketTimeoutException(
+            "no answer from "
+                + address(server)
+                + " within "
+                + format(timeout)
+                + " (is a kcpj perf server running there, and is UDP let through?)");
+      } catch (ExecutionException e) {
+        throw rethrow(e);
+      }
+    }
+
+    PerfProtocol.ServerStats request(KcpChannel ch, InetSocketAddress server) throws Exception {
       CompletableFuture<PerfProtocol.ServerStats> f = new CompletableFuture<>();
       pending = f;
       ch.writeAndFlush(
           PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
-      return f.get(15, TimeUnit.SECONDS);
+      try {
+        return f.get(STATS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new SocketTimeoutException(
+            "no STATS reply from "
+                + address(server)
+                + " within "
+                + STATS_TIMEOUT_SECONDS
+                + "s (the server answered before: it stopped, or the path lost every packet)");
+      } catch (ExecutionException e) {
+        throw rethrow(e);
+      }
+    }
+
+    /** The socket reported the server's port unreachable: fail whatever waits. */
+    void refused(InetSocketAddress server, Throwable cause) {
+      PortUnreachableException e =
+          new PortUnreachableException(
+              "connection refused: nothing listens on UDP " + address(server));
+      e.initCause(cause);
+      answered.completeExceptionally(e);
+      CompletableFuture<PerfProtocol.ServerStats> p = pending;
+      if (p != null) {
+        p.completeExceptionally(e);
+      }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf m = (ByteBuf) msg;
       try {
-        if (PerfProtocol.type(m) == PerfProtocol.STATS_REPLY && pending != null) {
+        answered.complete(null);
+        if (m.readableBytes() >= PerfProtocol.HEADER
+            && PerfProtocol.type(m) == PerfProtocol.STATS_REPLY
+            && pending != null) {
           try {
             pending.complete(PerfProtocol.ServerStats.read(m));
           } catch (IllegalArgumentException malformed) {
@@ -441,6 +579,38 @@ public final class PerfClient {
         }
       } finally {
         m.release();
+      }
+    }
+
+    private static Exception rethrow(ExecutionException e) {
+      Throwable c = e.getCause();
+      return c instanceof Exception ? (Exception) c : e;
+    }
+
+    private static String address(InetSocketAddress a) {
+      return a.getHostString() + ":" + a.getPort();
+    }
+
+    private static String format(Duration d) {
+      return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+  }
+
+  /**
+   * The last handler of each client datagram channel: a refused port on the (connected) control
+   * socket fails the run; other socket errors are counted and the latest kept, never logged.
+   */
+  @Sharable
+  final class SocketErrors extends ChannelInboundHandlerAdapter {
+    volatile Control control;
+    final LongAdder errors = new LongAdder();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof PortUnreachableException && control != null) {
+        control.refused(s.server(), cause);
+      } else {
+        errors.increment();
       }
     }
   }

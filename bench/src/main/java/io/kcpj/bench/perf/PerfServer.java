@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The kcpj side of {@code kcpj perf server}: {@link KcpServerCodec}s whose sessions answer the
@@ -36,12 +37,22 @@ import java.util.concurrent.atomic.LongAdder;
  * replies sum the counts of all codecs. Echoed messages are the received {@code ByteBuf}s written
  * back (no copy); SINK and STATS_REQUEST buffers are released here. {@link #close()} releases the
  * sockets and the event loops.
+ *
+ * <p><b>Quiet under load and attack.</b> An echo for a session that is not writable (its engine's
+ * send queue above the high water mark of {@link KcpChannelOption#SEND_QUEUE_WATER_MARK}) is
+ * dropped rather than queued; writes a session refuses, session failures (dead links) and
+ * exceptions in the handlers or on the sockets are caught. Each is counted in {@link #drops()} by
+ * cause, never logged one by one; {@link #reportDrops} prints at most one summary line per cause
+ * per interval. Dropping one session's echo, rather than pausing reads, keeps every other session
+ * on the same socket served.
  */
 public final class PerfServer implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
   private final List<KcpServerCodec> codecs = new ArrayList<>();
+  private final PerfDrops drops = new PerfDrops();
   private final Handler handler = new Handler();
+  private final SocketErrors socketErrors = new SocketErrors();
 
   /** Binds {@code listen} with sessions configured by {@code config}, on NIO, one thread. */
   public PerfServer(InetSocketAddress listen, KcpConfig config, int maxSessions)
@@ -57,7 +68,7 @@ public final class PerfServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code threads} &lt; 1, or &gt; 1 on a transport without
    *     {@code SO_REUSEPORT}
    */
-  PerfServer(
+  public PerfServer(
       InetSocketAddress listen,
       KcpConfig config,
       int maxSessions,
@@ -102,7 +113,17 @@ public final class PerfServer implements AutoCloseable {
             threads > 1
                 ? transport.configureReusePort(b, 4 << 20, readBurst)
                 : transport.configure(b, 4 << 20, readBurst);
-        Channel channel = b.handler(codec).bind(bindTo).sync().channel();
+        Channel channel =
+            b.handler(
+                    new ChannelInitializer<Channel>() {
+                      @Override
+                      protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(codec, socketErrors);
+                      }
+                    })
+                .bind(bindTo)
+                .sync()
+                .channel();
         channels.add(channel);
         codecs.add(codec);
         // The rest bind the port the first one got (it matters when listen's port is 0).
@@ -123,6 +144,36 @@ public final class PerfServer implements AutoCloseable {
   /** ECHO messages answered since the server started (every session, every thread). */
   public long echoed() {
     return handler.echoed.sum();
+  }
+
+  /** The perf protocol's handler shared by every session (tests put it in their own pipeline). */
+  Handler handlerForTests() {
+    return handler;
+  }
+
+  /** What was dropped or failed, by cause. */
+  public PerfDrops drops() {
+    return drops;
+  }
+
+  /**
+   * Prints, every {@code interval}, one line per cause of what was dropped or failed in it (nothing
+   * when nothing was), through {@code out} (called on an event loop) until {@link #close()}.
+   */
+  public void reportDrops(Duration interval, Consumer<String> out) {
+    long nanos = interval.toNanos();
+    channels
+        .get(0)
+        .eventLoop()
+        .scheduleAtFixedRate(
+            () -> {
+              for (String line : drops.summary(interval)) {
+                out.accept(line);
+              }
+            },
+            nanos,
+            nanos,
+            TimeUnit.NANOSECONDS);
   }
 
   /** The first datagram channel's codec (the only one with one thread). */
@@ -194,9 +245,27 @@ public final class PerfServer implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf m = (ByteBuf) msg;
+      try {
+        answer(ctx, m);
+      } catch (RuntimeException e) {
+        if (m.refCnt() > 0) {
+          m.release();
+        }
+        drops.count(PerfDrops.Cause.HANDLER_ERROR, e);
+      }
+    }
+
+    /** Answers one message; the buffer is released or handed on by the time it returns. */
+    private void answer(ChannelHandlerContext ctx, ByteBuf m) {
       switch (m.readableBytes() >= PerfProtocol.HEADER ? PerfProtocol.type(m) : 0) {
         case PerfProtocol.ECHO:
+          if (!ctx.channel().isWritable()) {
+            m.release();
+            drops.count(PerfDrops.Cause.UNWRITABLE, null);
+            break;
+          }
           echoed.increment();
+          // A refused write fails the void promise, which fires exceptionCaught (counted below).
           ctx.write(m, ctx.voidPromise());
           break;
         case PerfProtocol.SINK:
@@ -215,7 +284,8 @@ public final class PerfServer implements AutoCloseable {
                     long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
                     ctx.writeAndFlush(
                         PerfProtocol.statsReply(
-                            ctx.alloc(), cpu, echoedNow, sinkNow, retransmits, clock));
+                            ctx.alloc(), cpu, echoedNow, sinkNow, retransmits, clock),
+                        ctx.voidPromise());
                   });
           break;
         default:
@@ -226,6 +296,21 @@ public final class PerfServer implements AutoCloseable {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
       ctx.flush();
+    }
+
+    /** Refused writes, dead links and handler errors: counted, not passed on (nor logged). */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      drops.count(PerfDrops.causeOf(cause), cause);
+    }
+  }
+
+  /** The last handler of each datagram channel: counts what reaches it instead of logging it. */
+  @Sharable
+  final class SocketErrors extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      drops.count(PerfDrops.Cause.SOCKET_ERROR, cause);
     }
   }
 }

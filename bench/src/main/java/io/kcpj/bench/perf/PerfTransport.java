@@ -16,11 +16,11 @@ import java.util.List;
  * them) and the kernel supports them. The native transports are loaded reflectively so the bench
  * module needs no dependency on them; with either, reads fill one buffer with up to 32 datagrams
  * (epoll: recvmmsg; io_uring: one recvmsg submission per datagram slot), and both have {@code
- * SO_REUSEPORT} for a server of several datagram channels on one port.
+ * SO_REUSEPORT} for a server of several datagram channels on one port. Immutable.
  */
-final class PerfTransport {
+public final class PerfTransport {
   /** The names {@link #select(String)} accepts. */
-  static final List<String> NAMES = List.of("nio", "epoll", "io_uring", "auto");
+  public static final List<String> NAMES = List.of("nio", "epoll", "io_uring", "auto");
 
   private static final int MAX_DATAGRAM = 1500;
 
@@ -61,7 +61,7 @@ final class PerfTransport {
    *
    * @throws IllegalArgumentException for another name, or a native transport that is unavailable
    */
-  static PerfTransport select(String name) {
+  public static PerfTransport select(String name) {
     switch (name) {
       case "nio":
         return nio();
@@ -81,7 +81,8 @@ final class PerfTransport {
     }
   }
 
-  static PerfTransport nio() {
+  /** Netty's NIO transport (always available). */
+  public static PerfTransport nio() {
     return new PerfTransport(
         "nio", NioIoHandler.newFactory(), NioDatagramChannel.class, null, null);
   }
@@ -151,6 +152,11 @@ final class PerfTransport {
     } catch (ReflectiveOperationException | LinkageError e) {
       throw new IllegalArgumentException(name + " could not be loaded: " + e, e);
     }
+  }
+
+  /** The transport's name: {@code nio}, {@code epoll} or {@code io_uring}. */
+  public String name() {
+    return name;
   }
 
   /** True when several datagram channels can share one port ({@code SO_REUSEPORT}). */

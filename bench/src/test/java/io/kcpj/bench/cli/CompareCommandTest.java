@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.bench.Kcpj;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,11 +18,8 @@ class CompareCommandTest {
 
   private static int run(Path out, String... args) {
     CommandLine cl = Kcpj.newCommandLine();
-    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    cl.setOut(new java.io.PrintWriter(sink, true, StandardCharsets.UTF_8));
-    CompareCommand cmd = cl.getSubcommands().get("compare").getCommand();
-    cmd.stdout = new PrintStream(sink, true, StandardCharsets.UTF_8);
-    cmd.stderr = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
     String[] all = new String[args.length + 2];
     all[0] = "compare";
     System.arraycopy(args, 0, all, 1, args.length);

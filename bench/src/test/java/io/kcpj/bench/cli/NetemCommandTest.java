@@ -81,7 +81,7 @@ class NetemCommandTest {
     Run r =
         run("netem", "proxy", "--listen", "nowhere", "--target", "127.0.0.1:9", "--profile", "3g");
     assertEquals(2, r.exit());
-    assertTrue(r.err().contains("host:port"), r.err());
+    assertTrue(r.err().contains("HOST:PORT"), r.err());
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.bench.Kcpj;
-import io.kcpj.bench.cli.Quantities;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.netty.KcpServerCodec;
 import java.io.PrintWriter;
@@ -109,10 +108,9 @@ class PerfLoopbackTest {
       assertEquals(40, r.number("sent"), 4, r.toTable());
       assertEquals(0, r.number("unanswered"), r.toTable());
       assertEquals(500, r.number("warmup_rate_hz"), r.toTable());
-      // Every ECHO is one datagram in (plus ACKs): the warm-up's traffic reached the server.
-      assertTrue(
-          server.codec().metrics().datagramsIn() > 400,
-          "datagrams in: " + server.codec().metrics().datagramsIn());
+      // The warm-up's messages reached the server (counted as messages: on a loaded machine the
+      // pacer's late ticks pack several messages into one datagram, so datagrams undercount).
+      assertTrue(server.echoed() > 400, "echoed in all: " + server.echoed());
     }
   }
 
@@ -138,19 +136,6 @@ class PerfLoopbackTest {
       assertTrue(r.number("delivered_bytes") > 1_000_000, r.toTable());
       assertTrue(r.number("goodput_mbit_s") > 1, r.toTable());
     }
-  }
-
-  @Test
-  void commandLineParsesDurationsAndAddresses() {
-    assertEquals(Duration.ofSeconds(30), Quantities.duration("30s"));
-    assertEquals(Duration.ofMillis(250), Quantities.duration("250ms"));
-    assertEquals(Duration.ofNanos(500_000), Quantities.duration("500us"));
-    assertEquals(Duration.ofNanos(500_000), Quantities.duration("0.5ms"));
-    assertEquals(Duration.ofMinutes(2), Quantities.duration("2m"));
-    IllegalArgumentException bad =
-        assertThrows(IllegalArgumentException.class, () -> Quantities.duration("1 fortnight"));
-    assertTrue(bad.getMessage().contains("500us"), bad.getMessage());
-    assertEquals(new InetSocketAddress("127.0.0.1", 4000), PerfCommand.address("127.0.0.1:4000"));
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <li>{@link #named(String)}: a preset listed in {@code netem-sim/PROFILES.md} (see {@link
  *       Presets});
  *   <li>{@link #parse(String)}: the compact text form, e.g. {@code
- *       delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb} (see {@link ProfileParser}
+ *       delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kib} (see {@link ProfileParser}
  *       and {@code netem-sim/PROFILES.md});
  *   <li>{@link #parseFile(Path)}: the same keys, one per line, {@code #} comments.
  * </ul>

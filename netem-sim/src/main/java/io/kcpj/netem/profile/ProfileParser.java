@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <p><b>Compact form:</b> comma-separated {@code key=value} tokens applied left to right (a later
  * token overrides an earlier one), e.g. {@code
- * delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kb}. A key without prefix sets both
+ * delay=100ms,jitter=20ms,loss=ge:0.01:0.3,rate=1mbit,queue=64kib}. A key without prefix sets both
  * directions; {@code up.KEY} sets A→B (client to server) only, {@code down.KEY} B→A only. A bare
  * preset name, or {@code preset=NAME}, starts from that preset (put it first).
  *
@@ -40,10 +40,11 @@ import java.util.List;
  * (uniform|normal|pareto|paretonormal; uniform by default), {@code fifo} (on|off: whether jitter
  * keeps order; off by default, as netem), {@code loss} (see {@link Values#LOSS}), {@code reorder}
  * (P[:GAP]), {@code duplicate} (P), {@code corrupt} (P), {@code rate} (e.g. 1mbit), {@code
- * overhead} (bytes per packet for the rate), {@code queue} (100p, 64kb, 100p:64kb or none), {@code
- * mtu} (drop packets longer than this many bytes). Timeline keys (repeatable): {@code
- * blackout=AT+FOR}, {@code delay-step=AT[+FOR]:DELAY[:JITTER[:DIST]]}, {@code
- * loss-step=AT[+FOR]:LOSS}, {@code rebind=AT[@IP:PORT]}; without {@code +FOR} a step lasts forever.
+ * overhead} (bytes per packet for the rate), {@code queue} (100p, 64kib, 100p:64kib or none),
+ * {@code mtu} (drop packets longer than this many bytes). Sizes, rates and durations follow {@link
+ * Quantities}. Timeline keys (repeatable): {@code blackout=AT+FOR}, {@code
+ * delay-step=AT[+FOR]:DELAY[:JITTER[:DIST]]}, {@code loss-step=AT[+FOR]:LOSS}, {@code
+ * rebind=AT[@IP:PORT]}; without {@code +FOR} a step lasts forever.
  *
  * <p>Errors are {@link IllegalArgumentException}s whose message names the bad token and what would
  * be valid, e.g. {@code unknown key 'jiter' in 'jiter=20ms'; valid keys: delay, jitter, ... (did

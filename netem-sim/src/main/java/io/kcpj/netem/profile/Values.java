@@ -9,7 +9,6 @@ import io.kcpj.netem.loss.NoLoss;
 import io.kcpj.netem.loss.ShuffleBagLoss;
 import io.kcpj.netem.rate.QueueLimit;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -18,8 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the values of the profile syntax. Each throws {@link BadValue} with a description of
- * what would be valid; {@link ProfileParser} adds the key and the token. No state.
+ * Parsers for the values of the profile syntax. Sizes, rates and durations follow the one grammar
+ * of {@link Quantities} (shared with the {@code kcpj} command's options). Each throws {@link
+ * BadValue} with a description of what would be valid; {@link ProfileParser} adds the key and the
+ * token. No state.
  */
 final class Values {
   private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([a-z%]*)");
@@ -33,12 +34,14 @@ final class Values {
     }
   }
 
-  static final String DURATION = "a duration such as 100ms (units: ns, us, ms, s)";
+  static final String DURATION = Quantities.DURATION;
   static final String PROBABILITY = "a probability such as 1% or 0.01 (between 0 and 1)";
-  static final String RATE = "a rate such as 1mbit (units: bit, kbit, mbit, gbit; decimal)";
-  static final String BYTES = "a size in bytes such as 1500 or 64kb (units: b, kb, mb; k = 1024)";
+  static final String RATE = Quantities.RATE;
+  static final String BYTES = Quantities.SIZE;
   static final String QUEUE =
-      "a limit such as 100p (packets), 64kb (bytes), 100p:64kb (both) or none";
+      "a limit such as 100p (packets), 64kib (bytes: "
+          + Quantities.SIZE_UNITS
+          + "), 100p:64kib (both) or none";
   static final String SWITCH = "on or off";
   static final String LOSS =
       "none, a probability (1% or 0.01), bernoulli:P, ge:P[:R[:1-H[:1-K]]], "
@@ -47,10 +50,9 @@ final class Values {
 
   static long duration(String s) throws BadValue {
     try {
-      return io.kcpj.netem.time.TimeUnits.parse(s);
-    } catch (IllegalArgumentException e) {
-      String msg = e.getMessage();
-      throw new BadValue(msg.substring(msg.indexOf("expected ") + "expected ".length()));
+      return Quantities.nanos(s);
+    } catch (Quantities.BadQuantity e) {
+      throw new BadValue(e.expected());
     }
   }
 
@@ -70,78 +72,27 @@ final class Values {
   }
 
   static long rate(String s) throws BadValue {
-    Matcher m = NUMBER_UNIT.matcher(s.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new BadValue(RATE);
+    try {
+      return Quantities.bitsPerSecond(s);
+    } catch (Quantities.BadQuantity e) {
+      throw new BadValue(e.expected());
     }
-    long unit;
-    switch (m.group(2)) {
-      case "bit":
-        unit = 1L;
-        break;
-      case "kbit":
-        unit = 1_000L;
-        break;
-      case "mbit":
-        unit = 1_000_000L;
-        break;
-      case "gbit":
-        unit = 1_000_000_000L;
-        break;
-      case "bps":
-      case "kbps":
-      case "mbps":
-      case "gbps":
-        throw new BadValue(
-            RATE
-                + "; '"
-                + m.group(2)
-                + "' is ambiguous (tc reads it as bytes/s):"
-                + " write "
-                + m.group(1)
-                + m.group(2).replace("bps", "bit")
-                + " for bits/s");
-      default:
-        throw new BadValue(RATE);
-    }
-    long v = scaled(m.group(1), unit, RATE);
-    if (v <= 0) {
-      throw new BadValue(RATE + ", above 0");
-    }
-    return v;
   }
 
   static long bytes(String s) throws BadValue {
-    Matcher m = NUMBER_UNIT.matcher(s.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new BadValue(BYTES);
+    try {
+      return Quantities.bytes(s);
+    } catch (Quantities.BadQuantity e) {
+      throw new BadValue(e.expected());
     }
-    long unit;
-    switch (m.group(2)) {
-      case "":
-      case "b":
-        unit = 1L;
-        break;
-      case "k":
-      case "kb":
-        unit = 1024L;
-        break;
-      case "m":
-      case "mb":
-        unit = 1024L * 1024L;
-        break;
-      default:
-        throw new BadValue(BYTES);
-    }
-    return scaled(m.group(1), unit, BYTES);
   }
 
   static int intBytes(String s) throws BadValue {
-    long v = bytes(s);
-    if (v > Integer.MAX_VALUE) {
-      throw new BadValue(BYTES + ", below 2 GiB");
+    try {
+      return Quantities.intBytes(s, 0);
+    } catch (Quantities.BadQuantity e) {
+      throw new BadValue(e.expected());
     }
-    return (int) v;
   }
 
   static QueueLimit queue(String s) throws BadValue {
@@ -308,17 +259,6 @@ final class Values {
       if (p.isEmpty()) {
         throw new BadValue(form);
       }
-    }
-  }
-
-  private static long scaled(String number, long unit, String expected) throws BadValue {
-    try {
-      return new BigDecimal(number)
-          .multiply(BigDecimal.valueOf(unit))
-          .setScale(0, RoundingMode.HALF_UP)
-          .longValueExact();
-    } catch (ArithmeticException e) {
-      throw new BadValue(expected + ", within range");
     }
   }
 }

@@ -11,8 +11,8 @@ package io.kcpj.netem.rate;
  *
  * <p>A packet of {@code n} bytes is dropped if the direction already holds {@code packets} packets,
  * or if its held bytes plus {@code n} would exceed {@code bytes}. 0 means "no limit" for either
- * bound. Profile syntax: {@code queue=100p}, {@code queue=64kb}, {@code queue=100p:64kb} (k =
- * 1024). Immutable.
+ * bound. Profile syntax: {@code queue=100p}, {@code queue=64kib}, {@code queue=100p:64kib} (sizes
+ * as {@link io.kcpj.netem.profile.Quantities}: {@code kb} = 1,000, {@code kib} = 1,024). Immutable.
  */
 public final class QueueLimit {
   /** No bound at all. */
@@ -65,18 +65,29 @@ public final class QueueLimit {
   }
 
   /**
-   * The limit in the profile syntax ({@code none}, {@code 100p}, {@code 65536b}, {@code
-   * 100p:64kb}).
+   * The limit in the profile syntax ({@code none}, {@code 100p}, {@code 1500b}, {@code 64kb},
+   * {@code 100p:64kib}): the largest unit that shows the bytes exactly, decimal before binary.
    */
   public String toSpec() {
     if (isUnlimited()) {
       return "none";
     }
-    String b = bytes % 1024 == 0 ? bytes / 1024 + "kb" : bytes + "b";
+    String b = sizeSpec(bytes);
     if (packets > 0 && bytes > 0) {
       return packets + "p:" + b;
     }
     return packets > 0 ? packets + "p" : b;
+  }
+
+  private static String sizeSpec(long bytes) {
+    long[] units = {1_000_000_000L, 1L << 30, 1_000_000L, 1L << 20, 1_000L, 1L << 10};
+    String[] names = {"gb", "gib", "mb", "mib", "kb", "kib"};
+    for (int i = 0; i < units.length; i++) {
+      if (bytes % units[i] == 0) {
+        return bytes / units[i] + names[i];
+      }
+    }
+    return bytes + "b";
   }
 
   @Override

@@ -29,51 +29,13 @@ public final class TimeUnits {
   }
 
   /**
-   * Parses a duration with a unit: {@code 250ns}, {@code 40us}, {@code 100ms}, {@code 1.5s}
-   * (decimal, rounded to the nanosecond).
+   * Parses a duration with a unit, such as {@code 250ns}, {@code 40us}, {@code 100ms}, {@code 1.5s}
+   * or {@code 2m}, in the one grammar of {@link io.kcpj.netem.profile.Quantities#nanos(String)}.
    *
    * @throws IllegalArgumentException naming the text and the valid units
    */
   public static long parse(String text) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)([a-z]*)")
-            .matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
-    String expected = "a duration such as 100ms (units: ns, us, ms, s)";
-    if (!m.matches()) {
-      throw new IllegalArgumentException("bad duration '" + text + "': expected " + expected);
-    }
-    long unit;
-    switch (m.group(2)) {
-      case "ns":
-        unit = 1L;
-        break;
-      case "us":
-        unit = NANOS_PER_MICRO;
-        break;
-      case "ms":
-        unit = NANOS_PER_MILLI;
-        break;
-      case "s":
-        unit = NANOS_PER_SECOND;
-        break;
-      case "":
-        throw new IllegalArgumentException(
-            "bad duration '"
-                + text
-                + "': expected a unit, such as "
-                + m.group(1)
-                + "ms (units: ns, us, ms, s)");
-      default:
-        throw new IllegalArgumentException("bad duration '" + text + "': expected " + expected);
-    }
-    try {
-      return new java.math.BigDecimal(m.group(1))
-          .multiply(java.math.BigDecimal.valueOf(unit))
-          .setScale(0, java.math.RoundingMode.HALF_UP)
-          .longValueExact();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("bad duration '" + text + "': out of range");
-    }
+    return io.kcpj.netem.profile.Quantities.nanos(text);
   }
 
   /** {@code nanos} as fractional milliseconds (for display). */

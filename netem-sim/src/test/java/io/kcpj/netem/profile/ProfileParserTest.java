@@ -42,7 +42,8 @@ class ProfileParserTest {
       // tc defaults: 1-h = 1, 1-k = 0.
       assertEquals(GilbertElliottLoss.of(0.01, 0.3, 0.0, 1.0), d.loss());
       assertEquals(RateLimit.bitsPerSecond(1_000_000), d.rate());
-      assertEquals(QueueLimit.bytes(64 * 1024), d.queue());
+      assertEquals(
+          QueueLimit.bytes(64_000), d.queue(), "kb is 1,000 bytes, as on the command line");
       assertEquals(JitterMode.REORDER, d.jitterMode());
     }
   }
@@ -69,7 +70,7 @@ class ProfileParserTest {
         Profile.parse(
             "delay=1.5s,jitter=250us,dist=paretonormal,loss=4state:1%:30%,"
                 + "reorder=25%:5,duplicate=0.5%,corrupt=0.001,rate=2.5mbit,overhead=28,"
-                + "queue=100p:64kb,mtu=1400");
+                + "queue=100p:64kib,mtu=1400");
     DirectionProfile d = p.up();
     assertEquals(DelayModel.of(1500 * MS, 250_000, Distribution.PARETO_NORMAL), d.delay());
     assertEquals(FourStateLoss.of(0.01, 0.3, 0, 1, 0), d.loss());
@@ -129,8 +130,11 @@ class ProfileParserTest {
             "up.delay=10ms,up.jitter=3ms,up.dist=normal,down.loss=4state:"
                 + "0.01:0.3:0.2:0.4:0.005,down.delay=5ms,down.reorder=10%:3,corrupt=1%,duplicate=2%,mtu=1200,"
                 + "blackout=1s+2s,up.delay-step=3s+1s:40ms:5ms:pareto,down.loss-step=5s:bag:20,"
-                + "up.rebind=7s,down.rebind=8s@[::1]:9000");
+                + "up.rebind=7s,down.rebind=8s@[::1]:9000,up.queue=100p:64kib,down.queue=64000,"
+                + "rate=2mibit,overhead=28");
     assertEquals(custom, Profile.parse(custom.toSpec()), custom.toSpec());
+    assertTrue(custom.toSpec().contains("up.queue=100p:64kib"), custom.toSpec());
+    assertTrue(custom.toSpec().contains("down.queue=64kb"), custom.toSpec());
   }
 
   @Test
@@ -163,12 +167,24 @@ class ProfileParserTest {
 
     m = error("jitter=20xs");
     assertEquals(
-        "bad value '20xs' for jitter in 'jitter=20xs': expected a duration such as 100ms"
-            + " (units: ns, us, ms, s)",
+        "bad value '20xs' for jitter in 'jitter=20xs': expected a duration such as 100ms or 30s"
+            + " (units: ns, us, ms, s, m, h; a bare number is refused, except 0)",
         m);
 
     m = error("delay=100");
-    assertTrue(m.contains("'delay=100'") && m.contains("100ms"), m);
+    assertEquals(
+        "bad value '100' for delay in 'delay=100': expected a unit, such as 100s or 100ms"
+            + " (units: ns, us, ms, s, m, h)",
+        m);
+
+    m = error("queue=64k");
+    assertTrue(m.contains("'queue=64k'") && m.contains("64kib"), m);
+
+    m = error("mtu=1.3kib");
+    assertTrue(m.contains("'mtu=1.3kib'") && m.contains("whole number of bytes"), m);
+
+    m = error("rate=1000");
+    assertTrue(m.contains("'rate=1000'") && m.contains("1000kbit"), m);
 
     m = error("rate=1mbps");
     assertTrue(m.contains("'rate=1mbps'") && m.contains("1mbit"), m);
@@ -233,6 +249,7 @@ class ProfileParserTest {
   void idealProfileHasNoImpairment() {
     assertTrue(Profile.ideal().up().isIdeal());
     assertTrue(Profile.parse("delay=0ms").up().isIdeal());
+    assertTrue(Profile.parse("delay=0").up().isIdeal(), "0 needs no unit");
     assertNull(Profile.ideal().up().reorder());
     assertEquals("", Profile.ideal().toSpec());
   }

@@ -1,0 +1,353 @@
+package io.kcpj.bench.cli;
+
+import io.kcpj.bench.perf.PerfClient;
+import io.kcpj.bench.perf.PerfProtocol;
+import io.kcpj.bench.perf.PerfResult;
+import io.kcpj.bench.perf.PerfServer;
+import io.kcpj.bench.perf.PerfTransport;
+import io.kcpj.core.KcpConfig;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kcpj perf}: an iperf-like client and server for KCP over real UDP sockets, speaking {@link
+ * PerfProtocol}. The server echoes; the client reports RTT percentiles from the scheduled send
+ * time, messages/s, goodput, wire bytes, retransmits and CPU time (the server's own). The protocol
+ * and the client and server themselves live in {@code io.kcpj.bench.perf}; these are their command
+ * lines.
+ */
+@Command(
+    name = "perf",
+    mixinStandardHelpOptions = true,
+    description = "iperf-like KCP client/server over real UDP sockets.",
+    subcommands = {
+      PerfCommand.Server.class,
+      PerfCommand.Client.class,
+      CommandLine.HelpCommand.class
+    })
+public final class PerfCommand implements Runnable {
+  static final String TRANSPORTS =
+      "nio; epoll or io_uring (each needs Netty's native jars for it on the class path, see"
+          + " bench/peers/run-comparison.sh); or auto (epoll if available, else nio). Default:"
+          + " ${DEFAULT-VALUE}.";
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code --mode} parsed, or a usage error naming the option. */
+  static KcpConfig mode(String mode) {
+    try {
+      return KcpConfig.parse(mode);
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage("bad --mode '" + mode + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code kcpj perf server}: echoes until interrupted. */
+  @Command(
+      name = "server",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run the echo server until stopped (Ctrl-C).",
+        "Echoes that a session cannot take (its send queue is full) and errors in the handlers are"
+            + " counted, not logged one by one: one summary line per cause per --drop-summary."
+      },
+      footerHeading = "%nValues:%n",
+      footer = {KcpjCommand.DURATIONS, KcpjCommand.KCP_SPECS})
+  static final class Server implements Callable<Integer> {
+    @Option(
+        names = "--listen",
+        paramLabel = "HOST:PORT",
+        defaultValue = "0.0.0.0:4000",
+        converter = Converters.HostPort.class,
+        description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    InetSocketAddress listen;
+
+    @Option(
+        names = "--mode",
+        paramLabel = "SPEC",
+        defaultValue = "fast",
+        description =
+            "KCP settings: a preset and key=value pairs, e.g. fast,wnd=256. Default:"
+                + " ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(
+        names = "--max-sessions",
+        paramLabel = "N",
+        defaultValue = "20000",
+        description =
+            "Sessions open at once, per thread (per datagram channel). Default: ${DEFAULT-VALUE}.")
+    int maxSessions;
+
+    @Option(
+        names = "--transport",
+        paramLabel = "NAME",
+        defaultValue = "nio",
+        description = TRANSPORTS)
+    String transport;
+
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        defaultValue = "1",
+        description =
+            "Datagram channels bound to the port with SO_REUSEPORT, each on its own event loop"
+                + " with its own codec (> 1 needs --transport epoll or io_uring). Default:"
+                + " ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(
+        names = "--read-coalescing",
+        paramLabel = "DURATION",
+        defaultValue = "0",
+        converter = Converters.Time.class,
+        description =
+            "Read coalescing (e.g. 1ms, 500us; 0: off): after a burst of two or more datagrams"
+                + " that drained the socket, pause reading for up to this long, so that one"
+                + " wake-up reads many datagrams: less CPU per message under load for at most"
+                + " this much added latency. See KcpCodecBuilder.readCoalescing. Default:"
+                + " ${DEFAULT-VALUE} (off).")
+    Duration readCoalescing;
+
+    @Option(
+        names = "--drop-summary",
+        paramLabel = "DURATION",
+        defaultValue = "10s",
+        converter = Converters.Time.class,
+        description =
+            "How often to print what was dropped or failed (one line per cause, only when"
+                + " something was). Default: ${DEFAULT-VALUE}.")
+    Duration dropSummary;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (dropSummary.isZero() || dropSummary.isNegative()) {
+        throw CommandError.usage("--drop-summary must be above 0", null);
+      }
+      PerfTransport t = PerfTransport.select(transport);
+      KcpConfig config = mode(mode);
+      try (PerfServer server =
+          new PerfServer(listen, config, maxSessions, t, threads, readCoalescing)) {
+        server.reportDrops(
+            dropSummary,
+            line -> {
+              err.println("kcpj perf server: " + line);
+              err.flush();
+            });
+        out.println(
+            "kcpj perf server listening on "
+                + server.localAddress()
+                + " mode "
+                + mode
+                + " transport "
+                + t.name()
+                + " threads "
+                + threads
+                + " read-coalescing "
+                + readCoalescing);
+        out.flush();
+        new CountDownLatch(1).await(); // until the process is stopped
+      }
+      return 0;
+    }
+  }
+
+  /** {@code kcpj perf client}: runs one measurement and prints it. */
+  @Command(
+      name = "client",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run a measurement against a perf server.",
+        "It first checks that the server answers (--connect-timeout): an unknown host, a refused"
+            + " port or no answer ends the run with one line and exit status 1 (2 for an unknown"
+            + " host)."
+      },
+      footerHeading = "%nValues:%n",
+      footer = {KcpjCommand.SIZES, KcpjCommand.DURATIONS, KcpjCommand.KCP_SPECS})
+  static final class Client implements Callable<Integer> {
+    @Option(
+        names = "--connect",
+        required = true,
+        paramLabel = "HOST:PORT",
+        converter = Converters.HostPort.class,
+        description = "The server's address (required).")
+    InetSocketAddress connect;
+
+    @Option(
+        names = "--sessions",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Load sessions, each sending at --rate. Default: ${DEFAULT-VALUE}.")
+    int sessions;
+
+    @Option(
+        names = "--sockets",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "Client UDP sockets the sessions share (0: one per session). Default:"
+                + " ${DEFAULT-VALUE}.")
+    int sockets;
+
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Client event loops. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(
+        names = "--rate",
+        paramLabel = "HZ",
+        defaultValue = "20",
+        description = "Messages per second per session. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(
+        names = "--size",
+        paramLabel = "SIZE",
+        defaultValue = "100",
+        converter = Converters.IntSize.class,
+        description =
+            "Message size (at least "
+                + PerfProtocol.HEADER
+                + " bytes). Default: ${DEFAULT-VALUE} bytes (1376 with --bulk).")
+    int size;
+
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        defaultValue = "30s",
+        converter = Converters.Time.class,
+        description = "The measured window. Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(
+        names = "--warmup",
+        paramLabel = "DURATION",
+        defaultValue = "3s",
+        converter = Converters.Time.class,
+        description =
+            "Unmeasured sending before the window, at --warmup-rate. Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(
+        names = "--warmup-rate",
+        paramLabel = "HZ",
+        defaultValue = "0",
+        description =
+            "Messages per second per session during the warm-up (0: the --rate). A higher rate"
+                + " lets a server's JIT compile its hot paths before a slow workload is measured;"
+                + " the warm-up is never measured. Default: ${DEFAULT-VALUE}.")
+    double warmupRate;
+
+    @Option(
+        names = "--settle",
+        paramLabel = "DURATION",
+        defaultValue = "0s",
+        converter = Converters.Time.class,
+        description =
+            "Time at the measured --rate after the warm-up and before the measured window (not"
+                + " measured). After a fast --warmup-rate it lets a server's JIT adapt to the"
+                + " slower pattern (recompiles, idle-timer paths) before the window opens."
+                + " Default: ${DEFAULT-VALUE}.")
+    Duration settle;
+
+    @Option(
+        names = "--mode",
+        paramLabel = "SPEC",
+        defaultValue = "fast",
+        description =
+            "KCP settings: a preset and key=value pairs, e.g. fast,wnd=256 (configure the server"
+                + " alike). Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(
+        names = "--conv",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "Conv of every session (0: random per session). Sessions on different sockets may"
+                + " share one conv. Default: ${DEFAULT-VALUE}.")
+    int conv;
+
+    @Option(
+        names = "--transport",
+        paramLabel = "NAME",
+        defaultValue = "nio",
+        description = TRANSPORTS)
+    String transport;
+
+    @Option(
+        names = "--connect-timeout",
+        paramLabel = "DURATION",
+        defaultValue = "5s",
+        converter = Converters.Time.class,
+        description =
+            "How long to wait for the server's first answer before giving up. Default:"
+                + " ${DEFAULT-VALUE}.")
+    Duration connectTimeout;
+
+    @Option(names = "--bulk", description = "Measure the goodput of one session instead.")
+    boolean bulk;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (size < PerfProtocol.HEADER) {
+        throw CommandError.usage(
+            "--size must be at least " + PerfProtocol.HEADER + " bytes, got " + size, null);
+      }
+      if (warmupRate < 0 || Double.isNaN(warmupRate)) {
+        throw CommandError.usage("--warmup-rate must be >= 0, got " + warmupRate, null);
+      }
+      if (connectTimeout.isZero() || connectTimeout.isNegative()) {
+        throw CommandError.usage("--connect-timeout must be above 0", null);
+      }
+      int n = bulk ? 1 : sessions;
+      PerfClient.Settings settings =
+          new PerfClient.Settings(
+              connect,
+              n,
+              sockets <= 0 ? n : Math.min(sockets, n),
+              threads,
+              rate,
+              bulk && size == 100 ? 1376 : size,
+              duration,
+              warmup,
+              mode(mode),
+              bulk,
+              conv,
+              transport,
+              warmupRate > 0 ? warmupRate : rate,
+              settle,
+              connectTimeout);
+      PerfResult result = new PerfClient(settings).run();
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
+      out.flush();
+      return 0;
+    }
+  }
+}

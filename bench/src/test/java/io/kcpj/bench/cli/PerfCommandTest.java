@@ -1,0 +1,85 @@
+package io.kcpj.bench.cli;
+
+import static io.kcpj.bench.cli.KcpjCommandTest.oneErrorLine;
+import static io.kcpj.bench.cli.KcpjCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kcpj.bench.cli.KcpjCommandTest.Run;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kcpj perf client}'s connection errors through the real command line and real sockets: an
+ * unknown host, a refused port and a server that never answers each end in one clear line and a
+ * non-zero exit, never a stack trace.
+ */
+class PerfCommandTest {
+
+  @Test
+  void anUnknownHostIsOneLine() {
+    Run r = run("perf", "client", "--connect", "nohost.invalid:5000", "--duration", "1s");
+    String line = oneErrorLine(r, 2, "kcpj perf client: Invalid value for option '--connect': ");
+    assertTrue(line.contains("unknown host 'nohost.invalid' in 'nohost.invalid:5000'"), line);
+  }
+
+  @Test
+  void aPortWithoutAServerIsRefusedInOneLine() throws Exception {
+    int port;
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort(); // free now: nothing listens on it once closed
+    }
+    for (String transport : new String[] {"nio", "auto"}) {
+      long t0 = System.nanoTime();
+      Run r =
+          run(
+              "perf",
+              "client",
+              "--connect",
+              "127.0.0.1:" + port,
+              "--transport",
+              transport,
+              "--connect-timeout",
+              "20s",
+              "--duration",
+              "1s");
+      String line = oneErrorLine(r, 1, "kcpj perf client: connection refused");
+      assertEquals(
+          "kcpj perf client: connection refused: nothing listens on UDP 127.0.0.1:" + port, line);
+      // Refused by the kernel's ICMP answer, not by running out the 20 s timeout.
+      assertTrue(System.nanoTime() - t0 < 15_000_000_000L, transport);
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersTimesOutInOneLine() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Run r =
+          run(
+              "perf",
+              "client",
+              "--connect",
+              "127.0.0.1:" + silent.getLocalPort(),
+              "--connect-timeout",
+              "300ms",
+              "--duration",
+              "1s");
+      String line = oneErrorLine(r, 1, "kcpj perf client: no answer from ");
+      assertEquals(
+          "kcpj perf client: no answer from 127.0.0.1:"
+              + silent.getLocalPort()
+              + " within 300ms (is a kcpj perf server running there, and is UDP let through?)",
+          line);
+    }
+  }
+
+  @Test
+  void aPortInUseIsOneLine() throws Exception {
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Run r = run("perf", "server", "--listen", "127.0.0.1:" + taken.getLocalPort());
+      String line = oneErrorLine(r, 1, "kcpj perf server: cannot bind the socket: ");
+      assertTrue(line.toLowerCase(java.util.Locale.ROOT).contains("address already in use"), line);
+    }
+  }
+}
