@@ -45,11 +45,18 @@ typedef struct {
   /* flush: bit 1 = ikcp_flush after this endpoint's sends of a step, bit 2 = after the inputs
      delivered to it in a step; chk: call ikcp_update only when ikcp_check said it is due */
   long flush, chk;
+  /* forged datagrams delivered to this endpoint as if from its peer (see print_format): the
+     first at elapsed forge (0 = none), fcount in all, every fgap ms; each holds fsegs in-order
+     PUSH segments of flen bytes whose frg values are the bytes of ffrg (first segment in the
+     most significant byte), or drawn in [0, fmax of the link into this endpoint] if ffrg < 0 */
+  long forge, fgap, fcount, fsegs, flen, ffrg;
 } side_params;
 
 typedef struct {
   long loss, dup, dmin, dmax; /* per mille, per mille, ms, ms */
   long corrupt;               /* per mille of delivered copies damaged (see print_format) */
+  long scramble, fmax;        /* per mille of delivered copies whose PUSH frg values are redrawn
+                                 in [0, fmax] */
 } link_params;
 
 typedef struct {
@@ -85,12 +92,15 @@ static const key_def KEYS[] = {
       {P ".pause1", SP(S, pause1), 0}, {P ".cat", SP(S, cat), 0}, {P ".cswnd", SP(S, cswnd), 0}, \
       {P ".crwnd", SP(S, crwnd), 0}, {P ".cnd", SP(S, cnd), -1}, {P ".cint", SP(S, cint), -1},  \
       {P ".crs", SP(S, crs), -1}, {P ".cnc", SP(S, cnc), -1}, {P ".flush", SP(S, flush), 0}, \
-      {P ".chk", SP(S, chk), 0}
+      {P ".chk", SP(S, chk), 0}, {P ".forge", SP(S, forge), 0}, {P ".fgap", SP(S, fgap), 1000}, \
+      {P ".fcount", SP(S, fcount), 1}, {P ".fsegs", SP(S, fsegs), 3}, {P ".flen", SP(S, flen), 1}, \
+      {P ".ffrg", SP(S, ffrg), 0x020505}
     SIDE_KEYS(0, "a"),
     SIDE_KEYS(1, "b"),
 #define LINK_KEYS(L, P)                                                                  \
   {P ".loss", LP(L, loss), 0}, {P ".dup", LP(L, dup), 0}, {P ".dmin", LP(L, dmin), 20}, \
-      {P ".dmax", LP(L, dmax), 20}, {P ".corrupt", LP(L, corrupt), 0}
+      {P ".dmax", LP(L, dmax), 20}, {P ".corrupt", LP(L, corrupt), 0},                  \
+      {P ".scramble", LP(L, scramble), 0}, {P ".fmax", LP(L, fmax), 7}
     LINK_KEYS(0, "ab"),
     LINK_KEYS(1, "ba"),
 };
@@ -138,8 +148,18 @@ static void parse_scenario(char *line, scenario *s) {
     link_params *l = &s->link[i];
     if (p->cat < 0 || p->cat % s->step) die("bad cat", s->name);
     if (l->dmin < 0 || l->dmax < l->dmin || l->loss < 0 || l->loss > 1000 || l->dup < 0 || l->dup > 1000 ||
-        l->corrupt < 0 || l->corrupt > 1000)
+        l->corrupt < 0 || l->corrupt > 1000 || l->scramble < 0 || l->scramble > 1000 || l->fmax < 0 ||
+        l->fmax > 255)
       die("bad link", s->name);
+    if (p->forge < 0 || p->forge % s->step || p->fgap <= 0 || p->fgap % s->step || p->fcount < 0 ||
+        p->fsegs < 1 || p->fsegs > 8 || p->flen < 0 || p->flen > 1000 || p->ffrg < -1 ||
+        (p->fsegs < 8 && p->ffrg >= (1L << (8 * p->fsegs))))
+      die("bad forge/fgap/fcount/fsegs/flen/ffrg", s->name);
+  }
+  /* Forged segments take sequence numbers the peer would use: that direction must carry nothing
+     else, or the receiver's payload check fails. */
+  for (int i = 0; i < 2; i++) {
+    if (s->side[i].forge > 0 && s->side[1 - i].msgs > 0) die("forging into an endpoint whose peer sends", s->name);
   }
 }
 
@@ -247,6 +267,7 @@ typedef struct {
   int copy;
   int damage;     /* -1 none, else 0 truncate, 1 conv, 2 cmd, 3 len */
   uint32_t where; /* truncated length, or the index of the damaged segment */
+  uint32_t scramble; /* 0 none, else the seed of the frg values written into its PUSH segments */
 } flight;
 
 static const scenario *cur;
@@ -329,12 +350,61 @@ static int output_cb(const char *buf, int len, ikcpcb *kcp, void *user) {
     f->copy = c;
     f->damage = -1;
     f->where = 0;
+    f->scramble = 0;
     if (next_random() % 1000 < (uint32_t)l->corrupt) {
       f->damage = (int)(next_random() % 4);
       f->where = next_random() % (uint32_t)(f->damage == 0 ? len : segments);
     }
+    /* drawn only when the link scrambles, so scenarios without it keep their draws */
+    if (l->scramble > 0 && next_random() % 1000 < (uint32_t)l->scramble) f->scramble = next_random();
   }
   return 0;
+}
+
+static void put_le32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)v;
+  p[1] = (unsigned char)(v >> 8);
+  p[2] = (unsigned char)(v >> 16);
+  p[3] = (unsigned char)(v >> 24);
+}
+
+/* Rewrites the frg of every PUSH segment of buf[0..len) with values of a private xorshift32
+   stream seeded with seed (never 0: it is a draw), each value % (fmax + 1). */
+static void scramble_frg(unsigned char *buf, int len, uint32_t seed, long fmax) {
+  uint32_t x = seed;
+  for (int off = 0; off + 24 <= len; off += 24 + (int)le32(buf + off + 20)) {
+    if (buf[off + 4] != 81) continue;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    buf[off + 5] = (unsigned char)(x % (uint32_t)(fmax + 1));
+  }
+}
+
+/* Builds the forged datagram delivered to endpoint i (see print_format) into buf; returns its
+   length. Its fields come from i's own state, so only the fragment counts are news to it. */
+static int forge_datagram(const scenario *s, int i, uint32_t clock, unsigned char *buf) {
+  const side_params *p = &s->side[i];
+  const ikcpcb *k = kcps[i];
+  int n = 0;
+  for (long seg = 0; seg < p->fsegs; seg++) {
+    uint32_t sn = k->rcv_nxt + (uint32_t)seg;
+    unsigned frg = p->ffrg < 0 ? next_random() % (uint32_t)(s->link[1 - i].fmax + 1)
+                               : (unsigned)((p->ffrg >> (8 * (p->fsegs - 1 - seg))) & 0xff);
+    unsigned char *h = buf + n;
+    put_le32(h, CONV);
+    h[4] = 81;
+    h[5] = (unsigned char)frg;
+    h[6] = (unsigned char)(k->rmt_wnd & 0xff);
+    h[7] = (unsigned char)((k->rmt_wnd >> 8) & 0xff);
+    put_le32(h + 8, clock);
+    put_le32(h + 12, sn);
+    put_le32(h + 16, k->snd_una);
+    put_le32(h + 20, (uint32_t)p->flen);
+    n += 24;
+    for (long j = 0; j < p->flen; j++) buf[n++] = payload_byte(1 - i, (uint64_t)sn * (uint64_t)p->flen + (uint64_t)j);
+  }
+  return n;
 }
 
 static int flight_order(const void *x, const void *y) {
@@ -431,7 +501,24 @@ static void run(const scenario *s) {
       if ((p->flush & 1) && sent_now > 0) ikcp_flush(kcps[i]);
     }
 
-    /* (2) deliveries due, by (arrival, datagram index, copy) */
+    /* (2) forged datagrams due (A then B), then deliveries due, by (arrival, datagram index, copy) */
+    for (int i = 0; i < 2; i++) {
+      const side_params *p = &s->side[i];
+      if (p->forge <= 0 || now_elapsed < p->forge || (now_elapsed - p->forge) % p->fgap != 0 ||
+          (now_elapsed - p->forge) / p->fgap >= p->fcount)
+        continue;
+      int n = forge_datagram(s, i, clock, sbuf);
+      int r = ikcp_input(kcps[i], (const char *)sbuf, n);
+      inputs++;
+      if (dump_from >= 0) continue;
+      if (r == 0) {
+        zero_inputs++;
+      } else {
+        char t[32];
+        snprintf(t, sizeof t, "I%d", r);
+        token(t);
+      }
+    }
     int due = 0;
     for (int f = 0; f < nflights; f++) {
       if (flights[f].arrival <= now_elapsed) {
@@ -445,12 +532,15 @@ static void run(const scenario *s) {
     for (int f = 0; f < due; f++) {
       const datagram *d = &dgs[flights[f].dg];
       int r;
-      if (flights[f].damage < 0) {
+      if (flights[f].damage < 0 && flights[f].scramble == 0) {
         r = ikcp_input(kcps[1 - d->from], (const char *)d->bytes, d->len);
       } else {
         int n = d->len;
         memcpy(sbuf, d->bytes, (size_t)d->len);
-        if (flights[f].damage == 0) {
+        if (flights[f].scramble) scramble_frg(sbuf, n, flights[f].scramble, cur->link[d->from].fmax);
+        if (flights[f].damage < 0) {
+          /* scrambled only */
+        } else if (flights[f].damage == 0) {
           n = (int)flights[f].where;
         } else {
           int off = 0;
@@ -573,26 +663,41 @@ static void print_format(FILE *f) {
       "#               ikcp_check(clock) after its previous update (the first update always happens).",
       "#             Payload: byte p of everything an endpoint sends (p counted from 0 over all its",
       "#               messages) is (p*7 ^ p>>8 ^ (0 for A, 0x5a for B)) & 0xff; receivers check it.",
-      "#   ab.* / ba.* the link A->B / B->A: loss, dup and corrupt in per mille, delay in [dmin, dmax] ms.",
+      "#             Forged datagrams (forge > 0; the peer must send no messages): at every elapsed",
+      "#               e = forge + j*fgap, j < fcount, the endpoint X is given (before the step's",
+      "#               deliveries) one datagram as if from its peer: fsegs PUSH segments, segment k",
+      "#               (0-based) with conv 0x11223344, frg = byte (fsegs-1-k) of ffrg (ffrg = 0x020505",
+      "#               and fsegs = 3 give frg 2, 5, 5) or, if ffrg = -1, frg = draw % (fmax + 1) of",
+      "#               the link into X (one draw per segment, in order), wnd = X's rmt_wnd, ts = clock,",
+      "#               sn = X's rcv_nxt + k, una = X's snd_una, len = flen, payload byte j =",
+      "#               payload of the peer at p = sn*flen + j (X's state read just before the input).",
+      "#   ab.* / ba.* the link A->B / B->A: loss, dup and corrupt in per mille, delay in [dmin, dmax] ms;",
+      "#             scramble: per mille of delivered copies whose PUSH segments get random frg in",
+      "#             [0, fmax] (see 4).",
       "#",
       "# ONE STEP at elapsed e (clock = t0 + e):",
       "#   0. reconfiguration of A then B if e == cat",
       "#   1. sends: A then B; per message one draw: size = smin + r % (smax - smin + 1)",
-      "#   2. deliveries: every copy with arrival <= e, ordered by (arrival, datagram number, copy),",
-      "#      each passed to ikcp_input of the other endpoint (damaged as drawn, see 4)",
+      "#   2. forged datagrams due to A, then to B (see Forged datagrams); then deliveries: every copy",
+      "#      with arrival <= e, ordered by (arrival, datagram number, copy), each passed to",
+      "#      ikcp_input of the other endpoint (scrambled, then damaged, as drawn, see 4)",
       "#   3. receives: A then B (ikcp_recv into a 1 MiB buffer)",
       "#   4. ikcp_update(A, clock); ikcp_update(B, clock) (unless paused). For each datagram handed to",
       "#      the output callback, in order: r = draw; lost if r % 1000 < loss; else r = draw; copies = 2",
       "#      if r % 1000 < dup else 1; per copy: arrival = e + dmin + draw % (dmax - dmin + 1); then",
       "#      r = draw; if r % 1000 < corrupt the copy is damaged: kind = draw % 4, then w = draw % len",
       "#      (kind 0: delivered truncated to w bytes) or w = draw % segments (kind 1: byte 0 of segment",
-      "#      w's conv ^= 0xff; kind 2: its cmd = 0; kind 3: its len |= 0x80000000)",
+      "#      w's conv ^= 0xff; kind 2: its cmd = 0; kind 3: its len |= 0x80000000); then, only if",
+      "#      scramble > 0: r = draw; if r % 1000 < scramble the copy is scrambled with seed x = draw:",
+      "#      for each PUSH segment in order, x = xorshift32(x) (a private stream, not the scenario's)",
+      "#      and its frg = x % (fmax + 1)",
       "#   5. if e % snap == 0: a Z line",
       "#",
       "# EVENT STREAM  \"E\" lines hold space-separated tokens, in the order the events happened:",
       "#   +D        elapsed time advanced by D ms since the previous event (starts at 0)",
       "#   aL.C bL.C a datagram handed to the output callback by A (A->B) / B (B->A): L bytes, CRC32 C (hex)",
-      "#   IR        an ikcp_input call returned R != 0 (calls returning 0 are counted in Z lines)",
+      "#   IR        an ikcp_input call returned R != 0 (calls returning 0 are counted in Z lines;",
+      "#             forged datagrams are inputs too)",
       "#   AN BN     ikcp_recv by A / B returned N >= 0 bytes",
       "#   saR sbR   ikcp_send by A / B returned R, not the message size (not written when equal)",
       "# Z e in=N a=F b=F  after step e's updates: N = ikcp_input calls that returned 0 since the",

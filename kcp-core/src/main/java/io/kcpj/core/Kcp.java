@@ -338,11 +338,16 @@ public final class Kcp {
   /**
    * Moves the next whole message (checked by the caller) out of the receive queue into {@code
    * array} at {@code off}, or into {@code buffer} when {@code array} is null.
+   *
+   * <p>The message ends at the first segment with frg 0 or at the end of the queue, whichever comes
+   * first, exactly the segments {@link #peekSize()} counted. A well-behaved peer always ends a
+   * message with frg 0; a hostile one may send counts that disagree (frg 2, 5, 5), and {@code
+   * ikcp_recv} then takes everything queued, as this does.
    */
   private int takeMessage(byte[] array, int off, ByteBuffer buffer) {
     boolean queueWasFull = receiveQueue.size() >= receiveWindow;
     int copied = 0;
-    while (true) {
+    while (!receiveQueue.isEmpty()) {
       Segment seg = receiveQueue.pollFirst();
       if (array != null) {
         System.arraycopy(seg.data, 0, array, off + copied, seg.len);
@@ -386,6 +391,10 @@ public final class Kcp {
   /**
    * The size of the next message {@link #recv} would return, or -1 when nothing whole is queued
    * (ikcp's {@code ikcp_peeksize}).
+   *
+   * <p>As in the reference, a message is whole once the queue holds at least its head's frg + 1
+   * segments; it ends at the first segment with frg 0, or at the end of the queue when fragment
+   * counts sent by the peer disagree.
    */
   public int peekSize() {
     Segment first = receiveQueue.peekFirst();

@@ -9,16 +9,163 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
  * Bad input never throws, is counted, and leaves the engine able to finish a healthy exchange:
- * random datagrams, and real datagrams with random bytes flipped, truncated or spliced.
+ * random datagrams, real datagrams with random bytes flipped, truncated or spliced, and
+ * structurally valid datagrams (right conv, known cmd, consistent lengths) whose every field is
+ * hostile: sequence numbers around the receiver's next expected one, in-order PUSH runs whose
+ * fragment counts disagree, acknowledgements of anything, any window.
  */
 class MalformedInputProperties {
   private static final int CONV = 0x0bad_cafe;
+
+  /**
+   * One segment of a forged datagram. {@code sn}, {@code una} and {@code ts} are offsets from the
+   * receiver's rcvNxt, sndUna and clock at the moment the datagram is built, so that random values
+   * land where the engine looks (an absolute random sn is almost never in order).
+   */
+  record ForgedSegment(
+      int cmd, int frg, int wnd, int snOffset, int unaOffset, int tsOffset, int len) {
+    byte[] build(Kcp target, long now, int snBase) {
+      byte[] data = new byte[len];
+      for (int i = 0; i < len; i++) {
+        data[i] = (byte) (snOffset * 31 + i);
+      }
+      return Captured.segment(
+          CONV,
+          cmd,
+          frg,
+          wnd,
+          (int) now + tsOffset,
+          snBase + snOffset,
+          target.sndUna() + unaOffset,
+          data);
+    }
+  }
+
+  @Provide
+  Arbitrary<List<List<ForgedSegment>>> forgedDatagrams() {
+    Arbitrary<Integer> frg =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.integers().between(0, 7)),
+            Tuple.of(1, Arbitraries.integers().between(0, 255)));
+    Arbitrary<Integer> wnd =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.integers().between(0, 256)),
+            Tuple.of(1, Arbitraries.integers().between(0, 65535)));
+    Arbitrary<ForgedSegment> anySegment =
+        Combinators.combine(
+                Arbitraries.frequencyOf(
+                    Tuple.of(6, Arbitraries.just(SegmentHeader.CMD_PUSH)),
+                    Tuple.of(2, Arbitraries.just(SegmentHeader.CMD_ACK)),
+                    Tuple.of(1, Arbitraries.just(SegmentHeader.CMD_WASK)),
+                    Tuple.of(1, Arbitraries.just(SegmentHeader.CMD_WINS))),
+                frg,
+                wnd,
+                Arbitraries.integers().between(-3, 140),
+                Arbitraries.integers().between(-3, 8),
+                Arbitraries.integers().between(-200, 200),
+                Arbitraries.integers().between(0, 40))
+            .as(ForgedSegment::new);
+    Arbitrary<List<ForgedSegment>> randomSegments = anySegment.list().ofMinSize(1).ofMaxSize(6);
+    // In-order PUSH runs from rcvNxt on (offset 0, 1, 2, ...) with independent fragment counts:
+    // the shape of the datagram that made Kcp.recv read past its queue (frg 2, 5, 5).
+    Arbitrary<List<ForgedSegment>> inOrderRun =
+        Combinators.combine(
+                frg.list().ofMinSize(1).ofMaxSize(8),
+                wnd,
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 20))
+            .as(
+                (frgs, w, start, len) -> {
+                  List<ForgedSegment> run = new ArrayList<>();
+                  for (int i = 0; i < frgs.size(); i++) {
+                    run.add(
+                        new ForgedSegment(
+                            SegmentHeader.CMD_PUSH, frgs.get(i), w, start + i, 0, 0, len));
+                  }
+                  return run;
+                });
+    return Arbitraries.frequencyOf(Tuple.of(1, randomSegments), Tuple.of(1, inOrderRun))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(40);
+  }
+
+  /**
+   * Structurally valid hostile datagrams, mixed into a real conversation: the engine never throws,
+   * {@code peekSize} always predicts what {@code recv} returns, queues stay within the receive
+   * window, and every input is accepted (the datagrams are well-formed, so status 0).
+   */
+  @Property(tries = 1000, seed = "1212")
+  void structurallyValidHostileDatagramsKeepTheEngineConsistent(
+      @ForAll("forgedDatagrams") List<List<ForgedSegment>> datagrams,
+      @ForAll @IntRange(min = 0, max = 3000) int realMessageSize,
+      @ForAll boolean streamMode) {
+    List<byte[]> aToB = new ArrayList<>();
+    List<byte[]> bToA = new ArrayList<>();
+    Kcp a = new Kcp(CONV, dg -> aToB.add(copy(dg)));
+    Kcp b = new Kcp(CONV, dg -> bToA.add(copy(dg)));
+    for (Kcp k : new Kcp[] {a, b}) {
+      k.setNoDelay(1, 10, 2, true);
+      k.setStreamMode(streamMode);
+    }
+    byte[] buf = new byte[b.receiveWindow() * b.mss() + 1];
+    long now = 0;
+    for (List<ForgedSegment> forged : datagrams) {
+      // Real traffic both ways, so that forged segments meet real ones in the queues.
+      a.send(new byte[realMessageSize], 0, realMessageSize);
+      b.send(new byte[realMessageSize / 2], 0, realMessageSize / 2);
+      now += 10;
+      a.update(now);
+      b.update(now);
+      int snBase = b.rcvNxt();
+      List<byte[]> parts = new ArrayList<>();
+      for (ForgedSegment seg : forged) {
+        parts.add(seg.build(b, now, snBase));
+      }
+      byte[] dg = Captured.concat(parts.toArray(new byte[0][]));
+      assertEquals(Kcp.INPUT_OK, b.input(dg, 0, dg.length), "a well-formed datagram is accepted");
+      for (byte[] real : aToB) {
+        b.input(real, 0, real.length);
+      }
+      aToB.clear();
+      for (byte[] real : bToA) {
+        a.input(real, 0, real.length);
+      }
+      bToA.clear();
+      drainChecked(b, buf);
+      drainChecked(a, buf);
+    }
+  }
+
+  /** recv until nothing whole is left, checking peekSize and the queue bounds at every call. */
+  private static void drainChecked(Kcp k, byte[] buf) {
+    while (true) {
+      assertTrue(k.receiveQueueSize() <= k.receiveWindow(), "receive queue within the window");
+      assertTrue(k.receiveBufferSize() <= k.receiveWindow(), "receive buffer within the window");
+      int expected = k.peekSize();
+      int queued = k.receiveQueueSize();
+      int held = queued + k.receiveBufferSize();
+      int n = k.recv(buf, 0, buf.length);
+      if (expected < 0) {
+        assertEquals(queued == 0 ? Kcp.RECV_EMPTY : Kcp.RECV_INCOMPLETE, n);
+        return;
+      }
+      assertEquals(expected, n, "recv returns what peekSize announced");
+      // recv takes at least one segment; the move from buffer to queue keeps the sum.
+      assertTrue(k.receiveQueueSize() + k.receiveBufferSize() < held, "recv took segments");
+    }
+  }
 
   @Property(tries = 1000, seed = "42")
   void anyBytesNeverThrowAreCountedAndLeaveOtherSessionsWorking(

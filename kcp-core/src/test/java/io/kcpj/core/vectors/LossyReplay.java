@@ -1,6 +1,7 @@
 package io.kcpj.core.vectors;
 
 import io.kcpj.core.Kcp;
+import io.kcpj.core.wire.SegmentHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,7 +65,13 @@ final class LossyReplay {
       int crs,
       int cnc,
       long flush,
-      long chk) {
+      long chk,
+      long forge,
+      long fgap,
+      long fcount,
+      int fsegs,
+      int flen,
+      long ffrg) {
     static Side of(LossyVectors.Scenario s, String p) {
       return new Side(
           (int) s.param(p + ".nd"),
@@ -96,27 +103,46 @@ final class LossyReplay {
           (int) s.param(p + ".crs"),
           (int) s.param(p + ".cnc"),
           s.param(p + ".flush"),
-          s.param(p + ".chk"));
+          s.param(p + ".chk"),
+          s.param(p + ".forge"),
+          s.param(p + ".fgap"),
+          s.param(p + ".fcount"),
+          (int) s.param(p + ".fsegs"),
+          (int) s.param(p + ".flen"),
+          s.param(p + ".ffrg"));
+    }
+
+    /** Whether a forged datagram is due to this endpoint at {@code elapsed}. */
+    boolean forgeDue(long elapsed) {
+      return forge > 0
+          && elapsed >= forge
+          && (elapsed - forge) % fgap == 0
+          && (elapsed - forge) / fgap < fcount;
     }
   }
 
   /** Per-direction link parameters. */
-  private record Link(long loss, long dup, long dmin, long dmax, long corrupt) {
+  private record Link(
+      long loss, long dup, long dmin, long dmax, long corrupt, long scramble, long fmax) {
     static Link of(LossyVectors.Scenario s, String p) {
       return new Link(
           s.param(p + ".loss"),
           s.param(p + ".dup"),
           s.param(p + ".dmin"),
           s.param(p + ".dmax"),
-          s.param(p + ".corrupt"));
+          s.param(p + ".corrupt"),
+          s.param(p + ".scramble"),
+          s.param(p + ".fmax"));
     }
   }
 
   /**
    * A copy of a datagram on its way; {@code damage} -1 = intact, 0 = truncated to {@code where}
-   * bytes, 1/2/3 = conv/cmd/len of segment {@code where} damaged.
+   * bytes, 1/2/3 = conv/cmd/len of segment {@code where} damaged; {@code scramble} 0 = its frg
+   * values intact, else the seed of the values written into its PUSH segments.
    */
-  private record Flight(long arrival, int datagram, int copy, int damage, long where) {}
+  private record Flight(
+      long arrival, int datagram, int copy, int damage, long where, int scramble) {}
 
   private static final Comparator<Flight> DELIVERY_ORDER =
       Comparator.comparingLong(Flight::arrival)
@@ -261,7 +287,20 @@ final class LossyReplay {
         }
       }
 
-      // 2. deliveries due, by (arrival, datagram, copy)
+      // 2. forged datagrams due (A then B), then deliveries due, by (arrival, datagram, copy)
+      for (int i = 0; i < 2; i++) {
+        if (!sides[i].forgeDue(elapsed)) {
+          continue;
+        }
+        byte[] forged = forgeDatagram(i, clock);
+        int r = kcps[i].input(forged, 0, forged.length);
+        inputs++;
+        if (r == 0) {
+          zeroInputs++;
+        } else {
+          event("I" + r);
+        }
+      }
       due.clear();
       for (Flight f : flights) {
         if (f.arrival() <= elapsed) {
@@ -276,12 +315,17 @@ final class LossyReplay {
       for (Flight f : due) {
         Datagram d = run.datagrams.get(f.datagram());
         int r;
-        if (f.damage() < 0) {
+        if (f.damage() < 0 && f.scramble() == 0) {
           r = kcps[1 - d.from()].input(d.bytes(), 0, d.bytes().length);
         } else {
           byte[] copy = d.bytes().clone();
           int n = copy.length;
-          if (f.damage() == 0) {
+          if (f.scramble() != 0) {
+            scrambleFrg(copy, f.scramble(), links[d.from()].fmax());
+          }
+          if (f.damage() < 0) {
+            // scrambled only
+          } else if (f.damage() == 0) {
             n = (int) f.where();
           } else {
             int off = 0;
@@ -423,8 +467,71 @@ final class LossyReplay {
         damage = (int) draw(4);
         where = draw(damage == 0 ? bytes.length : segments);
       }
-      flights.add(new Flight(elapsed + delay, number - 1, c, damage, where));
+      int scramble = 0;
+      // drawn only when the link scrambles, so scenarios without it keep their draws
+      if (l.scramble() > 0 && draw(1000) < l.scramble()) {
+        scramble = nextRandom();
+      }
+      flights.add(new Flight(elapsed + delay, number - 1, c, damage, where, scramble));
     }
+  }
+
+  /** xorshift32 of {@code x} (the generator's step, for the private scramble streams). */
+  private static int xorshift(int x) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x;
+  }
+
+  /**
+   * Rewrites the frg of every PUSH segment with values of a private xorshift32 stream seeded with
+   * {@code seed}, each value mod {@code fmax + 1} (harness.c's {@code scramble_frg}).
+   */
+  private static void scrambleFrg(byte[] d, int seed, long fmax) {
+    int x = seed;
+    for (int off = 0; off + 24 <= d.length; off += 24 + (int) le32(d, off + 20)) {
+      if ((d[off + 4] & 0xff) != 81) {
+        continue;
+      }
+      x = xorshift(x);
+      d[off + 5] = (byte) (Integer.toUnsignedLong(x) % (fmax + 1));
+    }
+  }
+
+  /**
+   * The forged datagram given to endpoint {@code i} (harness.c's {@code forge_datagram}): {@code
+   * fsegs} in-order PUSH segments whose fields come from the endpoint's own state, so only their
+   * fragment counts are news to it.
+   */
+  private byte[] forgeDatagram(int i, long clock) {
+    Side p = sides[i];
+    Kcp k = kcps[i];
+    byte[] d = new byte[p.fsegs() * (24 + p.flen())];
+    int n = 0;
+    for (int seg = 0; seg < p.fsegs(); seg++) {
+      int sn = k.rcvNxt() + seg;
+      int frg =
+          p.ffrg() < 0
+              ? (int) draw(links[1 - i].fmax() + 1)
+              : (int) ((p.ffrg() >>> (8 * (p.fsegs() - 1 - seg))) & 0xff);
+      SegmentHeader.write(
+          d,
+          n,
+          CONV,
+          SegmentHeader.CMD_PUSH,
+          frg,
+          k.remoteWindow() & 0xffff,
+          (int) clock,
+          sn,
+          k.sndUna(),
+          p.flen());
+      n += 24;
+      for (int j = 0; j < p.flen(); j++) {
+        d[n++] = payloadByte(1 - i, Integer.toUnsignedLong(sn) * p.flen() + j);
+      }
+    }
+    return d;
   }
 
   private void snapshot(long clock) {

@@ -12,7 +12,11 @@ public final class Probabilities {
     return p;
   }
 
-  /** {@code p} in the shortest form that parses back to the same double. */
+  /**
+   * {@code p} in the shortest plain decimal form that parses back to the same double: never in
+   * exponent notation ({@code 1.0E-4} is written {@code 0.0001}), which profile text does not
+   * accept.
+   */
   public static String format(double p) {
     if (p == 0.0) {
       return "0";
@@ -20,6 +24,6 @@ public final class Probabilities {
     if (p == 1.0) {
       return "1";
     }
-    return Double.toString(p);
+    return new java.math.BigDecimal(Double.toString(p)).stripTrailingZeros().toPlainString();
   }
 }
