@@ -15,11 +15,6 @@ public final class CountingLeakDetector<T> extends ResourceLeakDetector<T> {
   private static final AtomicInteger EXPECTED = new AtomicInteger();
   private static volatile boolean installed;
 
-  public CountingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
-    super(resourceType, samplingInterval, maxActive);
-    installed = true;
-  }
-
   public CountingLeakDetector(Class<?> resourceType, int samplingInterval) {
     super(resourceType, samplingInterval);
     installed = true;

@@ -180,7 +180,7 @@ public final class PerfTransport {
     if (maxDatagramPayload != null) {
       b.option(maxDatagramPayload, MAX_DATAGRAM)
           .option(
-              ChannelOption.RCVBUF_ALLOCATOR,
+              ChannelOption.RECVBUF_ALLOCATOR,
               new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECVMMSG_BATCH)
                   .maxMessagesPerRead(readBurst));
     }

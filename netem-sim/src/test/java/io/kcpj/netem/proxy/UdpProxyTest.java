@@ -75,16 +75,20 @@ class UdpProxyTest {
     int count = 1000;
     double loss = 0.10;
     long oneWayMs = 20;
-    try (EchoServer echo = new EchoServer();
-        UdpProxy proxy =
-            UdpProxy.builder()
-                .listen(ANY_LOOPBACK)
-                .target(echo.address())
-                .profile(Profile.parse("delay=" + oneWayMs + "ms,loss=10%"))
-                .seed(7)
-                .start()) {
-      Map<Integer, Long> rtts = echo(proxy.localAddress(), count, 50);
-      proxy.close();
+    try (EchoServer echo = new EchoServer()) {
+      UdpProxy proxy =
+          UdpProxy.builder()
+              .listen(ANY_LOOPBACK)
+              .target(echo.address())
+              .profile(Profile.parse("delay=" + oneWayMs + "ms,loss=10%"))
+              .seed(7)
+              .start();
+      Map<Integer, Long> rtts;
+      try {
+        rtts = echo(proxy.localAddress(), count, 50);
+      } finally {
+        proxy.close(); // stopped before its counters are read
+      }
       assertNull(proxy.failure());
       ProxyCounters c = proxy.counters();
       // The proxy read every datagram the client sent, and the target's every echo.
@@ -116,18 +120,21 @@ class UdpProxyTest {
   @Test
   void eachClientGetsItsOwnMappingAndUpstreamPort() throws Exception {
     try (EchoServer echo = new EchoServer();
-        UdpProxy proxy = UdpProxy.builder().listen(ANY_LOOPBACK).target(echo.address()).start();
         DatagramSocket a = new DatagramSocket(ANY_LOOPBACK);
         DatagramSocket b = new DatagramSocket(ANY_LOOPBACK)) {
-      for (DatagramSocket s : List.of(a, b, a)) {
-        s.setSoTimeout(5000);
-        s.send(new DatagramPacket(new byte[] {1}, 1, proxy.localAddress()));
-        s.receive(new DatagramPacket(new byte[10], 10));
+      UdpProxy proxy = UdpProxy.builder().listen(ANY_LOOPBACK).target(echo.address()).start();
+      try {
+        for (DatagramSocket s : List.of(a, b, a)) {
+          s.setSoTimeout(5000);
+          s.send(new DatagramPacket(new byte[] {1}, 1, proxy.localAddress()));
+          s.receive(new DatagramPacket(new byte[10], 10));
+        }
+      } finally {
+        proxy.close(); // stopped before its counters are read
       }
       Set<InetSocketAddress> upstreams = new HashSet<>(echo.senders);
       assertEquals(2, upstreams.size());
       assertEquals(3, echo.senders.size());
-      proxy.close();
       assertEquals(2, proxy.counters().mappings());
     }
   }

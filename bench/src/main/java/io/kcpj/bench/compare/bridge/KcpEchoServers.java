@@ -66,11 +66,12 @@ final class KcpEchoServers implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
+    // Uninterruptibly (the interrupt is kept): close() must release the sockets either way.
     for (Channel c : channels) {
-      c.close().sync();
+      c.close().syncUninterruptibly();
     }
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   /** Answers a message with a response of the configured size carrying its sequence number. */
