@@ -30,9 +30,9 @@ import java.util.Arrays;
  *
  * <p><b>Auto-tuning</b> (kcp-go's): a shard whose type does not fit its position under the
  * configured counts makes the decoder look for the peer's real data/parity counts in the recent
- * seqids ({@link FecAutoTune}) and switch to them when found. kcpj differs in one case: counts
- * whose sum exceeds 256 are refused (kcp-go 5.6.1 switches half-way and can then index out of
- * bounds).
+ * seqids ({@link FecAutoTune}) and switch to them when found. The scan over 258 samples cannot find
+ * counts whose sum exceeds 256 (each run needs a neighbour of the other kind on both sides); such
+ * counts would be refused and counted all the same.
  *
  * <p><b>Never throws on input:</b> every datagram is either handed on, kept, or dropped and
  * counted. Datagrams longer than the decoder's maximum (1,500 bytes by default, kcp-go's own read
