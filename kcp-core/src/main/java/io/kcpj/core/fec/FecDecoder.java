@@ -25,8 +25,12 @@ import java.util.Arrays;
  * [size][KCP][padding]}: its KCP datagram is {@code size − 2} bytes; a size below 2 or beyond the
  * shard is counted in {@code errors} and dropped. When the queue is over its limit, its oldest
  * shard goes (counted in {@code shortShards} if it was a data shard: data that can no longer be
- * recovered). Shards held longer than 60 s at the head of the queue expire. A late shard of a group
- * already released starts that group again (and is evicted in time, as above).
+ * recovered). Shards held longer than 60 s at the head of the queue expire (only the run of expired
+ * shards at the head: a younger shard with a lower seqid shields older ones behind it). A late
+ * shard of a group already released starts that group again: it is evicted in time, or, when {@code
+ * data} late shards of it gather (parity arriving after the data, with {@code parity ≥ data}, e.g.
+ * 1/1), they rebuild that data once more and KCP is handed it again (KCP discards repeats). kcpj
+ * keeps all of this as kcp-go 5.6.1 does, so that both hand KCP the same datagrams.
  *
  * <p><b>Auto-tuning</b> (kcp-go's): a shard whose type does not fit its position under the
  * configured counts makes the decoder look for the peer's real data/parity counts in the recent
