@@ -67,7 +67,9 @@ func session() {
 		sess.SetWindowSize(128, 128)
 		sess.SetMtu(1400)
 		fmt.Printf("session %d %d %s %s %d\n", c.d, c.p, c.method, h([]byte(pass)), conv)
-		for _, n := range []int{1, 100, 1000, 1300, 3000, 50, 24} {
+		sizes := []int{1, 100, 1000, 1300, 50, 24, 500, 2000}
+		for k := 0; k < 16; k++ {
+			n := sizes[k%len(sizes)]
 			msg := make([]byte, n)
 			rand.Read(msg)
 			if n >= 4 {
@@ -77,6 +79,7 @@ func session() {
 				panic(err)
 			}
 			fmt.Printf("msg %s\n", h(msg))
+			time.Sleep(5 * time.Millisecond) // let flushes send separate datagrams
 		}
 		time.Sleep(100 * time.Millisecond)
 		sess.Close()
