@@ -36,7 +36,9 @@ import java.util.Arrays;
  * configured counts makes the decoder look for the peer's real data/parity counts in the recent
  * seqids ({@link FecAutoTune}) and switch to them when found. The scan over 258 samples cannot find
  * counts whose sum exceeds 256 (each run needs a neighbour of the other kind on both sides); such
- * counts would be refused and counted all the same.
+ * counts would be refused and counted all the same. Until it has re-tuned, a decoder whose counts
+ * differ from the peer's groups shards wrongly and can hand KCP bytes that were never a datagram
+ * (KCP's own checks reject most of them); kcp-go behaves the same.
  *
  * <p><b>Never throws on input:</b> every datagram is either handed on, kept, or dropped and
  * counted. Datagrams longer than the decoder's maximum (1,500 bytes by default, kcp-go's own read
