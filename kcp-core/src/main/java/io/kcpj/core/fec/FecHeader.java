@@ -70,6 +70,11 @@ public final class FecHeader {
     return (short) SHORT_LE.get(b, off + SIZE_OFFSET) & 0xffff;
   }
 
+  /** Overwrites the seqid (for tools that re-stamp shards; the encoder numbers its own). */
+  public static void putSeqid(byte[] b, int off, int seqid) {
+    INT_LE.set(b, off + SEQID_OFFSET, seqid);
+  }
+
   static void putHeader(byte[] b, int off, int seqid, int type) {
     INT_LE.set(b, off + SEQID_OFFSET, seqid);
     SHORT_LE.set(b, off + TYPE_OFFSET, (short) type);
