@@ -1,28 +1,31 @@
 package io.kcpj.bench.cli;
 
+import io.kcpj.bench.compare.CompareRun;
 import io.kcpj.bench.compare.Comparison;
 import io.kcpj.bench.compare.KcpTransport;
+import io.kcpj.bench.compare.Profiles;
+import io.kcpj.bench.compare.ReferenceTest;
 import io.kcpj.bench.compare.Workload;
-import io.kcpj.bench.report.ConsoleTable;
-import io.kcpj.bench.report.ReportWriter;
-import io.kcpj.bench.report.RunResult;
 import io.kcpj.netem.profile.Profile;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kcpj compare}: KCP modes against TCP on named weak networks — the project's main job.
  *
- * <p>With no arguments: profiles {@value #DEFAULT_PROFILES}, transports KCP {@code classic}, {@code
- * normal}, {@code fast} and TCP, the game workload (20 Hz, 100-byte messages, echoed). Writes its
- * report (index.md, CSV, JSON, HdrHistogram logs, PNG charts) into {@code --out}.
+ * <p>With no arguments: profiles {@value #DEFAULT_PROFILES}, rows {@code floor}, TCP and KCP {@code
+ * classic}, {@code normal}, {@code fast}, each as 10 concurrent sessions, the game workload (20 Hz,
+ * 100-byte messages, echoed) for 30 s. Writes its report (index.html, index.md, CSV, JSON,
+ * HdrHistogram logs, PNG charts) into a fresh folder under {@code --out}. The work is done by
+ * {@link CompareRun}; this class only reads the options.
  */
 @Command(
     name = "compare",
@@ -94,32 +97,66 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "TIME",
-      description = "Sending time per run. Default: 60s in virtual time, 30s over the bridge.")
-  String duration;
+      description = "Sending time per session, virtual or real. Default: 30s.")
+  String duration = "30s";
 
   @Option(
       names = "--count",
       paramLabel = "N",
-      description = "Send exactly N messages instead of --duration.")
+      description = "Send exactly N messages per session instead of --duration.")
   int count;
+
+  @Option(
+      names = "--sessions",
+      paramLabel = "N",
+      description =
+          "Concurrent sessions per transport and profile, each on its own link with the same"
+              + " parameters. Default: 10 (6,000 samples per row at 20 Hz for 30 s); 1 for bulk.")
+  Integer sessions;
+
+  @Option(
+      names = "--drain",
+      paramLabel = "TIME",
+      description =
+          "How long after the last scheduled message to wait for echoes; a message not echoed"
+              + " by then counts as undelivered (+infinity). Default: 15s.")
+  String drain = "15s";
+
+  @Option(
+      names = "--no-floor",
+      description = "Leave out the floor row (a raw UDP echo over the lossless path).")
+  boolean noFloor;
+
+  @Option(
+      names = "--fate-logs",
+      description =
+          "Write every link's per-packet fate log under the report's fates/ folder (virtual time).")
+  boolean fateLogs;
 
   @Option(names = "--virtual", description = "Run in virtual time only (deterministic; no TCP).")
   boolean virtual;
 
-  @Option(names = "--seed", description = "Seed of every link's impairments. Default: 1.")
+  @Option(
+      names = "--seed",
+      description =
+          "Seed of every link's impairments; each link's own seed derives from (seed, profile"
+              + " text, transport, session). Default: 1.")
   long seed = 1;
 
   @Option(
       names = {"-o", "--out"},
       paramLabel = "DIR",
-      description = "Report folder. Default: kcpj-out/compare.")
+      description =
+          "Report folder: each run writes DIR/<UTC time>/ and points DIR/latest at it."
+              + " Default: kcpj-out/compare.")
   Path out = Path.of("kcpj-out", "compare");
 
   @Option(
       names = "--reference-test",
       description =
-          "Reproduce the C reference's test program: profile kcp-test, 1000 × 8 B echoed at 50 Hz,"
-              + " windows 128, its normal and fast modes, over several seeds.")
+          "Reproduce the C reference's test program (profile kcp-test, 1000 × 8 B echoed at 50 Hz,"
+              + " windows 128, its normal and fast modes, several seeds) and say PASS or FAIL"
+              + " against its published figures (average ±10 %, maximum ±30 %).")
   boolean referenceTest;
 
   @Option(
@@ -128,18 +165,20 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Seeds for --reference-test. Default: 5.")
   int seeds = 5;
 
+  @Spec CommandSpec spec;
+
   PrintStream stdout = System.out;
   PrintStream stderr = System.err;
 
   @Override
   public Integer call() throws Exception {
     if (referenceTest) {
-      return new ReferenceTestRun(seeds, stdout, stderr).call();
+      return new ReferenceTest(seeds, List.of()).print(stdout);
     }
     List<Profile> ps = new ArrayList<>();
     for (String spec : profiles.isEmpty() ? List.of(DEFAULT_PROFILES) : profiles) {
       for (String p : profileSpecs(spec)) {
-        ps.add(Profile.resolve(p));
+        ps.add(Profiles.resolve(p));
       }
     }
     List<KcpTransport> transports = new ArrayList<>();
@@ -153,9 +192,8 @@ public final class CompareCommand implements Callable<Integer> {
     }
     List<String> notes = new ArrayList<>();
     boolean runVirtual = virtual;
-    String bridgeProblem = null;
     if (!virtual) {
-      bridgeProblem = BridgeAvailability.whyUnavailable();
+      String bridgeProblem = BridgeAvailability.whyUnavailable();
       if (bridgeProblem != null) {
         runVirtual = true;
         notes.add(
@@ -165,39 +203,46 @@ public final class CompareCommand implements Callable<Integer> {
         stderr.println("kcpj compare: " + notes.get(notes.size() - 1));
       }
     }
-    long durationMillis =
-        duration != null ? Quantities.millis(duration) : (runVirtual ? 60_000 : 30_000);
-    Workload w = workload(durationMillis);
-    Comparison plan = new Comparison(ps, transports, !noTcp && !runVirtual, w, seed);
+    if (runVirtual && !noTcp && virtual) {
+      notes.add(
+          "TCP is not part of a virtual-time run (it is the kernel's own); run without"
+              + " --virtual as root to include it.");
+    }
+    Workload w = workload(Quantities.millis(duration));
+    Comparison plan =
+        Comparison.builder()
+            .profiles(ps)
+            .kcp(transports)
+            .tcp(!noTcp && !runVirtual)
+            .floor(!noFloor)
+            .workload(w)
+            .seed(seed)
+            .sessions(sessions != null ? sessions : w.kind() == Workload.Kind.BULK ? 1 : 10)
+            .drainMillis(Quantities.millis(drain))
+            .build();
+    return CompareRun.builder()
+        .plan(plan)
+        .virtual(runVirtual)
+        .outBase(out)
+        .command(commandLine())
+        .notes(notes)
+        .fateLogs(fateLogs)
+        .bridge(BridgeAvailability::runOverBridge)
+        .out(stdout, stderr)
+        .build()
+        .run();
+  }
 
-    Map<String, String> info = ReportWriter.info();
-    info.put("command", "kcpj compare" + (virtual ? " --virtual" : ""));
-    info.put("mode", runVirtual ? "virtual time (netem-sim)" : "real time over the TUN bridge");
-    info.put("workload", w.toString());
-    info.put("seed", Long.toString(seed));
-    info.put("profiles", String.join(", ", ps.stream().map(Profile::name).toList()));
-    info.put(
-        "transports",
-        String.join(", ", transports.stream().map(KcpTransport::name).toList())
-            + (plan.tcp() ? ", tcp" : ""));
-    List<RunResult> results;
-    if (runVirtual) {
-      if (!noTcp && virtual) {
-        notes.add(
-            "TCP is not part of a virtual-time run (it is the kernel's own); run without"
-                + " --virtual as root to include it.");
-      }
-      results = plan.runVirtual(stderr::println);
-    } else {
-      results = BridgeAvailability.runOverBridge(plan, info, notes, stderr);
+  /** The command line as typed: {@code kcpj} and the original arguments, quoted for a shell. */
+  private String commandLine() {
+    List<String> args =
+        spec == null ? List.of("compare") : spec.commandLine().getParseResult().originalArgs();
+    StringBuilder sb = new StringBuilder("kcpj");
+    for (String a : args) {
+      sb.append(' ')
+          .append(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
-    List<Path> files = ReportWriter.write(out, "kcpj compare", info, notes, results);
-    stdout.print(ConsoleTable.render(results));
-    for (String n : notes) {
-      stdout.println("note: " + n);
-    }
-    stdout.println("report: " + files.get(0).toAbsolutePath());
-    return 0;
+    return sb.toString();
   }
 
   /**

@@ -61,16 +61,21 @@ final class KcpEchoServers implements AutoCloseable {
     return codecs.get(i).metrics().engineCounters().retransmittedSegments;
   }
 
+  /** The event loop the servers run on (the floor echo server shares it). */
+  MultiThreadIoEventLoopGroup group() {
+    return group;
+  }
+
   int size() {
     return codecs.size();
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (Channel c : channels) {
-      c.close().sync();
+      c.close().syncUninterruptibly();
     }
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   /** Answers a message with a response of the configured size carrying its sequence number. */
