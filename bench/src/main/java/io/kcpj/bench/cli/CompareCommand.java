@@ -2,6 +2,7 @@ package io.kcpj.bench.cli;
 
 import io.kcpj.bench.compare.CompareRun;
 import io.kcpj.bench.compare.Comparison;
+import io.kcpj.bench.compare.Delivery;
 import io.kcpj.bench.compare.KcpTransport;
 import io.kcpj.bench.compare.Profiles;
 import io.kcpj.bench.compare.ReferenceTest;
@@ -63,6 +64,14 @@ public final class CompareCommand implements Callable<Integer> {
       paramLabel = "PRESET",
       description = "KCP presets to compare (default classic,normal,fast; 'none' for only --kcp).")
   List<String> modes = new ArrayList<>(List.of("classic", "normal", "fast"));
+
+  @Option(
+      names = "--delivery",
+      paramLabel = "ordered|unordered|sequenced",
+      description =
+          "How every transport must deliver the messages; a transport that cannot is refused."
+              + " Default: ordered (reliable, in order).")
+  String delivery = "ordered";
 
   @Option(names = "--no-tcp", description = "Leave TCP out.")
   boolean noTcp;
@@ -208,7 +217,7 @@ public final class CompareCommand implements Callable<Integer> {
           "TCP is not part of a virtual-time run (it is the kernel's own); run without"
               + " --virtual as root to include it.");
     }
-    Workload w = workload(Quantities.millis(duration));
+    Workload w = workload(Quantities.millis(duration)).withDelivery(Delivery.parse(delivery));
     Comparison plan =
         Comparison.builder()
             .profiles(ps)

@@ -29,6 +29,9 @@ public final class ConsoleTable {
           "wire/goodput",
           "retransmits");
 
+  /** The columns of {@link #HEAD} a terminal shows (the reports show all). */
+  static final List<Integer> TERMINAL = List.of(0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12);
+
   private ConsoleTable() {}
 
   /** Results grouped by profile, keeping first-seen order. */
@@ -79,11 +82,11 @@ public final class ConsoleTable {
       sb.append("profile ").append(e.getKey());
       sb.append(" (").append(e.getValue().get(0).result().mode()).append(", ms)\n");
       List<List<String>> rows = new ArrayList<>();
-      rows.add(HEAD);
+      rows.add(pick(HEAD));
       for (Row r : e.getValue()) {
-        rows.add(cells(r));
+        rows.add(pick(cells(r)));
       }
-      int[] width = new int[HEAD.size()];
+      int[] width = new int[TERMINAL.size()];
       for (List<String> row : rows) {
         for (int i = 0; i < row.size(); i++) {
           width[i] = Math.max(width[i], row.get(i).length());
@@ -99,6 +102,14 @@ public final class ConsoleTable {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  private static List<String> pick(List<String> all) {
+    List<String> l = new ArrayList<>();
+    for (int i : TERMINAL) {
+      l.add(all.get(i));
+    }
+    return l;
   }
 
   /** The same tables in Markdown, each under a heading of its profile. */

@@ -181,5 +181,8 @@ class CompareCommandTest {
     assertEquals(2, run(dir, "--virtual", "--kcp=nodelay=7"));
     assertEquals(2, run(dir, "--virtual", "--workload=stream"));
     assertEquals(2, run(dir, "--virtual", "--sessions=0"));
+    assertEquals(
+        2, run(dir, "--virtual", "--delivery=unordered"), "KCP cannot deliver unordered yet");
+    assertEquals(2, run(dir, "--virtual", "--delivery=whatever"));
   }
 }
