@@ -3,9 +3,10 @@ package io.kcpj.bench.cli;
 import io.kcpj.bench.compare.Comparison;
 import io.kcpj.bench.compare.bridge.BridgeComparison;
 import io.kcpj.bench.report.RunResult;
-import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Whether the real-time comparison over the TUN bridge can run here, and running it. */
 final class BridgeAvailability {
@@ -17,8 +18,12 @@ final class BridgeAvailability {
   }
 
   static List<RunResult> runOverBridge(
-      Comparison plan, Map<String, String> info, List<String> notes, PrintWriter progress)
+      Comparison plan,
+      Map<String, String> info,
+      Consumer<RunResult> onRow,
+      Consumer<String> progress,
+      Path reportDir)
       throws Exception {
-    return new BridgeComparison(plan, 15_000).run(info, progress::println);
+    return new BridgeComparison(plan).run(info, onRow, progress, reportDir);
   }
 }

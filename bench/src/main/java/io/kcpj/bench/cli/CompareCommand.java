@@ -1,11 +1,12 @@
 package io.kcpj.bench.cli;
 
+import io.kcpj.bench.compare.CompareRun;
 import io.kcpj.bench.compare.Comparison;
+import io.kcpj.bench.compare.Delivery;
 import io.kcpj.bench.compare.KcpTransport;
+import io.kcpj.bench.compare.Profiles;
+import io.kcpj.bench.compare.ReferenceTest;
 import io.kcpj.bench.compare.Workload;
-import io.kcpj.bench.report.ConsoleTable;
-import io.kcpj.bench.report.ReportWriter;
-import io.kcpj.bench.report.RunResult;
 import io.kcpj.netem.profile.Profile;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,6 +82,15 @@ public final class CompareCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   List<String> modes;
 
+  @Option(
+      names = "--delivery",
+      paramLabel = "MODE",
+      defaultValue = "ordered",
+      description =
+          "How every transport must deliver the messages: ordered, unordered or sequenced; a"
+              + " transport that cannot is refused. Default: ${DEFAULT-VALUE} (reliable, in order).")
+  String delivery;
+
   @Option(names = "--no-tcp", description = "Leave TCP out.")
   boolean noTcp;
 
@@ -129,9 +138,11 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "DURATION",
+      defaultValue = "30s",
       converter = Converters.Time.class,
       description =
-          "Sending time per run (game, rpc). Default: 60s in virtual time, 30s over the bridge.")
+          "Sending time per session (game, rpc), in virtual and in real time. Default:"
+              + " ${DEFAULT-VALUE}.")
   Duration duration;
 
   @Option(
@@ -139,9 +150,38 @@ public final class CompareCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "0",
       description =
-          "Send exactly N messages instead of --duration (game, rpc). Default: ${DEFAULT-VALUE}"
-              + " (use --duration).")
+          "Send exactly N messages per session instead of --duration (game, rpc). Default:"
+              + " ${DEFAULT-VALUE} (use --duration).")
   int count;
+
+  @Option(
+      names = "--sessions",
+      paramLabel = "N",
+      description =
+          "Concurrent sessions per transport and profile, each on its own link with the same"
+              + " parameters. Default: 10 (6,000 samples per row at 20 Hz for 30s); 1 for bulk.")
+  Integer sessions;
+
+  @Option(
+      names = "--drain",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = Converters.Time.class,
+      description =
+          "How long after the last scheduled message to wait for echoes; a message not echoed"
+              + " by then counts as undelivered (+infinity). Default: ${DEFAULT-VALUE}.")
+  Duration drain;
+
+  @Option(
+      names = "--no-floor",
+      description = "Leave out the floor row (a raw UDP echo over the lossless path).")
+  boolean noFloor;
+
+  @Option(
+      names = "--fate-logs",
+      description =
+          "Write every link's per-packet fate log under the report's fates/ folder (virtual time).")
+  boolean fateLogs;
 
   @Option(names = "--virtual", description = "Run in virtual time only (deterministic; no TCP).")
   boolean virtual;
@@ -150,14 +190,18 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "N",
       defaultValue = "1",
-      description = "Seed of every link's impairments. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Seed of every link's impairments; each link's own seed derives from (seed, profile"
+              + " text, transport, session). Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(
       names = {"-o", "--out"},
       paramLabel = "DIR",
       defaultValue = "kcpj-out/compare",
-      description = "Report folder (created if missing). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Report folder: each run writes DIR/<UTC time>/ and points DIR/latest at it."
+              + " Default: ${DEFAULT-VALUE}.")
   Path out;
 
   @Option(
@@ -181,13 +225,19 @@ public final class CompareCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     if (referenceTest) {
-      return new ReferenceTestRun(seeds, stdout, stderr).call();
+      return new ReferenceTest(seeds, List.of()).print(stdout);
     }
     List<Profile> ps = new ArrayList<>();
     for (String value : profiles) {
       for (String p : profileSpecs(value)) {
         ps.add(profile(p));
       }
+    }
+    Delivery deliveryMode;
+    try {
+      deliveryMode = Delivery.parse(delivery);
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage("bad --delivery '" + delivery + "': " + e.getMessage(), e);
     }
     List<KcpTransport> transports = new ArrayList<>();
     for (String m : modes) {
@@ -209,9 +259,8 @@ public final class CompareCommand implements Callable<Integer> {
     ReportFolder.check(out);
     List<String> notes = new ArrayList<>();
     boolean runVirtual = virtual;
-    String bridgeProblem = null;
     if (!virtual) {
-      bridgeProblem = BridgeAvailability.whyUnavailable();
+      String bridgeProblem = BridgeAvailability.whyUnavailable();
       if (bridgeProblem != null) {
         runVirtual = true;
         notes.add(
@@ -221,45 +270,57 @@ public final class CompareCommand implements Callable<Integer> {
         stderr.println("kcpj compare: " + notes.get(notes.size() - 1));
       }
     }
-    long durationMillis = duration != null ? duration.toMillis() : (runVirtual ? 60_000 : 30_000);
-    Workload w = workload(durationMillis);
-    Comparison plan = new Comparison(ps, transports, !noTcp && !runVirtual, w, seed);
+    if (runVirtual && !noTcp && virtual) {
+      notes.add(
+          "TCP is not part of a virtual-time run (it is the kernel's own); run without"
+              + " --virtual as root to include it.");
+    }
+    Workload w = workload(duration.toMillis()).withDelivery(deliveryMode);
+    Comparison plan;
+    try {
+      plan =
+          Comparison.builder()
+              .profiles(ps)
+              .kcp(transports)
+              .tcp(!noTcp && !runVirtual)
+              .floor(!noFloor)
+              .workload(w)
+              .seed(seed)
+              .sessions(sessions != null ? sessions : w.kind() == Workload.Kind.BULK ? 1 : 10)
+              .drainMillis(drain.toMillis())
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage(e.getMessage(), e);
+    }
+    return CompareRun.builder()
+        .plan(plan)
+        .virtual(runVirtual)
+        .outBase(out)
+        .command(commandLine())
+        .notes(notes)
+        .fateLogs(fateLogs)
+        .bridge(BridgeAvailability::runOverBridge)
+        .out(stdout, stderr)
+        .build()
+        .run();
+  }
 
-    Map<String, String> info = ReportWriter.info();
-    info.put("command", "kcpj compare" + (virtual ? " --virtual" : ""));
-    info.put("mode", runVirtual ? "virtual time (netem-sim)" : "real time over the TUN bridge");
-    info.put("workload", w.toString());
-    info.put("seed", Long.toString(seed));
-    info.put("profiles", String.join(", ", ps.stream().map(Profile::name).toList()));
-    info.put(
-        "transports",
-        String.join(", ", transports.stream().map(KcpTransport::name).toList())
-            + (plan.tcp() ? ", tcp" : ""));
-    List<RunResult> results;
-    if (runVirtual) {
-      if (!noTcp && virtual) {
-        notes.add(
-            "TCP is not part of a virtual-time run (it is the kernel's own); run without"
-                + " --virtual as root to include it.");
-      }
-      results = plan.runVirtual(stderr::println);
-    } else {
-      results = BridgeAvailability.runOverBridge(plan, info, notes, stderr);
+  /** The command line as typed: {@code kcpj} and the original arguments, quoted for a shell. */
+  private String commandLine() {
+    List<String> args =
+        spec == null ? List.of("compare") : spec.commandLine().getParseResult().originalArgs();
+    StringBuilder sb = new StringBuilder("kcpj");
+    for (String a : args) {
+      sb.append(' ')
+          .append(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
-    List<Path> files = ReportWriter.write(out, "kcpj compare", info, notes, results);
-    stdout.print(ConsoleTable.render(results));
-    for (String n : notes) {
-      stdout.println("note: " + n);
-    }
-    stdout.println("report: " + files.get(0).toAbsolutePath());
-    stdout.flush();
-    return 0;
+    return sb.toString();
   }
 
   /** One profile spec resolved, or a usage error naming the option. */
   static Profile profile(String spec) {
     try {
-      return Profile.resolve(spec);
+      return Profiles.resolve(spec);
     } catch (IllegalArgumentException | UncheckedIOException e) {
       throw CommandError.usage("bad --profile '" + spec + "': " + e.getMessage(), e);
     }

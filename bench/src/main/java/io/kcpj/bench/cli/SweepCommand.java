@@ -1,8 +1,9 @@
 package io.kcpj.bench.cli;
 
 import io.kcpj.bench.compare.Workload;
+import io.kcpj.bench.report.Figures;
 import io.kcpj.bench.report.ReportWriter;
-import io.kcpj.bench.sweep.ParetoFront;
+import io.kcpj.bench.report.RunDirectory;
 import io.kcpj.bench.sweep.Sweep;
 import io.kcpj.bench.sweep.SweepPoint;
 import io.kcpj.bench.sweep.SweepReport;
@@ -11,6 +12,8 @@ import io.kcpj.netem.profile.Profile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,16 +24,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kcpj sweep}: a grid of KCP parameters on one profile in virtual time, the Pareto front of
- * p99 RTT against wire overhead, and a recommended configuration.
+ * {@code kcpj sweep}: a grid of KCP parameters on one profile in virtual time, each configuration
+ * over several seeds; the Pareto front of median p99 RTT against wire overhead, a recommended
+ * configuration, its spread across seeds and whether the choice is within noise. The work is done
+ * by {@link Sweep} and {@link SweepReport}; this class only reads the options.
  */
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
     description =
         "Sweep a grid of KCP parameters on a network profile in virtual time (deterministic,"
-            + " fast): the Pareto front of p99 RTT against wire overhead and a recommended"
-            + " configuration.",
+            + " fast), each configuration over several seeds: the Pareto front of median p99 RTT"
+            + " against wire overhead, a recommended configuration, its spread across seeds and"
+            + " whether the choice is within noise.",
     footerHeading = "%nValues:%n",
     footer = {KcpjCommand.SIZES, KcpjCommand.DURATIONS, KcpjCommand.PROFILES})
 public final class SweepCommand implements Callable<Integer> {
@@ -118,17 +124,47 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       paramLabel = "DURATION",
-      defaultValue = "60s",
+      defaultValue = "30s",
       converter = Converters.Time.class,
-      description = "Virtual sending time per configuration. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Virtual sending time per session and configuration. Default: ${DEFAULT-VALUE}.")
   Duration duration;
+
+  @Option(
+      names = "--drain",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = Converters.Time.class,
+      description =
+          "How long after the last message to wait for echoes (later ones are undelivered)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration drain;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       defaultValue = "1",
-      description = "Seed of the link's impairments. Default: ${DEFAULT-VALUE}.")
+      description =
+          "First seed; seeds are SEED, SEED+1, ... (see --seeds). Default: ${DEFAULT-VALUE}.")
   long seed;
+
+  @Option(
+      names = "--seeds",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "Seeds per configuration (1..100); the recommendation uses the median across them."
+              + " Default: ${DEFAULT-VALUE}.")
+  int seeds;
+
+  @Option(
+      names = "--sessions",
+      paramLabel = "N",
+      defaultValue = "4",
+      description =
+          "Sessions per configuration and seed, each on its own link (more samples). Default:"
+              + " ${DEFAULT-VALUE}.")
+  int sessions;
 
   @Option(
       names = "--threads",
@@ -141,7 +177,9 @@ public final class SweepCommand implements Callable<Integer> {
       names = {"-o", "--out"},
       paramLabel = "DIR",
       defaultValue = "kcpj-out/sweep",
-      description = "Report folder (created if missing). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Report folder: each run writes DIR/<UTC time>/ and points DIR/latest at it."
+              + " Default: ${DEFAULT-VALUE}.")
   Path out;
 
   @Spec CommandSpec spec;
@@ -154,9 +192,20 @@ public final class SweepCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     Profile p = CompareCommand.profile(profile);
+    if (seeds < 1 || seeds > 100) {
+      throw CommandError.usage("--seeds must be in [1, 100], got " + seeds, null);
+    }
+    if (sessions < 1) {
+      throw CommandError.usage("--sessions must be at least 1, got " + sessions, null);
+    }
     Workload w = Workload.game(rate, size, duration.toMillis());
     List<KcpConfig> grid = Sweep.grid(nodelay, interval, resend, nc, wnd, mtu);
     ReportFolder.check(out);
+    List<Long> seedList = new ArrayList<>();
+    for (int i = 0; i < seeds; i++) {
+      seedList.add(seed + i);
+    }
+    Instant start = Instant.now();
     long t0 = System.nanoTime();
     int total = grid.size();
     int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -170,12 +219,14 @@ public final class SweepCommand implements Callable<Integer> {
             System::nanoTime);
     List<SweepPoint> points;
     try {
-      points = new Sweep(p, w, seed, grid).run(workers, progress::step);
+      points =
+          new Sweep(p, w, seedList, sessions, grid)
+              .drainMillis(drain.toMillis())
+              .run(workers, progress::step);
     } finally {
       progress.close();
     }
-    List<SweepPoint> front = ParetoFront.of(points);
-    SweepPoint best = ParetoFront.recommend(front, 1.25);
+    SweepReport.Outcome o = SweepReport.analyse(points, seedList);
     Map<String, String> info = ReportWriter.info();
     info.put("profile name", p.name());
     info.put("profile", p.toSpec());
@@ -196,33 +247,37 @@ public final class SweepCommand implements Callable<Integer> {
             + total
             + " configurations, mtu "
             + mtu);
-    info.put("seed", Long.toString(seed));
+    info.put("seeds", seedList.toString());
+    info.put(
+        "sessions",
+        sessions
+            + " per configuration and seed ("
+            + (long) sessions * w.messageCount()
+            + " messages each)");
+    info.put("started (UTC)", start.toString());
     info.put("wall time", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
-    List<Path> files = SweepReport.write(out, info, points, front, best);
+    Path dir = RunDirectory.create(out, start);
+    List<Path> files = SweepReport.write(dir, info, o, seedList);
     stdout.printf(
         Locale.ROOT,
-        "Pareto front on %s (%d of %d configurations):%n",
+        "Pareto front on %s (%d of %d configurations; median over %d seeds, range in brackets):%n",
         p.name(),
-        front.size(),
-        total);
-    for (SweepPoint f : front) {
+        o.front().size(),
+        total,
+        seeds);
+    for (SweepPoint f : o.front()) {
       stdout.printf(
           Locale.ROOT,
-          "  %-62s p99 %8.1f ms  wire/goodput %.3f%n",
+          "  %-62s p99 %8s ms [%s–%s]  wire/goodput %.3f%n",
           f.label(),
-          f.p99Millis(),
+          Figures.ms(f.p99Millis()),
+          Figures.ms(f.p99Low()),
+          Figures.ms(f.p99High()),
           f.overhead());
     }
-    if (best != null) {
-      stdout.println("recommended: " + best.label());
-      stdout.printf(
-          Locale.ROOT,
-          "  p99 %.1f ms, mean %.1f ms, wire/goodput %.3f%n",
-          best.p99Millis(),
-          best.result().meanRttMillis(),
-          best.overhead());
-    } else {
-      stdout.println("no configuration delivered every message");
+    stdout.println("recommended: " + SweepReport.verdict(o, seeds));
+    for (String pick : o.perSeedPicks()) {
+      stdout.println("  " + pick);
     }
     stdout.println("report: " + files.get(0).toAbsolutePath());
     stdout.flush();

@@ -51,6 +51,35 @@ public record KcpTransport(String name, KcpConfig config, boolean eager) {
     return new KcpTransport(name, KcpConfig.parse(spec), true);
   }
 
+  /**
+   * Whether this transport can deliver messages as {@code d} asks. KCP delivers reliably and in
+   * order; other modes need the engine's delivery extensions.
+   */
+  public boolean supports(Delivery d) {
+    return d == Delivery.ORDERED;
+  }
+
+  /**
+   * The compact settings text the reports show: the four {@code ikcp_nodelay} knobs always, then
+   * every other setting that differs from the reference defaults, e.g. {@code
+   * nodelay=1,interval=10,resend=2,nc=true} or {@code nodelay=0,...,sndwnd=128,rcvwnd=128}.
+   */
+  public String compactSettings() {
+    java.util.Map<String, String> mine = config.asMap();
+    java.util.Map<String, String> defaults = KcpConfig.classic().asMap();
+    java.util.List<String> always = java.util.List.of("nodelay", "interval", "resend", "nc");
+    StringBuilder sb = new StringBuilder();
+    for (java.util.Map.Entry<String, String> e : mine.entrySet()) {
+      if (always.contains(e.getKey()) || !e.getValue().equals(defaults.get(e.getKey()))) {
+        sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+      }
+    }
+    if (config.toString().contains(",cc=")) {
+      sb.append(",cc=custom");
+    }
+    return sb.toString();
+  }
+
   /** The same transport driven eagerly (kcp-netty) or as the reference's test loop. */
   public KcpTransport withEager(boolean eager) {
     return new KcpTransport(name, config, eager);

@@ -3,6 +3,7 @@ package io.kcpj.bench.compare;
 import io.kcpj.bench.report.RunResult;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpCounters;
+import io.kcpj.netem.log.FateLog;
 import io.kcpj.netem.net.Endpoint;
 import io.kcpj.netem.net.VirtualNetwork;
 import io.kcpj.netem.profile.Profile;
@@ -35,6 +36,7 @@ public final class VirtualKcpRun {
   private final Workload workload;
   private final long seed;
   private long drainMillis = 60_000;
+  private FateLog fateLog;
 
   private final VirtualScheduler clock = new VirtualScheduler();
   private final Histogram rtt = new Histogram(3_600_000_000L, 3);
@@ -70,9 +72,15 @@ public final class VirtualKcpRun {
     return timerWakeUps;
   }
 
+  /** Records the link's per-packet fates into {@code log} ({@code null}: no log, the default). */
+  public VirtualKcpRun fateLog(FateLog log) {
+    this.fateLog = log;
+    return this;
+  }
+
   /** Runs the scenario to completion and returns its result. */
   public RunResult run() {
-    VirtualNetwork net = new VirtualNetwork(clock);
+    VirtualNetwork net = new VirtualNetwork(clock).fateLog(fateLog);
     InetSocketAddress clientAddr = new InetSocketAddress("192.0.2.1", 40000);
     InetSocketAddress serverAddr = new InetSocketAddress("192.0.2.2", 4000);
     Endpoint clientEp = net.endpoint(clientAddr);
@@ -160,6 +168,8 @@ public final class VirtualKcpRun {
         .transport(transport.name())
         .transportDetail(
             transport.config().toString() + (transport.eager() ? ",eager" : ",reference-loop"))
+        .config(transport.compactSettings())
+        .delivery(workload.delivery().label())
         .mode("virtual")
         .rttMicros(rtt)
         .messagesSent(workload.kind() == Workload.Kind.BULK ? 1 : sent)

@@ -33,6 +33,7 @@ public final class Workload {
   private final long durationMillis;
   private final int count;
   private final long bulkBytes;
+  private final Delivery delivery;
 
   private Workload(
       Kind kind,
@@ -41,7 +42,8 @@ public final class Workload {
       int responseSize,
       long durationMillis,
       int count,
-      long bulkBytes) {
+      long bulkBytes,
+      Delivery delivery) {
     this.kind = Objects.requireNonNull(kind, "kind");
     if (kind != Kind.BULK) {
       if (!(rateHz > 0 && rateHz <= 100_000)) {
@@ -71,21 +73,23 @@ public final class Workload {
     this.durationMillis = durationMillis;
     this.count = count;
     this.bulkBytes = bulkBytes;
+    this.delivery = Objects.requireNonNull(delivery, "delivery");
   }
 
   /** The game-like default: 20 Hz, 100-byte messages, echoed. */
   public static Workload game(double rateHz, int size, long durationMillis) {
-    return new Workload(Kind.GAME, rateHz, size, size, durationMillis, 0, 0);
+    return new Workload(Kind.GAME, rateHz, size, size, durationMillis, 0, 0, Delivery.ORDERED);
   }
 
   /** A fixed number of echoed messages (the C reference test: 1000 × 8 B at 50 Hz). */
   public static Workload gameCount(double rateHz, int size, int count) {
-    return new Workload(Kind.GAME, rateHz, size, size, 0, count, 0);
+    return new Workload(Kind.GAME, rateHz, size, size, 0, count, 0, Delivery.ORDERED);
   }
 
   public static Workload rpc(
       double rateHz, int requestSize, int responseSize, long durationMillis) {
-    return new Workload(Kind.RPC, rateHz, requestSize, responseSize, durationMillis, 0, 0);
+    return new Workload(
+        Kind.RPC, rateHz, requestSize, responseSize, durationMillis, 0, 0, Delivery.ORDERED);
   }
 
   /**
@@ -94,7 +98,8 @@ public final class Workload {
    * outstanding, as an application window).
    */
   public static Workload bulk(long bytes) {
-    return new Workload(Kind.BULK, 0, BULK_CHUNK, EchoMessage.HEADER, 0, 0, bytes);
+    return new Workload(
+        Kind.BULK, 0, BULK_CHUNK, EchoMessage.HEADER, 0, 0, bytes, Delivery.ORDERED);
   }
 
   /** Bytes per bulk chunk (one KCP message, one TCP request). */
@@ -102,6 +107,17 @@ public final class Workload {
 
   /** Bulk chunks in flight at most. */
   public static final int BULK_OUTSTANDING = 16;
+
+  /** The same workload with messages delivered as {@code delivery} asks. */
+  public Workload withDelivery(Delivery delivery) {
+    return new Workload(
+        kind, rateHz, size, responseSize, durationMillis, count, bulkBytes, delivery);
+  }
+
+  /** How the transports must deliver the messages (default {@link Delivery#ORDERED}). */
+  public Delivery delivery() {
+    return delivery;
+  }
 
   public Kind kind() {
     return kind;
@@ -155,6 +171,10 @@ public final class Workload {
     return (int) Math.max(EchoMessage.HEADER, Math.min(size, rest));
   }
 
+  private String hz() {
+    return java.math.BigDecimal.valueOf(rateHz).stripTrailingZeros().toPlainString();
+  }
+
   @Override
   public String toString() {
     switch (kind) {
@@ -163,16 +183,16 @@ public final class Workload {
       case RPC:
         return String.format(
             Locale.ROOT,
-            "rpc %.4g Hz, %d B requests, %d B responses, %d calls",
-            rateHz,
+            "rpc %s Hz, %d B requests, %d B responses, %d calls",
+            hz(),
             size,
             responseSize,
             messageCount());
       default:
         return String.format(
             Locale.ROOT,
-            "game %.4g Hz, %d B messages echoed, %d messages",
-            rateHz,
+            "game %s Hz, %d B messages echoed, %d messages",
+            hz(),
             size,
             messageCount());
     }

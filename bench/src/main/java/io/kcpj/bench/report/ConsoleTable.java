@@ -3,23 +3,34 @@ package io.kcpj.bench.report;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** The console (and Markdown) table: one block per profile, one row per transport. */
+/**
+ * The console, Markdown and HTML tables: one block per profile, one row per transport, the same
+ * cells in each. Latencies in ms over every message sent ({@code ∞}: the rank falls on an
+ * undelivered message); a mean over delivered messages that misses some is shown as {@code ≥}.
+ */
 public final class ConsoleTable {
-  private static final String[] HEAD = {
-    "transport",
-    "mean ms",
-    "p50",
-    "p90",
-    "p99",
-    "p99.9",
-    "max",
-    "lost",
-    "wire/goodput",
-    "retransmits"
-  };
+  /** Column headings, in order. */
+  public static final List<String> HEAD =
+      List.of(
+          "transport",
+          "samples",
+          "undelivered",
+          "mean",
+          "p50",
+          "p99 [95 % interval]",
+          "p99.9",
+          "max",
+          "mean excess",
+          "p50 excess",
+          "p99 excess",
+          "p99 excess vs tcp [95 %]",
+          "wire/goodput",
+          "retransmits");
+
+  /** The columns of {@link #HEAD} a terminal shows (the reports show all). */
+  static final List<Integer> TERMINAL = List.of(0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12);
 
   private ConsoleTable() {}
 
@@ -32,26 +43,60 @@ public final class ConsoleTable {
     return m;
   }
 
-  /** Plain-text table for a terminal. */
-  public static String render(List<RunResult> results) {
+  /** The cells of one row, in {@link #HEAD} order. */
+  public static List<String> cells(Row r) {
+    RunResult x = r.result();
+    Interval p99 = r.p99();
+    Interval vs = r.p99ExcessVsBaseline();
+    String mean = Figures.ms(x.meanRttMillis());
+    if (x.messagesLost() > 0 && !mean.equals("-")) {
+      mean = "≥" + mean;
+    }
+    String meanExcess = Figures.ms(r.meanExcess());
+    if (x.messagesLost() > 0 && !meanExcess.equals("-")) {
+      meanExcess = "≥" + meanExcess;
+    }
+    return List.of(
+        r.transport(),
+        Long.toString(r.latency().count()),
+        Long.toString(r.latency().undelivered()),
+        mean,
+        Figures.ms(r.at(50)),
+        Figures.ms(p99.estimate()) + " [" + p99.boundsText("%.1f") + "]",
+        Figures.ms(r.at(99.9)),
+        Figures.ms(x.maxRttMillis()),
+        meanExcess,
+        Figures.ms(r.p50Excess()),
+        Figures.ms(r.p99Excess()),
+        Double.isNaN(vs.estimate())
+            ? "-"
+            : Figures.ratio(vs.estimate()) + " [" + vs.boundsText("%.2f") + "]",
+        Figures.text(x.overhead(), "%.2f"),
+        Long.toString(x.retransmits()));
+  }
+
+  /** Plain-text tables for a terminal. */
+  public static String render(ReportModel model) {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, List<RunResult>> e : byProfile(results).entrySet()) {
+    for (Map.Entry<String, List<Row>> e : model.byProfile().entrySet()) {
       sb.append("profile ").append(e.getKey());
-      RunResult first = e.getValue().get(0);
-      sb.append(" (").append(first.mode()).append(")\n");
-      List<String[]> rows = rows(e.getValue());
-      int[] width = new int[HEAD.length];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          width[i] = Math.max(width[i], row[i].length());
+      sb.append(" (").append(e.getValue().get(0).result().mode()).append(", ms)\n");
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(pick(HEAD));
+      for (Row r : e.getValue()) {
+        rows.add(pick(cells(r)));
+      }
+      int[] width = new int[TERMINAL.size()];
+      for (List<String> row : rows) {
+        for (int i = 0; i < row.size(); i++) {
+          width[i] = Math.max(width[i], row.get(i).length());
         }
       }
-      for (String[] row : rows) {
+      for (List<String> row : rows) {
         sb.append("  ");
-        for (int i = 0; i < row.length; i++) {
-          String cell = row[i];
-          sb.append(i == 0 ? pad(cell, width[i], false) : pad(cell, width[i], true));
-          sb.append(i == row.length - 1 ? "\n" : "  ");
+        for (int i = 0; i < row.size(); i++) {
+          sb.append(pad(row.get(i), width[i], i > 0));
+          sb.append(i == row.size() - 1 ? "\n" : "  ");
         }
       }
       sb.append('\n');
@@ -59,50 +104,38 @@ public final class ConsoleTable {
     return sb.toString();
   }
 
-  /** The same tables in Markdown. */
-  public static String markdown(List<RunResult> results) {
+  private static List<String> pick(List<String> all) {
+    List<String> l = new ArrayList<>();
+    for (int i : TERMINAL) {
+      l.add(all.get(i));
+    }
+    return l;
+  }
+
+  /** The same tables in Markdown, each under a heading of its profile. */
+  public static String markdown(ReportModel model) {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, List<RunResult>> e : byProfile(results).entrySet()) {
+    for (Map.Entry<String, List<Row>> e : model.byProfile().entrySet()) {
       sb.append("### ")
           .append(e.getKey())
           .append(" (")
-          .append(e.getValue().get(0).mode())
+          .append(e.getValue().get(0).result().mode())
           .append(")\n\n");
-      List<String[]> rows = rows(e.getValue());
-      for (int r = 0; r < rows.size(); r++) {
-        sb.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
-        if (r == 0) {
-          sb.append("|").append("---|".repeat(HEAD.length)).append('\n');
-        }
-      }
+      sb.append(markdownTable(e.getValue()));
       sb.append('\n');
     }
     return sb.toString();
   }
 
-  private static List<String[]> rows(List<RunResult> results) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(HEAD);
-    for (RunResult r : results) {
-      rows.add(
-          new String[] {
-            r.transport(),
-            ms(r.meanRttMillis()),
-            ms(r.rttMillisAt(50)),
-            ms(r.rttMillisAt(90)),
-            ms(r.rttMillisAt(99)),
-            ms(r.rttMillisAt(99.9)),
-            ms(r.maxRttMillis()),
-            Long.toString(r.messagesLost()),
-            String.format(Locale.ROOT, "%.2f", r.overhead()),
-            Long.toString(r.retransmits())
-          });
+  /** One profile's table in Markdown. */
+  public static String markdownTable(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| ").append(String.join(" | ", HEAD)).append(" |\n");
+    sb.append("|---|").append("---:|".repeat(HEAD.size() - 1)).append('\n');
+    for (Row r : rows) {
+      sb.append("| ").append(String.join(" | ", cells(r))).append(" |\n");
     }
-    return rows;
-  }
-
-  private static String ms(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    return sb.toString();
   }
 
   private static String pad(String s, int w, boolean right) {

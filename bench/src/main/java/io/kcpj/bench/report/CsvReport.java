@@ -6,17 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes results as CSV (RFC 4180 quoting), one row per profile × transport. */
+/**
+ * Writes a report's rows as CSV (RFC 4180 quoting), one row per profile × transport, with the
+ * columns of {@link ReportColumns} in order.
+ */
 public final class CsvReport {
   private CsvReport() {}
 
-  public static void write(Path file, List<RunResult> results) throws IOException {
+  public static void write(Path file, List<Row> rows) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < ReportColumns.ALL.size(); i++) {
       sb.append(i == 0 ? "" : ",").append(ReportColumns.ALL.get(i).name());
     }
     sb.append('\n');
-    for (RunResult r : results) {
+    for (Row r : rows) {
       for (int i = 0; i < ReportColumns.ALL.size(); i++) {
         sb.append(i == 0 ? "" : ",");
         sb.append(quote(ReportColumns.format(ReportColumns.ALL.get(i).value().apply(r))));

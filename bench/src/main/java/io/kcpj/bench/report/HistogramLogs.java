@@ -14,9 +14,11 @@ import org.HdrHistogram.HistogramLogReader;
 import org.HdrHistogram.HistogramLogWriter;
 
 /**
- * One HdrHistogram log ({@code .hlog}) per profile × transport: the raw RTT histogram in
- * microseconds, readable by HdrHistogram's own tools ({@code HistogramLogProcessor}) and by {@link
- * #read(Path)}.
+ * One HdrHistogram log ({@code .hlog}) per profile × transport: the delivered messages' RTT
+ * histogram in microseconds, readable by HdrHistogram's own tools ({@code HistogramLogProcessor})
+ * and by {@link #read(Path)}, plus a comment line {@code #kcpj undelivered=N sent=M} with the
+ * messages never echoed (HdrHistogram's tools skip comments; {@link #readLatency(Path)} reads both,
+ * so every percentile of the reports can be recomputed from the logs alone).
  */
 public final class HistogramLogs {
   private HistogramLogs() {}
@@ -37,6 +39,13 @@ public final class HistogramLogs {
               + r.transport()
               + " mode="
               + r.mode());
+      w.outputComment(
+          "kcpj undelivered="
+              + r.messagesLost()
+              + " sent="
+              + r.latency().count()
+              + " (undelivered"
+              + " messages count as +infinity in the percentiles)");
       w.outputLogFormatVersion();
       w.outputStartTime(0);
       w.outputLegend();
@@ -47,6 +56,24 @@ public final class HistogramLogs {
       w.outputIntervalHistogram(h);
     }
   }
+
+  /** The histogram and the undelivered count of a log written by {@link #write}. */
+  public static Latency readLatency(Path file) throws IOException {
+    long undelivered = -1;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.startsWith(UNDELIVERED)) {
+        String n = line.substring(UNDELIVERED.length()).split(" ", 2)[0];
+        undelivered = Long.parseLong(n);
+        break;
+      }
+    }
+    if (undelivered < 0) {
+      throw new IOException("no '" + UNDELIVERED + "' comment in " + file);
+    }
+    return new Latency(read(file), undelivered);
+  }
+
+  private static final String UNDELIVERED = "#kcpj undelivered=";
 
   /** All histograms of a log, merged into one. */
   public static Histogram read(Path file) throws IOException {

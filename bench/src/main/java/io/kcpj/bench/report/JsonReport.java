@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Writes results as a JSON document: run information plus one object per profile × transport. */
+/**
+ * Writes a report as a JSON document: run information, notes, and one object per profile ×
+ * transport with the columns of {@link ReportColumns}. An infinite latency (undelivered messages)
+ * is the string {@code "inf"}; a figure that does not apply is {@code null}.
+ */
 public final class JsonReport {
   private JsonReport() {}
 
-  public static void write(Path file, Map<String, String> runInfo, List<RunResult> results)
-      throws IOException {
+  public static void write(Path file, ReportModel model) throws IOException {
+    Map<String, String> runInfo = model.info();
+    List<Row> results = model.rows();
     StringBuilder sb = new StringBuilder("{\n  \"run\": {");
     int n = 0;
     for (Map.Entry<String, String> e : runInfo.entrySet()) {
@@ -22,9 +27,14 @@ public final class JsonReport {
           .append(": ")
           .append(string(e.getValue()));
     }
-    sb.append("\n  },\n  \"results\": [");
+    sb.append("\n  },\n  \"partial\": ").append(model.isPartial());
+    sb.append(",\n  \"notes\": [");
+    for (int i = 0; i < model.notes().size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(string(model.notes().get(i)));
+    }
+    sb.append("],\n  \"results\": [");
     for (int i = 0; i < results.size(); i++) {
-      RunResult r = results.get(i);
+      Row r = results.get(i);
       sb.append(i == 0 ? "\n" : ",\n").append("    {");
       for (int c = 0; c < ReportColumns.ALL.size(); c++) {
         ReportColumns.Column col = ReportColumns.ALL.get(c);
@@ -42,7 +52,10 @@ public final class JsonReport {
   private static String value(Object v) {
     if (v instanceof Double) {
       double d = (Double) v;
-      return Double.isNaN(d) || Double.isInfinite(d) ? "null" : ReportColumns.format(d);
+      if (Double.isInfinite(d)) {
+        return d > 0 ? "\"inf\"" : "\"-inf\"";
+      }
+      return Double.isNaN(d) ? "null" : ReportColumns.format(d);
     }
     if (v instanceof Number) {
       return v.toString();

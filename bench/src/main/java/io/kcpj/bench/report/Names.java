@@ -3,10 +3,11 @@ package io.kcpj.bench.report;
 import java.util.Locale;
 
 /** File-name-safe forms of profile and transport names. */
-final class Names {
+public final class Names {
   private Names() {}
 
-  static String slug(String s) {
+  /** Lower case, runs of anything but {@code [a-z0-9._-]} replaced by one {@code -}. */
+  public static String slug(String s) {
     String lower = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
     return lower.isEmpty() ? "x" : lower;
   }

@@ -1,6 +1,7 @@
 package io.kcpj.bench.sweep;
 
 import io.kcpj.bench.compare.KcpTransport;
+import io.kcpj.bench.compare.LinkSeeds;
 import io.kcpj.bench.compare.VirtualKcpRun;
 import io.kcpj.bench.compare.Workload;
 import io.kcpj.bench.report.RunResult;
@@ -17,24 +18,42 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * A grid of KCP configurations run on one profile in virtual time. Every configuration sees the
- * same seeded link, so differences come from the configuration alone; results are returned in grid
- * order whatever the parallelism, and are the same for the same seed.
+ * A grid of KCP configurations run on one profile in virtual time, each over several seeds and each
+ * seed as several sessions on independent links. Session {@code k} of configuration {@code c} under
+ * seed {@code s} runs on a link seeded with {@link LinkSeeds#of(long, Profile, String, int)
+ * LinkSeeds.of(s, profile, c's compact text, k)}: by name, as in {@code kcpj compare}. Results come
+ * back in grid order whatever the parallelism, and are the same for the same seeds.
  */
 public final class Sweep {
   private final Profile profile;
   private final Workload workload;
-  private final long seed;
+  private final List<Long> seeds;
+  private final int sessions;
   private final List<KcpConfig> grid;
+  private long drainMillis = 15_000;
 
-  public Sweep(Profile profile, Workload workload, long seed, List<KcpConfig> grid) {
+  public Sweep(
+      Profile profile, Workload workload, List<Long> seeds, int sessions, List<KcpConfig> grid) {
     this.profile = Objects.requireNonNull(profile, "profile");
     this.workload = Objects.requireNonNull(workload, "workload");
-    this.seed = seed;
+    if (seeds.isEmpty()) {
+      throw new IllegalArgumentException("at least one seed");
+    }
+    this.seeds = List.copyOf(seeds);
+    if (sessions < 1) {
+      throw new IllegalArgumentException("sessions must be >= 1, got " + sessions);
+    }
+    this.sessions = sessions;
     if (grid.isEmpty()) {
       throw new IllegalArgumentException("the grid is empty");
     }
     this.grid = List.copyOf(grid);
+  }
+
+  /** How long after the last message to wait for echoes (default 15 s, as compare). */
+  public Sweep drainMillis(long millis) {
+    this.drainMillis = millis;
+    return this;
   }
 
   /**
@@ -72,7 +91,13 @@ public final class Sweep {
     return grid;
   }
 
-  /** Runs the grid on {@code threads} threads; {@code progress} gets "done/total" counts. */
+  public List<Long> seeds() {
+    return seeds;
+  }
+
+  /**
+   * Runs the grid on {@code threads} threads; {@code progress} gets "configurations done" counts.
+   */
   public List<SweepPoint> run(int threads, Consumer<Integer> progress) throws InterruptedException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -83,24 +108,41 @@ public final class Sweep {
               return t;
             });
     try {
-      List<Future<RunResult>> futures = new ArrayList<>();
-      for (int i = 0; i < grid.size(); i++) {
-        KcpConfig c = grid.get(i);
-        String name = "cfg" + i;
-        futures.add(
-            pool.submit(
-                () ->
-                    new VirtualKcpRun(profile, new KcpTransport(name, c, true), workload, seed)
-                        .drainMillis(30_000)
-                        .run()));
+      List<List<Future<RunResult>>> tasks = new ArrayList<>();
+      for (KcpConfig c : grid) {
+        String label = SweepPoint.label(c);
+        KcpTransport t = new KcpTransport(label, c, true);
+        for (long seed : seeds) {
+          List<Future<RunResult>> parts = new ArrayList<>();
+          for (int k = 0; k < sessions; k++) {
+            long linkSeed = LinkSeeds.of(seed, profile, label, k);
+            parts.add(
+                pool.submit(
+                    () ->
+                        new VirtualKcpRun(profile, t, workload, linkSeed)
+                            .drainMillis(drainMillis)
+                            .run()));
+          }
+          tasks.add(parts);
+        }
       }
       List<SweepPoint> points = new ArrayList<>();
-      for (int i = 0; i < futures.size(); i++) {
-        try {
-          points.add(new SweepPoint(grid.get(i), futures.get(i).get()));
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("configuration " + grid.get(i) + " failed", e.getCause());
+      int next = 0;
+      for (int i = 0; i < grid.size(); i++) {
+        List<RunResult> perSeed = new ArrayList<>();
+        for (int s = 0; s < seeds.size(); s++) {
+          List<RunResult> sessionsOf = new ArrayList<>();
+          for (Future<RunResult> f : tasks.get(next++)) {
+            try {
+              sessionsOf.add(f.get());
+            } catch (ExecutionException e) {
+              throw new IllegalStateException(
+                  "configuration " + grid.get(i) + " failed: " + e.getCause(), e.getCause());
+            }
+          }
+          perSeed.add(RunResult.merge(sessionsOf));
         }
+        points.add(new SweepPoint(grid.get(i), perSeed));
         progress.accept(i + 1);
       }
       return points;

@@ -1,6 +1,10 @@
 package io.kcpj.bench.sweep;
 
-import io.kcpj.bench.report.ReportColumns;
+import io.kcpj.bench.report.Charts;
+import io.kcpj.bench.report.Figures;
+import io.kcpj.bench.report.Plot;
+import io.kcpj.bench.report.RunResult;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,34 +13,186 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Writes a sweep's folder: {@code sweep.csv}, {@code pareto.png} and {@code index.md}. */
+/**
+ * A sweep's outcome and its folder: {@code sweep.csv} (every configuration, every seed), {@code
+ * pareto.png} (every configuration: the front in colour, dominated ones grey, the recommendation
+ * red, seed ranges as whiskers) and {@code index.md} (recommendation first, with whether it is
+ * within noise and what each seed alone would have picked).
+ */
 public final class SweepReport {
   public static final String CSV = "sweep.csv";
   public static final String CHART = "pareto.png";
   public static final String INDEX = "index.md";
 
-  private SweepReport() {}
+  /** The overhead slack of the recommendation rule. */
+  public static final double SLACK = 1.25;
 
-  public static List<Path> write(
-      Path dir,
-      Map<String, String> info,
+  /** The sweep's conclusions. */
+  public record Outcome(
       List<SweepPoint> points,
       List<SweepPoint> front,
-      SweepPoint recommended)
+      SweepPoint recommended,
+      double budget,
+      List<SweepPoint> withinNoise,
+      List<String> perSeedPicks) {
+
+    /** Whether the seeds cannot separate the recommendation from another configuration. */
+    public boolean isWithinNoise() {
+      return !withinNoise.isEmpty();
+    }
+  }
+
+  private SweepReport() {}
+
+  /** The front, the recommendation, the configurations within noise and each seed's own pick. */
+  public static Outcome analyse(List<SweepPoint> points, List<Long> seeds) {
+    List<SweepPoint> front = ParetoFront.of(points);
+    SweepPoint best = ParetoFront.recommend(front, SLACK);
+    double budget = ParetoFront.budget(front, SLACK);
+    List<SweepPoint> tied = ParetoFront.withinNoise(points, best, budget);
+    List<String> picks = new ArrayList<>();
+    for (int s = 0; s < seeds.size(); s++) {
+      List<SweepPoint> one = new ArrayList<>();
+      for (SweepPoint p : points) {
+        one.add(new SweepPoint(p.config(), p.seeds().get(s)));
+      }
+      SweepPoint pick = ParetoFront.recommend(ParetoFront.of(one), SLACK);
+      picks.add(
+          "seed "
+              + seeds.get(s)
+              + ": "
+              + (pick == null ? "none" : pick.label())
+              + (pick != null && best != null && pick.config().equals(best.config())
+                  ? " (the same)"
+                  : ""));
+    }
+    return new Outcome(points, front, best, budget, tied, picks);
+  }
+
+  /** One line on the recommendation and its noise, for the console and the index. */
+  public static String verdict(Outcome o, int seeds) {
+    if (o.recommended() == null) {
+      return "no configuration has a finite median p99 (every one left more than 1 % of its"
+          + " messages undelivered on most seeds)";
+    }
+    SweepPoint r = o.recommended();
+    String s =
+        String.format(
+            Locale.ROOT,
+            "%s: median p99 %s ms over %d seeds (range %s–%s), median mean %s ms, wire/goodput %.3f",
+            r.label(),
+            Figures.ms(r.p99Millis()),
+            seeds,
+            Figures.ms(r.p99Low()),
+            Figures.ms(r.p99High()),
+            Figures.ms(r.meanMillis()),
+            r.overhead());
+    if (seeds < 2) {
+      return s + ". One seed: no spread to judge noise by (use --seeds 3 or more).";
+    }
+    if (o.isWithinNoise()) {
+      return s
+          + String.format(
+              Locale.ROOT,
+              ". Within noise: %d other configuration%s within the overhead budget overlap its"
+                  + " seed range (best of them %s, median p99 %s ms); the seeds do not separate"
+                  + " them.",
+              o.withinNoise().size(),
+              o.withinNoise().size() == 1 ? "" : "s",
+              o.withinNoise().get(0).label(),
+              Figures.ms(o.withinNoise().get(0).p99Millis()));
+    }
+    return s
+        + ". Clear of noise: no other configuration within the overhead budget overlaps its"
+        + " seed range.";
+  }
+
+  public static List<Path> write(Path dir, Map<String, String> info, Outcome o, List<Long> seeds)
       throws IOException {
     Files.createDirectories(dir);
+    Path csvFile = dir.resolve(CSV);
+    Files.writeString(csvFile, csv(o, seeds), StandardCharsets.UTF_8);
+    Path chartFile = dir.resolve(CHART);
+    chart(info.getOrDefault("profile name", ""), o).write(chartFile);
+
+    StringBuilder md = new StringBuilder("# kcpj sweep\n\n## Recommended\n\n");
+    md.append(verdict(o, seeds.size())).append("\n\n");
+    md.append("What each seed alone would have recommended:\n\n");
+    for (String p : o.perSeedPicks()) {
+      md.append("- ").append(p).append('\n');
+    }
+    md.append(
+            "\nRule: on the Pareto front of median p99 against median wire overhead, the lowest"
+                + " median p99 among configurations whose overhead is at most ")
+        .append(SLACK)
+        .append(
+            " × the leanest front point's. Within noise: another configuration within that"
+                + " budget whose p99 range across seeds overlaps the recommendation's.\n");
+    if (o.isWithinNoise()) {
+      md.append("\n### Within noise of the recommendation\n\n")
+          .append("| configuration | median p99 ms | seed range ms | wire/goodput |\n")
+          .append("|---|---:|---:|---:|\n");
+      for (SweepPoint p : o.withinNoise()) {
+        md.append(row(p));
+      }
+    }
+    md.append("\n## The sweep\n\n");
+    for (Map.Entry<String, String> e : info.entrySet()) {
+      md.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
+    }
+    md.append("\n## Pareto front (")
+        .append(o.front().size())
+        .append(" of ")
+        .append(o.points().size())
+        .append(" configurations)\n\n")
+        .append("| configuration | median p99 ms | seed range ms | wire/goodput |\n")
+        .append("|---|---:|---:|---:|\n");
+    for (SweepPoint p : o.front()) {
+      md.append(row(p));
+    }
+    md.append("\n![")
+        .append(CHART)
+        .append("](")
+        .append(CHART)
+        .append(")\n\nAll configurations and seeds: [")
+        .append(CSV)
+        .append("](")
+        .append(CSV)
+        .append(")\n");
+    Path index = dir.resolve(INDEX);
+    Files.writeString(index, md, StandardCharsets.UTF_8);
+    return List.of(index, csvFile, chartFile);
+  }
+
+  private static String row(SweepPoint p) {
+    return "| `"
+        + p.label()
+        + "` | "
+        + Figures.ms(p.p99Millis())
+        + " | "
+        + Figures.ms(p.p99Low())
+        + "–"
+        + Figures.ms(p.p99High())
+        + " | "
+        + Figures.text(p.overhead(), "%.3f")
+        + " |\n";
+  }
+
+  static String csv(Outcome o, List<Long> seeds) {
     StringBuilder csv =
         new StringBuilder(
-            "nodelay,interval,resend,nc,sndwnd,rcvwnd,rtt_mean_ms,"
-                + "rtt_p50_ms,rtt_p99_ms,rtt_max_ms,overhead,messages_lost,retransmits,pareto\n");
-    for (SweepPoint p : points) {
+            "nodelay,interval,resend,nc,sndwnd,rcvwnd,p99_median_ms,p99_low_ms,p99_high_ms,"
+                + "mean_median_ms,wire_per_goodput_median,undelivered,pareto,within_noise,"
+                + "recommended");
+    for (long s : seeds) {
+      csv.append(",p99_seed_").append(s).append("_ms");
+    }
+    for (long s : seeds) {
+      csv.append(",wire_per_goodput_seed_").append(s);
+    }
+    csv.append('\n');
+    for (SweepPoint p : o.points()) {
       csv.append(p.config().nodelay())
           .append(',')
           .append(p.config().interval())
@@ -49,129 +205,147 @@ public final class SweepReport {
           .append(',')
           .append(p.config().receiveWindow())
           .append(',')
-          .append(ReportColumns.format(p.result().meanRttMillis()))
+          .append(Figures.csv(p.p99Millis()))
           .append(',')
-          .append(ReportColumns.format(p.result().rttMillisAt(50)))
+          .append(Figures.csv(p.p99Low()))
           .append(',')
-          .append(ReportColumns.format(p.result().rttMillisAt(99)))
+          .append(Figures.csv(p.p99High()))
           .append(',')
-          .append(ReportColumns.format(p.result().maxRttMillis()))
+          .append(Figures.csv(p.meanMillis()))
           .append(',')
-          .append(ReportColumns.format(p.result().overhead()))
+          .append(Figures.csv(p.overhead()))
           .append(',')
-          .append(p.result().messagesLost())
+          .append(p.undelivered())
           .append(',')
-          .append(p.result().retransmits())
+          .append(o.front().contains(p))
           .append(',')
-          .append(front.contains(p))
-          .append('\n');
-    }
-    Path csvFile = dir.resolve(CSV);
-    Files.writeString(csvFile, csv, StandardCharsets.UTF_8);
-
-    System.setProperty("java.awt.headless", "true");
-    XYChart chart =
-        new XYChartBuilder()
-            .width(1000)
-            .height(620)
-            .title("p99 RTT against wire overhead — " + info.getOrDefault("profile name", ""))
-            .xAxisTitle("wire bytes per goodput byte")
-            .yAxisTitle("RTT p99 (ms)")
-            .build();
-    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    chart.getStyler().setYAxisLogarithmic(true);
-    List<Double> xs = new ArrayList<>();
-    List<Double> ys = new ArrayList<>();
-    for (SweepPoint p : points) {
-      if (p.complete() && !Double.isInfinite(p.p99Millis()) && p.p99Millis() > 0) {
-        xs.add(p.overhead());
-        ys.add(p.p99Millis());
+          .append(o.withinNoise().contains(p))
+          .append(',')
+          .append(p == o.recommended());
+      for (double v : p.p99PerSeed()) {
+        csv.append(',').append(Figures.csv(v));
       }
-    }
-    if (!xs.isEmpty()) {
-      chart.addSeries("configurations", xs, ys);
-    }
-    List<Double> fx = new ArrayList<>();
-    List<Double> fy = new ArrayList<>();
-    for (SweepPoint p : front) {
-      if (p.p99Millis() > 0) {
-        fx.add(p.overhead());
-        fy.add(p.p99Millis());
+      for (RunResult r : p.seeds()) {
+        csv.append(',').append(Figures.csv(r.overhead()));
       }
+      csv.append('\n');
     }
-    if (!fx.isEmpty()) {
-      XYSeries f = chart.addSeries("Pareto front", fx, fy);
-      f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-      f.setMarker(SeriesMarkers.DIAMOND);
-    }
-    if (recommended != null && recommended.p99Millis() > 0) {
-      XYSeries r =
-          chart.addSeries(
-              "recommended", List.of(recommended.overhead()), List.of(recommended.p99Millis()));
-      r.setMarker(SeriesMarkers.CIRCLE);
-      r.setMarkerColor(java.awt.Color.RED);
-    }
-    Path chartFile = dir.resolve(CHART);
-    BitmapEncoder.saveBitmap(chart, chartFile.toString(), BitmapEncoder.BitmapFormat.PNG);
-
-    StringBuilder md = new StringBuilder("# kcpj sweep\n\n");
-    for (Map.Entry<String, String> e : info.entrySet()) {
-      md.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
-    }
-    md.append("\n## Recommended\n\n");
-    if (recommended == null) {
-      md.append("No configuration delivered every message.\n");
-    } else {
-      md.append('`')
-          .append(recommended.label())
-          .append("`: ")
-          .append(summary(recommended))
-          .append(
-              "\n\nRule: on the Pareto front, the lowest p99 among configurations whose wire"
-                  + " overhead is at most 1.25 × the leanest front point's.\n");
-    }
-    md.append("\n## Pareto front (")
-        .append(front.size())
-        .append(" of ")
-        .append(points.size())
-        .append(
-            " configurations)\n\n| configuration | p99 ms | mean ms | wire/goodput |\n|---|---|---|---|\n");
-    for (SweepPoint p : front) {
-      md.append("| `")
-          .append(p.label())
-          .append("` | ")
-          .append(
-              String.format(
-                  Locale.ROOT,
-                  "%.1f | %.1f | %.3f",
-                  p.p99Millis(),
-                  p.result().meanRttMillis(),
-                  p.overhead()))
-          .append(" |\n");
-    }
-    md.append("\n![")
-        .append(CHART)
-        .append("](")
-        .append(CHART)
-        .append(")\n\nAll configurations: [")
-        .append(CSV)
-        .append("](")
-        .append(CSV)
-        .append(")\n");
-    Path index = dir.resolve(INDEX);
-    Files.writeString(index, md, StandardCharsets.UTF_8);
-    return List.of(index, csvFile, chartFile);
+    return csv.toString();
   }
 
-  static String summary(SweepPoint p) {
-    return String.format(
-        Locale.ROOT,
-        "p99 %.1f ms, mean %.1f ms, wire/goodput %.3f, %d retransmits",
-        p.p99Millis(),
-        p.result().meanRttMillis(),
-        p.overhead(),
-        p.result().retransmits());
+  /**
+   * The scatter of every configuration: median overhead along x, median p99 up y (log when the
+   * values span more than 10×); the seed range as a whisker on front points and the recommendation.
+   */
+  static Plot chart(String profile, Outcome o) {
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    double xLow = Double.MAX_VALUE;
+    double xHigh = 0;
+    for (SweepPoint p : o.points()) {
+      for (double v : new double[] {p.p99Millis(), p.p99Low(), p.p99High()}) {
+        if (v > 0 && !Double.isInfinite(v)) {
+          lowest = Math.min(lowest, v);
+          highest = Math.max(highest, v);
+        }
+      }
+      if (Double.isFinite(p.overhead())) {
+        xLow = Math.min(xLow, p.overhead());
+        xHigh = Math.max(xHigh, p.overhead());
+      }
+    }
+    boolean logY = Charts.needsLog(lowest, highest);
+    Plot plot =
+        new Plot(
+                "Median p99 RTT against wire overhead — " + profile,
+                "wire bytes per goodput byte (median over seeds)",
+                "p99 RTT, median over seeds (ms" + (logY ? ", log scale" : "") + ")")
+            .size(1100, 640)
+            .logY(logY);
+    if (xLow < xHigh) {
+      double pad = (xHigh - xLow) * 0.05;
+      plot.xRange(xLow - pad, xHigh + pad);
+    }
+    Color grey = new Color(0xb0b0b0);
+    Color front = new Color(0x1f77b4);
+    Color noise = new Color(0xff7f0e);
+    Color red = new Color(0xd62728);
+    List<Double> dx = new ArrayList<>();
+    List<Double> dy = new ArrayList<>();
+    List<Double> nx = new ArrayList<>();
+    List<Double> ny = new ArrayList<>();
+    List<Double> ix = new ArrayList<>();
+    for (SweepPoint p : o.points()) {
+      if (!Double.isFinite(p.overhead())) {
+        continue;
+      }
+      if (!p.complete()) {
+        ix.add(p.overhead());
+      } else if (o.withinNoise().contains(p)) {
+        nx.add(p.overhead());
+        ny.add(p.p99Millis());
+      } else if (!o.front().contains(p) && p != o.recommended()) {
+        dx.add(p.overhead());
+        dy.add(p.p99Millis());
+      }
+    }
+    plot.add(
+        series(
+            "dominated, or same outcome as a front point (" + dx.size() + ")",
+            dx,
+            dy,
+            grey,
+            false,
+            Plot.Marker.CIRCLE));
+    List<Double> fx = new ArrayList<>();
+    List<Double> fy = new ArrayList<>();
+    for (SweepPoint p : o.front()) {
+      fx.add(p.overhead());
+      fy.add(p.p99Millis());
+      plot.whisker(p.overhead(), p.p99Low(), p.p99High(), front);
+    }
+    plot.add(series("Pareto front (" + fx.size() + ")", fx, fy, front, true, Plot.Marker.DIAMOND));
+    if (!nx.isEmpty()) {
+      plot.add(
+          series("within noise (" + nx.size() + ")", nx, ny, noise, false, Plot.Marker.CIRCLE));
+    }
+    if (!ix.isEmpty()) {
+      List<Double> iy = new ArrayList<>();
+      for (int i = 0; i < ix.size(); i++) {
+        iy.add(Double.POSITIVE_INFINITY);
+      }
+      plot.add(
+          series(
+              "p99 ∞: over 1 % undelivered (" + ix.size() + ")",
+              ix,
+              iy,
+              grey,
+              false,
+              Plot.Marker.TRIANGLE_UP));
+    }
+    SweepPoint r = o.recommended();
+    if (r != null) {
+      plot.whisker(r.overhead(), r.p99Low(), r.p99High(), red);
+      plot.add(
+          series(
+              "recommended",
+              List.of(r.overhead()),
+              List.of(r.p99Millis()),
+              red,
+              false,
+              Plot.Marker.SQUARE));
+    }
+    return plot;
+  }
+
+  private static Plot.Series series(
+      String name, List<Double> xs, List<Double> ys, Color c, boolean line, Plot.Marker m) {
+    double[] x = new double[xs.size()];
+    double[] y = new double[ys.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = xs.get(i);
+      y[i] = ys.get(i);
+    }
+    return new Plot.Series(name, x, y, c, line, false, m, true);
   }
 }

@@ -4,6 +4,7 @@ import io.kcpj.netem.Direction;
 import io.kcpj.netem.link.Link;
 import io.kcpj.netem.link.LinkStatsSnapshot;
 import io.kcpj.netem.link.PacketAdapter;
+import io.kcpj.netem.log.FateLog;
 import io.kcpj.netem.profile.Profile;
 import io.kcpj.netem.time.WallClockScheduler;
 import java.util.Arrays;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured at the same time do not share a rate limit or a queue, each sees the same sequence of
  * impairment draws for the same offered packets, and wire bytes are counted per flow. Without it,
  * all packets share one link (one bottleneck). Other traffic (ICMP, fragments) shares a default
- * flow.
+ * flow. {@link #setLinks} gives each flow a profile and seed of its own instead (a measuring tool
+ * that runs several sessions of several transports at once, each on an independent link).
  *
  * <p><b>Time.</b> The links run on netem-sim's wall-clock driver, a {@link WallClockScheduler}
  * stepped to the bridge's {@code System.nanoTime()} on every call (a packet's read time in {@code
@@ -65,23 +67,55 @@ public final class NetemPaths {
   /** A flow: IP protocol number and the ports on each side (-1 when none). */
   public record FlowKey(int protocol, int portA, int portB) {}
 
+  /**
+   * How each flow's link is made when the flow's first packet arrives: its profile, seed and
+   * (optionally) fate log. Called on the bridge thread; implementations must be thread-safe if they
+   * are changed from other threads while the bridge runs.
+   */
+  public interface FlowLinks {
+    /** The profile of {@code flow}'s link. */
+    Profile profile(FlowKey flow);
+
+    /** The seed of {@code flow}'s link. */
+    long seed(FlowKey flow);
+
+    /** A fate log for {@code flow}'s link, or {@code null} (the default) for none. */
+    default FateLog fateLog(FlowKey flow) {
+      return null;
+    }
+  }
+
   private static final FlowKey DEFAULT_FLOW = new FlowKey(-1, -1, -1);
 
   private final boolean perFlow;
   private final Map<FlowKey, FlowCounters> counters = new ConcurrentHashMap<>();
   private final Map<FlowKey, Link<byte[]>> links = new LinkedHashMap<>();
   private volatile Pending pending;
-  private Profile profile;
-  private long seed;
+  private FlowLinks flowLinks;
   private WallClockScheduler clock;
   private PacketSink sinkAtoB;
   private PacketSink sinkBtoA;
 
-  private record Pending(Profile profile, long seed, long originNanos) {}
+  private record Pending(FlowLinks links, long originNanos) {}
+
+  /** Every flow on {@code profile} with {@code seed}. */
+  private record SameForAll(Profile profile, long seed) implements FlowLinks {
+    @Override
+    public Profile profile(FlowKey flow) {
+      return profile;
+    }
+
+    @Override
+    public long seed(FlowKey flow) {
+      return seed;
+    }
+  }
 
   private NetemPaths(Profile profile, long seed, boolean perFlow) {
     this.perFlow = perFlow;
-    this.pending = new Pending(Objects.requireNonNull(profile, "profile"), seed, System.nanoTime());
+    this.pending =
+        new Pending(
+            new SameForAll(Objects.requireNonNull(profile, "profile"), seed), System.nanoTime());
   }
 
   /** Paths carrying packets through {@code profile}, seeded with {@code seed}. */
@@ -91,7 +125,15 @@ public final class NetemPaths {
 
   /** Switches to a new profile and seed; its timeline starts now. Counters are kept. */
   public void setProfile(Profile profile, long seed) {
-    this.pending = new Pending(Objects.requireNonNull(profile, "profile"), seed, System.nanoTime());
+    setLinks(new SameForAll(Objects.requireNonNull(profile, "profile"), seed));
+  }
+
+  /**
+   * Switches to per-flow profiles and seeds (consulted when a flow's first packet arrives from now
+   * on; without per-flow links, once for the shared link); timelines start now. Counters are kept.
+   */
+  public void setLinks(FlowLinks links) {
+    this.pending = new Pending(Objects.requireNonNull(links, "links"), System.nanoTime());
   }
 
   /** The per-flow counters seen so far (a live view). */
@@ -152,8 +194,7 @@ public final class NetemPaths {
       l.close();
     }
     links.clear();
-    profile = p.profile();
-    seed = p.seed();
+    flowLinks = p.links();
     clock = new WallClockScheduler(System::nanoTime, p.originNanos());
   }
 
@@ -176,8 +217,9 @@ public final class NetemPaths {
     FlowCounters c = counters.computeIfAbsent(key, k -> new FlowCounters());
     return Link.builder(clock, PacketAdapter.byteArrayCopies())
         .name("tun-" + key)
-        .profile(profile)
-        .seed(seed)
+        .profile(flowLinks.profile(key))
+        .seed(flowLinks.seed(key))
+        .fateLog(flowLinks.fateLog(key))
         .sink(
             Direction.A_TO_B,
             (p, now) -> {

@@ -88,4 +88,43 @@ class NetemPathsTest {
     }
     assertEquals(udp + 50, paths.flow(17, 1111, 2222).delivered(Direction.A_TO_B));
   }
+
+  @Test
+  void setLinksGivesEachFlowItsOwnProfileSeedAndFateLog() {
+    NetemPaths paths = NetemPaths.create(Profile.parse("loss=30%"), 5, true);
+    List<String> fates = new ArrayList<>();
+    NetemPaths.FlowKey lossless = new NetemPaths.FlowKey(17, 1111, 2222);
+    NetemPaths.FlowKey logged = new NetemPaths.FlowKey(6, 3333, 4444);
+    paths.setLinks(
+        new NetemPaths.FlowLinks() {
+          @Override
+          public Profile profile(NetemPaths.FlowKey flow) {
+            return flow.equals(lossless) ? Profile.parse("delay=0ms") : Profile.parse("loss=30%");
+          }
+
+          @Override
+          public long seed(NetemPaths.FlowKey flow) {
+            return flow.portA();
+          }
+
+          @Override
+          public io.kcpj.netem.log.FateLog fateLog(NetemPaths.FlowKey flow) {
+            return flow.equals(logged) ? r -> fates.add(r.fate().logName()) : null;
+          }
+        });
+    PacketPath ab = paths.aToB();
+    Sink sink = new Sink();
+    for (int i = 0; i < 200; i++) {
+      long t = System.nanoTime();
+      ab.offer(ipv4(17, 1111, 2222, 50), 50, t, sink);
+      ab.offer(ipv4(6, 3333, 4444, 40), 40, t, sink);
+      ab.offer(ipv4(6, 5555, 4444, 40), 40, t, sink);
+    }
+    assertEquals(200, paths.flow(17, 1111, 2222).delivered(Direction.A_TO_B), "lossless flow");
+    long a = paths.flow(6, 3333, 4444).delivered(Direction.A_TO_B);
+    long b = paths.flow(6, 5555, 4444).delivered(Direction.A_TO_B);
+    assertTrue(a > 100 && a < 180 && b > 100 && b < 180, a + " and " + b + " of 200");
+    assertEquals(200, fates.size(), "one fate per packet of the logged flow only");
+    assertEquals(200 - a, fates.stream().filter(f -> !f.equals("delivered")).count());
+  }
 }

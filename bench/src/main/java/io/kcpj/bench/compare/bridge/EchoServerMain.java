@@ -10,35 +10,46 @@ import java.util.List;
 
 /**
  * The comparison's server process, started inside the bridge's namespace B: a kernel-TCP echo
- * server and one kcp-netty echo server per KCP configuration.
+ * server, a raw UDP echo server for the floor row, and one kcp-netty echo server per KCP
+ * configuration.
  *
  * <pre>
- * java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]
+ * java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT FLOOR_PORT RESPONSE_SIZE [KCP_CONFIG...]
  * </pre>
  *
  * Prints {@code READY} when listening. Reads commands on standard input: {@code STATS} prints
- * {@code STATS <i> <retransmits>} for each KCP server then {@code END}; end of input stops it.
+ * {@code STATS <i> <retransmits>} for each KCP server then {@code END}; end of input (the parent
+ * closed the pipe or died) stops it.
  */
 public final class EchoServerMain {
   private EchoServerMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 4) {
+    if (args.length < 5) {
       System.err.println(
-          "usage: EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT RESPONSE_SIZE [KCP_CONFIG...]");
+          "usage: EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT FLOOR_PORT RESPONSE_SIZE"
+              + " [KCP_CONFIG...]");
       System.exit(2);
     }
     String address = args[0];
     int tcpPort = Integer.parseInt(args[1]);
     int kcpBase = Integer.parseInt(args[2]);
-    int responseSize = Integer.parseInt(args[3]);
+    int floorPort = Integer.parseInt(args[3]);
+    int responseSize = Integer.parseInt(args[4]);
     List<KcpConfig> configs = new ArrayList<>();
-    for (int i = 4; i < args.length; i++) {
+    for (int i = 5; i < args.length; i++) {
       configs.add(KcpConfig.parse(args[i]));
     }
     try (TcpEchoServer tcp = new TcpEchoServer(new InetSocketAddress(address, tcpPort));
-        KcpEchoServers kcp = new KcpEchoServers(address, kcpBase, configs, responseSize)) {
-      System.out.println("READY tcp=" + tcp.port() + " kcp=" + kcp.size());
+        KcpEchoServers kcp = new KcpEchoServers(address, kcpBase, configs, responseSize);
+        FloorEchoServer floor =
+            new FloorEchoServer(
+                kcp.group(),
+                new InetSocketAddress(address, floorPort),
+                Math.min(
+                    Math.max(responseSize, 4),
+                    io.kcpj.bench.compare.VirtualFloorRun.MAX_DATAGRAM))) {
+      System.out.println("READY tcp=" + tcp.port() + " kcp=" + kcp.size() + " floor=" + floor);
       System.out.flush();
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -7,16 +7,24 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * The measuring half of a comparison client, the same for every transport: when each message is due
- * (on schedule, or as the bulk window allows), and what each echo means — a warm-up echo, a
- * measured RTT from the message's scheduled (bulk: actual) send time, or an error.
+ * The measuring half of one row's clients (all sessions of one transport), the same for every
+ * transport: when each message is due, and what each echo means — a warm-up echo, a measured RTT
+ * from the message's scheduled (bulk: actual) send time, a duplicate, or an error.
+ *
+ * <p>Message ids: session {@code k}'s message {@code i} is {@code k × n + i} ({@code n} messages
+ * per session), and is due at {@code start + phase(k) + workload.scheduledNanos(i)}, where {@code
+ * phase(k)} staggers the sessions within one send interval so that the bridge does not see every
+ * flow's message at the same instant. Warm-up messages have negative ids.
  *
  * <p>Threads: {@link #awaitTurn} and {@link #start} run on the sending thread, {@link #onEcho} on
- * the receiving one (a socket reader or an event loop); the counters are safe to read from either.
+ * receiving ones (socket readers, event loops); the counters are safe to read from any thread.
  */
 final class EchoTally {
   private final Workload workload;
   private final boolean bulk;
+  private final int perSession;
+  private final long[] phaseNanos;
+  private final boolean duplicatesAllowed;
   private final boolean[] received;
   private final AtomicLongArray sentAt;
   private final Semaphore window = new Semaphore(Workload.BULK_OUTSTANDING);
@@ -27,53 +35,98 @@ final class EchoTally {
   private volatile int echoed;
   private volatile int warmEchoed;
 
-  EchoTally(Workload workload) {
+  /**
+   * @param phaseNanos each session's offset from the common start
+   * @param duplicatesAllowed whether a second echo of a message is ignored (an unreliable floor
+   *     echo over a duplicating link) rather than an error (a reliable transport)
+   */
+  EchoTally(Workload workload, long[] phaseNanos, boolean duplicatesAllowed) {
     this.workload = workload;
     this.bulk = workload.kind() == Workload.Kind.BULK;
-    this.received = new boolean[workload.messageCount()];
-    this.sentAt = new AtomicLongArray(bulk ? workload.messageCount() : 0);
+    this.perSession = workload.messageCount();
+    this.phaseNanos = phaseNanos.clone();
+    this.duplicatesAllowed = duplicatesAllowed;
+    this.received = new boolean[perSession * phaseNanos.length];
+    this.sentAt = new AtomicLongArray(bulk ? received.length : 0);
   }
 
-  /** Unrecorded warm-up messages to send before measuring. */
+  int sessions() {
+    return phaseNanos.length;
+  }
+
+  /** Messages per session. */
+  int perSession() {
+    return perSession;
+  }
+
+  /** The id of session {@code k}'s message {@code i}. */
+  int id(int session, int i) {
+    return session * perSession + i;
+  }
+
+  /** Unrecorded warm-up messages each session sends before measuring (bulk: chunks). */
   int warmups() {
     return bulk ? WarmupGate.BULK_CHUNKS : WarmupGate.MESSAGES;
   }
 
-  /** Starts the measured schedule now (with a short lead so the first send is on time). */
-  void start() {
-    startNanos = System.nanoTime() + (bulk ? 0 : 50_000_000L);
+  /** Starts the measured schedule at {@code startNanos} (on {@link System#nanoTime()}'s clock). */
+  void start(long startNanos) {
+    this.startNanos = startNanos;
   }
 
-  /** Blocks until message {@code i} may be sent: its scheduled time, or room in the bulk window. */
-  void awaitTurn(int i) throws InterruptedException {
+  /** Blocks until session {@code k}'s message {@code i} may be sent. */
+  void awaitTurn(int session, int i) throws InterruptedException {
     if (bulk) {
       window.acquire();
-      sentAt.set(i, System.nanoTime());
+      sentAt.set(id(session, i), System.nanoTime());
       return;
     }
-    long due = startNanos + workload.scheduledNanos(i);
+    long due = scheduledNanos(session, i);
     long wait;
     while ((wait = due - System.nanoTime()) > 0) {
       LockSupport.parkNanos(wait);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
   }
 
-  /** Accounts one echo of sequence number {@code seq}; returns an error text, or null. */
-  String onEcho(int seq, long nowNanos) {
-    if (seq < 0) {
-      warmEchoed++; // a warm-up echo: not measured
+  private long scheduledNanos(int session, int i) {
+    return startNanos + phaseNanos[session] + workload.scheduledNanos(i);
+  }
+
+  /** The time the last message of any session is due. */
+  long lastDueNanos() {
+    long last = 0;
+    for (int k = 0; k < phaseNanos.length; k++) {
+      last = Math.max(last, scheduledNanos(k, perSession - 1));
+    }
+    return last;
+  }
+
+  /** Accounts one echo of message {@code id}; returns an error text, or null. */
+  String onEcho(int id, long nowNanos) {
+    if (id < 0) {
+      synchronized (this) {
+        warmEchoed++; // a warm-up echo: not measured
+      }
       return null;
     }
-    if (seq >= received.length || received[seq]) {
-      return "unexpected echo of message " + seq;
-    }
-    received[seq] = true;
-    long reference = bulk ? sentAt.get(seq) : startNanos + workload.scheduledNanos(seq);
-    synchronized (rtt) {
+    synchronized (this) {
+      if (id >= received.length) {
+        return "echo of an unknown message " + id;
+      }
+      if (received[id]) {
+        return duplicatesAllowed ? null : "second echo of message " + id;
+      }
+      received[id] = true;
+      int session = id / perSession;
+      int i = id % perSession;
+      long reference = bulk ? sentAt.get(id) : scheduledNanos(session, i);
       rtt.recordValue(Math.max(0, (nowNanos - reference) / 1000));
+      lastEchoNanos = nowNanos;
+      echoed++;
     }
-    lastEchoNanos = nowNanos;
-    echoed++;
     if (bulk) {
       window.release();
     }
@@ -92,14 +145,14 @@ final class EchoTally {
     return echoed >= received.length;
   }
 
-  /** The RTT histogram (µs); read it once the run is over. */
+  /** A copy of the RTT histogram (µs) so far. */
   Histogram rtt() {
-    synchronized (rtt) {
-      return rtt;
+    synchronized (this) {
+      return rtt.copy();
     }
   }
 
-  /** The client stopped waiting for echoes (all arrived, or the drain time ended). */
+  /** The clients stopped waiting for echoes (all arrived, or the drain time ended). */
   void finish() {
     finishNanos = System.nanoTime();
   }
@@ -110,7 +163,7 @@ final class EchoTally {
     return Math.max(0, end - startNanos) / 1_000_000;
   }
 
-  /** Application bytes delivered both ways, given {@code sent} messages. */
+  /** Application bytes delivered both ways, given {@code sent} messages in all. */
   long goodputBytes(int sent) {
     long out =
         bulk

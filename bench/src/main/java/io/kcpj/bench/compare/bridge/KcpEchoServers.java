@@ -61,6 +61,11 @@ final class KcpEchoServers implements AutoCloseable {
     return codecs.get(i).metrics().engineCounters().retransmittedSegments;
   }
 
+  /** The event loop the servers run on (the floor echo server shares it). */
+  MultiThreadIoEventLoopGroup group() {
+    return group;
+  }
+
   int size() {
     return codecs.size();
   }
