@@ -26,6 +26,8 @@ public final class Aead {
   private final NoiseCipher kind;
   private final Cipher cipher;
   private final byte[] nonce = new byte[NoiseCipher.NONCE_SIZE];
+  private SecretKey lastKey;
+  private long lastNonce;
 
   /**
    * @throws IllegalStateException if the JDK lacks the algorithm (every Java 17 JDK has both)
@@ -67,7 +69,7 @@ public final class Aead {
       byte[] out,
       int outOff) {
     try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, spec(n));
+      init(Cipher.ENCRYPT_MODE, key, n);
       if (adLen > 0) {
         cipher.updateAAD(ad, adOff, adLen);
       }
@@ -98,7 +100,7 @@ public final class Aead {
       return -1;
     }
     try {
-      cipher.init(Cipher.DECRYPT_MODE, key, spec(n));
+      init(Cipher.DECRYPT_MODE, key, n);
       if (adLen > 0) {
         cipher.updateAAD(ad, adOff, adLen);
       }
@@ -108,6 +110,21 @@ public final class Aead {
     } catch (GeneralSecurityException | IllegalStateException e) {
       return -1;
     }
+  }
+
+  /**
+   * Initialises the JDK cipher. The JDK's ChaCha20-Poly1305 refuses an initialisation with the same
+   * key and nonce as the previous one (JDK 25 even for decryption, where it is legitimate: a forged
+   * record with packet number n followed by the genuine record n). When that would happen, one
+   * throwaway initialisation with another nonce comes first; it is never used to process data.
+   */
+  private void init(int mode, SecretKey key, long n) throws GeneralSecurityException {
+    if (kind == NoiseCipher.CHACHA_POLY && key == lastKey && n == lastNonce) {
+      cipher.init(Cipher.DECRYPT_MODE, key, spec(~n));
+    }
+    cipher.init(mode, key, spec(n));
+    lastKey = key;
+    lastNonce = n;
   }
 
   private AlgorithmParameterSpec spec(long n) {
