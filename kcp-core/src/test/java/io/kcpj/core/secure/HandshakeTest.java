@@ -61,7 +61,9 @@ class HandshakeTest {
     assertEquals(1, p.responder.counters().drops(SecureDrop.AUTHENTICATION_FAILED));
     long now = 0;
     int retransmissions = 0;
+    int steps = 0;
     while (wrong.state() != SecureSessionState.CLOSED) {
+      assertTrue(++steps < 1_000, "no handshake timeout after 1,000 deadlines");
       now = wrong.nextDeadline();
       wrong.onTimer(now);
       retransmissions += p.toServer.drain().size();
