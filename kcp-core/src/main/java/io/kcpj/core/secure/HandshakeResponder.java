@@ -167,9 +167,7 @@ public final class HandshakeResponder {
     keys[1].wipe();
     hs.wipe();
     session.accepted(response, len, validated);
-    session.sendResponse(now);
-    counters.datagramsOut++;
-    counters.bytesOut += response.length;
+    session.sendResponse(now); // counted by the session, which sends it
     return Admission.accepted(session);
   }
 
