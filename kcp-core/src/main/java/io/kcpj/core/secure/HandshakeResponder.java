@@ -144,6 +144,10 @@ public final class HandshakeResponder {
     System.arraycopy(reset.token(serverId), 0, reply, 4, StatelessReset.TOKEN_SIZE);
     SecureWire.putIntLe(reply, 20, (int) timers.idleTimeout());
     byte[] message2 = hs.writeMessage(reply);
+    if (message2 == null) {
+      hs.wipe(); // the client's ephemeral key is a low-order point (NNpsk0 checks it only now)
+      return Admission.dropped(SecureDrop.AUTHENTICATION_FAILED);
+    }
     byte[] response = new byte[SecureWire.RESPONSE_NOISE_OFFSET + message2.length];
     response[0] = (byte) SecureWire.TYPE_RESPONSE;
     SecureWire.putIntLe(response, SecureWire.RESPONSE_RECEIVER_OFFSET, clientId);

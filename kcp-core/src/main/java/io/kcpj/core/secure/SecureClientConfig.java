@@ -54,6 +54,13 @@ public final class SecureClientConfig {
     return serverPublicKey == null ? null : serverPublicKey.clone();
   }
 
+  /** Any private scalar: a DH with it fails exactly for low-order public keys. */
+  private static final byte[] PROBE_SCALAR = new byte[X25519.KEY_SIZE];
+
+  static {
+    java.util.Arrays.fill(PROBE_SCALAR, (byte) 0x5a);
+  }
+
   /** Collects the client's settings; {@link #build()} validates them. */
   public static final class Builder {
     private byte[] psk;
@@ -69,9 +76,17 @@ public final class SecureClientConfig {
       return this;
     }
 
-    /** The server's static X25519 public key the client pins: 32 bytes (copied). */
+    /**
+     * The server's static X25519 public key the client pins: 32 bytes (copied), not a low-order
+     * point (with one, every handshake would fail).
+     */
     public Builder serverPublicKey(byte[] key) {
-      serverPublicKey = checkKey("server public key", key);
+      byte[] k = checkKey("server public key", key);
+      if (X25519.dh(PROBE_SCALAR, k) == null) {
+        throw new IllegalArgumentException(
+            "the server public key is not a usable X25519 public key (a low-order point)");
+      }
+      serverPublicKey = k;
       return this;
     }
 

@@ -101,6 +101,9 @@ public final class SecureClientSession extends SecureSession {
     SecureWire.putIntLe(payload, 0, conv);
     SecureWire.putIntLe(payload, 4, (int) timers.idleTimeout());
     noiseMessage1 = handshake.writeMessage(payload);
+    if (noiseMessage1 == null) { // cannot happen: the config refuses a low-order server key
+      throw new IllegalStateException("the pinned server public key is not a usable X25519 key");
+    }
     handshakeStartedAt = now;
     retransmitInterval = timers.handshakeRetransmit();
     retransmitAt = now + retransmitInterval;

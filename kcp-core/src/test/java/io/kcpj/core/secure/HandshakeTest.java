@@ -260,6 +260,32 @@ class HandshakeTest {
     assertNull(p.server);
   }
 
+  /**
+   * {@code NNpsk0}'s first message holds no DH, so a client that knows the PSK can send a low-order
+   * point as its ephemeral key and pass authentication; the server's {@code ee} then has no valid
+   * result (the JDK refuses the all-zero secret). That must be a counted drop, not an exception.
+   */
+  @ParameterizedTest
+  @EnumSource(NoiseCipher.class)
+  void aLowOrderEphemeralFromAPskHolderIsDroppedNotThrown(NoiseCipher cipher) {
+    SecurePair p = new SecurePair();
+    Suite suite = cipher == NoiseCipher.AES_GCM ? Suite.NN_PSK0_AES_GCM : Suite.NN_PSK0_CHACHA_POLY;
+    byte[] payload = new byte[8];
+    SecureWire.putIntLe(payload, 0, SecurePair.CONV);
+    SecureWire.putIntLe(payload, 4, 30_000);
+    for (byte[] lowOrder : SecurePair.LOW_ORDER_POINTS) {
+      byte[] d = SecurePair.pskHolderInitiation(suite, 0x01020304, lowOrder, payload, new byte[0]);
+      assertEquals(SecureDrop.AUTHENTICATION_FAILED, route(p, d));
+      assertNull(p.server);
+      assertTrue(p.toClient.sent.isEmpty(), "nothing sent");
+    }
+    // The same message with a genuine ephemeral key is accepted: the builder is right.
+    byte[] e = X25519KeyPair.fromPrivateKey(SecurePair.fill(0x33)).publicKey();
+    byte[] d = SecurePair.pskHolderInitiation(suite, 0x01020304, e, payload, new byte[0]);
+    assertEquals(SecureDrop.NONE, route(p, d));
+    assertEquals(SecureSessionState.CONFIRMING, p.server.state());
+  }
+
   private static SecureDrop route(SecurePair p, byte[] d) {
     return p.routeToServer(ByteBuffer.wrap(d), SecurePair.CLIENT, 0);
   }

@@ -24,6 +24,14 @@ class SecureConfigTest {
                 IllegalArgumentException.class,
                 () -> SecureClientConfig.builder().psk(new byte[16]))
             .getMessage());
+    byte[] lowOrder = new byte[32];
+    lowOrder[0] = 1; // u = 1: every handshake with it would fail
+    assertEquals(
+        "the server public key is not a usable X25519 public key (a low-order point)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SecureClientConfig.builder().serverPublicKey(lowOrder))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> SecureServerConfig.builder().build());
     assertThrows(
         IllegalArgumentException.class,
@@ -44,7 +52,7 @@ class SecureConfigTest {
 
   @Test
   void theClientsKeysChooseTheSuite() {
-    byte[] k = new byte[32];
+    byte[] k = SecurePair.SERVER_KEY.publicKey();
     assertEquals(Suite.NN_PSK0_AES_GCM, SecureClientConfig.builder().psk(k).build().suite());
     assertEquals(
         Suite.NK_CHACHA_POLY,

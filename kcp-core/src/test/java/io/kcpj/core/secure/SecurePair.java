@@ -1,6 +1,9 @@
 package io.kcpj.core.secure;
 
+import io.kcpj.core.secure.noise.Aead;
 import io.kcpj.core.secure.noise.NoiseCipher;
+import io.kcpj.core.secure.noise.Sha256;
+import io.kcpj.core.secure.noise.SymmetricState;
 import io.kcpj.core.secure.noise.X25519KeyPair;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +25,20 @@ final class SecurePair {
   static final InetSocketAddress CLIENT_MOVED = address("10.9.9.9", 6000);
   static final InetSocketAddress SERVER = address("10.0.0.2", 4000);
   static final int CONV = 0x11223344;
+
+  /**
+   * X25519 public keys of small order, and non-canonical encodings of them (u = 0, 1, the two
+   * points of order 8, p - 1, p, p + 1): a DH with any of them gives the all-zero secret.
+   */
+  static final byte[][] LOW_ORDER_POINTS = {
+    Hex.decode("0000000000000000000000000000000000000000000000000000000000000000"),
+    Hex.decode("0100000000000000000000000000000000000000000000000000000000000000"),
+    Hex.decode("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+    Hex.decode("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
+    Hex.decode("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    Hex.decode("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    Hex.decode("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+  };
 
   /** Events of one session, recorded. */
   static final class Events implements SecureSessionListener {
@@ -169,6 +186,32 @@ final class SecurePair {
       queue.send(out, s.remoteAddress());
     }
     return n;
+  }
+
+  /**
+   * An INITIATION for an {@code NNpsk0} suite built from parts, as anyone holding the PSK can:
+   * client id {@code clientId}, ephemeral public key {@code e} (any 32 bytes, no private key
+   * needed: message 1 of {@code NNpsk0} holds no DH), payload and token as given.
+   */
+  static byte[] pskHolderInitiation(
+      Suite suite, int clientId, byte[] e, byte[] payload, byte[] token) {
+    byte[] header = new byte[SecureWire.INITIATION_BOUND_SIZE];
+    header[0] = SecureWire.TYPE_INITIATION;
+    header[1] = SecureWire.VERSION;
+    header[2] = (byte) suite.id();
+    SecureWire.putIntLe(header, SecureWire.INITIATION_SENDER_OFFSET, clientId);
+    SymmetricState ss =
+        new SymmetricState(
+            suite.pattern().protocolName(suite.cipher()), new Aead(suite.cipher()), new Sha256());
+    ss.mixHash(SecureClientSession.prologue(header));
+    ss.mixKeyAndHash(PSK);
+    ss.mixHash(e);
+    ss.mixKey(e);
+    byte[] encrypted = ss.encryptAndHash(payload);
+    ByteBuffer d = ByteBuffer.allocate(header.length + 2 + token.length + 32 + encrypted.length);
+    d.put(header).put((byte) token.length).put((byte) (token.length >>> 8)).put(token);
+    d.put(e, 0, 32).put(encrypted);
+    return d.array();
   }
 
   static byte[] fill(int start) {

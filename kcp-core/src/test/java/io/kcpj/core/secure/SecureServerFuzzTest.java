@@ -26,7 +26,9 @@ import java.util.Set;
  *       or replayed is ever accepted);
  *   <li>an address not validated never received more than 3x the bytes the session counted from it;
  *   <li>the healthy session ends only by its idle timeout (no datagram an attacker can make ends
- *       it).
+ *       it);
+ *   <li>an INITIATION built by a PSK holder (any ephemeral key, low-order points included, any
+ *       payload and token) is answered or dropped, never thrown on.
  * </ul>
  */
 class SecureServerFuzzTest {
@@ -66,7 +68,7 @@ class SecureServerFuzzTest {
     long now = 0;
     for (int op = 0; op < 64 && data.remainingBytes() > 0; op++) {
       InetSocketAddress from = SOURCES[data.consumeInt(0, SOURCES.length - 1)];
-      switch (data.consumeInt(0, 7)) {
+      switch (data.consumeInt(0, 8)) {
         case 0: // the client sends
           byte[] payload = new byte[4 + data.consumeInt(0, 200)];
           SecureWire.putIntLe(payload, 0, seq);
@@ -113,6 +115,29 @@ class SecureServerFuzzTest {
           for (CapturingSink.Sent s : p.toServer.drain()) {
             pending.add(s.bytes);
             history.add(s.bytes);
+          }
+          break;
+        case 8: // an INITIATION a PSK holder builds: any ephemeral key, payload and token
+          byte[] e =
+              data.consumeBoolean()
+                  ? SecurePair.LOW_ORDER_POINTS[
+                      data.consumeInt(0, SecurePair.LOW_ORDER_POINTS.length - 1)]
+                  : java.util.Arrays.copyOf(data.consumeBytes(32), 32);
+          byte[] init =
+              SecurePair.pskHolderInitiation(
+                  p.client.suite(),
+                  data.consumeInt(),
+                  e,
+                  data.consumeBytes(data.consumeInt(0, 40)),
+                  data.consumeBytes(data.consumeInt(0, 30)));
+          history.add(init);
+          // Straight to the responder, not registered: the session under test stays the same.
+          Admission a =
+              p.responder.onInitiation(
+                  ByteBuffer.wrap(init), from, now, data.consumeBoolean(), p.table::containsKey);
+          if (a.kind() == Admission.Kind.ACCEPTED) {
+            AmplificationBudget nb = a.session().budget();
+            assertTrue(nb.isValidated() || nb.sent() <= 3 * nb.received(), "3x limit exceeded");
           }
           break;
         default: // the server answers; the client hears it

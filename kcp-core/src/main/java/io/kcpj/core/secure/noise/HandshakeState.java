@@ -108,10 +108,12 @@ public final class HandshakeState {
   }
 
   /**
-   * {@code WriteMessage(payload)}: the handshake message to send.
+   * {@code WriteMessage(payload)}: the handshake message to send, or {@code null} when a DH with a
+   * key the peer sent has no valid result (a low-order point: the JDK refuses the all-zero secret).
+   * That can happen even after the peer's message authenticated: in {@code NNpsk0} message 1 holds
+   * no DH, so anyone with the PSK can send such a key. After {@code null} the state has failed.
    *
-   * @throws IllegalStateException if it is not this side's turn, the state failed, or a DH failed
-   *     (cannot happen with keys this side chose and a peer key it accepted)
+   * @throws IllegalStateException if it is not this side's turn or the state already failed
    */
   public byte[] writeMessage(byte[] payload) {
     if (failed || !isMyTurn()) {
@@ -140,8 +142,7 @@ public final class HandshakeState {
           break;
         default:
           if (!mixDh(token)) {
-            failed = true;
-            throw new IllegalStateException("X25519 failed on a key this side accepted");
+            return fail();
           }
       }
     }
