@@ -155,7 +155,9 @@ public abstract class SecureSession {
    * Protects one inner datagram (a KCP or FEC datagram; {@code inner} position to limit, consumed)
    * as a record with one PAYLOAD frame, written at {@code dst}'s position (advanced). Returns the
    * record length, or a negative {@code REFUSED_*} code (then {@code inner} and {@code dst} are
-   * unchanged). Send the record to {@link #remoteAddress()}.
+   * unchanged). Send the record to {@link #remoteAddress()}. {@code inner} and {@code dst} must not
+   * share memory. Allocation: none by kcpj; the JDK cipher's per-record initialisation allocates
+   * (see docs/secure-sessions.md, section 14).
    */
   public final int protect(ByteBuffer inner, ByteBuffer dst, long now) {
     if (state == SecureSessionState.CLOSED || state == SecureSessionState.DRAINING) {
