@@ -122,6 +122,9 @@ class LifecycleTest {
     int n = p.responder.writeStatelessReset(record.buffer(), reset);
     assertEquals(64, n, "min(received - 1, 64)");
     reset.flip();
+    // Bytes 1-4 are random: a transport cannot route a reset by id, it offers it to the sessions
+    // with that server (docs/secure-sessions.md, section 12.1); the session finds its token.
+    assertTrue(SecureWire.transportReceiverId(reset) != p.client.clientSessionId());
     assertEquals(SecureDrop.NONE, p.client.onDatagram(reset, SecurePair.SERVER, 2));
     assertEquals(SecureCloseReason.STATELESS_RESET, p.clientEvents.closed);
     assertEquals(1, p.client.counters().statelessResetsRecognised);
