@@ -85,7 +85,9 @@ class MigrationTest {
     assertEquals(SecurePair.CLIENT_MOVED, p.server.remoteAddress());
     long t = 100;
     int challenges = 1;
+    int steps = 0;
     while (p.server.remoteAddress().equals(SecurePair.CLIENT_MOVED)) {
+      assertTrue(++steps < 1_000, "path validation never gave up after 1,000 deadlines");
       t = p.server.nextDeadline();
       p.server.onTimer(t);
       for (CapturingSink.Sent s : p.toClient.drain()) {
