@@ -72,7 +72,7 @@ public final class HandshakeResponder {
     if (len < SecureWire.INITIATION_TOKEN_OFFSET) {
       return Admission.dropped(SecureDrop.TOO_SHORT);
     }
-    if (len > SecureWire.MAX_DATAGRAM_SIZE) {
+    if (len > SecureWire.MAX_INITIATION_SIZE) {
       return Admission.dropped(SecureDrop.MALFORMED);
     }
     byte[] in = new byte[len];

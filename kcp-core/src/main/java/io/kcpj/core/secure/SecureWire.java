@@ -65,6 +65,12 @@ public final class SecureWire {
   /** Largest datagram the core reads or writes (the largest UDP payload fits). */
   public static final int MAX_DATAGRAM_SIZE = 65_535;
 
+  /**
+   * Largest INITIATION a server reads (66 bytes today, 92 with a token; the rest is room for
+   * reserved payload bytes). Larger ones are dropped before anything is copied or computed.
+   */
+  public static final int MAX_INITIATION_SIZE = 1_500;
+
   /** Noise message 1 size for every suite kcpj offers: e (32) + payload (8) + tag (16). */
   public static final int NOISE_MESSAGE1_SIZE = 32 + 8 + TAG_SIZE;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kcpj.core.secure.noise.NoiseCipher;
 import io.kcpj.core.secure.noise.X25519KeyPair;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -257,6 +258,7 @@ class HandshakeTest {
     byte[] tokenLength = good.clone();
     tokenLength[8] = 3;
     assertEquals(SecureDrop.TOO_SHORT, route(p, tokenLength));
+    assertEquals(SecureDrop.MALFORMED, route(p, Arrays.copyOf(good, 1_501)));
     assertNull(p.server);
   }
 
