@@ -79,6 +79,10 @@ final class DeliveryOrder {
     if (head == rcvNxt) {
       return; // in order: the ordinary move takes it
     }
+    Segment tail = queue.peekLast();
+    if (tail != null && tail.frg != 0) {
+      return; // the queue ends inside a message still arriving: appending would split it
+    }
     int last = head + h.frg;
     if (Seq.diff(last, rcvNxt + window) >= 0 || h.frg + 1 > queueRoom) {
       return; // past the window, or no room: delivered in order later
@@ -100,7 +104,8 @@ final class DeliveryOrder {
         newestSequenced = head;
       }
     }
-    for (int i = 0; i <= h.frg; i++) {
+    int fragments = h.frg; // h may be recycled as a tombstone below
+    for (int i = 0; i <= fragments; i++) {
       int at = head + i;
       Segment f = buffer.remove(at);
       if (stale) {

@@ -134,8 +134,6 @@ public final class Kcp {
 
   private int repeatOwedSn;
   private int repeatOwedTs;
-  private boolean hasRepeat;
-  private int lastRepeatSn;
 
   /** {@link EngineSetting#ACK_DELAY}: most ms an ACK waits for data to ride with; 0: none. */
   private int ackDelay = EngineSetting.ACK_DELAY.defaultInt();
@@ -617,17 +615,13 @@ public final class Kcp {
     }
     boolean below = Seq.diff(sn, rcvNxt) < 0;
     if (below && !repeatAcks) {
-      // Already delivered: the una of whatever this side sends next says so. A first repeat of
-      // an sn is most likely a proactive copy and gets no ACK; a second one (the peer keeps
-      // retransmitting: our ACK and every una since were lost) is acknowledged in the next flush
-      // if that flush sends nothing else (flushOwedRepeatAck).
-      if (sn == lastRepeatSn && hasRepeat) {
-        repeatOwed = true;
-        repeatOwedSn = sn;
-        repeatOwedTs = ts;
-      }
-      hasRepeat = true;
-      lastRepeatSn = sn;
+      // Already delivered: the una of whatever this side sends next says so, and a redundant
+      // copy always rides with new data, whose own ACK carries that una. Only if the next flush
+      // sends nothing else is this repeat acknowledged (flushOwedRepeatAck): the peer may be
+      // retransmitting because our ACK was lost and it has nothing new to send.
+      repeatOwed = true;
+      repeatOwedSn = sn;
+      repeatOwedTs = ts;
       counters.repeatedSegments++;
       return;
     }
