@@ -6,8 +6,9 @@ package io.kcpj.core.loss;
  * order {@link #verdict} applies them:
  *
  * <ol>
- *   <li><b>Resume.</b> When a datagram arrives after an outage (below), every segment whose timer
- *       has expired is retransmitted at once, with its RTO reset to the engine's: the path is back.
+ *   <li><b>Resume.</b> When a datagram arrives after an outage (below), every segment in flight
+ *       (all were sent into the dark path, the last probe included) is retransmitted at once, with
+ *       its RTO reset to the engine's: the path is back.
  *   <li><b>Outage probing.</b> The path is presumed dark when the oldest segment in flight was
  *       already retransmitted and nothing has arrived from the peer for more than twice the RTO.
  *       Then only the oldest segment keeps its timer (one probe per timeout, its back-off capped by
@@ -70,7 +71,7 @@ public final class ThinStreamLossDetection implements LossDetection {
     int now = state.nowMillis();
     boolean expired = now - seg.resendAt() >= 0;
     if (resuming) {
-      return expired ? RESUME : KEEP;
+      return now - seg.sentAt() > 0 ? RESUME : KEEP; // everything sent into the dark path
     }
     if (outage && seg.sn() != state.oldestInFlight()) {
       return KEEP; // the oldest probes the dark path for everyone
@@ -125,7 +126,7 @@ public final class ThinStreamLossDetection implements LossDetection {
   public int delayUntilDue(SentSegment seg, int untilTick, RecoveryState state) {
     int timer = seg.resendAt() - state.nowMillis();
     if (resuming) {
-      return timer;
+      return seg.sentAt() - state.nowMillis(); // due: resent by the next flush
     }
     if (inOutage(state) && seg.sn() != state.oldestInFlight()) {
       return NO_DEADLINE;
