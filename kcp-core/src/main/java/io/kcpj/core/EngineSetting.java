@@ -31,7 +31,17 @@ import java.util.function.Function;
  *   <tr><td>{@link #FAST_LIMIT}</td><td>fastlimit</td><td>int ≥ 0 (0: none)</td><td>5</td><td>{@code fastlimit}</td></tr>
  *   <tr><td>{@link #STREAM_MODE}</td><td>stream</td><td>boolean</td><td>false</td><td>{@code stream}</td></tr>
  *   <tr><td>{@link #MAX_FRAGMENTS}</td><td>maxfrag</td><td>int 1..255</td><td>127</td><td>{@code IKCP_WND_RCV - 1}</td></tr>
+ *   <tr><td>{@link #THIN_STREAM}</td><td>thin</td><td>boolean</td><td>false</td><td>(kcpj)</td></tr>
+ *   <tr><td>{@link #MAX_RTO}</td><td>maxrto</td><td>int 0..60000 ms</td><td>0 (none)</td><td>(kcpj)</td></tr>
+ *   <tr><td>{@link #REDUNDANCY}</td><td>dup</td><td>int 0..8</td><td>0</td><td>(kcpj)</td></tr>
+ *   <tr><td>{@link #REDUNDANCY_BYTES}</td><td>dupbytes</td><td>int 0..65507 bytes</td><td>256</td><td>(kcpj)</td></tr>
+ *   <tr><td>{@link #REPEAT_ACKS}</td><td>repeatacks</td><td>boolean</td><td>true</td><td>every PUSH is acked</td></tr>
+ *   <tr><td>{@link #ACK_DELAY}</td><td>ackdelay</td><td>int 0..1000 ms</td><td>0</td><td>(kcpj)</td></tr>
+ *   <tr><td>{@link #DELIVERY_EXTENSION}</td><td>xdelivery</td><td>boolean</td><td>false</td><td>(kcpj wire extension)</td></tr>
  * </table>
+ *
+ * <p>The last seven are kcpj's latency additions ({@code docs/latency.md}); with their defaults the
+ * engine is the reference's.
  *
  * <p>The defaults are the C reference's ({@code ikcp_create}): a {@code new Kcp(conv, output)}
  * starts with exactly these values. {@link #all()} lists the settings in the order they are applied
@@ -236,6 +246,129 @@ public abstract sealed class EngineSetting<T>
           Kcp::setMaxFragments,
           Kcp::maxFragments);
 
+  /**
+   * Thin-stream loss recovery (a kcpj addition, sender side): RACK-style time-based loss detection,
+   * a tail-loss probe, linear timeouts, outage probing and an immediate resend when the peer is
+   * heard again ({@link io.kcpj.core.loss.ThinStreamLossDetection}), instead of ikcp's fast-ack
+   * count and per-segment RTO ({@link io.kcpj.core.loss.ReferenceLossDetection}). The wire stays
+   * the reference's.
+   */
+  public static final BooleanSetting THIN_STREAM =
+      new BooleanSetting(
+          "THIN_STREAM",
+          "thin",
+          false,
+          "(kcpj)",
+          "thin-stream loss recovery: RACK-style detection, tail-loss probe, linear timeouts,"
+              + " outage probing and resume (ThinStreamLossDetection) instead of ikcp's",
+          Kcp::setThinStream,
+          Kcp::isThinStream);
+
+  /**
+   * Upper bound of a segment's backed-off RTO (a kcpj addition); 0 leaves it unbounded, as in the
+   * reference (whose segment RTO grows without limit).
+   */
+  public static final IntSetting MAX_RTO =
+      new IntSetting(
+          "MAX_RTO",
+          "maxrto",
+          0,
+          Kcp.RTO_MAX,
+          0,
+          "ms",
+          "(kcpj)",
+          "upper bound of a segment's backed-off RTO (0: none, as the reference)",
+          Kcp::setMaxRto,
+          Kcp::maxRto);
+
+  /**
+   * Proactive redundancy (a kcpj addition, sender side): how many copies of each recent
+   * unacknowledged segment ride in later datagrams that go out anyway; 0 turns it off. A copy is an
+   * ordinary repeated segment on the wire.
+   */
+  public static final IntSetting REDUNDANCY =
+      new IntSetting(
+          "REDUNDANCY",
+          "dup",
+          0,
+          8,
+          0,
+          "copies",
+          "(kcpj)",
+          "copies of each recent unacknowledged segment carried by later datagrams that go out"
+              + " anyway (0: off)",
+          Kcp::setRedundancy,
+          Kcp::redundancy);
+
+  /**
+   * The byte budget of {@link #REDUNDANCY}: most bytes of copies, headers included, per datagram.
+   */
+  public static final IntSetting REDUNDANCY_BYTES =
+      new IntSetting(
+          "REDUNDANCY_BYTES",
+          "dupbytes",
+          0,
+          65507,
+          256,
+          "bytes",
+          "(kcpj)",
+          "most bytes of redundant copies (headers included) added to one datagram",
+          Kcp::setRedundancyBytes,
+          Kcp::redundancyBytes);
+
+  /**
+   * Whether every repeated PUSH is acknowledged, as in the reference. Off (a kcpj addition,
+   * receiver side), a repeat of a segment already delivered gets an ACK only when nothing else is
+   * sent in the next flush (any other segment carries the una that covers it): redundant copies
+   * then cost no ACK bytes.
+   */
+  public static final BooleanSetting REPEAT_ACKS =
+      new BooleanSetting(
+          "REPEAT_ACKS",
+          "repeatacks",
+          true,
+          "acklist push of every PUSH",
+          "acknowledge every repeated PUSH; off: a repeat below rcv_nxt is answered by the una"
+              + " of the next flush (an ACK only if it sends nothing else)",
+          Kcp::setRepeatAcks,
+          Kcp::repeatAcks);
+
+  /**
+   * Delayed ACKs (a kcpj addition, receiver side): an ACK waits at most {@code min(ackdelay, srtt /
+   * 4)} ms for a datagram that goes out anyway (new data, the next message of a game's stream), so
+   * that it costs its 24 bytes and not a datagram of its own; 0 sends ACKs with the next flush, as
+   * the reference does. The peer's RTT samples then include the wait.
+   */
+  public static final IntSetting ACK_DELAY =
+      new IntSetting(
+          "ACK_DELAY",
+          "ackdelay",
+          0,
+          1000,
+          0,
+          "ms",
+          "(kcpj)",
+          "most ms an ACK waits (at most srtt/4) for a datagram going out anyway (0: none, as the"
+              + " reference)",
+          Kcp::setAckDelay,
+          Kcp::ackDelay);
+
+  /**
+   * The delivery extension (kcpj wire extension, both ends): unordered and sequenced messages,
+   * segment commands 85–88 ({@code docs/wire-extensions.md}). Off, those commands are refused as
+   * the reference refuses them.
+   */
+  public static final BooleanSetting DELIVERY_EXTENSION =
+      new BooleanSetting(
+          "DELIVERY_EXTENSION",
+          "xdelivery",
+          false,
+          "(kcpj wire extension)",
+          "send and accept unordered and sequenced messages (segment commands 85-88); both ends"
+              + " must enable it",
+          Kcp::setDeliveryExtension,
+          Kcp::deliveryExtension);
+
   private static final List<EngineSetting<?>> ALL =
       List.of(
           NODELAY,
@@ -249,7 +382,14 @@ public abstract sealed class EngineSetting<T>
           DEAD_LINK,
           FAST_LIMIT,
           STREAM_MODE,
-          MAX_FRAGMENTS);
+          MAX_FRAGMENTS,
+          THIN_STREAM,
+          MAX_RTO,
+          REDUNDANCY,
+          REDUNDANCY_BYTES,
+          REPEAT_ACKS,
+          ACK_DELAY,
+          DELIVERY_EXTENSION);
 
   private static final Map<String, EngineSetting<?>> BY_KEY = new LinkedHashMap<>();
 

@@ -11,6 +11,10 @@ import io.kcpj.core.cc.ClassicKcp;
 import io.kcpj.core.cc.CongestionControl;
 import io.kcpj.core.cc.FlowState;
 import io.kcpj.core.cc.NoCongestionWindow;
+import io.kcpj.core.loss.LossDetection;
+import io.kcpj.core.loss.RecoveryState;
+import io.kcpj.core.loss.ReferenceLossDetection;
+import io.kcpj.core.loss.ThinStreamLossDetection;
 import io.kcpj.core.wire.SegmentHeader;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -116,6 +120,30 @@ public final class Kcp {
   private boolean streamMode = EngineSetting.STREAM_MODE.defaultValue();
   private CongestionControl congestion = new ClassicKcp();
 
+  // kcpj's opt-in additions (docs/latency.md, docs/wire-extensions.md); off by default.
+  private LossDetection loss = ReferenceLossDetection.INSTANCE;
+  private final RecoveryView recoveryView = new RecoveryView();
+  private int maxRto = EngineSetting.MAX_RTO.defaultInt();
+  private final Redundancy redundancy = new Redundancy();
+  private boolean repeatAcks = EngineSetting.REPEAT_ACKS.defaultValue();
+  private boolean deliveryExtension = EngineSetting.DELIVERY_EXTENSION.defaultValue();
+  private final DeliveryOrder deliveryOrder = new DeliveryOrder();
+
+  /** A repeated PUSH below rcvNxt awaits an acknowledgement (only with repeatacks off). */
+  private boolean repeatOwed;
+
+  private int repeatOwedSn;
+  private int repeatOwedTs;
+
+  /** {@link EngineSetting#ACK_DELAY}: most ms an ACK waits for data to ride with; 0: none. */
+  private int ackDelay = EngineSetting.ACK_DELAY.defaultInt();
+
+  /** When the oldest ACK now pending was queued. */
+  private int firstAckAt;
+
+  /** Segments transmitted for the first time in the flush under way. */
+  private int firstTransmissions;
+
   // Sequence state.
   private int sndUna;
   private int sndNxt;
@@ -155,9 +183,7 @@ public final class Kcp {
   private final AckList acks = new AckList();
 
   // Output datagram under construction.
-  private byte[] out;
-  private ByteBuffer outView;
-  private int outPos;
+  private final DatagramPacker packer;
 
   // Scratch copy for direct ByteBuffer input.
   private byte[] inputScratch;
@@ -172,7 +198,9 @@ public final class Kcp {
     this.conv = conv;
     this.output = Objects.requireNonNull(output, "output");
     this.pool = new SegmentPool(mss, poolLimit());
-    allocateOutputBuffer();
+    this.packer = new DatagramPacker(conv, output, counters, mtu);
+    redundancy.setCopiesPerSegment(EngineSetting.REDUNDANCY.defaultInt());
+    redundancy.setByteBudget(EngineSetting.REDUNDANCY_BYTES.defaultInt());
   }
 
   /** An engine configured from {@code config} (see {@link #apply(KcpConfig)}). */
@@ -216,7 +244,20 @@ public final class Kcp {
    */
   public int send(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
-    return queue(b, null, off, len);
+    return queue(b, null, off, len, Delivery.ORDERED);
+  }
+
+  /**
+   * As {@link #send(byte[], int, int)}, delivered to the peer's application as {@code delivery}
+   * asks. {@link Delivery#UNORDERED} and {@link Delivery#SEQUENCED} are a kcpj wire extension
+   * ({@code docs/wire-extensions.md}): both ends must enable {@link
+   * EngineSetting#DELIVERY_EXTENSION}.
+   *
+   * @throws IllegalStateException for a non-ordered message in stream mode or without the extension
+   */
+  public int send(byte[] b, int off, int len, Delivery delivery) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    return queue(b, null, off, len, checkDelivery(delivery));
   }
 
   /**
@@ -224,15 +265,41 @@ public final class Kcp {
    * success the position moves to the limit. Heap and direct buffers both work.
    */
   public int send(ByteBuffer src) {
+    return send(src, Delivery.ORDERED);
+  }
+
+  /**
+   * As {@link #send(ByteBuffer)}, delivered as {@code delivery} asks (see {@link #send(byte[], int,
+   * int, Delivery)}).
+   */
+  public int send(ByteBuffer src, Delivery delivery) {
+    Delivery d = checkDelivery(delivery);
     int len = src.remaining();
     int n;
     if (src.hasArray()) {
-      n = queue(src.array(), null, src.arrayOffset() + src.position(), len);
+      n = queue(src.array(), null, src.arrayOffset() + src.position(), len, d);
     } else {
-      n = queue(null, src, src.position(), len);
+      n = queue(null, src, src.position(), len, d);
     }
     src.position(src.position() + len);
     return n;
+  }
+
+  private Delivery checkDelivery(Delivery delivery) {
+    Objects.requireNonNull(delivery, "delivery");
+    if (delivery != Delivery.ORDERED) {
+      if (streamMode) {
+        throw new IllegalStateException(
+            "stream mode has no messages: only ordered delivery (got " + delivery + ")");
+      }
+      if (!deliveryExtension) {
+        throw new IllegalStateException(
+            delivery
+                + " delivery is a wire extension: enable xdelivery (DELIVERY_EXTENSION) on both"
+                + " ends");
+      }
+    }
+    return delivery;
   }
 
   /** The largest message {@code send} accepts in message mode: {@code maxFragments * mss}. */
@@ -240,7 +307,7 @@ public final class Kcp {
     return maxFragments * mss;
   }
 
-  private int queue(byte[] array, ByteBuffer buffer, int off, int len) {
+  private int queue(byte[] array, ByteBuffer buffer, int off, int len, Delivery delivery) {
     int queued = 0;
     if (streamMode) {
       Segment last = sendQueue.peekLast();
@@ -286,6 +353,7 @@ public final class Kcp {
       copyIn(array, buffer, off, seg.data, 0, size);
       seg.len = size;
       seg.frg = streamMode ? 0 : count - i - 1;
+      seg.cmd = i == 0 ? delivery.firstCommand() : delivery.moreCommand();
       sendQueue.addLast(seg);
       off += size;
       len -= size;
@@ -439,6 +507,8 @@ public final class Kcp {
       return INPUT_BAD_HEADER;
     }
     final int unaBefore = sndUna;
+    recoveryView.now = current;
+    boolean heard = false;
     boolean sawAck = false;
     int maxAck = 0;
     int maxAckTs = 0;
@@ -462,9 +532,14 @@ public final class Kcp {
         counters.errorsBadLength++;
         return INPUT_BAD_LENGTH;
       }
-      if (!SegmentHeader.isKnownCommand(cmd)) {
+      boolean extensionData = deliveryExtension && SegmentHeader.isDeliveryExtension(cmd);
+      if (!SegmentHeader.isKnownCommand(cmd) && !extensionData) {
         counters.errorsBadCommand++;
         return INPUT_BAD_COMMAND;
+      }
+      if (!heard) {
+        heard = true;
+        loss.onInput(recoveryView); // the peer is heard (before its ACKs move anything)
       }
       int dataLen = (int) payload;
       counters.segmentsIn++;
@@ -475,6 +550,7 @@ public final class Kcp {
         case CMD_ACK:
           if (Seq.diff(current, ts) >= 0) {
             updateRtt(Seq.diff(current, ts));
+            loss.onAck(sn, ts, recoveryView);
           }
           releaseAcknowledged(sn);
           advanceSendUna();
@@ -489,12 +565,15 @@ public final class Kcp {
           }
           break;
         case CMD_PUSH:
-          acceptPush(b, pos, dataLen, frg, ts, sn);
+          acceptPush(b, pos, dataLen, frg, ts, sn, cmd);
           break;
         case CMD_WASK:
           probeFlags |= ASK_TELL;
           break;
-        default: // CMD_WINS carries only the window, taken above.
+        case CMD_WINS: // carries only the window, taken above
+          break;
+        default: // the delivery extension's data commands (checked above)
+          acceptPush(b, pos, dataLen, frg, ts, sn, cmd);
           break;
       }
       pos += dataLen;
@@ -529,13 +608,28 @@ public final class Kcp {
     return status;
   }
 
-  private void acceptPush(byte[] b, int pos, int dataLen, int frg, int ts, int sn) {
+  private void acceptPush(byte[] b, int pos, int dataLen, int frg, int ts, int sn, int cmd) {
     if (Seq.diff(sn, rcvNxt + receiveWindow) >= 0) {
       counters.repeatedSegments++; // beyond our window: dropped unacknowledged
       return;
     }
+    boolean below = Seq.diff(sn, rcvNxt) < 0;
+    if (below && !repeatAcks) {
+      // Already delivered: the una of whatever this side sends next says so, and a redundant
+      // copy always rides with new data, whose own ACK carries that una. Only if the next flush
+      // sends nothing else is this repeat acknowledged (flushOwedRepeatAck): the peer may be
+      // retransmitting because our ACK was lost and it has nothing new to send.
+      repeatOwed = true;
+      repeatOwedSn = sn;
+      repeatOwedTs = ts;
+      counters.repeatedSegments++;
+      return;
+    }
+    if (acks.size() == 0) {
+      firstAckAt = current;
+    }
     acks.add(sn, ts);
-    if (Seq.diff(sn, rcvNxt) < 0 || receiveBuffer.get(sn) != null) {
+    if (below || receiveBuffer.get(sn) != null) {
       counters.repeatedSegments++; // already received: acknowledged again, data dropped
       return;
     }
@@ -545,27 +639,57 @@ public final class Kcp {
     seg.frg = frg;
     seg.ts = ts;
     seg.sn = sn;
+    seg.cmd = cmd;
     if (sn == rcvNxt && receiveBuffer.count() == 0 && receiveQueue.size() < receiveWindow) {
       // In order with nothing held back: straight to the receive queue (what the put and the
       // move below would do, without the round trip through the ring).
-      receiveQueue.addLast(seg);
-      rcvNxt++;
+      admitInOrder(seg);
       return;
     }
     receiveBuffer.put(sn, seg);
+    if (cmd != CMD_PUSH && sn != rcvNxt) {
+      deliveryOrder.deliverEarly(
+          sn,
+          rcvNxt,
+          receiveWindow,
+          receiveWindow - receiveQueue.size(),
+          receiveBuffer,
+          receiveQueue,
+          pool,
+          counters);
+    }
     moveReceiveBufferToQueue();
   }
 
   /** Moves in-order segments from the receive buffer to the receive queue while it has room. */
   private void moveReceiveBufferToQueue() {
-    while (receiveBuffer.count() > 0 && receiveQueue.size() < receiveWindow) {
-      Segment seg = receiveBuffer.remove(rcvNxt);
-      if (seg == null) {
+    while (receiveBuffer.count() > 0) {
+      Segment seg = receiveBuffer.get(rcvNxt);
+      if (seg == null || seg.sn != rcvNxt) {
         return;
       }
-      receiveQueue.addLast(seg);
-      rcvNxt++;
+      if (seg.cmd == Segment.TOMBSTONE) {
+        receiveBuffer.remove(rcvNxt); // its message was delivered early
+        pool.release(seg);
+        rcvNxt++;
+        continue;
+      }
+      if (receiveQueue.size() >= receiveWindow) {
+        return;
+      }
+      receiveBuffer.remove(rcvNxt);
+      admitInOrder(seg);
     }
+  }
+
+  /** Segment rcvNxt enters the receive queue (or is dropped as part of a stale sequenced one). */
+  private void admitInOrder(Segment seg) {
+    if (seg.cmd == CMD_PUSH || deliveryOrder.admitInOrder(seg, counters)) {
+      receiveQueue.addLast(seg);
+    } else {
+      pool.release(seg);
+    }
+    rcvNxt++;
   }
 
   /** ikcp_parse_una: every segment below {@code una} has arrived. */
@@ -677,12 +801,16 @@ public final class Kcp {
       return nowMillis;
     }
     int minimal = untilFlush;
+    recoveryView.now = now;
     for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
       Segment seg = sendBuffer.get(sn);
       if (seg == null) {
         continue;
       }
-      int diff = Seq.diff(seg.resendAt, now);
+      int diff =
+          seg.transmissions == 0
+              ? Seq.diff(seg.resendAt, now)
+              : loss.delayUntilDue(seg, untilFlush, recoveryView);
       if (diff <= 0) {
         return nowMillis;
       }
@@ -690,6 +818,11 @@ public final class Kcp {
         minimal = diff;
       }
     }
+    int flight = loss.flightDelay(recoveryView);
+    if (flight <= 0) {
+      return nowMillis;
+    }
+    minimal = Math.min(minimal, flight);
     if (minimal >= interval) {
       minimal = interval;
     }
@@ -713,15 +846,26 @@ public final class Kcp {
     if (!updated) {
       return nowMillis;
     }
-    if (acks.size() > 0 || probeFlags != 0) {
+    if (probeFlags != 0) {
       return nowMillis;
     }
     int now = (int) nowMillis;
+    long ackDue = NO_EVENT;
+    if (acks.size() > 0) {
+      int wait = ackWait(now);
+      if (wait <= 0) {
+        return nowMillis;
+      }
+      ackDue = nowMillis + wait;
+    }
     int untilFlush = Seq.diff(nextFlushAt, now);
     long nextTick = nowMillis + Math.max(0, Math.min(untilFlush, interval));
-    long earliest = NO_EVENT;
-    if (!sendQueue.isEmpty() && Seq.before(sndNxt, sndUna + Math.min(sendWindow, remoteWindow))) {
-      earliest = nextTick; // the congestion window decides at the next flush
+    long earliest = ackDue;
+    recoveryView.now = now;
+    if (!sendQueue.isEmpty()
+        && Seq.before(sndNxt, sndUna + Math.min(sendWindow, remoteWindow))
+        && !loss.pathDown(recoveryView)) {
+      earliest = Math.min(earliest, nextTick); // the congestion window decides at the next flush
     }
     if (remoteWindow == 0) {
       earliest =
@@ -729,22 +873,27 @@ public final class Kcp {
               earliest,
               probeWait == 0 ? nextTick : nowMillis + Math.max(0, Seq.diff(probeAt, now)));
     }
-    int fastThreshold = fastResend > 0 ? fastResend : Integer.MAX_VALUE;
+    int untilTick = (int) (nextTick - nowMillis);
+    recoveryView.now = now;
     for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
       Segment seg = sendBuffer.get(sn);
       if (seg == null) {
         continue;
       }
-      int diff = Seq.diff(seg.resendAt, now);
-      if (seg.transmissions == 0 || diff <= 0) {
+      if (seg.transmissions == 0) {
         return nowMillis;
       }
-      if (fastRetransmitReady(seg, fastThreshold)) {
-        // As in ikcp, a fast retransmission goes out with a flush: the next tick at the latest
-        // (a segment that just timed out keeps its fastack count and is resent again then).
-        earliest = Math.min(earliest, nextTick);
+      int diff = loss.delayUntilDue(seg, untilTick, recoveryView);
+      if (diff <= 0) {
+        return nowMillis;
       }
-      earliest = Math.min(earliest, nowMillis + diff);
+      if (diff != LossDetection.NO_DEADLINE) {
+        earliest = Math.min(earliest, nowMillis + diff);
+      }
+    }
+    int flight = loss.flightDelay(recoveryView);
+    if (flight != LossDetection.NO_DEADLINE) {
+      earliest = Math.min(earliest, nowMillis + Math.max(0, flight));
     }
     return earliest;
   }
@@ -804,25 +953,57 @@ public final class Kcp {
       return;
     }
     int freeWindow = unusedReceiveWindow();
-    outPos = 0;
-    flushAcks(freeWindow);
-    int lastAckSn = acks.size() > 0 ? acks.sn(acks.size() - 1) : 0;
-    int lastAckTs = acks.size() > 0 ? acks.ts(acks.size() - 1) : 0;
-    acks.clear();
+    long datagramsBefore = counters.datagramsOut;
+    packer.reset();
+    boolean holdAcks = acks.size() > 0 && ackWait(current) > 0;
+    int lastAckSn = 0;
+    int lastAckTs = 0;
+    if (!holdAcks) {
+      flushAcks(freeWindow);
+      lastAckSn = acks.size() > 0 ? acks.sn(acks.size() - 1) : 0;
+      lastAckTs = acks.size() > 0 ? acks.ts(acks.size() - 1) : 0;
+      acks.clear();
+    }
     scheduleWindowProbe();
     flushProbes(freeWindow, lastAckSn, lastAckTs);
     int window = congestion.window(Math.min(sendWindow, remoteWindow), flowView);
-    admitNewSegments(window);
+    recoveryView.now = current;
+    boolean pathDown = loss.pathDown(recoveryView);
+    if (!pathDown) {
+      admitNewSegments(window); // in an outage new data waits for the resume
+    }
+    firstTransmissions = 0;
     int outcome = flushDataSegments(freeWindow);
-    emitDatagram();
+    if (holdAcks && (packer.size() > 0 || counters.datagramsOut != datagramsBefore)) {
+      flushAcks(freeWindow); // held ACKs ride with what goes out anyway
+      acks.clear();
+      holdAcks = false;
+    }
+    if (!holdAcks) {
+      flushOwedRepeatAck(freeWindow, datagramsBefore);
+    }
+    if (firstTransmissions > 0 && redundancy.enabled()) {
+      redundancy.addCopies(
+          packer,
+          sendBuffer,
+          sndUna,
+          sndNxt,
+          current,
+          freeWindow,
+          rcvNxt,
+          loss,
+          recoveryView,
+          counters);
+    }
+    packer.emit();
     reactToLoss(outcome, window);
   }
 
   /** Step 1: one ACK segment per PUSH received since the last flush, in arrival order. */
   private void flushAcks(int freeWindow) {
     for (int i = 0, n = acks.size(); i < n; i++) {
-      reserve(HEADER_SIZE);
-      writeHeader(CMD_ACK, 0, freeWindow, acks.ts(i), acks.sn(i), 0);
+      packer.reserve(HEADER_SIZE);
+      packer.header(CMD_ACK, 0, freeWindow, acks.ts(i), acks.sn(i), rcvNxt, 0);
     }
   }
 
@@ -855,12 +1036,12 @@ public final class Kcp {
    */
   private void flushProbes(int freeWindow, int lastAckSn, int lastAckTs) {
     if ((probeFlags & ASK_SEND) != 0) {
-      reserve(HEADER_SIZE);
-      writeHeader(CMD_WASK, 0, freeWindow, lastAckTs, lastAckSn, 0);
+      packer.reserve(HEADER_SIZE);
+      packer.header(CMD_WASK, 0, freeWindow, lastAckTs, lastAckSn, rcvNxt, 0);
     }
     if ((probeFlags & ASK_TELL) != 0) {
-      reserve(HEADER_SIZE);
-      writeHeader(CMD_WINS, 0, freeWindow, lastAckTs, lastAckSn, 0);
+      packer.reserve(HEADER_SIZE);
+      packer.header(CMD_WINS, 0, freeWindow, lastAckTs, lastAckSn, rcvNxt, 0);
     }
     probeFlags = 0;
   }
@@ -888,14 +1069,15 @@ public final class Kcp {
   private static final int SENT_TIMEOUT = 2;
 
   /**
-   * Step 5: transmit each buffered segment that is new, timed out, or fast-acked past the
-   * threshold. Returns which retransmission kinds happened ({@link #SENT_FAST}, {@link
-   * #SENT_TIMEOUT}).
+   * Step 5: transmit each buffered segment that is new, or that the loss detection says must go
+   * again (timed out, fast-acked past the threshold, ...). Returns which retransmission kinds
+   * happened ({@link #SENT_FAST}, {@link #SENT_TIMEOUT}).
    */
   private int flushDataSegments(int freeWindow) {
-    int fastThreshold = fastResend > 0 ? fastResend : Integer.MAX_VALUE;
     int firstRtoSlack = nodelay == 0 ? rto >> 3 : 0;
     int outcome = 0;
+    recoveryView.now = current;
+    loss.beginFlush(recoveryView);
     for (int sn = sndUna; Seq.before(sn, sndNxt); sn++) {
       Segment seg = sendBuffer.get(sn);
       if (seg == null) {
@@ -905,48 +1087,65 @@ public final class Kcp {
         seg.transmissions = 1;
         seg.rto = rto;
         seg.resendAt = current + seg.rto + firstRtoSlack;
-      } else if (Seq.diff(current, seg.resendAt) >= 0) {
-        seg.transmissions++;
-        timeoutRetransmissions++;
-        seg.rto += backOff(seg.rto);
-        seg.resendAt = current + seg.rto;
-        outcome |= SENT_TIMEOUT;
-        counters.lostSegments++;
-        counters.retransmittedSegments++;
-      } else if (fastRetransmitReady(seg, fastThreshold)) {
-        seg.transmissions++;
-        seg.fastAck = 0;
-        seg.resendAt = current + seg.rto;
-        outcome |= SENT_FAST;
-        counters.fastRetransmittedSegments++;
-        counters.retransmittedSegments++;
+        firstTransmissions++;
       } else {
-        continue;
+        int reason = loss.verdict(seg, recoveryView);
+        if (reason == LossDetection.KEEP) {
+          continue;
+        }
+        seg.transmissions++;
+        loss.onRetransmit(seg, reason, recoveryView);
+        counters.retransmittedSegments++;
+        if (reason == LossDetection.FAST) {
+          outcome |= SENT_FAST;
+          counters.fastRetransmittedSegments++;
+        } else if (reason == LossDetection.PROBE) {
+          counters.probeSegments++;
+        } else { // TIMEOUT, RESUME
+          timeoutRetransmissions++;
+          outcome |= SENT_TIMEOUT;
+          counters.lostSegments++;
+        }
       }
       seg.ts = current;
-      reserve(HEADER_SIZE + seg.len);
-      writeHeader(CMD_PUSH, seg.frg, freeWindow, seg.ts, seg.sn, seg.len);
-      System.arraycopy(seg.data, 0, out, outPos, seg.len);
-      outPos += seg.len;
+      packer.reserve(HEADER_SIZE + seg.len);
+      packer.header(seg.cmd, seg.frg, freeWindow, seg.ts, seg.sn, rcvNxt, seg.len);
+      packer.payload(seg.data, seg.len);
+      loss.onSend(seg, recoveryView);
       if (seg.transmissions >= deadLinkTransmissions) {
         deadLink = true;
       }
     }
+    loss.endFlush(recoveryView);
     return outcome;
   }
 
-  /** Enough duplicate ACKs skipped it, and fastlimit (0: none) still allows a fast resend. */
-  private boolean fastRetransmitReady(Segment seg, int fastThreshold) {
-    return seg.fastAck >= fastThreshold && (seg.transmissions <= fastLimit || fastLimit <= 0);
+  /**
+   * How long, at {@code now}, the pending ACKs may still wait for data to ride with: {@code
+   * min(ackdelay, srtt / 4)} after the oldest was queued (≤ 0: they go with the next flush). With
+   * {@code ackdelay} 0 (the reference), always 0.
+   */
+  private int ackWait(int now) {
+    if (ackDelay == 0) {
+      return 0;
+    }
+    int bound = Math.min(ackDelay, srtt / 4);
+    return firstAckAt + bound - now;
   }
 
-  /** How much a timed-out segment's RTO grows: doubles (nodelay 0), +50 % (1), +rto/2 (2). */
-  private int backOff(int segmentRto) {
-    if (nodelay == 0) {
-      return Math.max(segmentRto, rto);
+  /**
+   * With repeatacks off: a repeated PUSH below rcvNxt arrived since the last flush and nothing was
+   * sent in this one, so no una told the peer; one ACK for it does.
+   */
+  private void flushOwedRepeatAck(int freeWindow, long datagramsBefore) {
+    if (!repeatOwed) {
+      return;
     }
-    int step = nodelay < 2 ? segmentRto : rto;
-    return step / 2;
+    repeatOwed = false;
+    if (packer.size() == 0 && counters.datagramsOut == datagramsBefore) {
+      packer.reserve(HEADER_SIZE);
+      packer.header(CMD_ACK, 0, freeWindow, repeatOwedTs, repeatOwedSn, rcvNxt, 0);
+    }
   }
 
   /** Step 6: the congestion controller reacts to this flush's retransmissions. */
@@ -963,46 +1162,6 @@ public final class Kcp {
   private int unusedReceiveWindow() {
     int n = receiveWindow - receiveQueue.size();
     return n > 0 ? n : 0;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Datagram packing
-  // ---------------------------------------------------------------------------------------------
-
-  /** Emits the datagram under construction first if {@code need} more bytes would exceed mtu. */
-  private void reserve(int need) {
-    if (outPos + need > mtu) {
-      emitDatagram();
-    }
-    if (outPos + need > out.length) {
-      // Only after an mtu decrease left larger segments queued.
-      out = java.util.Arrays.copyOf(out, outPos + need);
-      outView = ByteBuffer.wrap(out);
-    }
-  }
-
-  private void writeHeader(int cmd, int frg, int wnd, int ts, int sn, int len) {
-    SegmentHeader.write(out, outPos, conv, cmd, frg, wnd, ts, sn, rcvNxt, len);
-    outPos += HEADER_SIZE;
-    counters.segmentsOut++;
-  }
-
-  private void emitDatagram() {
-    if (outPos == 0) {
-      return;
-    }
-    int size = outPos;
-    outPos = 0;
-    counters.datagramsOut++;
-    counters.bytesOut += size;
-    outView.clear();
-    outView.limit(size);
-    output.output(outView);
-  }
-
-  private void allocateOutputBuffer() {
-    out = new byte[(mtu + HEADER_SIZE) * 3];
-    outView = ByteBuffer.wrap(out);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1094,7 +1253,7 @@ public final class Kcp {
     this.mtu = mtu;
     this.mss = mtu - HEADER_SIZE;
     pool.setSegmentCapacity(mss);
-    allocateOutputBuffer();
+    packer.setMtu(mtu);
   }
 
   /** Stream mode: no message boundaries; sends top up the last queued segment. */
@@ -1125,6 +1284,97 @@ public final class Kcp {
   /** Replaces the congestion controller (takes effect at the next input or flush). */
   public void setCongestionControl(CongestionControl controller) {
     this.congestion = Objects.requireNonNull(controller, "controller");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // kcpj's latency settings (opt-in; docs/latency.md)
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * {@link EngineSetting#THIN_STREAM}: thin-stream loss detection ({@link ThinStreamLossDetection}:
+   * RACK-style detection, tail-loss probe, linear timeouts, outage probing and resume) instead of
+   * the reference's ({@link ReferenceLossDetection}). Switching keeps every segment's timer.
+   */
+  public void setThinStream(boolean on) {
+    if (on != isThinStream()) {
+      loss = on ? new ThinStreamLossDetection() : ReferenceLossDetection.INSTANCE;
+    }
+  }
+
+  /** Whether thin-stream loss detection is on ({@link EngineSetting#THIN_STREAM}). */
+  public boolean isThinStream() {
+    return loss instanceof ThinStreamLossDetection;
+  }
+
+  /** The loss detection strategy in use (diagnostics). */
+  public LossDetection lossDetection() {
+    return loss;
+  }
+
+  /** {@link EngineSetting#MAX_RTO}: upper bound of a segment's backed-off RTO in ms; 0: none. */
+  public void setMaxRto(int millis) {
+    this.maxRto = EngineSetting.MAX_RTO.check("maxrto", millis);
+  }
+
+  /** {@link EngineSetting#MAX_RTO}; 0: no bound (the reference). */
+  public int maxRto() {
+    return maxRto;
+  }
+
+  /** {@link EngineSetting#REDUNDANCY}: redundant copies per segment (0: off). */
+  public void setRedundancy(int copies) {
+    redundancy.setCopiesPerSegment(EngineSetting.REDUNDANCY.check("dup", copies));
+  }
+
+  /** {@link EngineSetting#REDUNDANCY}. */
+  public int redundancy() {
+    return redundancy.copiesPerSegment();
+  }
+
+  /** {@link EngineSetting#REDUNDANCY_BYTES}: most bytes of copies per datagram. */
+  public void setRedundancyBytes(int bytes) {
+    redundancy.setByteBudget(EngineSetting.REDUNDANCY_BYTES.check("dupbytes", bytes));
+  }
+
+  /** {@link EngineSetting#REDUNDANCY_BYTES}. */
+  public int redundancyBytes() {
+    return redundancy.byteBudget();
+  }
+
+  /**
+   * {@link EngineSetting#ACK_DELAY}: an ACK waits at most {@code min(millis, srtt / 4)} for data
+   * (or anything else) to ride with; 0: ACKs leave with the next flush, as in the reference.
+   */
+  public void setAckDelay(int millis) {
+    this.ackDelay = EngineSetting.ACK_DELAY.check("ackdelay", millis);
+  }
+
+  /** {@link EngineSetting#ACK_DELAY}. */
+  public int ackDelay() {
+    return ackDelay;
+  }
+
+  /** {@link EngineSetting#REPEAT_ACKS}: acknowledge every repeated PUSH, as the reference does. */
+  public void setRepeatAcks(boolean on) {
+    this.repeatAcks = on;
+  }
+
+  /** {@link EngineSetting#REPEAT_ACKS}. */
+  public boolean repeatAcks() {
+    return repeatAcks;
+  }
+
+  /**
+   * {@link EngineSetting#DELIVERY_EXTENSION}: send and accept unordered and sequenced messages
+   * (segment commands 85–88). Both ends must agree.
+   */
+  public void setDeliveryExtension(boolean on) {
+    this.deliveryExtension = on;
+  }
+
+  /** {@link EngineSetting#DELIVERY_EXTENSION}. */
+  public boolean deliveryExtension() {
+    return deliveryExtension;
   }
 
   private int poolLimit() {
@@ -1315,6 +1565,82 @@ public final class Kcp {
         + ", dead="
         + deadLink
         + '}';
+  }
+
+  /** The engine's read-only face for its loss detection; {@code now} is set before each call. */
+  private final class RecoveryView implements RecoveryState {
+    int now;
+
+    @Override
+    public int nowMillis() {
+      return now;
+    }
+
+    @Override
+    public int smoothedRtt() {
+      return srtt;
+    }
+
+    @Override
+    public int rttVariance() {
+      return rttVar;
+    }
+
+    @Override
+    public int rto() {
+      return rto;
+    }
+
+    @Override
+    public int interval() {
+      return interval;
+    }
+
+    @Override
+    public int nodelay() {
+      return nodelay;
+    }
+
+    @Override
+    public int fastResend() {
+      return fastResend;
+    }
+
+    @Override
+    public int fastLimit() {
+      return fastLimit;
+    }
+
+    @Override
+    public int maxRto() {
+      return maxRto;
+    }
+
+    @Override
+    public int inFlight() {
+      return sndNxt - sndUna;
+    }
+
+    @Override
+    public int oldestInFlight() {
+      return sndUna;
+    }
+
+    @Override
+    public int newestInFlight() {
+      for (int sn = sndNxt - 1; Seq.atOrAfter(sn, sndUna); sn--) {
+        if (sendBuffer.get(sn) != null) {
+          return sn;
+        }
+      }
+      return sndNxt - 1;
+    }
+
+    @Override
+    public int oldestTransmissions() {
+      Segment seg = sndUna == sndNxt ? null : sendBuffer.get(sndUna);
+      return seg == null ? 0 : seg.transmissions;
+    }
   }
 
   /** The engine's read-only face for its congestion controller. */

@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  *   <tr><td>{@link #fast() fast}</td><td>1, 10, 2, on</td><td>30</td><td>the reference's "fast/turbo mode"</td></tr>
  *   <tr><td>{@link #testNormal() test-normal}</td><td>0, 10, 0, on</td><td>100</td><td>the C test program's "normal" mode</td></tr>
  *   <tr><td>{@link #testFast() test-fast}</td><td>2, 10, 1, on</td><td>10</td><td>the C test program's fast mode</td></tr>
+ *   <tr><td>{@link #game() game}</td><td>1, 10, 0, on</td><td>10</td><td>kcpj's thin-stream mode (latency additions on)</td></tr>
  * </table>
  *
  * <p>Every setter of the builder checks its value and throws {@link IllegalArgumentException}
@@ -67,7 +68,30 @@ public final class KcpConfig {
               List.of(),
               "the C test program's fast mode (`ikcp_nodelay(2,10,2,1)`, `rx_minrto=10`,"
                   + " `fastresend=1`)",
-              builder().noDelay(2, 10, 1, true).minRto(10).build()));
+              builder().noDelay(2, 10, 1, true).minRto(10).build()),
+          new Preset(
+              "game",
+              List.of(),
+              "kcpj's thin-stream mode for games: `fast`'s timers plus thin-stream loss recovery,"
+                  + " redundant copies, lean ACKs, capped back-off and the delivery extension"
+                  + " (`docs/latency.md`)",
+              gameBuilder().build()));
+
+  /** The {@code game} preset's settings; every value is justified in docs/latency.md. */
+  private static Builder gameBuilder() {
+    return builder()
+        .noDelay(1, 10, 0, true)
+        .minRto(10)
+        .windows(128, 128)
+        .deadLink(150)
+        .set(EngineSetting.THIN_STREAM, true)
+        .set(EngineSetting.MAX_RTO, 200)
+        .set(EngineSetting.REDUNDANCY, 1)
+        .set(EngineSetting.REDUNDANCY_BYTES, 256)
+        .set(EngineSetting.REPEAT_ACKS, false)
+        .set(EngineSetting.ACK_DELAY, 50)
+        .set(EngineSetting.DELIVERY_EXTENSION, true);
+  }
 
   /** Values indexed by {@link EngineSetting#index()}; never null. */
   private final Object[] values;
@@ -123,6 +147,20 @@ public final class KcpConfig {
     return PRESETS.get(4).config();
   }
 
+  /**
+   * kcpj's mode for thin, latency-bound streams (a game's 20–60 messages a second): {@code fast}'s
+   * timers ({@code nodelay 1, interval 10, nc}) with a 10 ms minimum RTO and windows of 128, plus
+   * thin-stream loss recovery ({@code thin}), one redundant copy of each segment in the next
+   * datagram that goes out anyway ({@code dup=1}, at most 256 bytes of copies per datagram), lean
+   * ACKs ({@code repeatacks=false}), a back-off capped at 200 ms ({@code maxrto}), a dead-link
+   * limit of 150 transmissions (about 30 s of probing at the cap) and the delivery extension
+   * ({@code xdelivery}). Both ends should use it. Measured against TCP and the other presets in
+   * {@code docs/latency.md}.
+   */
+  public static KcpConfig game() {
+    return PRESETS.get(5).config();
+  }
+
   /** Every preset, in order (the README's presets table is generated from this list). */
   public static List<Preset> presets() {
     return PRESETS;
@@ -135,7 +173,7 @@ public final class KcpConfig {
 
   /**
    * A preset by name (case-insensitive): {@code classic} (alias {@code default}), {@code normal},
-   * {@code fast} (alias {@code turbo}), {@code test-normal}, {@code test-fast}.
+   * {@code fast} (alias {@code turbo}), {@code test-normal}, {@code test-fast}, {@code game}.
    */
   public static KcpConfig preset(String name) {
     String n = name.toLowerCase(Locale.ROOT);
@@ -153,9 +191,10 @@ public final class KcpConfig {
    * pairs separated by commas, applied in order. Example: {@code fast,wnd=256,mtu=1200} or {@code
    * nodelay=1,interval=10,resend=2,nc=true}. Keys: every {@link EngineSetting#key()} ({@code
    * nodelay, interval, resend, nc, sndwnd, rcvwnd, mtu, minrto, deadlink, fastlimit, stream,
-   * maxfrag}), plus {@code preset=NAME} (replaces every setting so far, like a leading name) and
-   * {@code wnd=N} (both windows: {@code sndwnd=N}, {@code rcvwnd=max(N, 128)}). A bad key or value
-   * throws {@link IllegalArgumentException} naming the token.
+   * maxfrag, thin, maxrto, dup, dupbytes, repeatacks, xdelivery}), plus {@code preset=NAME}
+   * (replaces every setting so far, like a leading name) and {@code wnd=N} (both windows: {@code
+   * sndwnd=N}, {@code rcvwnd=max(N, 128)}). A bad key or value throws {@link
+   * IllegalArgumentException} naming the token.
    */
   public static KcpConfig parse(String text) {
     Objects.requireNonNull(text, "text");

@@ -20,7 +20,14 @@ package io.kcpj.core;
  *   <tr><td>lostSegments</td><td>LostSegs</td><td>retransmissions by timeout</td></tr>
  *   <tr><td>repeatedSegments</td><td>RepeatSegs</td><td>PUSH segments received twice or outside the window</td></tr>
  *   <tr><td>errorsTooShort, errorsWrongConv, errorsBadLength, errorsBadCommand</td><td>KCPInErrors</td><td>datagrams rejected by input, by cause</td></tr>
+ *   <tr><td>redundantSegments</td><td>(kcpj)</td><td>proactive copies of unacknowledged segments sent (not in retransmittedSegments)</td></tr>
+ *   <tr><td>probeSegments</td><td>(kcpj)</td><td>tail-loss probes (also in retransmittedSegments)</td></tr>
+ *   <tr><td>messagesDeliveredEarly</td><td>(kcpj)</td><td>unordered/sequenced messages delivered before a missing earlier segment</td></tr>
+ *   <tr><td>staleMessagesDropped</td><td>(kcpj)</td><td>sequenced messages dropped because a newer one was delivered</td></tr>
  * </table>
+ *
+ * <p>With thin-stream loss detection, retransmissions found by RACK count as fast retransmissions
+ * and those of an outage resume as lost segments.
  */
 public final class KcpCounters {
   public long datagramsIn;
@@ -39,6 +46,10 @@ public final class KcpCounters {
   public long errorsWrongConv;
   public long errorsBadLength;
   public long errorsBadCommand;
+  public long redundantSegments;
+  public long probeSegments;
+  public long messagesDeliveredEarly;
+  public long staleMessagesDropped;
 
   /** All input errors together (kcp-go's KCPInErrors). */
   public long inputErrors() {
@@ -70,6 +81,10 @@ public final class KcpCounters {
     total.errorsWrongConv += errorsWrongConv;
     total.errorsBadLength += errorsBadLength;
     total.errorsBadCommand += errorsBadCommand;
+    total.redundantSegments += redundantSegments;
+    total.probeSegments += probeSegments;
+    total.messagesDeliveredEarly += messagesDeliveredEarly;
+    total.staleMessagesDropped += staleMessagesDropped;
   }
 
   @Override
@@ -106,6 +121,14 @@ public final class KcpCounters {
         + errorsBadLength
         + ", errorsBadCommand="
         + errorsBadCommand
+        + ", redundant="
+        + redundantSegments
+        + ", probes="
+        + probeSegments
+        + ", deliveredEarly="
+        + messagesDeliveredEarly
+        + ", staleDropped="
+        + staleMessagesDropped
         + '}';
   }
 }

@@ -1,13 +1,26 @@
 package io.kcpj.core;
 
+import io.kcpj.core.loss.SentSegment;
+import io.kcpj.core.wire.SegmentHeader;
+
 /**
  * One KCP segment held by an engine: header fields, retransmission bookkeeping and the payload.
  *
  * <p>Owned by exactly one {@link Kcp} and by exactly one of its queues at a time; recycled through
- * its {@link SegmentPool}. Never escapes the engine. {@code data} has room for at least {@code len}
- * bytes and usually for a whole mss, so stream-mode appends and reuse do not allocate.
+ * its {@link SegmentPool}. Never escapes the engine (its {@link SentSegment} face is lent to the
+ * engine's loss detection during a call). {@code data} has room for at least {@code len} bytes and
+ * usually for a whole mss, so stream-mode appends and reuse do not allocate.
  */
-final class Segment {
+final class Segment implements SentSegment {
+  /**
+   * {@link #cmd} of a receive-buffer placeholder: the message of this sn was delivered early
+   * (unordered or sequenced, docs/wire-extensions.md); it is discarded when rcvNxt reaches it.
+   */
+  static final int TOMBSTONE = -1;
+
+  /** The data command it is sent with or arrived as: PUSH, or one of the extension's 85..88. */
+  int cmd = SegmentHeader.CMD_PUSH;
+
   int frg;
   int ts;
   int sn;
@@ -25,6 +38,9 @@ final class Segment {
   /** How many times this segment was transmitted. */
   int transmissions;
 
+  /** How many redundant copies of it rode in later datagrams (proactive redundancy). */
+  int copies;
+
   byte[] data;
 
   Segment(int capacity) {
@@ -38,5 +54,50 @@ final class Segment {
       System.arraycopy(data, 0, bigger, 0, len);
       data = bigger;
     }
+  }
+
+  @Override
+  public int sn() {
+    return sn;
+  }
+
+  @Override
+  public int sentAt() {
+    return ts;
+  }
+
+  @Override
+  public int transmissions() {
+    return transmissions;
+  }
+
+  @Override
+  public int fastAcks() {
+    return fastAck;
+  }
+
+  @Override
+  public void clearFastAcks() {
+    fastAck = 0;
+  }
+
+  @Override
+  public int rto() {
+    return rto;
+  }
+
+  @Override
+  public void rto(int millis) {
+    rto = millis;
+  }
+
+  @Override
+  public int resendAt() {
+    return resendAt;
+  }
+
+  @Override
+  public void resendAt(int millis) {
+    resendAt = millis;
   }
 }

@@ -37,6 +37,8 @@ final class SegmentPool {
     s.rto = 0;
     s.fastAck = 0;
     s.transmissions = 0;
+    s.copies = 0;
+    s.cmd = io.kcpj.core.wire.SegmentHeader.CMD_PUSH;
     return s;
   }
 

@@ -126,7 +126,8 @@ class EngineSettingTest {
         assertThrows(IllegalArgumentException.class, () -> EngineSetting.forKey("jitter"));
     assertEquals(
         "unknown setting 'jitter'; valid settings: nodelay, interval, resend, nc, sndwnd, rcvwnd,"
-            + " mtu, minrto, deadlink, fastlimit, stream, maxfrag",
+            + " mtu, minrto, deadlink, fastlimit, stream, maxfrag, thin, maxrto, dup, dupbytes,"
+            + " repeatacks, ackdelay, xdelivery",
         e.getMessage());
   }
 

@@ -1,5 +1,6 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.Delivery;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpConfig;
@@ -32,6 +33,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile long closeTimeoutMillis = DEFAULT_CLOSE_TIMEOUT_MILLIS;
   private volatile WriteBufferWaterMark sendQueueWaterMark = DEFAULT_SEND_QUEUE_WATER_MARK;
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
+  private volatile Delivery defaultDelivery = Delivery.ORDERED;
   private volatile Kcp engine;
 
   private final KcpChildChannel session;
@@ -73,6 +75,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       return (T) Long.valueOf(closeTimeoutMillis);
     if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) return (T) sendQueueWaterMark;
     if (option == KcpChannelOption.SEND_QUEUE_CAP) return (T) Integer.valueOf(sendQueueCap);
+    if (option == KcpChannelOption.DEFAULT_DELIVERY) return (T) defaultDelivery;
     return super.getOption(option); // MAX_SESSIONS: a codec-level option
   }
 
@@ -97,6 +100,8 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       sendQueueWaterMark = (WriteBufferWaterMark) value;
     } else if (option == KcpChannelOption.SEND_QUEUE_CAP) {
       sendQueueCap = (Integer) value;
+    } else if (option == KcpChannelOption.DEFAULT_DELIVERY) {
+      defaultDelivery = (Delivery) value;
     } else {
       return false; // MAX_SESSIONS: a codec-level option, see KcpCodecBuilder
     }
@@ -162,6 +167,11 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   /** Writability water marks in segments of the engine's send queue. */
   public WriteBufferWaterMark sendQueueWaterMark() {
     return sendQueueWaterMark;
+  }
+
+  /** How a written {@code ByteBuf} is delivered ({@link KcpChannelOption#DEFAULT_DELIVERY}). */
+  public Delivery defaultDelivery() {
+    return defaultDelivery;
   }
 
   /** The most segments the engine's send queue may hold before writes fail. */

@@ -1,5 +1,6 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.Delivery;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
 import io.netty.channel.ChannelOption;
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
  *   <caption>Options (the README's table is generated from {@link #options()})</caption>
  *   <tr><th>option</th><th>type, range</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>KCP_CONFIG</td><td>KcpConfig</td><td>{@code KcpConfig.classic()}</td><td>all engine settings at once</td></tr>
- *   <tr><td>NODELAY … MAX_FRAGMENTS</td><td colspan="3">one per {@link EngineSetting}, with its type, range and default</td></tr>
+ *   <tr><td>NODELAY … DELIVERY_EXTENSION</td><td colspan="3">one per {@link EngineSetting}, with its type, range and default</td></tr>
+ *   <tr><td>DEFAULT_DELIVERY</td><td>{@link Delivery}</td><td>{@code ORDERED}</td><td>delivery of a written {@code ByteBuf}; {@link KcpMessage} picks per write</td></tr>
  *   <tr><td>IDLE_TIMEOUT_MILLIS</td><td>long ≥ 0 ms (0: off)</td><td>server 60000, client 0</td><td>close after this long without input</td></tr>
  *   <tr><td>CLOSE_TIMEOUT_MILLIS</td><td>long ≥ 0 ms</td><td>5000</td><td>how long {@code close()} waits for queued data to be acknowledged</td></tr>
  *   <tr><td>SEND_QUEUE_WATER_MARK</td><td>WriteBufferWaterMark, in segments</td><td>low 128, high 256</td><td>{@code isWritable()} against the engine's {@code waitSnd()}</td></tr>
@@ -93,6 +95,43 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
 
   /** {@link EngineSetting#MAX_FRAGMENTS}. */
   public static final KcpChannelOption<Integer> MAX_FRAGMENTS = engine(EngineSetting.MAX_FRAGMENTS);
+
+  /** {@link EngineSetting#THIN_STREAM}. */
+  public static final KcpChannelOption<Boolean> THIN_STREAM = engine(EngineSetting.THIN_STREAM);
+
+  /** {@link EngineSetting#MAX_RTO}. */
+  public static final KcpChannelOption<Integer> MAX_RTO = engine(EngineSetting.MAX_RTO);
+
+  /** {@link EngineSetting#REDUNDANCY}. */
+  public static final KcpChannelOption<Integer> REDUNDANCY = engine(EngineSetting.REDUNDANCY);
+
+  /** {@link EngineSetting#REDUNDANCY_BYTES}. */
+  public static final KcpChannelOption<Integer> REDUNDANCY_BYTES =
+      engine(EngineSetting.REDUNDANCY_BYTES);
+
+  /** {@link EngineSetting#REPEAT_ACKS}. */
+  public static final KcpChannelOption<Boolean> REPEAT_ACKS = engine(EngineSetting.REPEAT_ACKS);
+
+  /** {@link EngineSetting#ACK_DELAY}. */
+  public static final KcpChannelOption<Integer> ACK_DELAY = engine(EngineSetting.ACK_DELAY);
+
+  /** {@link EngineSetting#DELIVERY_EXTENSION}. */
+  public static final KcpChannelOption<Boolean> DELIVERY_EXTENSION =
+      engine(EngineSetting.DELIVERY_EXTENSION);
+
+  /**
+   * How a written {@code ByteBuf} is delivered to the peer's application; a {@link KcpMessage}
+   * chooses per write. Non-ordered modes need {@link #DELIVERY_EXTENSION} on both ends.
+   */
+  public static final KcpChannelOption<Delivery> DEFAULT_DELIVERY =
+      session(
+          "KCP_DEFAULT_DELIVERY",
+          "DEFAULT_DELIVERY",
+          "`Delivery`",
+          "`ORDERED`",
+          "delivery of a written `ByteBuf` (`ORDERED`, `UNORDERED`, `SEQUENCED`); a `KcpMessage`"
+              + " picks per write",
+          v -> {});
 
   /** Close a session after this many ms without a datagram from the peer; 0 disables. */
   public static final KcpChannelOption<Long> IDLE_TIMEOUT_MILLIS =

@@ -1,5 +1,6 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.Delivery;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpCounters;
 import io.netty.buffer.ByteBuf;
@@ -276,11 +277,11 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   @Override
   protected Object filterOutboundMessage(Object msg) throws Exception {
-    if (!(msg instanceof ByteBuf)) {
+    if (!(msg instanceof ByteBuf) && !(msg instanceof KcpMessage)) {
       throw new UnsupportedOperationException(
           "unsupported message type: "
               + (msg == null ? "null" : msg.getClass().getName())
-              + " (a KcpChannel writes ByteBuf)");
+              + " (a KcpChannel writes ByteBuf or KcpMessage)");
     }
     if (closing) {
       throw new ClosedChannelException();
@@ -296,7 +297,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       if (msg == null) {
         break;
       }
-      Throwable refusal = sendToEngine((ByteBuf) msg);
+      Throwable refusal = OutboundMessages.send(this, msg);
       if (refusal == null) {
         queued = true;
         in.remove(); // releases the buffer and completes the write's promise
@@ -310,7 +311,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
   }
 
-  private Throwable sendToEngine(ByteBuf buf) {
+  /**
+   * Queues one message's bytes in the engine as {@code delivery} asks; returns why not, or null.
+   */
+  Throwable sendToEngine(ByteBuf buf, Delivery delivery) {
     int len = buf.readableBytes();
     if (!kcp.isStreamMode() && len > kcp.maxMessageSize()) {
       return new KcpMessageTooLargeException(len, kcp.maxMessageSize());
@@ -324,11 +328,17 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     // Stream mode may exceed maxMessageSize(): the engine takes at most maxFragments new
     // segments per send (a larger send throws, or after topping up the last segment returns a
     // short count), so the bytes go in pieces of at most that size, each taken whole.
+    if (delivery != Delivery.ORDERED && (kcp.isStreamMode() || !kcp.deliveryExtension())) {
+      return new IllegalStateException(
+          delivery
+              + " delivery needs message mode and the delivery extension"
+              + " (KcpChannelOption.DELIVERY_EXTENSION, on both ends)");
+    }
     int at = buf.readerIndex();
     int end = at + len;
     do {
       int n = Math.min(kcp.maxMessageSize(), end - at);
-      int taken = engineSend(buf, at, n);
+      int taken = engineSend(buf, at, n, delivery);
       if (taken != n) {
         throw new IllegalStateException("the engine took " + taken + " of " + n + " bytes");
       }
@@ -338,14 +348,14 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   }
 
   /** Queues {@code n} bytes of {@code buf} from index {@code at}; returns what the engine took. */
-  private int engineSend(ByteBuf buf, int at, int n) {
+  private int engineSend(ByteBuf buf, int at, int n, Delivery delivery) {
     if (buf.hasArray()) {
-      return kcp.send(buf.array(), buf.arrayOffset() + at, n);
+      return kcp.send(buf.array(), buf.arrayOffset() + at, n, delivery);
     }
     if (buf.nioBufferCount() == 1) {
-      return kcp.send(buf.internalNioBuffer(at, n));
+      return kcp.send(buf.internalNioBuffer(at, n), delivery);
     }
-    return kcp.send(ByteBufUtil.getBytes(buf, at, n), 0, n);
+    return kcp.send(ByteBufUtil.getBytes(buf, at, n), 0, n, delivery);
   }
 
   private void updateWritability() {

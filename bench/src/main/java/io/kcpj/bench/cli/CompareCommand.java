@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
  * {@code kcpj compare}: KCP modes against TCP on named weak networks — the project's main job.
  *
  * <p>With no arguments: profiles {@value #DEFAULT_PROFILES}, transports KCP {@code classic}, {@code
- * normal}, {@code fast} and TCP, the game workload (20 Hz, 100-byte messages, echoed). Writes its
- * report (index.md, CSV, JSON, HdrHistogram logs, PNG charts) into {@code --out}.
+ * normal}, {@code fast}, {@code game} and TCP, the game workload (20 Hz, 100-byte messages,
+ * echoed). Writes its report (index.md, CSV, JSON, HdrHistogram logs, PNG charts) into {@code
+ * --out}.
  */
 @Command(
     name = "compare",
@@ -76,7 +77,7 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--modes",
       split = ",",
       paramLabel = "PRESET",
-      defaultValue = "classic,normal,fast",
+      defaultValue = "classic,normal,fast,game",
       description =
           "KCP presets to compare ('none' for only the --kcp transports). Default:"
               + " ${DEFAULT-VALUE}.")
@@ -87,8 +88,10 @@ public final class CompareCommand implements Callable<Integer> {
       paramLabel = "MODE",
       defaultValue = "ordered",
       description =
-          "How every transport must deliver the messages: ordered, unordered or sequenced; a"
-              + " transport that cannot is refused. Default: ${DEFAULT-VALUE} (reliable, in order).")
+          "How the KCP transports must deliver the messages: ordered, unordered or sequenced (the"
+              + " last two need the delivery extension: --modes game, or xdelivery=true in a --kcp"
+              + " spec); a KCP transport that cannot is refused, TCP stays the ordered reference."
+              + " Default: ${DEFAULT-VALUE} (reliable, in order).")
   String delivery;
 
   @Option(names = "--no-tcp", description = "Leave TCP out.")
@@ -208,7 +211,8 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--reference-test",
       description =
           "Reproduce the C reference's test program: profile kcp-test, 1000 × 8 B echoed at 50 Hz,"
-              + " windows 128, its normal and fast modes, over several seeds.")
+              + " windows 128, its normal and fast modes (and kcpj's game mode against its target),"
+              + " over several seeds.")
   boolean referenceTest;
 
   @Option(
@@ -225,7 +229,7 @@ public final class CompareCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     if (referenceTest) {
-      return new ReferenceTest(seeds, List.of()).print(stdout);
+      return new ReferenceTest(seeds, ReferenceTest.TARGETS).print(stdout);
     }
     List<Profile> ps = new ArrayList<>();
     for (String value : profiles) {

@@ -99,6 +99,44 @@ public final class SweepCommand implements Callable<Integer> {
   List<Integer> wnd;
 
   @Option(
+      names = "--thin",
+      split = ",",
+      paramLabel = "BOOL",
+      defaultValue = "false,true",
+      description =
+          "Thin-stream loss recovery off (the reference's) or on (RACK-style, tail-loss probe,"
+              + " outage resume; docs/latency.md). Default: ${DEFAULT-VALUE}.")
+  List<Boolean> thin;
+
+  @Option(
+      names = "--dup",
+      split = ",",
+      paramLabel = "N",
+      defaultValue = "0,1",
+      description =
+          "Redundant copies per segment (0: off; with copies, repeat ACKs are off too). Default:"
+              + " ${DEFAULT-VALUE}.")
+  List<Integer> dup;
+
+  @Option(
+      names = "--maxrto",
+      split = ",",
+      paramLabel = "MS",
+      defaultValue = "0",
+      description = "Caps of the backed-off RTO, in ms (0: none). Default: ${DEFAULT-VALUE}.")
+  List<Integer> maxRto;
+
+  @Option(
+      names = "--ackdelay",
+      split = ",",
+      paramLabel = "MS",
+      defaultValue = "0",
+      description =
+          "Most ms an ACK waits for data to ride with (bounded by srtt/4; 0: none). Default:"
+              + " ${DEFAULT-VALUE}.")
+  List<Integer> ackDelay;
+
+  @Option(
       names = "--mtu",
       paramLabel = "SIZE",
       defaultValue = "1400",
@@ -199,7 +237,21 @@ public final class SweepCommand implements Callable<Integer> {
       throw CommandError.usage("--sessions must be at least 1, got " + sessions, null);
     }
     Workload w = Workload.game(rate, size, duration.toMillis());
-    List<KcpConfig> grid = Sweep.grid(nodelay, interval, resend, nc, wnd, mtu);
+    List<KcpConfig> grid;
+    try {
+      grid =
+          Sweep.grid(
+              nodelay,
+              interval,
+              resend,
+              nc,
+              wnd,
+              mtu,
+              null,
+              Sweep.latencyGrid(thin, dup, maxRto, ackDelay));
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage(e.getMessage(), e);
+    }
     ReportFolder.check(out);
     List<Long> seedList = new ArrayList<>();
     for (int i = 0; i < seeds; i++) {
@@ -243,6 +295,14 @@ public final class SweepCommand implements Callable<Integer> {
             + nc
             + " × wnd "
             + wnd
+            + " × thin "
+            + thin
+            + " × dup "
+            + dup
+            + " × maxrto "
+            + maxRto
+            + " × ackdelay "
+            + ackDelay
             + " = "
             + total
             + " configurations, mtu "

@@ -1,5 +1,6 @@
 package io.kcpj.bench.compare;
 
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
 import java.util.Objects;
 
@@ -53,10 +54,11 @@ public record KcpTransport(String name, KcpConfig config, boolean eager) {
 
   /**
    * Whether this transport can deliver messages as {@code d} asks. KCP delivers reliably and in
-   * order; other modes need the engine's delivery extensions.
+   * order; unordered and sequenced delivery need the engine's delivery extension ({@code
+   * xdelivery=true}, on in the {@code game} preset).
    */
   public boolean supports(Delivery d) {
-    return d == Delivery.ORDERED;
+    return d == Delivery.ORDERED || config.get(EngineSetting.DELIVERY_EXTENSION);
   }
 
   /**

@@ -43,6 +43,8 @@ public final class VirtualKcpRun {
   private long wireBytes;
   private long goodputBytes;
   private int echoed;
+  private int superseded;
+  private int oldestPending;
   private int sent;
   private long bulkDelivered;
   private long bulkCompletedNanos = -1;
@@ -107,6 +109,7 @@ public final class VirtualKcpRun {
     Driver clientDriver = new Driver(client);
     Driver serverDriver = new Driver(server);
 
+    io.kcpj.core.Delivery delivery = workload.delivery().engineDelivery();
     byte[] buf = new byte[Math.max(client.maxMessageSize(), workload.size()) + 1];
     received = new boolean[workload.kind() == Workload.Kind.BULK ? 0 : workload.messageCount()];
     byte[] reply = new byte[Math.max(workload.responseSize(), EchoMessage.HEADER)];
@@ -128,7 +131,7 @@ public final class VirtualKcpRun {
               continue;
             }
             System.arraycopy(buf, 0, reply, 0, EchoMessage.HEADER);
-            server.send(reply, 0, workload.responseSize());
+            server.send(reply, 0, workload.responseSize(), delivery);
           }
           serverDriver.afterInput();
         });
@@ -144,10 +147,10 @@ public final class VirtualKcpRun {
               throw new IllegalStateException(
                   "echo of message " + seq + " is unexpected or repeated");
             }
-            received[seq] = true;
-            long scheduled = workload.scheduledNanos(seq);
-            rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
-            echoed++;
+            if (delivery == io.kcpj.core.Delivery.SEQUENCED) {
+              supersedeBefore(seq); // older messages will never arrive: a newer state did
+            }
+            record(seq);
           }
           clientDriver.afterInput();
         });
@@ -178,6 +181,7 @@ public final class VirtualKcpRun {
         .goodputBytes(goodputBytes)
         .wireBytes(wireBytes)
         .retransmits(c.retransmittedSegments + s.retransmittedSegments)
+        .messagesSuperseded(superseded)
         .durationMillis(endNanos / NANOS_PER_MILLI)
         .note(
             workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
@@ -189,15 +193,34 @@ public final class VirtualKcpRun {
         .build();
   }
 
+  /** Message {@code seq}'s echo (or a newer one) arrived now: its RTT. */
+  private void record(int seq) {
+    received[seq] = true;
+    long scheduled = workload.scheduledNanos(seq);
+    rtt.recordValue(Math.max(0, (clock.nowNanos() - scheduled) / 1000));
+    echoed++;
+  }
+
+  /** Sequenced: every message before {@code seq} not yet echoed is superseded by it. */
+  private void supersedeBefore(int seq) {
+    for (; oldestPending < seq; oldestPending++) {
+      if (!received[oldestPending]) {
+        record(oldestPending);
+        superseded++;
+      }
+    }
+  }
+
   private void runMessages(Kcp client, Driver clientDriver, Driver serverDriver) {
     int total = workload.messageCount();
     byte[] msg = new byte[workload.size()];
+    io.kcpj.core.Delivery delivery = workload.delivery().engineDelivery();
     Runnable sendNext =
         new Runnable() {
           @Override
           public void run() {
             EchoMessage.write(msg, msg.length, sent);
-            client.send(msg, 0, msg.length);
+            client.send(msg, 0, msg.length, delivery);
             sent++;
             clientDriver.afterSend();
             if (sent < total) {

@@ -58,6 +58,7 @@ public final class ReportColumns {
           new Column("sessions", r -> r.result().sessions()),
           new Column("messages_sent", r -> r.result().messagesSent()),
           new Column("messages_echoed", r -> r.result().messagesEchoed()),
+          new Column("messages_superseded", r -> r.result().messagesSuperseded()),
           new Column("goodput_bytes", r -> r.result().goodputBytes()),
           new Column("wire_bytes", r -> r.result().wireBytes()),
           new Column("duration_ms", r -> r.result().durationMillis()),

@@ -27,6 +27,7 @@ public final class RunResult {
   private final long goodputBytes;
   private final long wireBytes;
   private final long retransmits;
+  private final long messagesSuperseded;
   private final long durationMillis;
   private final String note;
   private final Latency latency;
@@ -48,6 +49,7 @@ public final class RunResult {
     this.goodputBytes = b.goodputBytes;
     this.wireBytes = b.wireBytes;
     this.retransmits = b.retransmits;
+    this.messagesSuperseded = b.messagesSuperseded;
     this.durationMillis = b.durationMillis;
     this.note = b.note == null ? "" : b.note;
     this.latency = new Latency(rttMicros, Math.max(0, messagesSent - messagesEchoed));
@@ -137,6 +139,14 @@ public final class RunResult {
     return retransmits;
   }
 
+  /**
+   * Sequenced delivery only: messages dropped because a newer one was delivered first. They are
+   * among {@link #messagesEchoed()}, with the time until that newer echo arrived as their RTT.
+   */
+  public long messagesSuperseded() {
+    return messagesSuperseded;
+  }
+
   public long durationMillis() {
     return durationMillis;
   }
@@ -182,6 +192,7 @@ public final class RunResult {
     long goodput = 0;
     long wire = 0;
     long retransmits = 0;
+    long superseded = 0;
     long duration = 0;
     int n = 0;
     for (RunResult r : sessions) {
@@ -197,6 +208,7 @@ public final class RunResult {
       goodput += r.goodputBytes;
       wire += r.wireBytes;
       retransmits += r.retransmits;
+      superseded += r.messagesSuperseded;
       duration = Math.max(duration, r.durationMillis);
       n += r.sessions;
     }
@@ -206,6 +218,7 @@ public final class RunResult {
         .goodputBytes(goodput)
         .wireBytes(wire)
         .retransmits(retransmits)
+        .messagesSuperseded(superseded)
         .durationMillis(duration)
         .sessions(n)
         .build();
@@ -227,6 +240,7 @@ public final class RunResult {
         .goodputBytes(goodputBytes)
         .wireBytes(wireBytes)
         .retransmits(retransmits)
+        .messagesSuperseded(messagesSuperseded)
         .durationMillis(durationMillis)
         .note(note);
   }
@@ -246,6 +260,7 @@ public final class RunResult {
     private long goodputBytes;
     private long wireBytes;
     private long retransmits;
+    private long messagesSuperseded;
     private long durationMillis;
     private String note;
 
@@ -316,6 +331,12 @@ public final class RunResult {
 
     public Builder durationMillis(long v) {
       durationMillis = v;
+      return this;
+    }
+
+    /** Sequenced delivery: messages superseded by a newer one (see {@link #messagesSuperseded}). */
+    public Builder messagesSuperseded(long v) {
+      messagesSuperseded = v;
       return this;
     }
 

@@ -67,19 +67,67 @@ public final class Sweep {
       List<Boolean> ncs,
       List<Integer> windows,
       int mtu) {
+    return grid(
+        nodelays, intervals, resends, ncs, windows, mtu, new Latency(false, 0, 0, 0), List.of());
+  }
+
+  /**
+   * The latency knobs of one grid point (kcpj's additions, {@code docs/latency.md}): thin-stream
+   * loss recovery, redundant copies per segment (with copies, repeat ACKs are off on both ends, as
+   * in the {@code game} preset), the RTO cap and the ACK delay, in ms.
+   */
+  public record Latency(boolean thin, int dup, int maxRto, int ackDelay) {}
+
+  /**
+   * The grid with the latency knobs: every combination of the classic dimensions × {@code latency}
+   * (in order); an empty {@code latency} list means only {@code base}.
+   */
+  public static List<KcpConfig> grid(
+      List<Integer> nodelays,
+      List<Integer> intervals,
+      List<Integer> resends,
+      List<Boolean> ncs,
+      List<Integer> windows,
+      int mtu,
+      Latency base,
+      List<Latency> latency) {
+    List<Latency> knobs = latency.isEmpty() ? List.of(base) : latency;
     List<KcpConfig> out = new ArrayList<>();
     for (int nd : nodelays) {
       for (int iv : intervals) {
         for (int rs : resends) {
           for (boolean nc : ncs) {
             for (int w : windows) {
-              out.add(
-                  KcpConfig.builder()
-                      .noDelay(nd, iv, rs, nc)
-                      .windows(w, Math.max(w, EngineSetting.RECEIVE_WINDOW.min()))
-                      .mtu(mtu)
-                      .build());
+              for (Latency l : knobs) {
+                out.add(
+                    KcpConfig.builder()
+                        .noDelay(nd, iv, rs, nc)
+                        .windows(w, Math.max(w, EngineSetting.RECEIVE_WINDOW.min()))
+                        .mtu(mtu)
+                        .set(EngineSetting.THIN_STREAM, l.thin())
+                        .set(EngineSetting.REDUNDANCY, l.dup())
+                        .set(EngineSetting.REPEAT_ACKS, l.dup() == 0)
+                        .set(EngineSetting.MAX_RTO, l.maxRto())
+                        .set(EngineSetting.ACK_DELAY, l.ackDelay())
+                        .build());
+              }
             }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every combination of the latency knobs' values, in order. */
+  public static List<Latency> latencyGrid(
+      List<Boolean> thin, List<Integer> dup, List<Integer> maxRto, List<Integer> ackDelay) {
+    List<Latency> out = new ArrayList<>();
+    for (boolean t : thin) {
+      for (int d : dup) {
+        for (int m : maxRto) {
+          for (int a : ackDelay) {
+            out.add(new Latency(t, d, m, a));
           }
         }
       }

@@ -1,6 +1,7 @@
 package io.kcpj.bench.sweep;
 
 import io.kcpj.bench.report.RunResult;
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -107,7 +108,25 @@ public record SweepPoint(KcpConfig config, List<RunResult> seeds) {
         + ",sndwnd="
         + c.sendWindow()
         + ",rcvwnd="
-        + c.receiveWindow();
+        + c.receiveWindow()
+        + latencyLabel(c);
+  }
+
+  /** The latency knobs that differ from the reference, e.g. {@code ,thin=true,dup=1}. */
+  private static String latencyLabel(KcpConfig c) {
+    StringBuilder sb = new StringBuilder();
+    for (EngineSetting<?> s :
+        java.util.List.of(
+            EngineSetting.THIN_STREAM,
+            EngineSetting.REDUNDANCY,
+            EngineSetting.MAX_RTO,
+            EngineSetting.ACK_DELAY)) {
+      Object v = c.get(s);
+      if (!v.equals(s.defaultValue())) {
+        sb.append(',').append(s.key()).append('=').append(v);
+      }
+    }
+    return sb.toString();
   }
 
   /** The median of {@code v} (the mean of the middle two for an even count); NaN when empty. */

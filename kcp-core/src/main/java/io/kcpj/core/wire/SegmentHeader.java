@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
  *  off size field
  *   0   4   conv  conversation id
  *   4   1   cmd   {@link #CMD_PUSH} 81, {@link #CMD_ACK} 82, {@link #CMD_WASK} 83, {@link #CMD_WINS} 84
+ *                 (kcpj's delivery extension adds 85..88, docs/wire-extensions.md)
  *   5   1   frg   fragments still to come in this message (0 in stream mode and for non-PUSH)
  *   6   2   wnd   sender's free receive window, in segments
  *   8   4   ts    PUSH: sender's clock at this transmission; ACK: echo of the acked PUSH's ts
@@ -54,6 +55,21 @@ public final class SegmentHeader {
   /** Window tell: carries the sender's window and nothing else. */
   public static final int CMD_WINS = 84;
 
+  /**
+   * kcpj extension (docs/wire-extensions.md): first (or only) fragment of an unordered message.
+   * Accepted only when the delivery extension is on.
+   */
+  public static final int CMD_UPUSH = 85;
+
+  /** kcpj extension: a later fragment of an unordered message. */
+  public static final int CMD_UPUSH_MORE = 86;
+
+  /** kcpj extension: first (or only) fragment of a sequenced (latest-wins) message. */
+  public static final int CMD_SPUSH = 87;
+
+  /** kcpj extension: a later fragment of a sequenced message. */
+  public static final int CMD_SPUSH_MORE = 88;
+
   private static final VarHandle INT_LE =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle SHORT_LE =
@@ -64,6 +80,11 @@ public final class SegmentHeader {
   /** Whether {@code cmd} is one of the four commands the protocol defines. */
   public static boolean isKnownCommand(int cmd) {
     return cmd >= CMD_PUSH && cmd <= CMD_WINS;
+  }
+
+  /** Whether {@code cmd} is one of the delivery extension's data commands (85–88). */
+  public static boolean isDeliveryExtension(int cmd) {
+    return cmd >= CMD_UPUSH && cmd <= CMD_SPUSH_MORE;
   }
 
   public static int conv(byte[] b, int off) {

@@ -218,6 +218,7 @@ public final class BridgeComparison {
             List.of(
                 java,
                 "-Dio.netty.machineId=" + MACHINE_ID,
+                "-D" + EchoServerMain.DELIVERY_PROPERTY + "=" + plan.workload().delivery().label(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 EchoServerMain.class.getName(),
@@ -387,7 +388,10 @@ public final class BridgeComparison {
                 .transportDetail(detail)
                 .config(config)
                 .mode("bridge")
-                .delivery(label.equals(VirtualFloorRun.LABEL) ? "unreliable" : w.delivery().label())
+                .delivery(
+                    label.equals(VirtualFloorRun.LABEL)
+                        ? "unreliable"
+                        : label.equals(Comparison.TCP_LABEL) ? "ordered" : w.delivery().label())
                 .sessions(row.sessions)
                 .rttMicros(row.tally.rtt())
                 .messagesSent(row.sent)
@@ -395,6 +399,7 @@ public final class BridgeComparison {
                 .goodputBytes(row.tally.goodputBytes(row.sent))
                 .wireBytes(wire(paths, row) - wireBefore[r])
                 .retransmits(retransmits)
+                .messagesSuperseded(row.tally.superseded())
                 .durationMillis(row.tally.durationMillis())
                 .note(
                     join(

@@ -14,7 +14,7 @@ import java.util.List;
  * configuration.
  *
  * <pre>
- * java -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT FLOOR_PORT RESPONSE_SIZE [KCP_CONFIG...]
+ * java [-Dkcpj.delivery=ordered|unordered|sequenced] -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT FLOOR_PORT RESPONSE_SIZE [KCP_CONFIG...]
  * </pre>
  *
  * Prints {@code READY} when listening. Reads commands on standard input: {@code STATS} prints
@@ -22,6 +22,9 @@ import java.util.List;
  * closed the pipe or died) stops it.
  */
 public final class EchoServerMain {
+  /** System property: how the KCP echo servers deliver their echoes (ordered by default). */
+  static final String DELIVERY_PROPERTY = "kcpj.delivery";
+
   private EchoServerMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -41,7 +44,15 @@ public final class EchoServerMain {
       configs.add(KcpConfig.parse(args[i]));
     }
     try (TcpEchoServer tcp = new TcpEchoServer(new InetSocketAddress(address, tcpPort));
-        KcpEchoServers kcp = new KcpEchoServers(address, kcpBase, configs, responseSize);
+        KcpEchoServers kcp =
+            new KcpEchoServers(
+                address,
+                kcpBase,
+                configs,
+                responseSize,
+                io.kcpj.bench.compare.Delivery.parse(
+                        System.getProperty(DELIVERY_PROPERTY, "ordered"))
+                    .engineDelivery());
         FloorEchoServer floor =
             new FloorEchoServer(
                 kcp.group(),

@@ -34,6 +34,9 @@ final class EchoTally {
   private volatile long finishNanos;
   private volatile int echoed;
   private volatile int warmEchoed;
+  private final boolean sequenced;
+  private final int[] oldestPending;
+  private volatile int superseded;
 
   /**
    * @param phaseNanos each session's offset from the common start
@@ -48,6 +51,8 @@ final class EchoTally {
     this.duplicatesAllowed = duplicatesAllowed;
     this.received = new boolean[perSession * phaseNanos.length];
     this.sentAt = new AtomicLongArray(bulk ? received.length : 0);
+    this.sequenced = workload.delivery() == io.kcpj.bench.compare.Delivery.SEQUENCED;
+    this.oldestPending = new int[phaseNanos.length];
   }
 
   int sessions() {
@@ -119,13 +124,21 @@ final class EchoTally {
       if (received[id]) {
         return duplicatesAllowed ? null : "second echo of message " + id;
       }
-      received[id] = true;
       int session = id / perSession;
       int i = id % perSession;
-      long reference = bulk ? sentAt.get(id) : scheduledNanos(session, i);
-      rtt.recordValue(Math.max(0, (nowNanos - reference) / 1000));
-      lastEchoNanos = nowNanos;
-      echoed++;
+      if (sequenced) {
+        // Latest wins: the session's older messages not echoed yet never will be; a newer state
+        // arrived now, which is their latency.
+        for (int k = oldestPending[session]; k < i; k++) {
+          int older = id(session, k);
+          if (!received[older]) {
+            record(older, session, k, nowNanos);
+            superseded++;
+          }
+        }
+        oldestPending[session] = Math.max(oldestPending[session], i);
+      }
+      record(id, session, i, nowNanos);
     }
     if (bulk) {
       window.release();
@@ -133,8 +146,21 @@ final class EchoTally {
     return null;
   }
 
+  private void record(int id, int session, int i, long nowNanos) {
+    received[id] = true;
+    long reference = bulk ? sentAt.get(id) : scheduledNanos(session, i);
+    rtt.recordValue(Math.max(0, (nowNanos - reference) / 1000));
+    lastEchoNanos = nowNanos;
+    echoed++;
+  }
+
   int echoed() {
     return echoed;
+  }
+
+  /** Sequenced delivery: messages superseded by a newer echo (counted in {@link #echoed()}). */
+  int superseded() {
+    return superseded;
   }
 
   int warmEchoed() {
@@ -169,6 +195,6 @@ final class EchoTally {
         bulk
             ? Math.min(workload.bulkBytes(), (long) echoed * workload.size())
             : (long) sent * workload.size();
-    return out + (long) echoed * workload.responseSize();
+    return out + (long) (echoed - superseded) * workload.responseSize(); // superseded: not received
   }
 }

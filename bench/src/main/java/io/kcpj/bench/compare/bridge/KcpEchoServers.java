@@ -2,6 +2,7 @@ package io.kcpj.bench.compare.bridge;
 
 import io.kcpj.core.KcpConfig;
 import io.kcpj.netty.KcpChannel;
+import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
 import io.netty.bootstrap.Bootstrap;
@@ -20,8 +21,9 @@ import java.util.List;
 
 /**
  * The comparison's KCP echo servers (kcp-netty over NIO UDP), one per transport under test, each on
- * its own port. Every message is answered with {@code responseSize} bytes starting with the
- * message's 4-byte sequence number. One event loop thread; {@link #close()} stops everything.
+ * its own port, echoing in the workload's delivery mode. Every message is answered with {@code
+ * responseSize} bytes starting with the message's 4-byte sequence number. One event loop thread;
+ * {@link #close()} stops everything.
  */
 final class KcpEchoServers implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group =
@@ -30,12 +32,18 @@ final class KcpEchoServers implements AutoCloseable {
   private final List<KcpServerCodec> codecs = new ArrayList<>();
 
   /** Binds one server per config on {@code address}, ports {@code basePort + i}. */
-  KcpEchoServers(String address, int basePort, List<KcpConfig> configs, int responseSize)
+  KcpEchoServers(
+      String address,
+      int basePort,
+      List<KcpConfig> configs,
+      int responseSize,
+      io.kcpj.core.Delivery delivery)
       throws InterruptedException {
     for (int i = 0; i < configs.size(); i++) {
       KcpServerCodec codec =
           new KcpServerCodecBuilder()
               .config(configs.get(i))
+              .option(KcpChannelOption.DEFAULT_DELIVERY, delivery) // echoes as the messages came
               .handler(
                   new ChannelInitializer<KcpChannel>() {
                     @Override

@@ -71,6 +71,7 @@ final class KcpRowClients extends RowClients {
         KcpChannel.newBootstrap(udp[k])
             .remoteAddress(server)
             .option(KcpChannelOption.KCP_CONFIG, transport.config())
+            .option(KcpChannelOption.DEFAULT_DELIVERY, workload.delivery().engineDelivery())
             .handler(
                 new ChannelInboundHandlerAdapter() {
                   @Override

@@ -1,0 +1,260 @@
+package io.kcpj.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kcpj.core.loss.ThinStreamLossDetection;
+import io.kcpj.core.wire.SegmentHeader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The latency additions on the virtual clock, one mechanism at a time: two engines whose datagrams
+ * the test carries by hand at chosen times (or drops), so every deadline is exact.
+ */
+class ThinStreamRecoveryTest {
+
+  /** An engine and the datagrams it emitted, not yet carried. */
+  static final class End {
+    final Kcp kcp;
+    final List<byte[]> out = new ArrayList<>();
+
+    End(KcpConfig config) {
+      kcp =
+          new Kcp(
+              1,
+              config,
+              d -> {
+                byte[] b = new byte[d.remaining()];
+                d.get(b);
+                out.add(b);
+              });
+    }
+
+    /** Takes the datagrams emitted so far. */
+    List<byte[]> take() {
+      List<byte[]> l = new ArrayList<>(out);
+      out.clear();
+      return l;
+    }
+
+    /** Sends a message at {@code t} and flushes at once (kcp-netty's way). */
+    void sendAt(long t, int size) {
+      kcp.update(t);
+      kcp.send(new byte[size], 0, size);
+      kcp.flush();
+    }
+
+    /** Delivers {@code datagrams} at {@code t}, then flushes (ACKs leave). */
+    void receiveAt(long t, List<byte[]> datagrams) {
+      kcp.update(t);
+      for (byte[] d : datagrams) {
+        assertEquals(Kcp.INPUT_OK, kcp.input(d, 0, d.length));
+      }
+      kcp.flush();
+    }
+  }
+
+  static final KcpConfig THIN =
+      KcpConfig.builder().noDelay(1, 10, 0, true).set(EngineSetting.THIN_STREAM, true).build();
+
+  /** The (cmd, sn) of every segment in {@code datagrams}. */
+  static List<String> segments(List<byte[]> datagrams) {
+    List<String> l = new ArrayList<>();
+    for (byte[] d : datagrams) {
+      for (int at = 0; at + SegmentHeader.HEADER_SIZE <= d.length; ) {
+        l.add(SegmentHeader.cmd(d, at) + ":" + SegmentHeader.sn(d, at));
+        at += SegmentHeader.HEADER_SIZE + (int) SegmentHeader.len(d, at);
+      }
+    }
+    return l;
+  }
+
+  @Test
+  void rackResendsASegmentOnceALaterOneIsAckedAndTheReorderWindowHasPassed() {
+    End sender = new End(THIN);
+    End receiver = new End(KcpConfig.fast());
+    sender.sendAt(0, 100); // sn 0: lost
+    sender.take();
+    sender.sendAt(20, 100); // sn 1: arrives
+    receiver.receiveAt(70, sender.take());
+    sender.receiveAt(120, receiver.take()); // ACK of sn 1 (sent at 20): rackRtt 100, srtt 100
+    assertEquals(100, sender.kcp.srtt());
+    int window = ThinStreamLossDetection.reorderWindow(sender.kcp.srtt());
+    assertEquals(25, window);
+    long deadline = 0 + 100 + window; // sentAt(sn 0) + rackRtt + reorder window
+    assertEquals(deadline, sender.kcp.nextEventAt(120), "the RACK deadline is the next event");
+    sender.kcp.advance(deadline - 1);
+    assertEquals(List.of(), segments(sender.take()), "nothing within the reorder window");
+    sender.kcp.advance(deadline);
+    assertEquals(List.of("81:0"), segments(sender.take()), "sn 0 resent at the deadline");
+    assertEquals(1, sender.kcp.counters().fastRetransmittedSegments);
+    assertEquals(0, sender.kcp.counters().lostSegments, "not a timeout (RTO is 200 ms here)");
+  }
+
+  @Test
+  void rackToleratesReorderingWithinTheWindow() {
+    End sender = new End(THIN);
+    End receiver = new End(KcpConfig.fast());
+    sender.sendAt(0, 100);
+    List<byte[]> late = sender.take(); // sn 0: delayed, not lost
+    sender.sendAt(20, 100);
+    receiver.receiveAt(70, sender.take());
+    sender.receiveAt(120, receiver.take());
+    sender.kcp.advance(124);
+    receiver.receiveAt(74, late); // overtaken by sn 1, its ACK comes back within the window
+    sender.receiveAt(124, receiver.take());
+    sender.kcp.advance(125);
+    sender.kcp.advance(400);
+    assertEquals(0, sender.kcp.counters().retransmittedSegments, "no spurious resend");
+    assertEquals(0, sender.kcp.waitSnd());
+  }
+
+  @Test
+  void theTailLossProbeResendsTheNewestSegmentAfterTwoSrttWithoutAnAck() {
+    KcpConfig cfg = THIN.toBuilder().minRto(500).build();
+    End sender = new End(cfg);
+    End receiver = new End(KcpConfig.fast());
+    sender.sendAt(0, 100);
+    receiver.receiveAt(50, sender.take());
+    sender.receiveAt(100, receiver.take()); // srtt 100, rto max(500, 300) = 500
+    assertEquals(500, sender.kcp.rto());
+    sender.sendAt(110, 100); // sn 1: lost, and nothing else in flight
+    sender.take();
+    long probeAt = 110 + 2 * 100; // last transmission + 2 srtt
+    assertEquals(probeAt, sender.kcp.nextEventAt(110), "the probe comes before the RTO (610)");
+    sender.kcp.advance(probeAt - 1);
+    assertEquals(List.of(), segments(sender.take()));
+    long next = sender.kcp.advance(probeAt);
+    assertEquals(List.of("81:1"), segments(sender.take()), "the newest segment, once");
+    assertEquals(1, sender.kcp.counters().probeSegments);
+    assertEquals(0, sender.kcp.counters().lostSegments);
+    assertEquals(110 + 500, next, "one probe per flight: next is the unchanged RTO");
+    sender.kcp.advance(609);
+    assertEquals(List.of(), segments(sender.take()), "no second probe before an ACK");
+    sender.kcp.advance(610);
+    assertEquals(List.of("81:1"), segments(sender.take()), "then the timeout");
+    assertEquals(1, sender.kcp.counters().lostSegments);
+  }
+
+  @Test
+  void inAnOutageOnlyTheOldestProbesAndHearingThePeerResendsTheRestAtOnce() {
+    KcpConfig cfg = THIN.toBuilder().set(EngineSetting.MAX_RTO, 200).build();
+    End sender = new End(cfg);
+    End receiver = new End(cfg);
+    sender.sendAt(0, 100);
+    receiver.receiveAt(25, sender.take());
+    sender.receiveAt(50, receiver.take()); // srtt 50: rto 50 + max(10, 100) = 150
+    for (int i = 1; i <= 5; i++) {
+      sender.sendAt(100 + 20L * (i - 1), 100); // sn 1..5 into a blackout
+    }
+    sender.take();
+    List<String> probes = new ArrayList<>();
+    for (long t = 181; t <= 3000; t++) {
+      sender.kcp.advance(t);
+      for (String s : segments(sender.take())) {
+        probes.add(t + "/" + s);
+      }
+    }
+    assertTrue(probes.size() > 5, "probes during the outage: " + probes);
+    long others = probes.stream().skip(5).filter(p -> !p.endsWith("81:1")).count();
+    assertEquals(0, others, "once in an outage only the oldest (sn 1) probes: " + probes);
+    sender.sendAt(3000, 100); // new data is held while the path is down
+    assertEquals(List.of(), segments(sender.take()), "no new data into a dark path");
+    // The peer is heard again: every overdue segment, and the held one, leave at once.
+    receiver.kcp.update(3010);
+    receiver.kcp.send(new byte[10], 0, 10);
+    receiver.kcp.flush();
+    sender.receiveAt(3020, receiver.take());
+    List<String> burst = segments(sender.take());
+    for (int sn = 1; sn <= 6; sn++) {
+      assertTrue(burst.contains("81:" + sn), "sn " + sn + " resent on resume: " + burst);
+    }
+  }
+
+  @Test
+  void aCopyOfTheLastSegmentRidesWithTheNextMessageWhileItSavesTime() {
+    KcpConfig cfg =
+        THIN.toBuilder()
+            .set(EngineSetting.REDUNDANCY, 1)
+            .set(EngineSetting.REDUNDANCY_BYTES, 256)
+            .build();
+    End sender = new End(cfg);
+    End receiver = new End(KcpConfig.fast());
+    sender.sendAt(0, 100);
+    receiver.receiveAt(50, sender.take());
+    sender.receiveAt(100, receiver.take()); // srtt 100, rto 100 + 200 = 300
+    sender.sendAt(150, 100); // sn 1
+    assertEquals(List.of("81:1"), segments(sender.take()));
+    sender.sendAt(200, 100); // sn 2 carries a copy of sn 1 (50 ms old < rto - srtt/2 = 250)
+    assertEquals(List.of("81:2", "81:1"), segments(sender.take()));
+    sender.sendAt(250, 100); // sn 1 was copied once already: only sn 2's copy
+    assertEquals(List.of("81:3", "81:2"), segments(sender.take()));
+    assertEquals(2, sender.kcp.counters().redundantSegments);
+    assertEquals(0, sender.kcp.counters().retransmittedSegments, "copies are not retransmissions");
+    sender.kcp.advance(260); // a flush with nothing new: no copy rides on it
+    assertEquals(List.of(), segments(sender.take()));
+  }
+
+  @Test
+  void noCopyWhenTheAckComesBeforeTheNextMessageCould() {
+    KcpConfig cfg = THIN.toBuilder().set(EngineSetting.REDUNDANCY, 1).build();
+    End sender = new End(cfg);
+    End receiver = new End(KcpConfig.fast());
+    sender.sendAt(0, 100);
+    receiver.receiveAt(10, sender.take());
+    sender.receiveAt(20, receiver.take()); // srtt 20, rto 20 + max(10, 40) = 60
+    sender.sendAt(30, 100); // sn 1, lost
+    sender.take();
+    sender.sendAt(80, 100); // sn 1 is 50 ms old, not younger than rto - srtt/2 = 50: no copy
+    // (sn 1 leaves again as the tail-loss probe, due at 30 + 2 srtt = 70, not as a copy)
+    assertEquals(List.of("81:1", "81:2"), segments(sender.take()));
+    assertEquals(1, sender.kcp.counters().probeSegments);
+    assertEquals(0, sender.kcp.counters().redundantSegments);
+  }
+
+  @Test
+  void withRepeatAcksOffACopyOfADeliveredSegmentCostsNoAck() {
+    KcpConfig lean = KcpConfig.fast().with(EngineSetting.REPEAT_ACKS, false);
+    End sender = new End(KcpConfig.fast());
+    End receiver = new End(lean);
+    sender.sendAt(0, 100);
+    List<byte[]> first = sender.take();
+    receiver.receiveAt(10, first);
+    assertEquals(List.of("82:0"), segments(receiver.take()));
+    // the same segment again, with new data beside it: the new data's ACK carries una = 2
+    sender.sendAt(20, 100);
+    List<byte[]> both = new ArrayList<>(first);
+    both.addAll(sender.take());
+    receiver.receiveAt(30, both);
+    assertEquals(List.of("82:1"), segments(receiver.take()), "no ACK for the repeat of sn 0");
+    // a repeat alone, with nothing else to send: acknowledged (the peer may need it)
+    receiver.receiveAt(40, first);
+    assertEquals(List.of("82:0"), segments(receiver.take()));
+  }
+
+  @Test
+  void anAckWaitsAtMostAQuarterSrttForDataToRideWith() {
+    KcpConfig delayed = KcpConfig.fast().with(EngineSetting.ACK_DELAY, 50);
+    End a = new End(delayed);
+    End b = new End(delayed);
+    a.sendAt(0, 100);
+    b.receiveAt(50, a.take()); // b has no RTT sample yet: srtt/4 = 0, the ACK goes at once
+    List<byte[]> ack = b.take();
+    assertEquals(List.of("82:0"), segments(ack));
+    a.receiveAt(100, ack); // a's srtt: 100
+    b.sendAt(100, 100);
+    a.receiveAt(150, b.take()); // a's own srtt is 100 (from b's ACK): a may hold 25 ms
+    assertEquals(List.of(), segments(a.take()), "held");
+    assertEquals(175, a.kcp.nextEventAt(150), "until 150 + min(50, 100 / 4)");
+    a.sendAt(160, 100); // data goes out: the held ACK rides with it
+    assertEquals(List.of("81:1", "82:0"), segments(a.take()));
+    b.sendAt(200, 100);
+    a.receiveAt(250, b.take());
+    a.kcp.advance(274);
+    assertEquals(List.of(), segments(a.take()));
+    a.kcp.advance(275);
+    assertEquals(List.of("82:1"), segments(a.take()), "alone at the deadline");
+  }
+}
