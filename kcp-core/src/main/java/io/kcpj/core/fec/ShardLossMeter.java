@@ -38,6 +38,9 @@ public final class ShardLossMeter {
   private final int[] declared = new int[SLOTS];
   private final boolean[] full = new boolean[SLOTS];
 
+  /** Whether a slot holds a group of the stream (not one from before its first shard). */
+  private final boolean[] live = new boolean[SLOTS];
+
   private int dataShards;
   private int groupSize;
   private boolean started;
@@ -110,6 +113,7 @@ public final class ShardLossMeter {
       for (int s = 0; s < SLOTS; s++) {
         clear(s);
       }
+      live[slotOf(first)] = true;
       return slotOf(first);
     }
     int diff = first - newest;
@@ -124,6 +128,7 @@ public final class ShardLossMeter {
         for (int s = 0; s < SLOTS; s++) {
           clear(s);
         }
+        live[slotOf(first)] = true;
         return slotOf(first);
       }
       for (long g = 0; g < groups; g++) {
@@ -131,6 +136,7 @@ public final class ShardLossMeter {
         int s = slotOf(newest);
         judge(s); // the group SLOTS before the new one leaves the window
         clear(s);
+        live[s] = true;
       }
       return slotOf(first);
     }
@@ -145,6 +151,7 @@ public final class ShardLossMeter {
   }
 
   private void clear(int s) {
+    live[s] = false;
     seen[s][0] = seen[s][1] = seen[s][2] = seen[s][3] = 0;
     received[s] = 0;
     highest[s] = -1;
@@ -153,6 +160,9 @@ public final class ShardLossMeter {
   }
 
   private void judge(int s) {
+    if (!live[s]) {
+      return; // a slot from before the stream's first group
+    }
     int expected;
     if (declared[s] > 0) {
       expected = Math.min(declared[s], dataShards);
