@@ -69,7 +69,8 @@ class PerfCommandTest {
       assertEquals(
           "kcpj perf client: no answer from 127.0.0.1:"
               + silent.getLocalPort()
-              + " within 300ms (is a kcpj perf server running there, and is UDP let through?)",
+              + " within 300ms (is a kcpj perf server or a KCP echo server running there, and is UDP let"
+              + " through?)",
           line);
     }
   }
