@@ -62,7 +62,7 @@ public final class PerfCommand implements Runnable {
 
   static final String KEY_HELP =
       "The --crypt passphrase; the key is derived as kcptun does (PBKDF2-HMAC-SHA1, salt kcp-go,"
-          + " 4096 iterations).";
+          + " 4096 iterations). Default: none (required with --crypt).";
 
   /** {@code --fec}, {@code --crypt}, {@code --key} parsed, or a usage error naming the option. */
   static PerfLayers layers(String fec, String crypt, String key) {
