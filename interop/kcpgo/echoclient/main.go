@@ -1,10 +1,12 @@
-// Command echoclient is a kcp-go client for kcpj's interop tests (no FEC, no encryption).
+// Command echoclient is a kcp-go client for kcpj's interop tests, with kcp-go's FEC (-fec D/P) and
+// kcptun's packet encryption (-crypt METHOD -key PASSPHRASE) when asked.
 //
 // It sends -count messages of varying sizes (some larger than one segment) to an echo server,
 // reads the echoes back as a byte stream and checks that it equals what was sent, byte for byte.
 // Note that kcp-go's Write splits a buffer larger than mss into separate messages of at most mss
 // bytes, so the server sees those as several messages. Prints "OK <messages> <bytes>" and exits
-// 0 on success; prints "FAIL ..." and exits 1 otherwise (also on -timeout).
+// 0 on success; prints "FAIL ..." and exits 1 otherwise (also on -timeout). Either way a second
+// line follows with kcp-go's counters ("SNMP FECRecovered=... ...").
 package main
 
 import (
@@ -41,17 +43,24 @@ func main() {
 	mode := flag.String("mode", "fast", "KCP mode: classic, normal, fast")
 	window := flag.Int("window", 128, "send and receive window, segments")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up after this long")
+	layers := kcpconf.LayerFlags()
 	flag.Parse()
 
-	s, err := kcp.DialWithOptions(*connect, nil, 0, 0)
+	data, parity, err := layers.Shards()
 	if err != nil {
-		fmt.Println("FAIL dial:", err)
-		os.Exit(1)
+		fail(err.Error())
+	}
+	block, err := layers.Block()
+	if err != nil {
+		fail(err.Error())
+	}
+	s, err := kcp.DialWithOptions(*connect, block, data, parity)
+	if err != nil {
+		fail(fmt.Sprint("dial: ", err))
 	}
 	defer s.Close()
 	if err := kcpconf.Apply(s, *mode, *window); err != nil {
-		fmt.Println("FAIL", err)
-		os.Exit(1)
+		fail(err.Error())
 	}
 	deadline := time.Now().Add(*timeout)
 	s.SetDeadline(deadline)
@@ -73,18 +82,22 @@ func main() {
 
 	got := make([]byte, len(expected))
 	if _, err := io.ReadFull(s, got); err != nil {
-		fmt.Printf("FAIL read after %v: %v\n", time.Until(deadline), err)
-		os.Exit(1)
+		fail(fmt.Sprintf("read after %v: %v", time.Until(deadline), err))
 	}
 	if err := <-writeErr; err != nil {
-		fmt.Println("FAIL write:", err)
-		os.Exit(1)
+		fail(fmt.Sprint("write: ", err))
 	}
 	for i := range got {
 		if got[i] != expected[i] {
-			fmt.Printf("FAIL byte %d: got %d, want %d\n", i, got[i], expected[i])
-			os.Exit(1)
+			fail(fmt.Sprintf("byte %d: got %d, want %d", i, got[i], expected[i]))
 		}
 	}
 	fmt.Printf("OK %d %d\n", *count, len(expected))
+	fmt.Println(kcpconf.Snmp())
+}
+
+func fail(why string) {
+	fmt.Println("FAIL " + why)
+	fmt.Println(kcpconf.Snmp())
+	os.Exit(1)
 }

@@ -1,12 +1,15 @@
-// Command echoserver is a kcp-go echo server for kcpj's interop tests (no FEC, no encryption).
+// Command echoserver is a kcp-go echo server for kcpj's interop tests, with kcp-go's FEC (-fec D/P)
+// and kcptun's packet encryption (-crypt METHOD -key PASSPHRASE) when asked.
 //
 // It prints "LISTENING host:port" on its first line, then echoes every message of every
-// session. Each message must start with its own length as a 4-byte big-endian integer: a message
+// session. A line "SNMP" on its standard input makes it print kcp-go's counters as one line
+// ("SNMP FECRecovered=... ..."). Each message must start with its own length as a 4-byte big-endian integer: a message
 // whose length disagrees (a reassembly error by the peer) makes it print "BAD ..." on stderr and
 // exit with status 3. It exits by itself after -timeout.
 package main
 
 import (
+	"bufio"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -24,15 +27,35 @@ func main() {
 	window := flag.Int("window", 128, "send and receive window, segments")
 	checkLength := flag.Bool("check-length", true, "require the 4-byte length prefix")
 	timeout := flag.Duration("timeout", 120*time.Second, "exit after this long")
+	layers := kcpconf.LayerFlags()
 	flag.Parse()
 
-	l, err := kcp.ListenWithOptions(*listen, nil, 0, 0)
+	data, parity, err := layers.Shards()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	block, err := layers.Block()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	l, err := kcp.ListenWithOptions(*listen, block, data, parity)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "listen:", err)
 		os.Exit(2)
 	}
 	fmt.Printf("LISTENING %s\n", l.Addr().String())
 	os.Stdout.Sync()
+	go func() {
+		in := bufio.NewScanner(os.Stdin)
+		for in.Scan() {
+			if in.Text() == "SNMP" {
+				fmt.Println(kcpconf.Snmp())
+				os.Stdout.Sync()
+			}
+		}
+	}()
 	go func() {
 		time.Sleep(*timeout)
 		fmt.Fprintln(os.Stderr, "timeout: exiting")

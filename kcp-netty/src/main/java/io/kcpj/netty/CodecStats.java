@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.stack.DatagramStackCounters;
 
 /** The mutable counters behind {@link KcpCodecMetrics}. Event-loop confined. */
 final class CodecStats {
@@ -18,4 +19,7 @@ final class CodecStats {
 
   /** Engine counters of the sessions already closed. */
   final KcpCounters closedEngines = new KcpCounters();
+
+  /** Datagram-layer counters of the sessions already closed. */
+  final DatagramStackCounters closedLayers = new DatagramStackCounters();
 }

@@ -69,6 +69,10 @@ public final class KcpChannelBootstrap {
   public <T> KcpChannelBootstrap option(ChannelOption<T> option, T value) {
     Objects.requireNonNull(option, "option");
     option.validate(value);
+    if (option == KcpChannelOption.CRYPT) {
+      throw new IllegalArgumentException(
+          "KCP_CRYPT covers every datagram of a datagram channel: set it on the codec builder");
+    }
     options.remove(option);
     options.put(option, value);
     return this;

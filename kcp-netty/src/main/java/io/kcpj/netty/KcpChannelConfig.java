@@ -4,6 +4,7 @@ import io.kcpj.core.Delivery;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.fec.FecSpec;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.WriteBufferWaterMark;
@@ -35,6 +36,10 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
   private volatile Delivery defaultDelivery = Delivery.ORDERED;
   private volatile Kcp engine;
+  private volatile FecSpec fec = FecSpec.OFF;
+  private volatile int fecDataShards;
+  private volatile int fecParityShards;
+  private volatile boolean fecDecodeUnrequested = true;
 
   private final KcpChildChannel session;
 
@@ -52,7 +57,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   public Map<ChannelOption<?>, Object> getOptions() {
     Map<ChannelOption<?>, Object> options = super.getOptions();
     for (KcpChannelOption<?> o : KcpChannelOption.options()) {
-      if (o != KcpChannelOption.MAX_SESSIONS) {
+      if (o != KcpChannelOption.MAX_SESSIONS && o != KcpChannelOption.CRYPT) {
         options.put(o, getOption(o));
       }
     }
@@ -76,7 +81,12 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) return (T) sendQueueWaterMark;
     if (option == KcpChannelOption.SEND_QUEUE_CAP) return (T) Integer.valueOf(sendQueueCap);
     if (option == KcpChannelOption.DEFAULT_DELIVERY) return (T) defaultDelivery;
-    return super.getOption(option); // MAX_SESSIONS: a codec-level option
+    if (option == KcpChannelOption.FEC) return (T) fec;
+    if (option == KcpChannelOption.FEC_DATA_SHARDS) return (T) Integer.valueOf(fecDataShards);
+    if (option == KcpChannelOption.FEC_PARITY_SHARDS) return (T) Integer.valueOf(fecParityShards);
+    if (option == KcpChannelOption.FEC_DECODE_UNREQUESTED)
+      return (T) Boolean.valueOf(fecDecodeUnrequested);
+    return super.getOption(option); // MAX_SESSIONS, CRYPT: codec-level options
   }
 
   @Override
@@ -102,8 +112,13 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       sendQueueCap = (Integer) value;
     } else if (option == KcpChannelOption.DEFAULT_DELIVERY) {
       defaultDelivery = (Delivery) value;
+    } else if (option == KcpChannelOption.FEC
+        || option == KcpChannelOption.FEC_DATA_SHARDS
+        || option == KcpChannelOption.FEC_PARITY_SHARDS
+        || option == KcpChannelOption.FEC_DECODE_UNREQUESTED) {
+      setFecOption(option, value);
     } else {
-      return false; // MAX_SESSIONS: a codec-level option, see KcpCodecBuilder
+      return false; // MAX_SESSIONS, CRYPT: codec-level options, see KcpCodecBuilder
     }
     return true;
   }
@@ -152,6 +167,47 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     } else {
       session.eventLoop().execute(apply);
     }
+  }
+
+  /** FEC options: read when the session starts, refused afterwards (the peer relies on them). */
+  private synchronized void setFecOption(ChannelOption<?> option, Object value) {
+    if (engine != null) {
+      throw new IllegalStateException(
+          option.name() + " is fixed when a session starts; set it on the codec or bootstrap");
+    }
+    if (option == KcpChannelOption.FEC) {
+      fec = (FecSpec) value;
+      fecDataShards = fec.dataShards();
+      fecParityShards = fec.parityShards();
+    } else if (option == KcpChannelOption.FEC_DECODE_UNREQUESTED) {
+      fecDecodeUnrequested = (Boolean) value;
+    } else {
+      if (option == KcpChannelOption.FEC_DATA_SHARDS) {
+        fecDataShards = (Integer) value;
+      } else {
+        fecParityShards = (Integer) value;
+      }
+      if (fecDataShards + fecParityShards > 256) {
+        throw new IllegalArgumentException(
+            "FEC data + parity shards must be at most 256, got "
+                + fecDataShards
+                + " + "
+                + fecParityShards);
+      }
+      fec = FecSpec.fixed(fecDataShards, fecParityShards);
+    }
+  }
+
+  /** The FEC this session sends ({@link KcpChannelOption#FEC}). */
+  public FecSpec fec() {
+    return fec;
+  }
+
+  /**
+   * Whether FEC shards are decoded without FEC ({@link KcpChannelOption#FEC_DECODE_UNREQUESTED}).
+   */
+  public boolean fecDecodeUnrequested() {
+    return fecDecodeUnrequested;
   }
 
   /** Idle timeout in ms (0: none). */

@@ -3,6 +3,8 @@ package io.kcpj.netty;
 import io.kcpj.core.Delivery;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.crypt.CryptConfig;
+import io.kcpj.core.fec.FecSpec;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.ArrayList;
@@ -38,6 +40,10 @@ import java.util.function.Consumer;
  *   <tr><td>SEND_QUEUE_WATER_MARK</td><td>WriteBufferWaterMark, in segments</td><td>low 128, high 256</td><td>{@code isWritable()} against the engine's {@code waitSnd()}</td></tr>
  *   <tr><td>SEND_QUEUE_CAP</td><td>int ≥ 1 segments</td><td>4096</td><td>writes beyond it fail with {@link KcpSendQueueFullException}</td></tr>
  *   <tr><td>MAX_SESSIONS</td><td>int ≥ 1</td><td>10000</td><td>codec only: sessions open at once</td></tr>
+ *   <tr><td>FEC</td><td>FecSpec</td><td>off</td><td>the FEC this session sends</td></tr>
+ *   <tr><td>FEC_DATA_SHARDS, FEC_PARITY_SHARDS</td><td>int 0..255</td><td>0</td><td>kcp-go's pair: FEC = D/P once both are &gt; 0</td></tr>
+ *   <tr><td>FEC_DECODE_UNREQUESTED</td><td>boolean</td><td>true</td><td>decode FEC shards even without FEC</td></tr>
+ *   <tr><td>CRYPT</td><td>CryptConfig</td><td>none</td><td>codec only: kcp-go's packet encryption</td></tr>
  * </table>
  *
  * @param <T> the option's value type
@@ -184,6 +190,69 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
           Integer.toString(KcpCodecBuilder.DEFAULT_MAX_SESSIONS),
           "codec only: sessions open at once; more openings are dropped and counted",
           v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
+
+  /**
+   * The FEC this session sends ({@link FecSpec}: off, kcp-go's {@code 10/3}, or kcpj's adaptive
+   * {@code 10/1-3}, {@code 10/1-3@20ms}); fixed once the session starts. See {@code
+   * docs/fec-and-encryption.md}.
+   */
+  public static final KcpChannelOption<FecSpec> FEC =
+      session(
+          "KCP_FEC",
+          "FEC",
+          "`FecSpec`",
+          "`off`",
+          "FEC sent: kcp-go's `10/3`, adaptive `10/1-3` (kcp-go reads it as 10/3), `10/1-3@20ms`"
+              + " (kcpj peers only)",
+          v -> {});
+
+  /** kcp-go's data shard count: with {@link #FEC_PARITY_SHARDS}, sets {@link #FEC} to D/P. */
+  public static final KcpChannelOption<Integer> FEC_DATA_SHARDS =
+      session(
+          "KCP_FEC_DATA_SHARDS",
+          "FEC_DATA_SHARDS",
+          "int 0..255 (0: off)",
+          "0",
+          "kcp-go's `dataShards`: sets `FEC` to data/parity once both are > 0",
+          v -> range("KCP_FEC_DATA_SHARDS", v, 0, 255));
+
+  /** kcp-go's parity shard count: with {@link #FEC_DATA_SHARDS}, sets {@link #FEC} to D/P. */
+  public static final KcpChannelOption<Integer> FEC_PARITY_SHARDS =
+      session(
+          "KCP_FEC_PARITY_SHARDS",
+          "FEC_PARITY_SHARDS",
+          "int 0..255 (0: off)",
+          "0",
+          "kcp-go's `parityShards`: sets `FEC` to data/parity once both are > 0",
+          v -> range("KCP_FEC_PARITY_SHARDS", v, 0, 255));
+
+  /**
+   * Whether FEC shards reaching a session that sends no FEC are decoded (as kcp-go does: a 1/1
+   * decoder that re-tunes itself to the sender's counts) or dropped ({@link
+   * KcpDropReason#UNEXPECTED_FEC}).
+   */
+  public static final KcpChannelOption<Boolean> FEC_DECODE_UNREQUESTED =
+      session(
+          "KCP_FEC_DECODE_UNREQUESTED",
+          "FEC_DECODE_UNREQUESTED",
+          "boolean",
+          "true",
+          "decode FEC shards even without `FEC` (kcp-go does); false drops them",
+          v -> {});
+
+  /**
+   * Codec-level: kcp-go's packet encryption ({@link CryptConfig}: method and key) for every
+   * datagram of the codec. Not authenticated: see {@code docs/fec-and-encryption.md}.
+   */
+  public static final KcpChannelOption<CryptConfig> CRYPT =
+      session(
+          "KCP_CRYPT",
+          "CRYPT",
+          "`CryptConfig`",
+          "none",
+          "codec only: kcp-go's BlockCrypt (`aes`, `aes-128`, `aes-192`, `xor`, `none`, …) and"
+              + " key; not authenticated",
+          v -> {});
 
   private final String constantName;
   private final EngineSetting<T> setting;

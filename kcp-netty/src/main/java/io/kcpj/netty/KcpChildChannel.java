@@ -41,6 +41,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   final TimerEntry engineTimer = new TimerEntry(this);
   final TimerEntry idleTimer = new TimerEntry(this);
 
+  /** FEC and encryption between the engine and the codec; null when neither is in use. */
+  private SessionLayers layers;
+
   /** Set while the codec holds this channel in its batch of sessions to flush. */
   boolean dirty;
 
@@ -65,15 +68,44 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     this.key = key;
     this.config = new KcpChannelConfig(this);
     this.config.setAllocator(codec.datagramChannel().config().getAllocator());
-    this.kcp = new Kcp(key.conv(), datagram -> codec.output(key.address(), datagram));
+    this.kcp = new Kcp(key.conv(), this::engineOutput);
     this.lastInputMillis = nowMillis;
   }
 
   /** Applies the configured engine settings and attaches the engine to the config. */
   void startEngine(long nowMillis) {
     kcp.apply(config.engineConfig());
+    if (config.fec().enabled() || codec.crypt != null) {
+      layers = newLayers();
+      layers.applyMtu(config.engineConfig().mtu());
+    }
     config.attach(kcp);
     kcp.update(nowMillis);
+  }
+
+  private SessionLayers newLayers() {
+    return new SessionLayers(
+        codec,
+        key.address(),
+        kcp,
+        config.fec(),
+        config.fecDecodeUnrequested(),
+        codec.crypt,
+        config.engineConfig().mtu());
+  }
+
+  /** The engine's output: straight to the codec, or through the layers. */
+  private void engineOutput(java.nio.ByteBuffer datagram) {
+    SessionLayers l = layers;
+    if (l == null) {
+      codec.output(key.address(), datagram);
+    } else {
+      l.send(datagram, codec.nowMillis());
+    }
+  }
+
+  SessionLayers layers() {
+    return layers;
   }
 
   Kcp engine() {
@@ -209,15 +241,26 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   int input(ByteBuf content, long nowMillis) {
     kcp.update(nowMillis); // the engine's clock must be current for its RTT samples
     int len = content.readableBytes();
-    int status;
+    byte[] array;
+    int off;
     if (content.hasArray()) {
-      status = kcp.input(content.array(), content.arrayOffset() + content.readerIndex(), len);
+      array = content.array();
+      off = content.arrayOffset() + content.readerIndex();
     } else {
       // Direct (the usual case): one copy into the codec's scratch array. Cheaper than a
       // ByteBuffer view, which Netty allocates per call for derived (sliced) buffers.
-      byte[] scratch = codec.inputScratch(len);
-      content.getBytes(content.readerIndex(), scratch, 0, len);
-      status = kcp.input(scratch, 0, len);
+      array = codec.inputScratch(len);
+      content.getBytes(content.readerIndex(), array, 0, len);
+      off = 0;
+    }
+    int status;
+    if (layers == null && !SessionLayers.isFec(array, off, len)) {
+      status = kcp.input(array, off, len);
+    } else {
+      if (layers == null) {
+        layers = newLayers(); // FEC shards to a plain session: decoded as kcp-go does (or not)
+      }
+      status = layers.input(array, off, len, nowMillis);
     }
     lastInputMillis = nowMillis;
     deliver();
@@ -402,6 +445,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       forceClose(KcpCloseReason.IDLE_TIMEOUT);
       return;
     }
+    if (layers != null) {
+      layers.onTimer(nowMillis); // closes an FEC group whose deadline has come
+    }
     // The engine's own driving policy: update, flush if something is due between its interval
     // grid points (a retransmission deadline), and the next deadline.
     afterEngineActivity(nowMillis, kcp.advance(nowMillis));
@@ -425,6 +471,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return;
     }
     updateWritability();
+    if (layers != null) {
+      engineNext = Math.min(engineNext, layers.nextDeadline()); // an FEC group's deadline
+    }
     // Kcp.advance's deadline: retransmissions, window probes, admission of queued data — not
     // every interval (a session waiting only for an ACK sleeps until its earliest
     // retransmission), at least 1 ms ahead, NO_EVENT (MAX_VALUE: out of the heap) when idle.
@@ -455,6 +504,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   /** An option changed (on the event loop): re-arm with the new settings. */
   void configChanged() {
     if (open && isRegistered()) {
+      if (layers != null) {
+        layers.applyMtu(config.engineConfig().mtu());
+      }
       long now = codec.nowMillis();
       afterEngineActivity(now, kcp.advance(now));
       codec.afterConfigChange(now);

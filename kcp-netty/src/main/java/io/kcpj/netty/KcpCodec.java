@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.stack.DatagramStackCounters;
 import io.kcpj.core.wire.SegmentHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -53,6 +54,13 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   final CodecSettings settings;
   private final Map<SessionKey, KcpChildChannel> sessions = new HashMap<>();
   private final Map<InetSocketAddress, Integer> sessionsByAddress = new HashMap<>();
+
+  /** FEC parity carries no conv: it goes to the session that got the address's last data shard. */
+  private final Map<InetSocketAddress, KcpChildChannel> fecSessionByAddress = new HashMap<>();
+
+  /** Null unless {@link KcpChannelOption#CRYPT} is set. */
+  final CodecCrypt crypt;
+
   private final SessionKey probe = new SessionKey();
   private SessionTimer timer;
 
@@ -78,6 +86,8 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     this.settings = settings;
     this.readCoalescer =
         settings.readCoalescingNanos > 0 ? new ReadCoalescer(settings.readCoalescingNanos) : null;
+    Object crypt = settings.childOptions.get(KcpChannelOption.CRYPT);
+    this.crypt = crypt == null ? null : new CodecCrypt((io.kcpj.core.crypt.CryptConfig) crypt);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -106,7 +116,17 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     for (KcpChildChannel child : sessions.values()) {
       child.engine().counters().addTo(engine);
     }
-    return new KcpCodecMetrics(stats, sessions.size(), engine);
+    DatagramStackCounters layers = stats.closedLayers.snapshot();
+    for (KcpChildChannel child : sessions.values()) {
+      if (child.layers() != null) {
+        child.layers().addCountersTo(layers);
+      }
+    }
+    if (crypt != null) {
+      layers.opened += crypt.opened;
+      layers.openFailures += crypt.failed;
+    }
+    return new KcpCodecMetrics(stats, sessions.size(), engine, layers);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -182,17 +202,33 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   // ---------------------------------------------------------------------------------------------
 
   private void onDatagram(ByteBuf content, InetSocketAddress sender) {
+    if (crypt != null && sender != null) {
+      content = crypt.open(content); // kcp-go's framing hides the conv: open, then route
+      if (content == null) {
+        drop(sender, 0, KcpDropReason.BAD_CHECKSUM);
+        return;
+      }
+    }
     int len = content.readableBytes();
     if (len < SegmentHeader.HEADER_SIZE || sender == null) {
       drop(sender, 0, KcpDropReason.MALFORMED);
       return;
     }
-    int at = content.readerIndex();
+    int kcpOffset = SessionLayers.kcpOffset(content); // 0 plain, 8 FEC data shard, -1 parity
+    if (kcpOffset < 0) {
+      onParity(content, sender);
+      return;
+    }
+    int at = content.readerIndex() + kcpOffset;
+    if (len - kcpOffset < SegmentHeader.HEADER_SIZE) {
+      drop(sender, 0, KcpDropReason.MALFORMED);
+      return;
+    }
     int conv = content.getIntLE(at + SegmentHeader.CONV_OFFSET);
     KcpChildChannel child = sessions.get(probe.set(sender, conv));
     if (child == null) {
       if (content.getUnsignedIntLE(at + SegmentHeader.LEN_OFFSET)
-          > len - SegmentHeader.HEADER_SIZE) {
+          > len - kcpOffset - SegmentHeader.HEADER_SIZE) {
         drop(sender, conv, KcpDropReason.MALFORMED);
         return;
       }
@@ -201,8 +237,27 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         return;
       }
     }
+    if (kcpOffset > 0) {
+      fecSessionByAddress.put(sender, child);
+    }
+    input(child, content, sender, conv);
+  }
+
+  /** A parity shard: to the session that last got a data shard from its sender (as kcp-go). */
+  private void onParity(ByteBuf content, InetSocketAddress sender) {
+    KcpChildChannel child = fecSessionByAddress.get(sender);
+    if (child == null) {
+      drop(sender, 0, KcpDropReason.UNKNOWN_SESSION);
+      return;
+    }
+    input(child, content, sender, child.conv());
+  }
+
+  private void input(KcpChildChannel child, ByteBuf content, InetSocketAddress sender, int conv) {
     int status = child.input(content, nowMillis());
-    if (status < 0) {
+    if (status == SessionLayers.UNEXPECTED_FEC) {
+      drop(sender, conv, KcpDropReason.UNEXPECTED_FEC);
+    } else if (status < 0) {
       drop(sender, conv, KcpDropReason.ENGINE_REJECTED);
     }
     markDirty(child);
@@ -214,9 +269,16 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    */
   abstract KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv);
 
-  /** True when the datagram's first segment opens a conversation: a PUSH with sn 0. */
+  /**
+   * True when the datagram's first segment opens a conversation: a PUSH with sn 0 (in an FEC data
+   * shard, the segment after the shard's 8 bytes).
+   */
   static boolean isOpening(ByteBuf content) {
-    int at = content.readerIndex();
+    int offset = SessionLayers.kcpOffset(content);
+    if (offset < 0 || content.readableBytes() - offset < SegmentHeader.HEADER_SIZE) {
+      return false;
+    }
+    int at = content.readerIndex() + offset;
     return content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET) == SegmentHeader.CMD_PUSH
         && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
   }
@@ -299,8 +361,8 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static void applyOptions(KcpChildChannel child, Map<ChannelOption<?>, Object> options) {
     for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
-      if (e.getKey() == KcpChannelOption.MAX_SESSIONS) {
-        continue;
+      if (e.getKey() == KcpChannelOption.MAX_SESSIONS || e.getKey() == KcpChannelOption.CRYPT) {
+        continue; // codec-level
       }
       if (!child.config().setOption((ChannelOption) e.getKey(), e.getValue())) {
         logger.warn("{}: unknown channel option {}", child, e.getKey());
@@ -321,8 +383,12 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       return;
     }
     sessionsByAddress.computeIfPresent(child.key().address(), (a, n) -> n == 1 ? null : n - 1);
+    fecSessionByAddress.remove(child.key().address(), child);
     timer.remove(child);
     child.engine().counters().addTo(stats.closedEngines);
+    if (child.layers() != null) {
+      child.layers().addCountersTo(stats.closedLayers);
+    }
     KcpCloseReason reason = child.closeReason();
     stats.closed[reason.ordinal()]++;
     KcpSessionListener listener = settings.listener;
@@ -357,6 +423,18 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   void output(InetSocketAddress remote, ByteBuffer datagram) {
     ByteBuf buf = ctx.alloc().directBuffer(datagram.remaining());
     buf.writeBytes(datagram);
+    stats.datagramsOut++;
+    ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
+    parentNeedsFlush = true;
+  }
+
+  /**
+   * A session's datagram layers wrote a datagram: copy it into a pooled buffer and write it (the
+   * bytes are the layers' own, valid only during the call).
+   */
+  void writeWire(InetSocketAddress remote, byte[] b, int off, int len) {
+    ByteBuf buf = ctx.alloc().directBuffer(len);
+    buf.writeBytes(b, off, len);
     stats.datagramsOut++;
     ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
     parentNeedsFlush = true;

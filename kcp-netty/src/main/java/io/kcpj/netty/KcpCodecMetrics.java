@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.stack.DatagramStackCounters;
 import java.util.Arrays;
 
 /**
@@ -19,8 +20,11 @@ public final class KcpCodecMetrics {
   private final long readBursts;
   private final long readPauses;
   private final KcpCounters engine;
+  private final DatagramStackCounters layers;
 
-  KcpCodecMetrics(CodecStats stats, int sessionsOpen, KcpCounters engine) {
+  KcpCodecMetrics(
+      CodecStats stats, int sessionsOpen, KcpCounters engine, DatagramStackCounters layers) {
+    this.layers = layers;
     this.sessionsOpened = stats.sessionsOpened;
     this.sessionsOpen = sessionsOpen;
     this.closed = stats.closed.clone();
@@ -91,6 +95,17 @@ public final class KcpCodecMetrics {
     return readPauses;
   }
 
+  /**
+   * The datagram layers' counters (FEC, packet encryption) of all sessions, open and closed,
+   * summed, with the codec's own decryption counts ({@code opened}, {@code openFailures}); all zero
+   * when no layer is in use. kcp-go's SNMP names: {@code fecRecovered} is FECRecovered, {@code
+   * fecErrors} FECErrs, {@code fecParityShardsReceived} FECParityShards, {@code fecShortShards}
+   * FECShortShards, {@code openFailures} InCsumErrors.
+   */
+  public DatagramStackCounters layerCounters() {
+    return layers.snapshot();
+  }
+
   /** The kcp-core counters of all sessions, open and closed, summed. */
   public KcpCounters engineCounters() {
     return engine.snapshot();
@@ -117,6 +132,11 @@ public final class KcpCodecMetrics {
     for (KcpDropReason r : KcpDropReason.values()) {
       sb.append(", dropped.").append(r).append('=').append(dropped[r.ordinal()]);
     }
-    return sb.append(", engine=").append(engine).append('}').toString();
+    return sb.append(", engine=")
+        .append(engine)
+        .append(", layers=")
+        .append(layers)
+        .append('}')
+        .toString();
   }
 }

@@ -23,5 +23,16 @@ public enum KcpDropReason {
    */
   ENGINE_REJECTED,
   /** The codec failed while handling it (a bug, logged with its stack trace). */
-  INTERNAL_ERROR
+  INTERNAL_ERROR,
+  /**
+   * With {@link KcpChannelOption#CRYPT}: too short to open, or its CRC did not match after
+   * decryption (wrong key or method, damage, forgery; kcp-go's InCsumErrors).
+   */
+  BAD_CHECKSUM,
+  /**
+   * An FEC shard for a session that sends no FEC, with {@link
+   * KcpChannelOption#FEC_DECODE_UNREQUESTED} off. (A parity shard from an address with no session
+   * counts as {@link #UNKNOWN_SESSION}: parity carries no conv and is routed by address.)
+   */
+  UNEXPECTED_FEC
 }

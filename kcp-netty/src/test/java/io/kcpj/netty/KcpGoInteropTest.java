@@ -228,13 +228,18 @@ class KcpGoInteropTest {
   }
 
   static byte[] expectedStream() {
+    return expectedStream(MESSAGES);
+  }
+
+  /** The first {@code messages} messages of the pattern, as one stream. */
+  static byte[] expectedStream(int messages) {
     int total = 0;
-    for (int i = 0; i < MESSAGES; i++) {
+    for (int i = 0; i < messages; i++) {
       total += size(i);
     }
     byte[] all = new byte[total];
     int at = 0;
-    for (int i = 0; i < MESSAGES; i++) {
+    for (int i = 0; i < messages; i++) {
       byte[] m = message(i);
       System.arraycopy(m, 0, all, at, m.length);
       at += m.length;

@@ -69,8 +69,10 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--kcp",
       paramLabel = "[NAME:]SPEC",
       description =
-          "A KCP transport to add, e.g. fast,wnd=256 or mine:nodelay=1,interval=10,resend=2,nc=true."
-              + " Repeatable. Default: none (only --modes).")
+          "A KCP transport to add, e.g. fast,wnd=256 or mine:nodelay=1,interval=10,resend=2,nc=true;"
+              + " fec=D/P adds kcp-go's FEC (fast,fec=10/3), fec=D/MIN-MAX kcpj's loss-adaptive"
+              + " parity (fast,fec=10/1-3), @DEADLINE closes thin groups early"
+              + " (fast,fec=10/0-3@20ms). Repeatable. Default: none (only --modes).")
   List<String> extraKcp = new ArrayList<>();
 
   @Option(

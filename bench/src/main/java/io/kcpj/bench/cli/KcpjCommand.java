@@ -48,7 +48,8 @@ public final class KcpjCommand implements Runnable {
   /** What a {@code --kcp} or {@code --mode} spec is, for help footers. */
   static final String KCP_SPECS =
       "  KCP specs: a preset (classic, normal, fast) and key=value pairs in KCP's own%n"
-          + "             integers (interval and minrto in ms), e.g. fast,wnd=256.";
+          + "             integers (interval and minrto in ms), e.g. fast,wnd=256;%n"
+          + "             compare's --kcp also takes fec=10/3, fec=10/1-3, fec=10/0-3@20ms.";
 
   /** What a profile is, for help footers. */
   static final String PROFILES =

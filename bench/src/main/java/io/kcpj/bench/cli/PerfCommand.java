@@ -1,11 +1,15 @@
 package io.kcpj.bench.cli;
 
 import io.kcpj.bench.perf.PerfClient;
+import io.kcpj.bench.perf.PerfLayers;
 import io.kcpj.bench.perf.PerfProtocol;
 import io.kcpj.bench.perf.PerfResult;
 import io.kcpj.bench.perf.PerfServer;
 import io.kcpj.bench.perf.PerfTransport;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.crypt.CryptConfig;
+import io.kcpj.core.crypt.CryptMethod;
+import io.kcpj.core.fec.FecSpec;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -46,6 +50,48 @@ public final class PerfCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  static final String FEC_HELP =
+      "FEC: kcp-go's DATA/PARITY shards (e.g. 10/3; a kcp-go peer needs the same), kcpj's"
+          + " loss-adaptive DATA/MIN-MAX (10/1-3: a kcp-go peer set to 10/3 reads it), optionally"
+          + " @DEADLINE to close a thin stream's groups early (10/1-3@20ms: kcpj peers only)."
+          + " Default: ${DEFAULT-VALUE}.";
+
+  static final String CRYPT_HELP =
+      "kcp-go's packet encryption, kcptun's names: aes, aes-128, aes-192, xor, none, 3des,"
+          + " blowfish (with --key). Not authenticated. Default: off.";
+
+  static final String KEY_HELP =
+      "The --crypt passphrase; the key is derived as kcptun does (PBKDF2-HMAC-SHA1, salt kcp-go,"
+          + " 4096 iterations). Default: none (required with --crypt).";
+
+  /** {@code --fec}, {@code --crypt}, {@code --key} parsed, or a usage error naming the option. */
+  static PerfLayers layers(String fec, String crypt, String key) {
+    FecSpec f;
+    try {
+      f = FecSpec.parse(fec);
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage("--fec: " + e.getMessage(), e);
+    }
+    if (crypt == null) {
+      if (key != null) {
+        throw CommandError.usage("--key needs --crypt METHOD", null);
+      }
+      return new PerfLayers(f, null);
+    }
+    CryptMethod m;
+    try {
+      m = CryptMethod.parse(crypt);
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage("--crypt: " + e.getMessage(), e);
+    }
+    if (key == null || key.isEmpty()) {
+      throw CommandError.usage(
+          "--crypt " + crypt + " needs --key PASSPHRASE (kcptun's default is \"it's a secrect\")",
+          null);
+    }
+    return new PerfLayers(f, CryptConfig.fromPassphrase(m, key));
+  }
+
   /** {@code --mode} parsed, or a usage error naming the option. */
   static KcpConfig mode(String mode) {
     try {
@@ -60,7 +106,8 @@ public final class PerfCommand implements Runnable {
       name = "server",
       mixinStandardHelpOptions = true,
       description = {
-        "Run the echo server until stopped (Ctrl-C).",
+        "Run the echo server until stopped (Ctrl-C). It answers kcpj perf clients and echoes"
+            + " every other message, so any KCP echo client can use it.",
         "Echoes that a session cannot take (its send queue is full) and errors in the handlers are"
             + " counted, not logged one by one: one summary line per cause per --drop-summary."
       },
@@ -132,6 +179,15 @@ public final class PerfCommand implements Runnable {
                 + " something was). Default: ${DEFAULT-VALUE}.")
     Duration dropSummary;
 
+    @Option(names = "--fec", paramLabel = "D/P", defaultValue = "off", description = FEC_HELP)
+    String fec;
+
+    @Option(names = "--crypt", paramLabel = "METHOD", description = CRYPT_HELP)
+    String crypt;
+
+    @Option(names = "--key", paramLabel = "PASSPHRASE", description = KEY_HELP)
+    String key;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -143,8 +199,9 @@ public final class PerfCommand implements Runnable {
       }
       PerfTransport t = PerfTransport.select(transport);
       KcpConfig config = mode(mode);
+      PerfLayers layers = layers(fec, crypt, key);
       try (PerfServer server =
-          new PerfServer(listen, config, maxSessions, t, threads, readCoalescing)) {
+          new PerfServer(listen, config, maxSessions, t, threads, readCoalescing, layers)) {
         server.reportDrops(
             dropSummary,
             line -> {
@@ -161,7 +218,9 @@ public final class PerfCommand implements Runnable {
                 + " threads "
                 + threads
                 + " read-coalescing "
-                + readCoalescing);
+                + readCoalescing
+                + " layers "
+                + layers.describe());
         out.flush();
         new CountDownLatch(1).await(); // until the process is stopped
       }
@@ -174,7 +233,8 @@ public final class PerfCommand implements Runnable {
       name = "client",
       mixinStandardHelpOptions = true,
       description = {
-        "Run a measurement against a perf server.",
+        "Run a measurement against a perf server, or against any KCP echo server (then with"
+            + " client-side figures only, as the output says).",
         "It first checks that the server answers (--connect-timeout): an unknown host, a refused"
             + " port or no answer ends the run with one line and exit status 1 (2 for an unknown"
             + " host)."
@@ -311,6 +371,15 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--fec", paramLabel = "D/P", defaultValue = "off", description = FEC_HELP)
+    String fec;
+
+    @Option(names = "--crypt", paramLabel = "METHOD", description = CRYPT_HELP)
+    String crypt;
+
+    @Option(names = "--key", paramLabel = "PASSPHRASE", description = KEY_HELP)
+    String key;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -326,6 +395,7 @@ public final class PerfCommand implements Runnable {
         throw CommandError.usage("--connect-timeout must be above 0", null);
       }
       int n = bulk ? 1 : sessions;
+      PerfLayers layers = layers(fec, crypt, key);
       PerfClient.Settings settings =
           new PerfClient.Settings(
               connect,
@@ -343,7 +413,7 @@ public final class PerfCommand implements Runnable {
               warmupRate > 0 ? warmupRate : rate,
               settle,
               connectTimeout);
-      PerfResult result = new PerfClient(settings).run();
+      PerfResult result = new PerfClient(settings).layers(layers).run();
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
       out.flush();

@@ -137,6 +137,17 @@ public final class SweepCommand implements Callable<Integer> {
   List<Integer> ackDelay;
 
   @Option(
+      names = "--fec",
+      split = ",",
+      paramLabel = "FEC",
+      defaultValue = "off",
+      description =
+          "FEC to try with every configuration: off, kcp-go's D/P (10/3), kcpj's adaptive"
+              + " D/MIN-MAX (10/1-3), with @DEADLINE for thin streams (10/0-2@10ms). Default:"
+              + " ${DEFAULT-VALUE}.")
+  List<String> fec;
+
+  @Option(
       names = "--mtu",
       paramLabel = "SIZE",
       defaultValue = "1400",
@@ -252,6 +263,14 @@ public final class SweepCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CommandError.usage(e.getMessage(), e);
     }
+    List<io.kcpj.core.fec.FecSpec> fecs = new ArrayList<>();
+    for (String f : fec) {
+      try {
+        fecs.add(io.kcpj.core.fec.FecSpec.parse(f));
+      } catch (IllegalArgumentException e) {
+        throw CommandError.usage("--fec: " + e.getMessage(), e);
+      }
+    }
     ReportFolder.check(out);
     List<Long> seedList = new ArrayList<>();
     for (int i = 0; i < seeds; i++) {
@@ -259,7 +278,7 @@ public final class SweepCommand implements Callable<Integer> {
     }
     Instant start = Instant.now();
     long t0 = System.nanoTime();
-    int total = grid.size();
+    int total = grid.size() * fecs.size();
     int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     Progress progress =
         new Progress(
@@ -272,7 +291,7 @@ public final class SweepCommand implements Callable<Integer> {
     List<SweepPoint> points;
     try {
       points =
-          new Sweep(p, w, seedList, sessions, grid)
+          new Sweep(p, w, seedList, sessions, grid, fecs)
               .drainMillis(drain.toMillis())
               .run(workers, progress::step);
     } finally {
@@ -303,6 +322,7 @@ public final class SweepCommand implements Callable<Integer> {
             + maxRto
             + " × ackdelay "
             + ackDelay
+            + (fecs.size() > 1 || fecs.get(0).enabled() ? " × fec " + fecs : "")
             + " = "
             + total
             + " configurations, mtu "

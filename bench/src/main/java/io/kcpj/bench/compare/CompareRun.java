@@ -225,7 +225,7 @@ public final class CompareRun {
                           + (t.eager() ? "as kcp-netty drives it" : "as the C reference's test")
                       : "kcp-netty over real UDP sockets")
                   + "; all settings: "
-                  + t.config()));
+                  + t.spec()));
     }
     Map<String, String> facts;
     synchronized (info) {

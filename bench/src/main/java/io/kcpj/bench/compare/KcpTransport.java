@@ -2,6 +2,9 @@ package io.kcpj.bench.compare;
 
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.fec.FecSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,17 +16,26 @@ import java.util.Objects;
  * segment due for retransmission is sent when due rather than at the next interval tick. Not eager
  * drives it as the C reference's test program does: {@code update} at the {@code check} deadlines
  * only, so data and ACKs wait for the next interval flush.
+ *
+ * <p>{@code fec} is the FEC both ends send ({@link FecSpec}: off, kcp-go's {@code 10/3}, kcpj's
+ * adaptive {@code 10/1-3} or {@code 10/1-3@20ms}); a spec takes it as {@code fec=...}.
  */
-public record KcpTransport(String name, KcpConfig config, boolean eager) {
+public record KcpTransport(String name, KcpConfig config, boolean eager, FecSpec fec) {
   public KcpTransport {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(fec, "fec");
     if (config.streamMode()) {
       throw new IllegalArgumentException(
           "transport "
               + name
               + ": the comparison exchanges messages; stream mode is not supported");
     }
+  }
+
+  /** Without FEC. */
+  public KcpTransport(String name, KcpConfig config, boolean eager) {
+    this(name, config, eager, FecSpec.OFF);
   }
 
   /**
@@ -35,7 +47,10 @@ public record KcpTransport(String name, KcpConfig config, boolean eager) {
 
   /**
    * Parses {@code [name:]spec}: e.g. {@code mine:nodelay=1,interval=10,resend=2,nc=true,wnd=256} or
-   * a bare spec such as {@code fast,wnd=256}. A bare spec is named {@code kcp-<spec>}.
+   * a bare spec such as {@code fast,wnd=256}. A bare spec is named {@code kcp-<spec>}. A {@code
+   * fec=} entry anywhere in the spec sets the FEC ({@link FecSpec#parse}), e.g. {@code
+   * fast,fec=10/3} or {@code fast,fec=10/1-3@20ms}; the rest is the engine's {@link
+   * KcpConfig#parse}.
    */
   public static KcpTransport parse(String text) {
     String t = text.trim();
@@ -49,7 +64,26 @@ public record KcpTransport(String name, KcpConfig config, boolean eager) {
       spec = t;
       name = "kcp-" + t.replace(',', '-').replace("=", "");
     }
-    return new KcpTransport(name, KcpConfig.parse(spec), true);
+    FecSpec fec = FecSpec.OFF;
+    List<String> engine = new ArrayList<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      if (p.startsWith("fec=")) {
+        fec = FecSpec.parse(p.substring(4));
+      } else {
+        engine.add(p);
+      }
+    }
+    String engineSpec = engine.isEmpty() ? "classic" : String.join(",", engine);
+    return new KcpTransport(name, KcpConfig.parse(engineSpec), true, fec);
+  }
+
+  /**
+   * The spec {@link #parse} reads back to this transport's settings (without its name): the
+   * engine's {@code KcpConfig} text, then {@code fec=} when FEC is on.
+   */
+  public String spec() {
+    return config.toString() + (fec.enabled() ? ",fec=" + fec : "");
   }
 
   /**
@@ -79,11 +113,14 @@ public record KcpTransport(String name, KcpConfig config, boolean eager) {
     if (config.toString().contains(",cc=")) {
       sb.append(",cc=custom");
     }
+    if (fec.enabled()) {
+      sb.append(",fec=").append(fec);
+    }
     return sb.toString();
   }
 
   /** The same transport driven eagerly (kcp-netty) or as the reference's test loop. */
   public KcpTransport withEager(boolean eager) {
-    return new KcpTransport(name, config, eager);
+    return new KcpTransport(name, config, eager, fec);
   }
 }

@@ -3,6 +3,8 @@ package io.kcpj.bench.compare;
 import io.kcpj.bench.report.RunResult;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.stack.DatagramStack;
+import io.kcpj.core.stack.DatagramStackCounters;
 import io.kcpj.netem.log.FateLog;
 import io.kcpj.netem.net.Endpoint;
 import io.kcpj.netem.net.VirtualNetwork;
@@ -23,6 +25,11 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Wire bytes count every datagram a side hands to the network (lost ones included) plus 28 bytes
  * of IPv4 and UDP headers, so they compare with TCP's bytes counted at the bridge.
+ *
+ * <p>With FEC ({@link KcpTransport#fec()}) each engine sits behind a kcp-core {@link
+ * DatagramStack}, as a kcp-netty session does: its MTU shrinks by the 8 bytes of FEC, its datagrams
+ * go out as shards (parity included in the wire bytes), and the driver also wakes for the stack's
+ * group deadline. The run's note then gives FEC's own figures.
  */
 public final class VirtualKcpRun {
   /** IPv4 (20) + UDP (8) header bytes added to every KCP datagram's wire size. */
@@ -90,11 +97,30 @@ public final class VirtualKcpRun {
     net.link(clientAddr, serverAddr, profile, seed);
 
     InetSocketAddress[] replyTo = {clientAddr};
+    Kcp[] engines = new Kcp[2];
+    DatagramStack clientStack =
+        layers(
+            (b, off, len) -> {
+              wireBytes += len + IP_UDP_HEADERS;
+              clientEp.send(serverAddr, b, off, len);
+            },
+            (b, off, len) -> engines[0].input(b, off, len));
+    DatagramStack serverStack =
+        layers(
+            (b, off, len) -> {
+              wireBytes += len + IP_UDP_HEADERS;
+              serverEp.send(replyTo[0], b, off, len);
+            },
+            (b, off, len) -> engines[1].input(b, off, len));
     Kcp client =
         new Kcp(
             CONV,
             transport.config(),
             dg -> {
+              if (clientStack != null) {
+                clientStack.send(dg, clock.nowMillis());
+                return;
+              }
               wireBytes += dg.remaining() + IP_UDP_HEADERS;
               clientEp.send(serverAddr, dg);
             });
@@ -103,11 +129,21 @@ public final class VirtualKcpRun {
             CONV,
             transport.config(),
             dg -> {
+              if (serverStack != null) {
+                serverStack.send(dg, clock.nowMillis());
+                return;
+              }
               wireBytes += dg.remaining() + IP_UDP_HEADERS;
               serverEp.send(replyTo[0], dg);
             });
-    Driver clientDriver = new Driver(client);
-    Driver serverDriver = new Driver(server);
+    engines[0] = client;
+    engines[1] = server;
+    if (clientStack != null) {
+      client.setMtu(transport.config().mtu() - clientStack.overhead());
+      server.setMtu(transport.config().mtu() - serverStack.overhead());
+    }
+    Driver clientDriver = new Driver(client, clientStack);
+    Driver serverDriver = new Driver(server, serverStack);
 
     io.kcpj.core.Delivery delivery = workload.delivery().engineDelivery();
     byte[] buf = new byte[Math.max(client.maxMessageSize(), workload.size()) + 1];
@@ -117,7 +153,11 @@ public final class VirtualKcpRun {
         (src, data) -> {
           replyTo[0] = src;
           serverDriver.beforeInput();
-          server.input(data, 0, data.length);
+          if (serverStack != null) {
+            serverStack.receive(data, 0, data.length, clock.nowMillis());
+          } else {
+            server.input(data, 0, data.length);
+          }
           int n;
           while ((n = server.recv(buf, 0, buf.length)) >= 0) {
             goodputBytes += n;
@@ -138,7 +178,11 @@ public final class VirtualKcpRun {
     clientEp.onReceive(
         (src, data) -> {
           clientDriver.beforeInput();
-          client.input(data, 0, data.length);
+          if (clientStack != null) {
+            clientStack.receive(data, 0, data.length, clock.nowMillis());
+          } else {
+            client.input(data, 0, data.length);
+          }
           int n;
           while ((n = client.recv(buf, 0, buf.length)) >= 0) {
             goodputBytes += n;
@@ -162,6 +206,20 @@ public final class VirtualKcpRun {
     }
     KcpCounters c = client.counters();
     KcpCounters s = server.counters();
+    String fecNote = "";
+    if (clientStack != null) {
+      DatagramStackCounters layers = clientStack.counters();
+      serverStack.addCountersTo(layers);
+      fecNote =
+          String.format(
+              java.util.Locale.ROOT,
+              "FEC %s: %d recovered, %d parity shards sent (%d skipped), %d short groups",
+              transport.fec(),
+              layers.fecRecovered,
+              layers.fecParityShardsSent,
+              layers.fecParitySkipped,
+              layers.fecShortGroupsSent);
+    }
     long endNanos =
         workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
             ? bulkCompletedNanos
@@ -169,8 +227,7 @@ public final class VirtualKcpRun {
     return RunResult.builder()
         .profile(profile.name())
         .transport(transport.name())
-        .transportDetail(
-            transport.config().toString() + (transport.eager() ? ",eager" : ",reference-loop"))
+        .transportDetail(transport.spec() + (transport.eager() ? ",eager" : ",reference-loop"))
         .config(transport.compactSettings())
         .delivery(workload.delivery().label())
         .mode("virtual")
@@ -184,12 +241,32 @@ public final class VirtualKcpRun {
         .messagesSuperseded(superseded)
         .durationMillis(endNanos / NANOS_PER_MILLI)
         .note(
-            workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
-                ? String.format(
-                    java.util.Locale.ROOT,
-                    "goodput %.1f kbit/s",
-                    workload.bulkBytes() * 8.0 / (bulkCompletedNanos / 1e6))
-                : "")
+            join(
+                workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
+                    ? String.format(
+                        java.util.Locale.ROOT,
+                        "goodput %.1f kbit/s",
+                        workload.bulkBytes() * 8.0 / (bulkCompletedNanos / 1e6))
+                    : "",
+                fecNote))
+        .build();
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+  }
+
+  /** The transport's datagram layers between an engine and its endpoint, or null without FEC. */
+  private DatagramStack layers(
+      io.kcpj.core.fec.DatagramSink toWire, io.kcpj.core.fec.DatagramSink toKcp) {
+    if (!transport.fec().enabled()) {
+      return null;
+    }
+    return DatagramStack.builder()
+        .fec(transport.fec())
+        .maxDatagram(Math.max(transport.config().mtu(), DatagramStack.DEFAULT_MAX_DATAGRAM))
+        .toWire(toWire)
+        .toKcp(toKcp)
         .build();
   }
 
@@ -267,13 +344,15 @@ public final class VirtualKcpRun {
    */
   private final class Driver {
     private final Kcp kcp;
+    private final DatagramStack stack;
     private final Timer timer;
 
     /** The application's refill, run before the engine is driven (bulk transfers). */
     Runnable beforeUpdate;
 
-    Driver(Kcp kcp) {
+    Driver(Kcp kcp, DatagramStack stack) {
       this.kcp = kcp;
+      this.stack = stack;
       this.timer = clock.newTimer(this::tick);
     }
 
@@ -287,6 +366,9 @@ public final class VirtualKcpRun {
         beforeUpdate.run();
       }
       long now = clock.nowMillis();
+      if (stack != null) {
+        stack.onTimer(now); // an FEC group whose deadline has come
+      }
       if (transport.eager()) {
         schedule(kcp.advance(now));
       } else {
@@ -323,8 +405,11 @@ public final class VirtualKcpRun {
       afterSend();
     }
 
-    /** Wakes the driver at {@code atMillis}, or never when nothing is timed. */
+    /** Wakes the driver at {@code atMillis} (or the stack's deadline), or never. */
     private void schedule(long atMillis) {
+      if (stack != null) {
+        atMillis = Math.min(atMillis, stack.nextDeadline());
+      }
       if (atMillis == Kcp.NO_EVENT) {
         timer.cancel();
       } else {

@@ -44,6 +44,13 @@ import org.HdrHistogram.Histogram;
  * own histogram, merged at the end. The server's CPU time and counts come from STATS requests on a
  * separate control session, before and after the measured interval.
  *
+ * <p><b>Any echo peer.</b> The control session's first request is a STATS_REQUEST followed by an
+ * ECHO. A kcpj perf server answers with a STATS_REPLY; any other KCP echo server (kcp-go's, say)
+ * echoes both. Without a STATS_REPLY within {@link PerfProtocol#STATS_PROBE_MILLIS} of the first
+ * answer, the run goes on with client-side figures only (RTTs, rates, the client's own wire bytes
+ * and CPU; a bulk run's goodput from the echoed bytes) and the result says so ({@code server_stats:
+ * false} and a note).
+ *
  * <p><b>Connecting.</b> Before any load, the control session asks the server for its STATS and
  * waits up to {@link Settings#connectTimeout()} for any answer. Its socket is connected to the
  * server, so the kernel reports an ICMP "port unreachable" as an error: the run then fails at once
@@ -146,6 +153,11 @@ public final class PerfClient {
   }
 
   private final Settings s;
+  private PerfLayers layers = PerfLayers.NONE;
+
+  /** Whether the peer answers STATS (a kcpj perf server), known once connected. */
+  private boolean serverStats;
+
   private MultiThreadIoEventLoopGroup group;
   private PerfTransport transport;
   private final List<Channel> sockets = new ArrayList<>();
@@ -162,6 +174,12 @@ public final class PerfClient {
 
   public PerfClient(Settings settings) {
     this.s = settings;
+  }
+
+  /** The sessions' datagram layers ({@code --fec}, {@code --crypt}); none by default. */
+  public PerfClient layers(PerfLayers layers) {
+    this.layers = java.util.Objects.requireNonNull(layers, "layers");
+    return this;
   }
 
   /**
@@ -190,7 +208,8 @@ public final class PerfClient {
   private KcpChannel open(ChannelInboundHandlerAdapter handler, int socketIndex) throws Exception {
     while (sockets.size() <= socketIndex) {
       KcpClientCodec codec =
-          new KcpClientCodecBuilder()
+          layers
+              .apply(new KcpClientCodecBuilder())
               .config(s.config())
               .maxSessions(Math.max(1, s.sessions()))
               .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
@@ -225,10 +244,13 @@ public final class PerfClient {
     return b.connect().sync().getNow();
   }
 
-  /** Opens the control session and waits for the server's first answer (see the class doc). */
+  /**
+   * Opens the control session, waits for the server's first answer and learns whether it answers
+   * STATS (see the class doc).
+   */
   private KcpChannel connect(Control control) throws Exception {
     KcpChannel ch = open(control, 0);
-    control.awaitAnswer(ch, s.connectTimeout(), s.server());
+    serverStats = control.awaitAnswer(ch, s.connectTimeout(), s.server());
     return ch;
   }
 
@@ -263,7 +285,8 @@ public final class PerfClient {
       p.loop.execute(p::start);
     }
     waitUntil(measureFrom);
-    PerfProtocol.ServerStats before = control.request(controlChannel, s.server());
+    PerfProtocol.ServerStats before =
+        serverStats ? control.request(controlChannel, s.server()) : null;
     long clientCpuBefore = PerfProtocol.processCpuNanos();
     KcpCounters clientBefore = clientCounters();
     long wallBefore = System.nanoTime();
@@ -274,7 +297,8 @@ public final class PerfClient {
     while (System.nanoTime() < graceUntil && outstanding() > 0) {
       Thread.sleep(20);
     }
-    PerfProtocol.ServerStats after = control.request(controlChannel, s.server());
+    PerfProtocol.ServerStats after =
+        serverStats ? control.request(controlChannel, s.server()) : null;
     long wallAfter = System.nanoTime();
     long clientCpuAfter = PerfProtocol.processCpuNanos();
     KcpCounters clientAfter = clientCounters();
@@ -328,13 +352,17 @@ public final class PerfClient {
     measureUntil = measureFrom + s.duration().toNanos();
     ch.eventLoop().execute(() -> bulk.fill(ch));
     waitUntil(measureFrom);
-    PerfProtocol.ServerStats before = control.request(controlChannel, s.server());
+    PerfProtocol.ServerStats before =
+        serverStats ? control.request(controlChannel, s.server()) : null;
+    long echoedBefore = bulk.echoedBytes.sum();
     long clientCpuBefore = PerfProtocol.processCpuNanos();
     KcpCounters clientBefore = clientCounters();
     long wallBefore = System.nanoTime();
     waitUntil(measureUntil);
-    PerfProtocol.ServerStats after = control.request(controlChannel, s.server());
+    PerfProtocol.ServerStats after =
+        serverStats ? control.request(controlChannel, s.server()) : null;
     long wallAfter = System.nanoTime();
+    long echoedBytes = bulk.echoedBytes.sum() - echoedBefore;
     stopSending = true;
     return PerfResult.bulk(
         s,
@@ -342,7 +370,8 @@ public final class PerfClient {
         before,
         after,
         PerfProtocol.processCpuNanos() - clientCpuBefore,
-        delta(clientBefore, clientCounters()));
+        delta(clientBefore, clientCounters()),
+        echoedBytes);
   }
 
   private KcpCounters clientCounters() {
@@ -469,8 +498,13 @@ public final class PerfClient {
     }
   }
 
-  /** The bulk session: keeps the engine's queue full of SINK messages while writable. */
+  /**
+   * The bulk session: keeps the engine's queue full of SINK messages while writable. A kcpj perf
+   * server drops them; a plain echo peer returns them, and their bytes are counted.
+   */
   final class Bulk extends ChannelInboundHandlerAdapter {
+    final LongAdder echoedBytes = new LongAdder();
+
     void fill(KcpChannel ch) {
       // Flushing each message lets the channel update isWritable() from the engine's queue.
       while (ch.isWritable() && !stopSending) {
@@ -494,7 +528,9 @@ public final class PerfClient {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ((ByteBuf) msg).release();
+      ByteBuf m = (ByteBuf) msg;
+      echoedBytes.add(m.readableBytes());
+      m.release();
     }
   }
 
@@ -507,16 +543,22 @@ public final class PerfClient {
     private final CompletableFuture<Void> answered = new CompletableFuture<>();
 
     /**
-     * Sends a STATS request and waits up to {@code timeout} for any message back (a STATS reply, or
-     * the request echoed by a plain echo peer).
+     * Sends a STATS request and an ECHO, waits up to {@code timeout} for any message back (a STATS
+     * reply, or an echo from a plain echo peer), then up to {@link PerfProtocol#STATS_PROBE_MILLIS}
+     * for a STATS reply.
      *
+     * @return whether the peer answered STATS (a kcpj perf server)
      * @throws PortUnreachableException if the kernel reports the port unreachable meanwhile
      * @throws SocketTimeoutException if nothing comes back in time
      */
-    void awaitAnswer(KcpChannel ch, Duration timeout, InetSocketAddress server) throws Exception {
-      pending = new CompletableFuture<>();
-      ch.writeAndFlush(
+    boolean awaitAnswer(KcpChannel ch, Duration timeout, InetSocketAddress server)
+        throws Exception {
+      CompletableFuture<PerfProtocol.ServerStats> stats = new CompletableFuture<>();
+      pending = stats;
+      ch.write(
           PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
+      ch.writeAndFlush(
+          PerfProtocol.message(ch.alloc(), PerfProtocol.ECHO, -1, 0, PerfProtocol.HEADER));
       try {
         answered.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
@@ -525,7 +567,16 @@ public final class PerfClient {
                 + address(server)
                 + " within "
                 + format(timeout)
-                + " (is a kcpj perf server running there, and is UDP let through?)");
+                + " (is a kcpj perf server or a KCP echo server running there, and is UDP let"
+                + " through?)");
+      } catch (ExecutionException e) {
+        throw rethrow(e);
+      }
+      try {
+        stats.get(PerfProtocol.STATS_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        return false; // an echo peer: client-side figures only
       } catch (ExecutionException e) {
         throw rethrow(e);
       }

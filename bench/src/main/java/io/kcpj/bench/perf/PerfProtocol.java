@@ -24,6 +24,12 @@ import java.lang.management.ManagementFactory;
  * divide CPU time by the server's own interval between two replies: under overload a reply can
  * reach the client seconds late, and the client's interval would then be too short. A 32-byte
  * payload (no clock, an older server) is still read; its clock is -1. All integers are big-endian.
+ *
+ * <p><b>Any peer.</b> The server echoes every message that is not one of its own control messages
+ * ({@link #isStatsRequest}: exactly the 16-byte request the client sends; {@link #isSink}: a SINK
+ * header), so any KCP echo client can use it. The client works against any KCP echo server: a peer
+ * that sends no STATS_REPLY within {@link #STATS_PROBE_MILLIS} of its first answer is not a kcpj
+ * perf server, and the client then reports its own figures only.
  */
 public final class PerfProtocol {
   public static final int ECHO = 1;
@@ -36,7 +42,29 @@ public final class PerfProtocol {
   /** A STATS_REPLY without the server clock (the first version of the protocol). */
   public static final int STATS_REPLY_SIZE_NO_CLOCK = HEADER + 32;
 
+  /** How long the client waits for a STATS_REPLY after the peer's first answer. */
+  public static final long STATS_PROBE_MILLIS = 2_000;
+
   private PerfProtocol() {}
+
+  /**
+   * Whether {@code m} is the client's STATS_REQUEST: 16 bytes, type 3, reserved bytes 0, session
+   * -1, stamp 0 (anything else is echoed by the server).
+   */
+  public static boolean isStatsRequest(ByteBuf m) {
+    int at = m.readerIndex();
+    return m.readableBytes() == HEADER
+        && m.getByte(at) == STATS_REQUEST
+        && m.getMedium(at + 1) == 0
+        && m.getInt(at + 4) == -1
+        && m.getLong(at + 8) == 0;
+  }
+
+  /** Whether {@code m} is a SINK message: at least the header, type 2, reserved bytes 0. */
+  public static boolean isSink(ByteBuf m) {
+    int at = m.readerIndex();
+    return m.readableBytes() >= HEADER && m.getByte(at) == SINK && m.getMedium(at + 1) == 0;
+  }
 
   /** A message of {@code size} bytes (at least the header). */
   public static ByteBuf message(

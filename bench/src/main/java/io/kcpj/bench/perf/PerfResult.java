@@ -12,10 +12,15 @@ import org.HdrHistogram.Histogram;
  * is the server's own process CPU time between the two STATS requests, and its percentage (and a
  * bulk run's goodput) is taken over the server's own interval between the two replies when the
  * server reports its clock ({@code stats_clock: server}), else over the client's ({@code
- * stats_clock: client}).
+ * stats_clock: client}). Against a peer that is not a kcpj perf server (no STATS replies) the
+ * server's figures are left out: {@code server_stats} is false and {@code note} says why.
  */
 public final class PerfResult {
   private final Map<String, Object> values = new LinkedHashMap<>();
+
+  /** The note of a run without the server's figures. */
+  static final String CLIENT_ONLY =
+      "the peer sent no STATS reply (not a kcpj perf server): client-side figures only";
 
   private PerfResult() {}
 
@@ -34,9 +39,12 @@ public final class PerfResult {
       KcpCounters client) {
     PerfResult r = new PerfResult();
     double seconds = windowNanos / 1e9;
-    long statsNanos = after.nanosSince(before, statsWallNanos);
-    double statsSeconds = statsNanos / 1e9;
+    boolean stats = before != null && after != null;
     r.put("mode", "load");
+    r.put("server_stats", stats);
+    if (!stats) {
+      r.put("note", CLIENT_ONLY);
+    }
     r.put("sessions", s.sessions());
     r.put("sessions_open_at_end", sessionsOpen);
     r.put("rate_hz", s.rate());
@@ -55,17 +63,21 @@ public final class PerfResult {
     r.put("rtt_p99_ms", rtt.getValueAtPercentile(99) / 1000.0);
     r.put("rtt_p999_ms", rtt.getValueAtPercentile(99.9) / 1000.0);
     r.put("rtt_max_ms", rtt.getMaxValue() / 1000.0);
-    long serverCpu = after.cpuNanos() - before.cpuNanos();
-    long echoed = after.echoed() - before.echoed();
-    r.put("server_echoed", echoed);
-    r.put("server_cpu_s", serverCpu / 1e9);
-    r.put("server_cpu_pct", 100.0 * serverCpu / statsNanos);
-    r.put("server_messages_per_cpu_s", serverCpu > 0 ? echoed / (serverCpu / 1e9) : 0);
-    r.put(
-        "server_retransmits",
-        after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
-    r.put("stats_interval_s", statsSeconds);
-    r.put("stats_clock", clockName(before, after));
+    if (stats) {
+      long statsNanos = after.nanosSince(before, statsWallNanos);
+      double statsSeconds = statsNanos / 1e9;
+      long serverCpu = after.cpuNanos() - before.cpuNanos();
+      long echoed = after.echoed() - before.echoed();
+      r.put("server_echoed", echoed);
+      r.put("server_cpu_s", serverCpu / 1e9);
+      r.put("server_cpu_pct", 100.0 * serverCpu / statsNanos);
+      r.put("server_messages_per_cpu_s", serverCpu > 0 ? echoed / (serverCpu / 1e9) : 0);
+      r.put(
+          "server_retransmits",
+          after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+      r.put("stats_interval_s", statsSeconds);
+      r.put("stats_clock", clockName(before, after));
+    }
     r.put("client_cpu_s", clientCpuNanos / 1e9);
     r.put("client_wire_bytes_out", client.bytesOut);
     r.put("client_wire_bytes_in", client.bytesIn);
@@ -80,22 +92,44 @@ public final class PerfResult {
       PerfProtocol.ServerStats after,
       long clientCpuNanos,
       KcpCounters client) {
+    return bulk(s, wallNanos, before, after, clientCpuNanos, client, 0);
+  }
+
+  /**
+   * A bulk run; without the server's figures ({@code before} or {@code after} null) its goodput is
+   * that of the {@code echoedBytes} a plain echo peer returned in the window.
+   */
+  static PerfResult bulk(
+      PerfClient.Settings s,
+      long wallNanos,
+      PerfProtocol.ServerStats before,
+      PerfProtocol.ServerStats after,
+      long clientCpuNanos,
+      KcpCounters client,
+      long echoedBytes) {
     PerfResult r = new PerfResult();
-    long intervalNanos = after.nanosSince(before, wallNanos);
-    double seconds = intervalNanos / 1e9;
-    long bytes = after.sinkBytes() - before.sinkBytes();
-    long serverCpu = after.cpuNanos() - before.cpuNanos();
+    boolean stats = before != null && after != null;
     r.put("mode", "bulk");
+    r.put("server_stats", stats);
+    if (!stats) {
+      r.put("note", CLIENT_ONLY + "; goodput from the echoed bytes");
+    }
+    long intervalNanos = stats ? after.nanosSince(before, wallNanos) : wallNanos;
+    double seconds = intervalNanos / 1e9;
+    long bytes = stats ? after.sinkBytes() - before.sinkBytes() : echoedBytes;
     r.put("size_bytes", s.size());
     r.put("duration_s", seconds);
     r.put("delivered_bytes", bytes);
     r.put("goodput_mbit_s", bytes * 8 / seconds / 1e6);
-    r.put("server_cpu_s", serverCpu / 1e9);
-    r.put("server_cpu_pct", 100.0 * serverCpu / intervalNanos);
-    r.put("stats_clock", clockName(before, after));
-    r.put(
-        "server_retransmits",
-        after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+    if (stats) {
+      long serverCpu = after.cpuNanos() - before.cpuNanos();
+      r.put("server_cpu_s", serverCpu / 1e9);
+      r.put("server_cpu_pct", 100.0 * serverCpu / intervalNanos);
+      r.put("stats_clock", clockName(before, after));
+      r.put(
+          "server_retransmits",
+          after.retransmits() < 0 ? -1 : after.retransmits() - before.retransmits());
+    }
     r.put("client_cpu_s", clientCpuNanos / 1e9);
     r.put("client_wire_bytes_out", client.bytesOut);
     r.put("client_retransmits", client.retransmittedSegments);
@@ -138,7 +172,7 @@ public final class PerfResult {
       }
       sb.append('"').append(e.getKey()).append("\":");
       Object v = e.getValue();
-      if (v instanceof Number) {
+      if (v instanceof Number || v instanceof Boolean) {
         sb.append(format(v));
       } else {
         sb.append('"').append(v).append('"');

@@ -34,9 +34,11 @@ import java.util.function.Consumer;
  * threads} &gt; 1 (epoll or io_uring), that many datagram channels bound to the same port with
  * {@code SO_REUSEPORT}, each on its own event loop with its own codec: the kernel hashes each
  * remote address (its 4-tuple) to one socket, so each KCP session lives on exactly one codec. STATS
- * replies sum the counts of all codecs. Echoed messages are the received {@code ByteBuf}s written
- * back (no copy); SINK and STATS_REQUEST buffers are released here. {@link #close()} releases the
- * sockets and the event loops.
+ * replies sum the counts of all codecs. Every message that is not a SINK or a STATS_REQUEST is
+ * echoed (so any KCP echo client can use the server, not only {@code kcpj perf client}). Echoed
+ * messages are the received {@code ByteBuf}s written back (no copy); SINK and STATS_REQUEST buffers
+ * are released here. The codecs carry the {@link PerfLayers} given (FEC, packet encryption). {@link
+ * #close()} releases the sockets and the event loops.
  *
  * <p><b>Quiet under load and attack.</b> An echo for a session that is not writable (its engine's
  * send queue above the high water mark of {@link KcpChannelOption#SEND_QUEUE_WATER_MARK}) is
@@ -76,6 +78,22 @@ public final class PerfServer implements AutoCloseable {
       int threads,
       Duration readCoalescing)
       throws InterruptedException {
+    this(listen, config, maxSessions, transport, threads, readCoalescing, PerfLayers.NONE);
+  }
+
+  /**
+   * As {@link #PerfServer(InetSocketAddress, KcpConfig, int, PerfTransport, int, Duration)}, with
+   * the sessions' datagram layers ({@code --fec}, {@code --crypt}).
+   */
+  public PerfServer(
+      InetSocketAddress listen,
+      KcpConfig config,
+      int maxSessions,
+      PerfTransport transport,
+      int threads,
+      Duration readCoalescing,
+      PerfLayers layers)
+      throws InterruptedException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
@@ -91,7 +109,8 @@ public final class PerfServer implements AutoCloseable {
     }
     group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory);
     KcpServerCodecBuilder builder =
-        new KcpServerCodecBuilder()
+        layers
+            .apply(new KcpServerCodecBuilder())
             .config(config)
             .maxSessions(maxSessions)
             .readCoalescing(readCoalescing)
@@ -259,39 +278,32 @@ public final class PerfServer implements AutoCloseable {
 
     /** Answers one message; the buffer is released or handed on by the time it returns. */
     private void answer(ChannelHandlerContext ctx, ByteBuf m) {
-      switch (m.readableBytes() >= PerfProtocol.HEADER ? PerfProtocol.type(m) : 0) {
-        case PerfProtocol.ECHO:
-          if (!ctx.channel().isWritable()) {
-            m.release();
-            drops.count(PerfDrops.Cause.UNWRITABLE, null);
-            break;
-          }
-          echoed.increment();
-          // A refused write fails the void promise, which fires exceptionCaught (counted below).
-          ctx.write(m, ctx.voidPromise());
-          break;
-        case PerfProtocol.SINK:
-          sinkBytes.add(m.readableBytes());
-          m.release();
-          break;
-        case PerfProtocol.STATS_REQUEST:
-          m.release();
-          long cpu = PerfProtocol.processCpuNanos();
-          long clock = System.nanoTime();
-          long echoedNow = echoed.sum();
-          long sinkNow = sinkBytes.sum();
-          retransmits(ctx.executor())
-              .addListener(
-                  f -> {
-                    long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
-                    ctx.writeAndFlush(
-                        PerfProtocol.statsReply(
-                            ctx.alloc(), cpu, echoedNow, sinkNow, retransmits, clock),
-                        ctx.voidPromise());
-                  });
-          break;
-        default:
-          m.release();
+      if (PerfProtocol.isStatsRequest(m)) {
+        m.release();
+        long cpu = PerfProtocol.processCpuNanos();
+        long clock = System.nanoTime();
+        long echoedNow = echoed.sum();
+        long sinkNow = sinkBytes.sum();
+        retransmits(ctx.executor())
+            .addListener(
+                f -> {
+                  long retransmits = f.isSuccess() ? (Long) f.getNow() : -1;
+                  ctx.writeAndFlush(
+                      PerfProtocol.statsReply(
+                          ctx.alloc(), cpu, echoedNow, sinkNow, retransmits, clock),
+                      ctx.voidPromise());
+                });
+      } else if (PerfProtocol.isSink(m)) {
+        sinkBytes.add(m.readableBytes());
+        m.release();
+      } else if (!ctx.channel().isWritable()) {
+        m.release();
+        drops.count(PerfDrops.Cause.UNWRITABLE, null);
+      } else {
+        // ECHO, and any other peer's message: returned unchanged. A refused write fails the void
+        // promise, which fires exceptionCaught (counted below).
+        echoed.increment();
+        ctx.write(m, ctx.voidPromise());
       }
     }
 

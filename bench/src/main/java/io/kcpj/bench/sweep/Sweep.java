@@ -7,6 +7,7 @@ import io.kcpj.bench.compare.Workload;
 import io.kcpj.bench.report.RunResult;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.fec.FecSpec;
 import io.kcpj.netem.profile.Profile;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +31,26 @@ public final class Sweep {
   private final List<Long> seeds;
   private final int sessions;
   private final List<KcpConfig> grid;
+  private final List<FecSpec> fecs;
   private long drainMillis = 15_000;
 
   public Sweep(
       Profile profile, Workload workload, List<Long> seeds, int sessions, List<KcpConfig> grid) {
+    this(profile, workload, seeds, sessions, grid, List.of(FecSpec.OFF));
+  }
+
+  /** A sweep of every configuration of {@code grid} with every FEC of {@code fecs}. */
+  public Sweep(
+      Profile profile,
+      Workload workload,
+      List<Long> seeds,
+      int sessions,
+      List<KcpConfig> grid,
+      List<FecSpec> fecs) {
+    if (fecs.isEmpty()) {
+      throw new IllegalArgumentException("at least one FEC (off)");
+    }
+    this.fecs = List.copyOf(fecs);
     this.profile = Objects.requireNonNull(profile, "profile");
     this.workload = Objects.requireNonNull(workload, "workload");
     if (seeds.isEmpty()) {
@@ -139,6 +156,11 @@ public final class Sweep {
     return grid;
   }
 
+  /** The FEC values swept (each with every configuration). */
+  public List<FecSpec> fecs() {
+    return fecs;
+  }
+
   public List<Long> seeds() {
     return seeds;
   }
@@ -158,25 +180,29 @@ public final class Sweep {
     try {
       List<List<Future<RunResult>>> tasks = new ArrayList<>();
       for (KcpConfig c : grid) {
-        String label = SweepPoint.label(c);
-        KcpTransport t = new KcpTransport(label, c, true);
-        for (long seed : seeds) {
-          List<Future<RunResult>> parts = new ArrayList<>();
-          for (int k = 0; k < sessions; k++) {
-            long linkSeed = LinkSeeds.of(seed, profile, label, k);
-            parts.add(
-                pool.submit(
-                    () ->
-                        new VirtualKcpRun(profile, t, workload, linkSeed)
-                            .drainMillis(drainMillis)
-                            .run()));
+        for (FecSpec fec : fecs) {
+          String label = SweepPoint.label(c, fec);
+          KcpTransport t = new KcpTransport(label, c, true, fec);
+          for (long seed : seeds) {
+            List<Future<RunResult>> parts = new ArrayList<>();
+            for (int k = 0; k < sessions; k++) {
+              long linkSeed = LinkSeeds.of(seed, profile, label, k);
+              parts.add(
+                  pool.submit(
+                      () ->
+                          new VirtualKcpRun(profile, t, workload, linkSeed)
+                              .drainMillis(drainMillis)
+                              .run()));
+            }
+            tasks.add(parts);
           }
-          tasks.add(parts);
         }
       }
       List<SweepPoint> points = new ArrayList<>();
       int next = 0;
-      for (int i = 0; i < grid.size(); i++) {
+      for (int i = 0; i < grid.size() * fecs.size(); i++) {
+        KcpConfig c = grid.get(i / fecs.size());
+        FecSpec fec = fecs.get(i % fecs.size());
         List<RunResult> perSeed = new ArrayList<>();
         for (int s = 0; s < seeds.size(); s++) {
           List<RunResult> sessionsOf = new ArrayList<>();
@@ -185,12 +211,13 @@ public final class Sweep {
               sessionsOf.add(f.get());
             } catch (ExecutionException e) {
               throw new IllegalStateException(
-                  "configuration " + grid.get(i) + " failed: " + e.getCause(), e.getCause());
+                  "configuration " + SweepPoint.label(c, fec) + " failed: " + e.getCause(),
+                  e.getCause());
             }
           }
           perSeed.add(RunResult.merge(sessionsOf));
         }
-        points.add(new SweepPoint(grid.get(i), perSeed));
+        points.add(new SweepPoint(c, fec, perSeed));
         progress.accept(i + 1);
       }
       return points;

@@ -3,6 +3,7 @@ package io.kcpj.bench.sweep;
 import io.kcpj.bench.report.RunResult;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.fec.FecSpec;
 import java.util.Arrays;
 import java.util.List;
 
@@ -10,19 +11,26 @@ import java.util.List;
  * One configuration of a sweep and what it achieved on each seed: per seed, the merged sessions'
  * p99 RTT (over every message sent, undelivered ones as +∞) and wire overhead. The sweep ranks
  * configurations by the <b>median across seeds</b>, and the spread (lowest and highest seed) says
- * how much one seed can mislead. Immutable.
+ * how much one seed can mislead. {@code fec} is the FEC both ends sent ({@link FecSpec#OFF} unless
+ * the sweep was given {@code --fec}). Immutable.
  */
-public record SweepPoint(KcpConfig config, List<RunResult> seeds) {
+public record SweepPoint(KcpConfig config, FecSpec fec, List<RunResult> seeds) {
   public SweepPoint {
+    java.util.Objects.requireNonNull(fec, "fec");
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("a sweep point needs at least one seed's result");
     }
     seeds = List.copyOf(seeds);
   }
 
+  /** Without FEC. */
+  public SweepPoint(KcpConfig config, List<RunResult> seeds) {
+    this(config, FecSpec.OFF, seeds);
+  }
+
   /** One seed's result as a point (tests, single-seed sweeps). */
   public SweepPoint(KcpConfig config, RunResult result) {
-    this(config, List.of(result));
+    this(config, FecSpec.OFF, List.of(result));
   }
 
   /** The first seed's result. */
@@ -90,9 +98,17 @@ public record SweepPoint(KcpConfig config, List<RunResult> seeds) {
         && (p99Millis() < o.p99Millis() || overhead() < o.overhead());
   }
 
-  /** The compact config text, e.g. {@code nodelay=1,interval=10,resend=2,nc=true,wnd=128}. */
+  /**
+   * The compact config text, e.g. {@code nodelay=1,interval=10,resend=2,nc=true,wnd=128}, with
+   * {@code ,fec=10/3} when FEC is on.
+   */
   public String label() {
-    return label(config);
+    return label(config, fec);
+  }
+
+  /** The compact text of a swept configuration with its FEC. */
+  public static String label(KcpConfig c, FecSpec fec) {
+    return label(c) + (fec.enabled() ? ",fec=" + fec : "");
   }
 
   /** The compact text of a swept configuration. */

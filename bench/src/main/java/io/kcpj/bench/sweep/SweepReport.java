@@ -55,7 +55,7 @@ public final class SweepReport {
     for (int s = 0; s < seeds.size(); s++) {
       List<SweepPoint> one = new ArrayList<>();
       for (SweepPoint p : points) {
-        one.add(new SweepPoint(p.config(), p.seeds().get(s)));
+        one.add(new SweepPoint(p.config(), p.fec(), List.of(p.seeds().get(s))));
       }
       SweepPoint pick = ParetoFront.recommend(ParetoFront.of(one), SLACK);
       picks.add(
@@ -63,7 +63,10 @@ public final class SweepReport {
               + seeds.get(s)
               + ": "
               + (pick == null ? "none" : pick.label())
-              + (pick != null && best != null && pick.config().equals(best.config())
+              + (pick != null
+                      && best != null
+                      && pick.config().equals(best.config())
+                      && pick.fec().equals(best.fec())
                   ? " (the same)"
                   : ""));
     }
@@ -182,7 +185,7 @@ public final class SweepReport {
   static String csv(Outcome o, List<Long> seeds) {
     StringBuilder csv =
         new StringBuilder(
-            "nodelay,interval,resend,nc,sndwnd,rcvwnd,p99_median_ms,p99_low_ms,p99_high_ms,"
+            "nodelay,interval,resend,nc,sndwnd,rcvwnd,fec,p99_median_ms,p99_low_ms,p99_high_ms,"
                 + "mean_median_ms,wire_per_goodput_median,undelivered,pareto,within_noise,"
                 + "recommended");
     for (long s : seeds) {
@@ -204,6 +207,8 @@ public final class SweepReport {
           .append(p.config().sendWindow())
           .append(',')
           .append(p.config().receiveWindow())
+          .append(',')
+          .append(p.fec())
           .append(',')
           .append(Figures.csv(p.p99Millis()))
           .append(',')

@@ -69,7 +69,8 @@ class PerfCommandTest {
       assertEquals(
           "kcpj perf client: no answer from 127.0.0.1:"
               + silent.getLocalPort()
-              + " within 300ms (is a kcpj perf server running there, and is UDP let through?)",
+              + " within 300ms (is a kcpj perf server or a KCP echo server running there, and is UDP let"
+              + " through?)",
           line);
     }
   }
@@ -81,5 +82,23 @@ class PerfCommandTest {
       String line = oneErrorLine(r, 1, "kcpj perf server: cannot bind the socket: ");
       assertTrue(line.toLowerCase(java.util.Locale.ROOT).contains("address already in use"), line);
     }
+  }
+
+  @Test
+  void badLayerOptionsAreOneLineEach() {
+    Run fec = run("perf", "client", "--connect", "127.0.0.1:5000", "--fec", "10");
+    String line = oneErrorLine(fec, 2, "kcpj perf client: --fec: bad FEC '10': expected off,");
+    assertTrue(line.contains("DATA/PARITY"), line);
+    Run cipher = run("perf", "server", "--listen", "127.0.0.1:0", "--crypt", "sm4", "--key", "k");
+    line = oneErrorLine(cipher, 2, "kcpj perf server: --crypt: unknown or unsupported packet");
+    assertTrue(
+        line.contains("(supported: none, xor, aes-128, aes-192, aes, 3des, blowfish)"), line);
+    Run noKey = run("perf", "client", "--connect", "127.0.0.1:5000", "--crypt", "aes");
+    assertEquals(
+        "kcpj perf client: --crypt aes needs --key PASSPHRASE (kcptun's default is \"it's a"
+            + " secrect\")",
+        oneErrorLine(noKey, 2, "kcpj perf client: --crypt aes needs --key"));
+    Run keyAlone = run("perf", "client", "--connect", "127.0.0.1:5000", "--key", "k");
+    oneErrorLine(keyAlone, 2, "kcpj perf client: --key needs --crypt METHOD");
   }
 }

@@ -1,5 +1,6 @@
 package io.kcpj.core.crypt;
 
+import io.kcpj.core.stack.PacketProtection;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -42,7 +43,7 @@ import java.util.zip.CRC32;
  * int m = crypt.open(wire, 0, n, plain, 0);                // m = kcpLength, or -1 if dropped
  * }</pre>
  */
-public final class BlockCrypt {
+public final class BlockCrypt implements PacketProtection {
   public static final int NONCE_OFFSET = 0;
   public static final int CRC_OFFSET = 16;
 
@@ -126,6 +127,7 @@ public final class BlockCrypt {
   }
 
   /** Bytes added to each datagram: {@value #HEADER_SIZE}. */
+  @Override
   public int overhead() {
     return HEADER_SIZE;
   }
@@ -140,6 +142,7 @@ public final class BlockCrypt {
    *
    * @return the datagram's length, {@code len + 20}
    */
+  @Override
   public int seal(byte[] src, int off, int len, byte[] dst, int dstOff) {
     int total = len + HEADER_SIZE;
     byte[] frame = scratch(total);
@@ -160,6 +163,7 @@ public final class BlockCrypt {
    * @return the payload's length ({@code len − 20}), or −1 when the datagram is dropped (too short
    *     or bad CRC; counted)
    */
+  @Override
   public int open(byte[] src, int off, int len, byte[] dst, int dstOff) {
     if (len < HEADER_SIZE) {
       counters.tooShort++;

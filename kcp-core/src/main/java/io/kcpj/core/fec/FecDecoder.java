@@ -166,6 +166,7 @@ public final class FecDecoder {
   private final int[] recoveredPositions;
   private int recoveredCount;
   private int recoveredLength;
+  private boolean releasedGroup;
 
   /** A decoder for datagrams of up to {@link FecEncoder#DEFAULT_MAX_DATAGRAM} bytes. */
   public FecDecoder(int dataShards, int parityShards) {
@@ -231,6 +232,14 @@ public final class FecDecoder {
     return counters;
   }
 
+  /**
+   * Whether the last {@link #decode} completed its shard's group: all data shards were there, or
+   * the missing ones were rebuilt; either way the group's shards were released.
+   */
+  public boolean releasedGroup() {
+    return releasedGroup;
+  }
+
   /** Drops every kept shard (for a closing session); the decoder stays usable. */
   public void clear() {
     freeRange(0, queueLength);
@@ -244,6 +253,7 @@ public final class FecDecoder {
    */
   public void decode(byte[] datagram, int off, int len, long nowMillis, DatagramSink out) {
     counters.datagrams++;
+    releasedGroup = false;
     if (len < FecHeader.MIN_DATAGRAM) {
       counters.tooShort++;
       return;
@@ -392,6 +402,7 @@ public final class FecDecoder {
     }
     if (dataFound == dataShards) {
       freeRange(first, found);
+      releasedGroup = true;
     } else if (found >= dataShards) {
       for (int k = 0; k < groupSize; k++) {
         if (groupPresent[k]) {
@@ -413,6 +424,7 @@ public final class FecDecoder {
         recoveredLength = maxLength;
       }
       freeRange(first, found);
+      releasedGroup = true;
     }
   }
 

@@ -22,6 +22,14 @@ import java.nio.ByteBuffer;
  * rather have the retransmission by then. Newer kcp-go releases (5.6.6 on) do this with the
  * session's RTO, and from later releases with a fixed 500 ms.
  *
+ * <p><b>kcpj extensions</b> (off by default; used by loss-adaptive FEC, {@link FecSpec}): {@link
+ * #setParityToSend} sends only the first n of a group's parity shards and skips the seqids of the
+ * rest, exactly as the parity pause does, so any kcp-go decoder still reads the groups right;
+ * {@link #closeGroup} closes a group before its {@code dataShards} datagrams have come (a deadline
+ * for thin streams): the missing data positions count as zero blocks and are skipped, and the
+ * parity is sent as <em>short-group parity</em> ({@link FecHeader#SHORT_PARITY_MARK}), which only
+ * kcpj's {@link FecReceiver} understands (kcp-go refuses it as a bad KCP datagram).
+ *
  * <p><b>Buffers and threads.</b> Datagrams handed to the sink live in the encoder's own shard
  * buffers: valid only during the call (see {@link DatagramSink}). Steady state allocates nothing.
  * Not thread-safe: one encoder per session, used on the session's thread.
@@ -50,6 +58,12 @@ public final class FecEncoder {
     /** Groups that got no parity because of the parity pause. */
     public long pausedGroups;
 
+    /** Parity shards not sent because of {@link #setParityToSend} (their seqids skipped). */
+    public long skippedParity;
+
+    /** Groups closed early by {@link #closeGroup} (kcpj extension). */
+    public long shortGroups;
+
     @Override
     public String toString() {
       return "FecEncoder.Counters{dataShards="
@@ -58,6 +72,10 @@ public final class FecEncoder {
           + parityShards
           + ", pausedGroups="
           + pausedGroups
+          + ", skippedParity="
+          + skippedParity
+          + ", shortGroups="
+          + shortGroups
           + '}';
     }
   }
@@ -77,6 +95,8 @@ public final class FecEncoder {
   private long parityPauseMillis;
   private boolean hasLastData;
   private long lastDataAt;
+  private long groupStartedAt;
+  private int parityToSend;
 
   /** An encoder for datagrams of up to {@link #DEFAULT_MAX_DATAGRAM} bytes once framed. */
   public FecEncoder(int dataShards, int parityShards) {
@@ -102,6 +122,7 @@ public final class FecEncoder {
     this.wrap = 0xffffffffL / group * group;
     this.shards = new byte[dataShards + parityShards][maxDatagram];
     this.shardLength = new int[dataShards];
+    this.parityToSend = parityShards;
   }
 
   public int dataShards() {
@@ -154,6 +175,29 @@ public final class FecEncoder {
     next = seqid;
   }
 
+  /**
+   * How many of each group's parity shards to send, from the next group on (kcpj extension): 0 to
+   * {@link #parityShards()} (the default). The seqids of the parity shards not sent are skipped, so
+   * groups keep their places and a kcp-go decoder set to {@code dataShards/parityShards} reads them
+   * as lost parity.
+   */
+  public void setParityToSend(int n) {
+    if (n < 0 || n > parityShards) {
+      throw new IllegalArgumentException(
+          "parity to send must be 0.." + parityShards + ", got " + n);
+    }
+    parityToSend = n;
+  }
+
+  public int parityToSend() {
+    return parityToSend;
+  }
+
+  /** When the first data shard of the pending group was sent ({@code nowMillis} of that call). */
+  public long groupStartedAt() {
+    return groupStartedAt;
+  }
+
   /** Data shards of the current group sent so far (their parity is still to come). */
   public int pendingDataShards() {
     return count;
@@ -201,6 +245,9 @@ public final class FecEncoder {
     FecHeader.putSize(shard, 0, len + 2);
     int framed = FecHeader.DATA_HEADER_SIZE + len;
     shardLength[count] = framed;
+    if (count == 0) {
+      groupStartedAt = nowMillis;
+    }
     count++;
     if (framed > maxLength) {
       maxLength = framed;
@@ -212,7 +259,7 @@ public final class FecEncoder {
       boolean continuous =
           parityPauseMillis <= 0 || (hasLastData && nowMillis - lastDataAt < parityPauseMillis);
       if (continuous) {
-        emitParity(out);
+        emitParity(FecHeader.TYPE_PARITY, out);
       } else {
         advance(parityShards);
         counters.pausedGroups++;
@@ -224,18 +271,53 @@ public final class FecEncoder {
     lastDataAt = nowMillis;
   }
 
-  private void emitParity(DatagramSink out) {
-    for (int d = 0; d < dataShards; d++) {
-      java.util.Arrays.fill(shards[d], shardLength[d], maxLength, (byte) 0);
+  /**
+   * Closes the pending group now, before its {@code dataShards} datagrams have come (kcpj
+   * extension, for thin streams whose groups would otherwise wait seconds for parity). Its missing
+   * data positions k..D−1 count as zero blocks and their seqids are skipped; {@link
+   * #parityToSend()} parity shards go out marked as short-group parity carrying k ({@link
+   * FecHeader#SHORT_PARITY_MARK}), the rest of the parity seqids are skipped. Only kcpj's {@link
+   * FecReceiver} can use that parity; kcp-go drops it (its KCP input refuses command 0xf3), and
+   * still gets every data shard.
+   *
+   * @return false (nothing done) when no group is pending
+   */
+  public boolean closeGroup(DatagramSink out) {
+    if (count == 0) {
+      return false;
     }
-    int blockLength = maxLength - FecHeader.HEADER_SIZE;
-    rs.encodeParity(shards, FecHeader.HEADER_SIZE, blockLength);
-    for (int p = 0; p < parityShards; p++) {
+    int k = count;
+    for (int d = k; d < dataShards; d++) {
+      shardLength[d] = FecHeader.HEADER_SIZE;
+    }
+    advance(dataShards - k);
+    count = dataShards;
+    emitParity(FecHeader.SHORT_PARITY_MARK | k << 8, out);
+    counters.shortGroups++;
+    count = 0;
+    maxLength = 0;
+    return true;
+  }
+
+  private void emitParity(int type, DatagramSink out) {
+    int send = parityToSend;
+    if (send > 0) {
+      for (int d = 0; d < dataShards; d++) {
+        java.util.Arrays.fill(shards[d], shardLength[d], maxLength, (byte) 0);
+      }
+      int blockLength = maxLength - FecHeader.HEADER_SIZE;
+      rs.encodeParity(shards, FecHeader.HEADER_SIZE, blockLength);
+    }
+    for (int p = 0; p < send; p++) {
       byte[] shard = shards[dataShards + p];
-      FecHeader.putHeader(shard, 0, next, FecHeader.TYPE_PARITY);
+      FecHeader.putHeader(shard, 0, next, type);
       advance(1);
       counters.parityShards++;
       out.accept(shard, 0, maxLength);
+    }
+    if (send < parityShards) {
+      advance(parityShards - send);
+      counters.skippedParity += parityShards - send;
     }
   }
 

@@ -37,6 +37,15 @@ public final class FecHeader {
   public static final int TYPE_PARITY = 0xf2;
 
   /**
+   * kcpj extension (not kcp-go's): byte 4 of a parity shard of a <em>short group</em>, a group
+   * closed by a deadline after k &lt; data shards; byte 5 then holds k (1..255). As a 16-bit type
+   * it reads {@code 0xf3 | k << 8}, neither {@link #TYPE_DATA} nor {@link #TYPE_PARITY}: kcp-go
+   * takes such a datagram for a plain KCP one and its KCP input refuses it (command 0xf3). See
+   * {@code docs/wire-extensions.md}.
+   */
+  public static final int SHORT_PARITY_MARK = 0xf3;
+
+  /**
    * Datagrams shorter than this (a KCP segment header) are dropped on input before any FEC
    * processing, as kcp-go's session input does.
    */
@@ -58,6 +67,18 @@ public final class FecHeader {
     return type == TYPE_DATA || type == TYPE_PARITY;
   }
 
+  /** Whether the datagram is a kcpj short-group parity shard (byte 4 = 0xf3, byte 5 = k ≥ 1). */
+  public static boolean isShortParity(byte[] b, int off, int len) {
+    return len >= HEADER_SIZE
+        && (b[off + TYPE_OFFSET] & 0xff) == SHORT_PARITY_MARK
+        && b[off + TYPE_OFFSET + 1] != 0;
+  }
+
+  /** The data shards k of a short group, from one of its parity shards (byte 5). */
+  public static int shortGroupDataShards(byte[] b, int off) {
+    return b[off + TYPE_OFFSET + 1] & 0xff;
+  }
+
   public static int seqid(byte[] b, int off) {
     return (int) INT_LE.get(b, off + SEQID_OFFSET);
   }
@@ -75,7 +96,8 @@ public final class FecHeader {
     INT_LE.set(b, off + SEQID_OFFSET, seqid);
   }
 
-  static void putHeader(byte[] b, int off, int seqid, int type) {
+  /** Writes seqid and type (a 16-bit value: for short parity {@code 0xf3 | k << 8}). */
+  public static void putHeader(byte[] b, int off, int seqid, int type) {
     INT_LE.set(b, off + SEQID_OFFSET, seqid);
     SHORT_LE.set(b, off + TYPE_OFFSET, (short) type);
   }

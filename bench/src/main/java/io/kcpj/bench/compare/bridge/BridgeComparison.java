@@ -228,7 +228,7 @@ public final class BridgeComparison {
                 Integer.toString(FLOOR_PORT),
                 Integer.toString(plan.workload().responseSize())));
     for (KcpTransport t : plan.kcp()) {
-      cmd.add(t.config().toString());
+      cmd.add(t.spec());
     }
     Process p =
         bridge
@@ -378,7 +378,7 @@ public final class BridgeComparison {
           int i = kcpIndex(label);
           KcpTransport t = plan.kcp().get(i);
           retransmits = row.retransmits + serverRetransAfter[i] - serverRetransBefore[i];
-          detail = t.config() + ",kcp-netty";
+          detail = t.spec() + ",kcp-netty";
           config = t.compactSettings();
         }
         results.add(

@@ -1,6 +1,6 @@
 package io.kcpj.bench.compare.bridge;
 
-import io.kcpj.core.KcpConfig;
+import io.kcpj.bench.compare.KcpTransport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The comparison's server process, started inside the bridge's namespace B: a kernel-TCP echo
  * server, a raw UDP echo server for the floor row, and one kcp-netty echo server per KCP
- * configuration.
+ * configuration (a {@link KcpTransport#spec()}: engine settings and FEC).
  *
  * <pre>
  * java [-Dkcpj.delivery=ordered|unordered|sequenced] -cp kcpj.jar io.kcpj.bench.compare.bridge.EchoServerMain ADDRESS TCP_PORT KCP_BASE_PORT FLOOR_PORT RESPONSE_SIZE [KCP_CONFIG...]
@@ -39,9 +39,9 @@ public final class EchoServerMain {
     int kcpBase = Integer.parseInt(args[2]);
     int floorPort = Integer.parseInt(args[3]);
     int responseSize = Integer.parseInt(args[4]);
-    List<KcpConfig> configs = new ArrayList<>();
+    List<KcpTransport> configs = new ArrayList<>();
     for (int i = 5; i < args.length; i++) {
-      configs.add(KcpConfig.parse(args[i]));
+      configs.add(KcpTransport.parse("server" + i + ":" + args[i]));
     }
     try (TcpEchoServer tcp = new TcpEchoServer(new InetSocketAddress(address, tcpPort));
         KcpEchoServers kcp =

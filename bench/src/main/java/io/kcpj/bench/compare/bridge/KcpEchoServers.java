@@ -1,6 +1,6 @@
 package io.kcpj.bench.compare.bridge;
 
-import io.kcpj.core.KcpConfig;
+import io.kcpj.bench.compare.KcpTransport;
 import io.kcpj.netty.KcpChannel;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpServerCodec;
@@ -21,9 +21,9 @@ import java.util.List;
 
 /**
  * The comparison's KCP echo servers (kcp-netty over NIO UDP), one per transport under test, each on
- * its own port, echoing in the workload's delivery mode. Every message is answered with {@code
- * responseSize} bytes starting with the message's 4-byte sequence number. One event loop thread;
- * {@link #close()} stops everything.
+ * its own port, with the transport's engine settings and FEC, echoing in the workload's delivery
+ * mode. Every message is answered with {@code responseSize} bytes starting with the message's
+ * 4-byte sequence number. One event loop thread; {@link #close()} stops everything.
  */
 final class KcpEchoServers implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group =
@@ -31,18 +31,19 @@ final class KcpEchoServers implements AutoCloseable {
   private final List<Channel> channels = new ArrayList<>();
   private final List<KcpServerCodec> codecs = new ArrayList<>();
 
-  /** Binds one server per config on {@code address}, ports {@code basePort + i}. */
+  /** Binds one server per transport on {@code address}, ports {@code basePort + i}. */
   KcpEchoServers(
       String address,
       int basePort,
-      List<KcpConfig> configs,
+      List<KcpTransport> transports,
       int responseSize,
       io.kcpj.core.Delivery delivery)
       throws InterruptedException {
-    for (int i = 0; i < configs.size(); i++) {
+    for (int i = 0; i < transports.size(); i++) {
       KcpServerCodec codec =
           new KcpServerCodecBuilder()
-              .config(configs.get(i))
+              .config(transports.get(i).config())
+              .option(KcpChannelOption.FEC, transports.get(i).fec())
               .option(KcpChannelOption.DEFAULT_DELIVERY, delivery) // echoes as the messages came
               .handler(
                   new ChannelInitializer<KcpChannel>() {

@@ -58,7 +58,11 @@ final class KcpRowClients extends RowClients {
         new Bootstrap()
             .group(group)
             .channel(NioDatagramChannel.class)
-            .handler(new KcpClientCodecBuilder().config(transport.config()).build())
+            .handler(
+                new KcpClientCodecBuilder()
+                    .config(transport.config())
+                    .option(KcpChannelOption.FEC, transport.fec())
+                    .build())
             .bind(new InetSocketAddress(0))
             .sync()
             .channel();
