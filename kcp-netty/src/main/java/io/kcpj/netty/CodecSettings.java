@@ -18,6 +18,9 @@ final class CodecSettings {
   /** 0: read as the datagram channel is configured; else the {@link ReadCoalescer} pause. */
   final long readCoalescingNanos;
 
+  /** Admission, memory budget and log summaries (set by {@link #withLimits}). */
+  CodecLimits limits = CodecLimits.CLIENT_DEFAULTS;
+
   CodecSettings(
       Map<ChannelOption<?>, Object> childOptions,
       Map<AttributeKey<?>, Object> childAttrs,
@@ -31,5 +34,11 @@ final class CodecSettings {
     this.childHandler = childHandler;
     this.listener = listener;
     this.maxSessions = maxSessions;
+  }
+
+  /** Sets the codec's limits; returns this. */
+  CodecSettings withLimits(CodecLimits limits) {
+    this.limits = limits;
+    return this;
   }
 }

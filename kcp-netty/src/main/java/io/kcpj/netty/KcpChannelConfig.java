@@ -32,6 +32,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile long closeTimeoutMillis = DEFAULT_CLOSE_TIMEOUT_MILLIS;
   private volatile WriteBufferWaterMark sendQueueWaterMark = DEFAULT_SEND_QUEUE_WATER_MARK;
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
+  private volatile long noProgressTimeoutMillis;
   private volatile Kcp engine;
 
   private final KcpChildChannel session;
@@ -50,7 +51,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   public Map<ChannelOption<?>, Object> getOptions() {
     Map<ChannelOption<?>, Object> options = super.getOptions();
     for (KcpChannelOption<?> o : KcpChannelOption.options()) {
-      if (o != KcpChannelOption.MAX_SESSIONS) {
+      if (!o.isCodecOption()) {
         options.put(o, getOption(o));
       }
     }
@@ -73,7 +74,9 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       return (T) Long.valueOf(closeTimeoutMillis);
     if (option == KcpChannelOption.SEND_QUEUE_WATER_MARK) return (T) sendQueueWaterMark;
     if (option == KcpChannelOption.SEND_QUEUE_CAP) return (T) Integer.valueOf(sendQueueCap);
-    return super.getOption(option); // MAX_SESSIONS: a codec-level option
+    if (option == KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS)
+      return (T) Long.valueOf(noProgressTimeoutMillis);
+    return super.getOption(option); // codec-level options: see KcpCodecBuilder
   }
 
   @Override
@@ -97,8 +100,11 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       sendQueueWaterMark = (WriteBufferWaterMark) value;
     } else if (option == KcpChannelOption.SEND_QUEUE_CAP) {
       sendQueueCap = (Integer) value;
+    } else if (option == KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS) {
+      noProgressTimeoutMillis = (Long) value;
+      onEventLoop(NO_ENGINE_CHANGE);
     } else {
-      return false; // MAX_SESSIONS: a codec-level option, see KcpCodecBuilder
+      return false; // codec-level options, see KcpCodecBuilder
     }
     return true;
   }
@@ -162,6 +168,11 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   /** Writability water marks in segments of the engine's send queue. */
   public WriteBufferWaterMark sendQueueWaterMark() {
     return sendQueueWaterMark;
+  }
+
+  /** How long queued data may wait without an acknowledgement, in ms (0: no limit). */
+  public long noProgressTimeoutMillis() {
+    return noProgressTimeoutMillis;
   }
 
   /** The most segments the engine's send queue may hold before writes fail. */

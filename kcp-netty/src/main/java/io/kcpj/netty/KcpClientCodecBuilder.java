@@ -13,12 +13,14 @@ package io.kcpj.netty;
  *     .handler(new MyHandler()).connect().sync().getNow();
  * }</pre>
  *
- * Client sessions have no idle timeout by default.
+ * Client sessions have no idle or no-progress timeout by default, and are validated from the start
+ * (the client chose its peer); the {@linkplain KcpChannelOption#MEMORY_BUDGET memory budget}
+ * applies as on a server.
  */
 public final class KcpClientCodecBuilder extends KcpCodecBuilder<KcpClientCodecBuilder> {
 
   /** A new codec for one datagram channel. */
   public KcpClientCodec build() {
-    return new KcpClientCodec(settings(null, 0));
+    return new KcpClientCodec(settings(null, false));
   }
 }

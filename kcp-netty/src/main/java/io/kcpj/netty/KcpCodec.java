@@ -74,10 +74,19 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   /** Null unless read coalescing is on. */
   private final ReadCoalescer readCoalescer;
 
+  // Limits on the sessions as a whole (admission, memory) and the log's summaries of trouble.
+  private final SessionAdmission admission;
+  private final MemoryBudget budget;
+  private final ProblemLog problems;
+
   KcpCodec(CodecSettings settings) {
     this.settings = settings;
     this.readCoalescer =
         settings.readCoalescingNanos > 0 ? new ReadCoalescer(settings.readCoalescingNanos) : null;
+    CodecLimits limits = settings.limits;
+    this.admission = new SessionAdmission(limits, OpeningGate.KCP, stats);
+    this.budget = new MemoryBudget(limits.memoryBudgetBytes, stats);
+    this.problems = new ProblemLog(logger, limits.logSummaryIntervalMillis);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -122,6 +131,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     this.ctx = ctx;
     this.timer = SessionTimer.of(ctx.executor());
+    this.problems.attach(ctx.executor(), this::nowMillis, ctx.channel());
     if (readCoalescer != null) {
       readCoalescer.attach(ctx);
     }
@@ -156,7 +166,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     try {
       onDatagram(packet.content(), packet.sender());
     } catch (RuntimeException e) {
-      logger.warn("{} failed on a datagram from {}; dropped", ctx.channel(), packet.sender(), e);
+      problems.failedOnDatagram(e, nowMillis()); // one summary line per interval, never one each
       drop(packet.sender(), 0, KcpDropReason.INTERNAL_ERROR);
     } finally {
       packet.release();
@@ -201,9 +211,13 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         return;
       }
     }
+    admission.received(child.account(), len);
     int status = child.input(content, nowMillis());
     if (status < 0) {
       drop(sender, conv, KcpDropReason.ENGINE_REJECTED);
+    }
+    if (admission.afterInput(child.account(), child.engine())) {
+      child.validated(); // its idle timeout is the configured one from now on
     }
     markDirty(child);
   }
@@ -214,11 +228,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    */
   abstract KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv);
 
-  /** True when the datagram's first segment opens a conversation: a PUSH with sn 0. */
-  static boolean isOpening(ByteBuf content) {
-    int at = content.readerIndex();
-    return content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET) == SegmentHeader.CMD_PUSH
-        && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
+  /** The codec's admission policy (server: unvalidated sessions, per-source caps, eviction). */
+  SessionAdmission admission() {
+    return admission;
   }
 
   boolean hasSessionsFrom(InetSocketAddress address) {
@@ -227,12 +239,15 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   void drop(InetSocketAddress sender, int conv, KcpDropReason reason) {
     stats.dropped[reason.ordinal()]++;
+    if (reason != KcpDropReason.INTERNAL_ERROR) { // reported with its exception
+      problems.dropped(reason, nowMillis());
+    }
     KcpSessionListener listener = settings.listener;
     if (listener != null) {
       try {
         listener.datagramDropped(sender, conv, reason);
       } catch (RuntimeException e) {
-        logger.warn("KcpSessionListener.datagramDropped threw", e);
+        problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, nowMillis());
       }
     }
   }
@@ -245,14 +260,16 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * Creates, configures and registers a session; returns null (and fails nothing else) if its
    * registration failed. Must run on the event loop. The codec's options are applied first, then
    * {@code sessionOptions} (a client bootstrap's), each in its own order: a session option always
-   * wins over a codec option.
+   * wins over a codec option. {@code validated}: the peer has proven its address already (a client
+   * session, or an opening that carried a proof), else the session starts unvalidated.
    */
   KcpChildChannel openSession(
       InetSocketAddress remote,
       int conv,
       ChannelHandler handler,
       Map<ChannelOption<?>, Object> sessionOptions,
-      Map<AttributeKey<?>, Object> attrs) {
+      Map<AttributeKey<?>, Object> attrs,
+      boolean validated) {
     long now = nowMillis();
     SessionKey key = new SessionKey(remote, conv);
     KcpChildChannel child = new KcpChildChannel(this, key, now);
@@ -265,13 +282,14 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     sessions.put(key, child);
     sessionsByAddress.merge(remote, 1, Integer::sum);
+    admission.register(child.account(), validated);
     stats.sessionsOpened++;
     ChannelFuture registered = ctx.channel().eventLoop().register(child);
     if (!registered.isDone()) {
       throw new IllegalStateException("registration on the event loop did not complete at once");
     }
     if (!registered.isSuccess()) {
-      logger.warn("{}: registering {} failed", ctx.channel(), child, registered.cause());
+      problems.failed(ProblemLog.Failure.REGISTRATION_FAILED, registered.cause(), now);
       child.unsafe().closeForcibly();
       return null;
     }
@@ -280,7 +298,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       try {
         listener.sessionOpened(child);
       } catch (RuntimeException e) {
-        logger.warn("KcpSessionListener.sessionOpened threw", e);
+        problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, now);
       }
     }
     if (child.isOpen()) {
@@ -297,13 +315,17 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void applyOptions(KcpChildChannel child, Map<ChannelOption<?>, Object> options) {
+  private void applyOptions(KcpChildChannel child, Map<ChannelOption<?>, Object> options) {
     for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
-      if (e.getKey() == KcpChannelOption.MAX_SESSIONS) {
+      if (e.getKey() instanceof KcpChannelOption
+          && ((KcpChannelOption<?>) e.getKey()).isCodecOption()) {
         continue;
       }
       if (!child.config().setOption((ChannelOption) e.getKey(), e.getValue())) {
-        logger.warn("{}: unknown channel option {}", child, e.getKey());
+        problems.failed(
+            ProblemLog.Failure.UNKNOWN_OPTION,
+            new IllegalArgumentException("unknown channel option " + e.getKey()),
+            nowMillis());
       }
     }
   }
@@ -322,15 +344,18 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     sessionsByAddress.computeIfPresent(child.key().address(), (a, n) -> n == 1 ? null : n - 1);
     timer.remove(child);
+    admission.removed(child.account());
+    budget.removed(child.account());
     child.engine().counters().addTo(stats.closedEngines);
     KcpCloseReason reason = child.closeReason();
     stats.closed[reason.ordinal()]++;
+    problems.closed(reason, nowMillis());
     KcpSessionListener listener = settings.listener;
     if (listener != null) {
       try {
         listener.sessionClosed(child, reason);
       } catch (RuntimeException e) {
-        logger.warn("KcpSessionListener.sessionClosed threw", e);
+        problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, nowMillis());
       }
     }
   }
@@ -353,7 +378,22 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   // Output, batching and the timer
   // ---------------------------------------------------------------------------------------------
 
-  /** The engine output callback: copy the datagram into a pooled buffer and write it. */
+  /**
+   * A session's engine output: what the anti-amplification limit lets through (all of it once the
+   * peer is validated), then {@link #output}.
+   */
+  void sessionOutput(KcpChildChannel child, ByteBuffer datagram) {
+    int permitted = admission.permit(child.account(), datagram);
+    if (permitted == 0) {
+      return; // withheld: the engine retransmits it once the peer has sent more
+    }
+    if (permitted < datagram.remaining()) {
+      datagram.limit(datagram.position() + permitted); // whole segments only
+    }
+    output(child.key().address(), datagram);
+  }
+
+  /** Copies the datagram into a pooled buffer and writes it. */
   void output(InetSocketAddress remote, ByteBuffer datagram) {
     ByteBuf buf = ctx.alloc().directBuffer(datagram.remaining());
     buf.writeBytes(datagram);
@@ -409,11 +449,30 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         child.flushEngine(now);
       }
       dirty.clear();
+      enforceMemoryBudget();
       armTimer(now);
     } finally {
       flushing = false;
     }
     flushParentIfNeeded();
+  }
+
+  /** Past the memory budget: closes the sessions holding the most until the rest fit. */
+  private void enforceMemoryBudget() {
+    if (budget.exceeded()) {
+      budget.enforce(new ArrayList<>(sessions.values()));
+    }
+  }
+
+  /**
+   * A session's engine was flushed or visited by the timer: refresh the bytes it holds. Returns the
+   * deadline of its no-progress timeout (MAX_VALUE: none).
+   */
+  long afterSessionActivity(KcpChildChannel child, long nowMillis) {
+    budget.update(child.account(), child.heldBytes());
+    return child
+        .account()
+        .progressDeadline(child.engine(), nowMillis, child.config().noProgressTimeoutMillis());
   }
 
   /** The shared timer ran some of this codec's sessions: flush what they produced, once. */
@@ -424,6 +483,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     if (!dirty.isEmpty()) {
       flushBatch(); // handlers woken by the timer (e.g. writability) wrote more
     } else {
+      enforceMemoryBudget();
       flushParentIfNeeded();
     }
   }
