@@ -12,6 +12,7 @@ final class CodecLimits {
           false,
           KcpCodecBuilder.DEFAULT_UNVALIDATED_TIMEOUT_MILLIS,
           KcpCodecBuilder.DEFAULT_MAX_SESSIONS / 4,
+          true,
           defaultMemoryBudget(),
           KcpCodecBuilder.DEFAULT_LOG_SUMMARY_INTERVAL.toMillis());
 
@@ -23,6 +24,7 @@ final class CodecLimits {
 
   final long unvalidatedTimeoutMillis;
   final int maxUnvalidatedPerSource;
+  final boolean antiAmplification;
   final long memoryBudgetBytes;
   final long logSummaryIntervalMillis;
 
@@ -30,11 +32,13 @@ final class CodecLimits {
       boolean admission,
       long unvalidatedTimeoutMillis,
       int maxUnvalidatedPerSource,
+      boolean antiAmplification,
       long memoryBudgetBytes,
       long logSummaryIntervalMillis) {
     this.admission = admission;
     this.unvalidatedTimeoutMillis = unvalidatedTimeoutMillis;
     this.maxUnvalidatedPerSource = maxUnvalidatedPerSource;
+    this.antiAmplification = antiAmplification;
     this.memoryBudgetBytes = memoryBudgetBytes;
     this.logSummaryIntervalMillis = logSummaryIntervalMillis;
   }

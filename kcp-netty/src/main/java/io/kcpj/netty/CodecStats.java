@@ -32,6 +32,9 @@ final class CodecStats {
 
   long memoryBudget;
 
+  /** Failures inside the codec while serving a session outside a datagram's handling. */
+  long sessionFailures;
+
   /** Engine counters of the sessions already closed. */
   final KcpCounters closedEngines = new KcpCounters();
 }

@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  *   <tr><td>MAX_SESSIONS</td><td>int ≥ 1</td><td>10000</td><td>codec only: sessions open at once</td></tr>
  *   <tr><td>UNVALIDATED_TIMEOUT_MILLIS</td><td>long ≥ 0 ms</td><td>5000</td><td>codec only: idle timeout of unvalidated sessions</td></tr>
  *   <tr><td>MAX_UNVALIDATED_PER_SOURCE</td><td>int ≥ 1</td><td>¼ of MAX_SESSIONS</td><td>codec only: unvalidated sessions per source address</td></tr>
+ *   <tr><td>ANTI_AMPLIFICATION</td><td>boolean</td><td>true</td><td>codec only: until validated, send at most 3× what was received</td></tr>
  *   <tr><td>MEMORY_BUDGET</td><td>long ≥ 1 bytes</td><td>¼ of the maximum heap</td><td>codec only: bytes all sessions' queues may hold</td></tr>
  * </table>
  *
@@ -197,6 +198,22 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
           "¼ of `MAX_SESSIONS`",
           "codec only: unvalidated sessions one source address (IPv6: /64) may hold",
           v -> range("KCP_MAX_UNVALIDATED_PER_SOURCE", v, 1, Integer.MAX_VALUE));
+
+  /**
+   * Codec-level, server: until its peer is validated, a session sends at most three times the bytes
+   * it received from it, retransmissions included (QUIC's anti-amplification rule), so that forged
+   * openings cannot turn the server into an amplifier. A peer whose first message is answered with
+   * more than three times its size gets the answer only once it sends more or validates; switch
+   * this off only if such peers cannot be changed and amplification is acceptable.
+   */
+  public static final KcpChannelOption<Boolean> ANTI_AMPLIFICATION =
+      codec(
+          "KCP_ANTI_AMPLIFICATION",
+          "ANTI_AMPLIFICATION",
+          "boolean",
+          "true",
+          "codec only: until validated, a session sends at most 3× the bytes it received",
+          v -> {});
 
   /**
    * Codec-level: the most bytes all of a codec's sessions may hold in their engines' send and

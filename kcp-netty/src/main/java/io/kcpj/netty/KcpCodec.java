@@ -384,6 +384,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    */
   void sessionOutput(KcpChildChannel child, ByteBuffer datagram) {
     int permitted = admission.permit(child.account(), datagram);
+    if (admission.takeWithheld()) {
+      problems.withheld(nowMillis());
+    }
     if (permitted == 0) {
       return; // withheld: the engine retransmits it once the peer has sent more
     }
@@ -444,9 +447,17 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       for (int i = 0; i < dirty.size(); i++) {
         KcpChildChannel child = dirty.get(i);
         child.dirty = false;
-        child.deliver();
-        child.fireReadCompleteIfPending();
-        child.flushEngine(now);
+        try {
+          child.deliver();
+          child.fireReadCompleteIfPending();
+        } catch (RuntimeException e) {
+          sessionFailed(e); // e.g. the allocator failed: the message stays in the engine
+        }
+        try {
+          child.flushEngine(now);
+        } catch (RuntimeException e) {
+          sessionFailed(e);
+        }
       }
       dirty.clear();
       enforceMemoryBudget();
@@ -455,6 +466,12 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       flushing = false;
     }
     flushParentIfNeeded();
+  }
+
+  /** The codec failed while serving a session outside a datagram's handling: counted, logged. */
+  private void sessionFailed(RuntimeException e) {
+    stats.sessionFailures++;
+    problems.failed(ProblemLog.Failure.SESSION_FAILURE, e, nowMillis());
   }
 
   /** Past the memory budget: closes the sessions holding the most until the rest fit. */

@@ -181,6 +181,7 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
             codecOption(
                 KcpChannelOption.UNVALIDATED_TIMEOUT_MILLIS, DEFAULT_UNVALIDATED_TIMEOUT_MILLIS),
             codecOption(KcpChannelOption.MAX_UNVALIDATED_PER_SOURCE, Math.max(1, maxSessions / 4)),
+            codecOption(KcpChannelOption.ANTI_AMPLIFICATION, true),
             codecOption(KcpChannelOption.MEMORY_BUDGET, CodecLimits.defaultMemoryBudget()),
             logSummaryIntervalMillis));
   }

@@ -25,6 +25,7 @@ public final class KcpCodecMetrics {
   private final long bytesWithheld;
   private final long bytesHeld;
   private final long memoryBudget;
+  private final long sessionFailures;
   private final KcpCounters engine;
 
   KcpCodecMetrics(CodecStats stats, int sessionsOpen, KcpCounters engine) {
@@ -42,6 +43,7 @@ public final class KcpCodecMetrics {
     this.bytesWithheld = stats.bytesWithheld;
     this.bytesHeld = stats.bytesHeld;
     this.memoryBudget = stats.memoryBudget;
+    this.sessionFailures = stats.sessionFailures;
     this.engine = engine;
   }
 
@@ -105,6 +107,16 @@ public final class KcpCodecMetrics {
   /** The codec's {@linkplain KcpChannelOption#MEMORY_BUDGET memory budget} in bytes. */
   public long memoryBudget() {
     return memoryBudget;
+  }
+
+  /**
+   * Times the codec failed while serving a session outside the handling of a datagram (delivering
+   * its messages or flushing its engine; a bug, or an allocator that failed). The session is kept
+   * and the failure summarised in the log. Failures while handling a datagram are counted as {@link
+   * KcpDropReason#INTERNAL_ERROR} drops.
+   */
+  public long sessionFailures() {
+    return sessionFailures;
   }
 
   /** Sessions closed for {@code reason}. */

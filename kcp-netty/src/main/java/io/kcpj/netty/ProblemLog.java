@@ -16,17 +16,22 @@ import java.util.function.LongSupplier;
  *
  * <p>Causes and levels: openings refused ({@link KcpDropReason#SESSION_LIMIT}, {@link
  * KcpDropReason#SOURCE_LIMIT}), sessions closed by the memory budget and failures inside the codec
- * or a listener at WARN; evictions and no-progress closes at INFO; other drops and unvalidated
- * timeouts at DEBUG. Everything is counted in {@link KcpCodecMetrics} whatever is logged.
+ * or a listener at WARN; evictions, no-progress closes and datagrams cut by the anti-amplification
+ * limit at INFO; other drops and unvalidated timeouts at DEBUG. Everything is counted in {@link
+ * KcpCodecMetrics} whatever is logged.
  *
  * <p>Event-loop confined; one per codec.
  */
 final class ProblemLog {
-  /** Failures that are neither a drop nor a close. */
+  /** Causes that are neither a drop nor a close. */
   enum Failure {
     LISTENER_ERROR("KcpSessionListener call(s) threw"),
+    SESSION_FAILURE("failure(s) inside the codec while serving a session (the session was kept)"),
     REGISTRATION_FAILED("session registration(s) failed"),
-    UNKNOWN_OPTION("session option(s) not recognised by a session's config");
+    UNKNOWN_OPTION("session option(s) not recognised by a session's config"),
+    WITHHELD(
+        "datagram(s) cut or withheld by the anti-amplification limit (an unvalidated peer receives"
+            + " at most 3x what it sent; see KcpChannelOption.ANTI_AMPLIFICATION)");
 
     final String what;
 
@@ -91,6 +96,17 @@ final class ProblemLog {
       }
     }
     report(closes, reason.ordinal(), level, "session(s) closed (" + reason + ")", null, nowMillis);
+  }
+
+  /** The anti-amplification limit cut or withheld a datagram. */
+  void withheld(long nowMillis) {
+    report(
+        failures,
+        Failure.WITHHELD.ordinal(),
+        InternalLogLevel.INFO,
+        Failure.WITHHELD.what,
+        null,
+        nowMillis);
   }
 
   void failed(Failure failure, Throwable cause, long nowMillis) {

@@ -58,6 +58,9 @@ final class SessionAdmission {
   private SessionAccount newest;
   private final Map<Object, Integer> unvalidatedBySource = new HashMap<>();
 
+  /** Set by {@link #permit} when it cut a datagram; cleared by {@link #takeWithheld}. */
+  private boolean withheld;
+
   SessionAdmission(CodecLimits limits, OpeningGate gate, CodecStats stats) {
     this.limits = limits;
     this.gate = gate;
@@ -174,7 +177,7 @@ final class SessionAdmission {
    */
   int permit(SessionAccount a, ByteBuffer datagram) {
     int len = datagram.remaining();
-    if (a.validated) {
+    if (a.validated || !limits.antiAmplification) {
       return len;
     }
     long allowance = AMPLIFICATION_FACTOR * a.bytesReceived - a.bytesSent;
@@ -183,9 +186,17 @@ final class SessionAdmission {
       permitted = wholeSegmentsWithin(datagram, allowance);
       stats.datagramsWithheld++;
       stats.bytesWithheld += len - permitted;
+      withheld = true;
     }
     a.bytesSent += permitted;
     return permitted;
+  }
+
+  /** Whether {@link #permit} cut or withheld a datagram since the last call. */
+  boolean takeWithheld() {
+    boolean w = withheld;
+    withheld = false;
+    return w;
   }
 
   /** The length of the longest run of whole KCP segments from the position within {@code max}. */
