@@ -33,6 +33,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile WriteBufferWaterMark sendQueueWaterMark = DEFAULT_SEND_QUEUE_WATER_MARK;
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
   private volatile long noProgressTimeoutMillis;
+  private volatile int padUntilAnswered;
   private volatile Kcp engine;
 
   private final KcpChildChannel session;
@@ -76,6 +77,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     if (option == KcpChannelOption.SEND_QUEUE_CAP) return (T) Integer.valueOf(sendQueueCap);
     if (option == KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS)
       return (T) Long.valueOf(noProgressTimeoutMillis);
+    if (option == KcpChannelOption.PAD_UNTIL_ANSWERED) return (T) Integer.valueOf(padUntilAnswered);
     return super.getOption(option); // codec-level options: see KcpCodecBuilder
   }
 
@@ -103,6 +105,8 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     } else if (option == KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS) {
       noProgressTimeoutMillis = (Long) value;
       onEventLoop(NO_ENGINE_CHANGE);
+    } else if (option == KcpChannelOption.PAD_UNTIL_ANSWERED) {
+      padUntilAnswered = (Integer) value;
     } else {
       return false; // codec-level options, see KcpCodecBuilder
     }
@@ -173,6 +177,11 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   /** How long queued data may wait without an acknowledgement, in ms (0: no limit). */
   public long noProgressTimeoutMillis() {
     return noProgressTimeoutMillis;
+  }
+
+  /** Bytes to pad datagrams to until the peer first sends data (0: no padding). */
+  public int padUntilAnswered() {
+    return padUntilAnswered;
   }
 
   /** The most segments the engine's send queue may hold before writes fail. */

@@ -36,6 +36,7 @@ import java.util.function.Consumer;
  *   <tr><td>SEND_QUEUE_WATER_MARK</td><td>WriteBufferWaterMark, in segments</td><td>low 128, high 256</td><td>{@code isWritable()} against the engine's {@code waitSnd()}</td></tr>
  *   <tr><td>SEND_QUEUE_CAP</td><td>int ≥ 1 segments</td><td>4096</td><td>writes beyond it fail with {@link KcpSendQueueFullException}</td></tr>
  *   <tr><td>NO_PROGRESS_TIMEOUT_MILLIS</td><td>long ≥ 0 ms (0: off)</td><td>server 60000, client 0</td><td>close when queued data sees no acknowledgement for this long</td></tr>
+ *   <tr><td>PAD_UNTIL_ANSWERED</td><td>int 0..65507 bytes</td><td>client 1200, server 0</td><td>pad datagrams until the peer first sends data</td></tr>
  *   <tr><td>MAX_SESSIONS</td><td>int ≥ 1</td><td>10000</td><td>codec only: sessions open at once</td></tr>
  *   <tr><td>UNVALIDATED_TIMEOUT_MILLIS</td><td>long ≥ 0 ms</td><td>5000</td><td>codec only: idle timeout of unvalidated sessions</td></tr>
  *   <tr><td>MAX_UNVALIDATED_PER_SOURCE</td><td>int ≥ 1</td><td>¼ of MAX_SESSIONS</td><td>codec only: unvalidated sessions per source address</td></tr>
@@ -158,6 +159,28 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
           "server " + KcpServerCodecBuilder.DEFAULT_NO_PROGRESS_TIMEOUT_MILLIS + ", client 0",
           "close when queued data sees no acknowledgement for this long (zero window included)",
           v -> range("KCP_NO_PROGRESS_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+
+  /**
+   * Client: until the peer first sends data, pad each datagram to this many bytes (at most the MTU)
+   * with a WINS segment carrying filler, which every KCP receiver skips (it only reads the
+   * segment's window and una, copied from the datagram's own segments); at most {@value
+   * #PADDED_DATAGRAMS} datagrams per session. A server's anti-amplification limit ({@link
+   * #ANTI_AMPLIFICATION}) lets it answer with three times what it received, so a padded first
+   * request lets a first answer of up to three times this size through before the client is
+   * validated (QUIC pads its first datagrams to 1200 bytes for the same reason). 0 disables.
+   */
+  public static final KcpChannelOption<Integer> PAD_UNTIL_ANSWERED =
+      session(
+          "KCP_PAD_UNTIL_ANSWERED",
+          "PAD_UNTIL_ANSWERED",
+          "int 0..65507 bytes (0: off)",
+          "client " + KcpClientCodecBuilder.DEFAULT_PAD_UNTIL_ANSWERED + ", server 0",
+          "pad datagrams to this size until the peer first sends data (lets a server's"
+              + " anti-amplification limit pass a first answer)",
+          v -> range("KCP_PAD_UNTIL_ANSWERED", v, 0, 65_507));
+
+  /** How many datagrams of a session {@link #PAD_UNTIL_ANSWERED} pads at most. */
+  public static final int PADDED_DATAGRAMS = 10;
 
   /** Codec-level: the most sessions open at once (see {@link KcpServerCodec} for admission). */
   public static final KcpChannelOption<Integer> MAX_SESSIONS =

@@ -216,6 +216,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     if (status < 0) {
       drop(sender, conv, KcpDropReason.ENGINE_REJECTED);
     }
+    child.account().afterInput(child.engine());
     if (admission.afterInput(child.account(), child.engine())) {
       child.validated(); // its idle timeout is the configured one from now on
     }
@@ -393,13 +394,28 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     if (permitted < datagram.remaining()) {
       datagram.limit(datagram.position() + permitted); // whole segments only
     }
-    output(child.key().address(), datagram);
+    int padTo = child.account().padding(child.config().padUntilAnswered(), child.engine().mtu());
+    output(child.key().address(), datagram, padTo);
   }
 
   /** Copies the datagram into a pooled buffer and writes it. */
   void output(InetSocketAddress remote, ByteBuffer datagram) {
-    ByteBuf buf = ctx.alloc().directBuffer(datagram.remaining());
+    output(remote, datagram, 0);
+  }
+
+  /**
+   * Copies the datagram into a pooled buffer, padded to {@code padTo} bytes if that leaves room for
+   * a padding segment ({@link PaddingSegment}), and writes it.
+   */
+  private void output(InetSocketAddress remote, ByteBuffer datagram, int padTo) {
+    int len = datagram.remaining();
+    int pad = padTo - len;
+    boolean padded = pad >= SegmentHeader.HEADER_SIZE && len >= SegmentHeader.HEADER_SIZE;
+    ByteBuf buf = ctx.alloc().directBuffer(padded ? padTo : len);
     buf.writeBytes(datagram);
+    if (padded) {
+      PaddingSegment.append(buf, pad);
+    }
     stats.datagramsOut++;
     ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
     parentNeedsFlush = true;

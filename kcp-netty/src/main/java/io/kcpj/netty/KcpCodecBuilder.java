@@ -172,6 +172,9 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     opts.put(
         KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS,
         server ? KcpServerCodecBuilder.DEFAULT_NO_PROGRESS_TIMEOUT_MILLIS : 0L);
+    opts.put(
+        KcpChannelOption.PAD_UNTIL_ANSWERED,
+        server ? 0 : KcpClientCodecBuilder.DEFAULT_PAD_UNTIL_ANSWERED);
     opts.putAll(options);
     CodecSettings settings =
         new CodecSettings(opts, attrs, childHandler, listener, maxSessions, readCoalescingNanos);

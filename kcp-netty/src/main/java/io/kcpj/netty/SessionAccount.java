@@ -34,6 +34,10 @@ final class SessionAccount {
   SessionAccount newer;
   boolean listed;
 
+  // Padding (PAD_UNTIL_ANSWERED): until the peer first sends data, for a few datagrams.
+  boolean answered;
+  int paddedDatagrams;
+
   // Memory budget (MemoryBudget).
   long heldBytes;
 
@@ -43,6 +47,26 @@ final class SessionAccount {
 
   SessionAccount(KcpChildChannel session) {
     this.session = session;
+  }
+
+  /** After input: the peer has sent data once anything is held or delivered in order. */
+  void afterInput(Kcp kcp) {
+    if (!answered && (kcp.rcvNxt() != 0 || kcp.receiveBufferSize() > 0)) {
+      answered = true;
+    }
+  }
+
+  /**
+   * The size to pad the next datagram to (0: none), counting it: {@code target} capped at {@code
+   * mtu}, until the peer has answered, for at most {@link KcpChannelOption#PADDED_DATAGRAMS}
+   * datagrams.
+   */
+  int padding(int target, int mtu) {
+    if (target <= 0 || answered || paddedDatagrams >= KcpChannelOption.PADDED_DATAGRAMS) {
+      return 0;
+    }
+    paddedDatagrams++;
+    return Math.min(target, mtu);
   }
 
   /**
