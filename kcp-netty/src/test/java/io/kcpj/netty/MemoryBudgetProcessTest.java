@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 12's memory exhaustion, end to end: a server in its own JVM with {@code -Xmx256m} (the
@@ -88,6 +89,9 @@ class MemoryBudgetProcessTest {
   static final long PERIOD_NANOS = 20_000_000L;
 
   @Test
+  // A bound on the whole test, the child's start-up and its answers included (about 35 s when
+  // passing); the child exits when this JVM does (its standard input ends).
+  @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void hundredNonAcknowledgingSessionsNeitherExhaustTheServerNorSlowAHealthyClient()
       throws Exception {
     Assumptions.assumeTrue(
