@@ -163,12 +163,11 @@ class MemoryBudgetProcessTest {
       // The latency bound holds on a quiet machine (p99 47 -> 75 ms measured) but not on two cores
       // shared with other builds (72 -> 741 ms at load average ~20), where the attacker, the child
       // and the client compete for the CPU: asserted only when asked for.
-      Assumptions.assumeTrue(
-          Boolean.getBoolean("kcpj.test.latencyBound"),
-          "p99 within 2x asserted only with -Dkcpj.test.latencyBound=true");
-      assertTrue(
-          p99During <= 2 * p99Before,
-          "healthy p99 " + p99During / 1e6 + " ms during, " + p99Before / 1e6 + " ms before");
+      if (Boolean.getBoolean("kcpj.test.latencyBound")) {
+        assertTrue(
+            p99During <= 2 * p99Before,
+            "healthy p99 " + p99During / 1e6 + " ms during, " + p99Before / 1e6 + " ms before");
+      }
     } finally {
       attackClock.shutdownNow();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
