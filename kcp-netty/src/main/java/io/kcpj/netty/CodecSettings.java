@@ -1,5 +1,6 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.crypt.CryptConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.util.AttributeKey;
@@ -18,6 +19,12 @@ final class CodecSettings {
   /** 0: read as the datagram channel is configured; else the {@link ReadCoalescer} pause. */
   final long readCoalescingNanos;
 
+  /** Admission, memory budget and log summaries (set by {@link #withLimits}). */
+  CodecLimits limits = CodecLimits.CLIENT_DEFAULTS;
+
+  /** kcp-go's packet encryption for every datagram ({@link KcpChannelOption#CRYPT}), or null. */
+  CryptConfig crypt;
+
   CodecSettings(
       Map<ChannelOption<?>, Object> childOptions,
       Map<AttributeKey<?>, Object> childAttrs,
@@ -31,5 +38,17 @@ final class CodecSettings {
     this.childHandler = childHandler;
     this.listener = listener;
     this.maxSessions = maxSessions;
+  }
+
+  /** Sets the codec's packet encryption (null: none); returns this. */
+  CodecSettings withCrypt(CryptConfig crypt) {
+    this.crypt = crypt;
+    return this;
+  }
+
+  /** Sets the codec's limits; returns this. */
+  CodecSettings withLimits(CodecLimits limits) {
+    this.limits = limits;
+    return this;
   }
 }

@@ -17,6 +17,25 @@ final class CodecStats {
   /** Times read coalescing paused reading. */
   long readPauses;
 
+  /** Sessions open now whose peer is not validated (see {@link SessionAdmission}). */
+  int sessionsUnvalidated;
+
+  /** Sessions that became validated after opening unvalidated. */
+  long validations;
+
+  /** Datagrams cut or withheld by the anti-amplification limit, and the bytes not sent. */
+  long datagramsWithheld;
+
+  long bytesWithheld;
+
+  /** Bytes held by the open sessions' queues, and the budget ({@link MemoryBudget}). */
+  long bytesHeld;
+
+  long memoryBudget;
+
+  /** Failures inside the codec while serving a session outside a datagram's handling. */
+  long sessionFailures;
+
   /** Engine counters of the sessions already closed. */
   final KcpCounters closedEngines = new KcpCounters();
 

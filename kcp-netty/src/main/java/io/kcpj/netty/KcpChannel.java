@@ -56,6 +56,17 @@ public interface KcpChannel extends Channel {
   @Override
   KcpChannelConfig config();
 
+  /**
+   * Whether the peer has proven that it receives at {@link #remoteAddress()}. A client's sessions
+   * are validated from the start. A server's session starts unvalidated, since anyone can forge an
+   * opening's source address, and becomes validated when the peer acknowledges something the server
+   * sent; until then it is short-lived, evictable and limited to sending three times what it
+   * received (see {@link KcpServerCodec}). A server that never sends on a session leaves it
+   * unvalidated. Plain KCP carries no secret, so this is a proof of reachability against blind
+   * senders, not authentication. Read on the event loop for an exact answer.
+   */
+  boolean isValidated();
+
   /** Why the channel closed, or {@code null} while it is open. */
   KcpCloseReason closeReason();
 

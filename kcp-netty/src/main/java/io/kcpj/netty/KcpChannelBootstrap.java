@@ -65,13 +65,18 @@ public final class KcpChannelBootstrap {
    * KcpChannelOption#KCP_CONFIG} replaces every engine setting the codec set, including an
    * individual option set on the codec after its own {@code KCP_CONFIG}. Setting the same option
    * again moves it to the end.
+   *
+   * @throws IllegalArgumentException for an invalid value, or a {@linkplain
+   *     KcpChannelOption#isCodecOption() codec option} (set those on the codec's builder)
    */
   public <T> KcpChannelBootstrap option(ChannelOption<T> option, T value) {
     Objects.requireNonNull(option, "option");
     option.validate(value);
-    if (option == KcpChannelOption.CRYPT) {
+    if (option instanceof KcpChannelOption && ((KcpChannelOption<?>) option).isCodecOption()) {
       throw new IllegalArgumentException(
-          "KCP_CRYPT covers every datagram of a datagram channel: set it on the codec builder");
+          option.name()
+              + " is a codec option (it covers every session of a datagram channel): set it on the"
+              + " codec builder");
     }
     options.remove(option);
     options.put(option, value);

@@ -35,6 +35,8 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile WriteBufferWaterMark sendQueueWaterMark = DEFAULT_SEND_QUEUE_WATER_MARK;
   private volatile int sendQueueCap = DEFAULT_SEND_QUEUE_CAP;
   private volatile Delivery defaultDelivery = Delivery.ORDERED;
+  private volatile long noProgressTimeoutMillis;
+  private volatile int padUntilAnswered;
   private volatile Kcp engine;
   private volatile FecSpec fec = FecSpec.OFF;
   private volatile int fecDataShards;
@@ -57,7 +59,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   public Map<ChannelOption<?>, Object> getOptions() {
     Map<ChannelOption<?>, Object> options = super.getOptions();
     for (KcpChannelOption<?> o : KcpChannelOption.options()) {
-      if (o != KcpChannelOption.MAX_SESSIONS && o != KcpChannelOption.CRYPT) {
+      if (!o.isCodecOption()) {
         options.put(o, getOption(o));
       }
     }
@@ -86,7 +88,10 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
     if (option == KcpChannelOption.FEC_PARITY_SHARDS) return (T) Integer.valueOf(fecParityShards);
     if (option == KcpChannelOption.FEC_DECODE_UNREQUESTED)
       return (T) Boolean.valueOf(fecDecodeUnrequested);
-    return super.getOption(option); // MAX_SESSIONS, CRYPT: codec-level options
+    if (option == KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS)
+      return (T) Long.valueOf(noProgressTimeoutMillis);
+    if (option == KcpChannelOption.PAD_UNTIL_ANSWERED) return (T) Integer.valueOf(padUntilAnswered);
+    return super.getOption(option); // codec-level options: see KcpCodecBuilder
   }
 
   @Override
@@ -117,8 +122,13 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
         || option == KcpChannelOption.FEC_PARITY_SHARDS
         || option == KcpChannelOption.FEC_DECODE_UNREQUESTED) {
       setFecOption(option, value);
+    } else if (option == KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS) {
+      noProgressTimeoutMillis = (Long) value;
+      onEventLoop(NO_ENGINE_CHANGE);
+    } else if (option == KcpChannelOption.PAD_UNTIL_ANSWERED) {
+      padUntilAnswered = (Integer) value;
     } else {
-      return false; // MAX_SESSIONS, CRYPT: codec-level options, see KcpCodecBuilder
+      return false; // codec-level options, see KcpCodecBuilder
     }
     return true;
   }
@@ -228,6 +238,16 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   /** How a written {@code ByteBuf} is delivered ({@link KcpChannelOption#DEFAULT_DELIVERY}). */
   public Delivery defaultDelivery() {
     return defaultDelivery;
+  }
+
+  /** How long queued data may wait without an acknowledgement, in ms (0: no limit). */
+  public long noProgressTimeoutMillis() {
+    return noProgressTimeoutMillis;
+  }
+
+  /** Bytes to pad datagrams to until the peer first sends data (0: no padding). */
+  public int padUntilAnswered() {
+    return padUntilAnswered;
   }
 
   /** The most segments the engine's send queue may hold before writes fail. */

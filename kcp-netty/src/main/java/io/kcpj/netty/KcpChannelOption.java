@@ -39,12 +39,22 @@ import java.util.function.Consumer;
  *   <tr><td>CLOSE_TIMEOUT_MILLIS</td><td>long ≥ 0 ms</td><td>5000</td><td>how long {@code close()} waits for queued data to be acknowledged</td></tr>
  *   <tr><td>SEND_QUEUE_WATER_MARK</td><td>WriteBufferWaterMark, in segments</td><td>low 128, high 256</td><td>{@code isWritable()} against the engine's {@code waitSnd()}</td></tr>
  *   <tr><td>SEND_QUEUE_CAP</td><td>int ≥ 1 segments</td><td>4096</td><td>writes beyond it fail with {@link KcpSendQueueFullException}</td></tr>
- *   <tr><td>MAX_SESSIONS</td><td>int ≥ 1</td><td>10000</td><td>codec only: sessions open at once</td></tr>
+ *   <tr><td>NO_PROGRESS_TIMEOUT_MILLIS</td><td>long ≥ 0 ms (0: off)</td><td>server 60000, client 0</td><td>close when queued data sees no acknowledgement for this long</td></tr>
+ *   <tr><td>PAD_UNTIL_ANSWERED</td><td>int 0..65507 bytes</td><td>client 1200, server 0</td><td>pad datagrams until the peer first sends data</td></tr>
  *   <tr><td>FEC</td><td>FecSpec</td><td>off</td><td>the FEC this session sends</td></tr>
  *   <tr><td>FEC_DATA_SHARDS, FEC_PARITY_SHARDS</td><td>int 0..255</td><td>0</td><td>kcp-go's pair: FEC = D/P once both are &gt; 0</td></tr>
  *   <tr><td>FEC_DECODE_UNREQUESTED</td><td>boolean</td><td>true</td><td>decode FEC shards even without FEC</td></tr>
+ *   <tr><td>MAX_SESSIONS</td><td>int ≥ 1</td><td>10000</td><td>codec only: sessions open at once</td></tr>
+ *   <tr><td>UNVALIDATED_TIMEOUT_MILLIS</td><td>long ≥ 0 ms</td><td>5000</td><td>codec only: idle timeout of unvalidated sessions</td></tr>
+ *   <tr><td>MAX_UNVALIDATED_PER_SOURCE</td><td>int ≥ 1</td><td>¼ of MAX_SESSIONS</td><td>codec only: unvalidated sessions per source address</td></tr>
+ *   <tr><td>ANTI_AMPLIFICATION</td><td>boolean</td><td>true</td><td>codec only: until validated, send at most 3× what was received</td></tr>
+ *   <tr><td>MEMORY_BUDGET</td><td>long ≥ 1 bytes</td><td>¼ of the maximum heap</td><td>codec only: bytes all sessions' queues may hold</td></tr>
  *   <tr><td>CRYPT</td><td>CryptConfig</td><td>none</td><td>codec only: kcp-go's packet encryption</td></tr>
  * </table>
+ *
+ * <p>The codec-only options ({@link #isCodecOption()}) are set with {@link
+ * KcpCodecBuilder#option(ChannelOption, Object)} and describe the codec's session table and its
+ * defences (see {@link KcpServerCodec}); a session's config does not take them.
  *
  * @param <T> the option's value type
  */
@@ -181,15 +191,41 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
           "writes beyond it fail with `KcpSendQueueFullException`",
           v -> range("KCP_SEND_QUEUE_CAP", v, 1, Integer.MAX_VALUE));
 
-  /** Codec-level: the most sessions open at once; further openings are dropped and counted. */
-  public static final KcpChannelOption<Integer> MAX_SESSIONS =
+  /**
+   * Close a session whose peer acknowledges none of its queued data for this many ms (a peer that
+   * never acknowledges, or advertises a zero window forever); 0 disables. The clock starts when
+   * data is queued and restarts at each acknowledgement that moves the send window.
+   */
+  public static final KcpChannelOption<Long> NO_PROGRESS_TIMEOUT_MILLIS =
       session(
-          "KCP_MAX_SESSIONS",
-          "MAX_SESSIONS",
-          "int ≥ 1",
-          Integer.toString(KcpCodecBuilder.DEFAULT_MAX_SESSIONS),
-          "codec only: sessions open at once; more openings are dropped and counted",
-          v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
+          "KCP_NO_PROGRESS_TIMEOUT_MILLIS",
+          "NO_PROGRESS_TIMEOUT_MILLIS",
+          "long ≥ 0 ms (0: off)",
+          "server " + KcpServerCodecBuilder.DEFAULT_NO_PROGRESS_TIMEOUT_MILLIS + ", client 0",
+          "close when queued data sees no acknowledgement for this long (zero window included)",
+          v -> range("KCP_NO_PROGRESS_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+
+  /**
+   * Client: until the peer first sends data, pad each datagram to this many bytes (at most the MTU)
+   * with a WINS segment carrying filler, which every KCP receiver skips (it only reads the
+   * segment's window and una, copied from the datagram's own segments); at most {@value
+   * #PADDED_DATAGRAMS} datagrams per session. A server's anti-amplification limit ({@link
+   * #ANTI_AMPLIFICATION}) lets it answer with three times what it received, so a padded first
+   * request lets a first answer of up to three times this size through before the client is
+   * validated (QUIC pads its first datagrams to 1200 bytes for the same reason). 0 disables.
+   */
+  public static final KcpChannelOption<Integer> PAD_UNTIL_ANSWERED =
+      session(
+          "KCP_PAD_UNTIL_ANSWERED",
+          "PAD_UNTIL_ANSWERED",
+          "int 0..65507 bytes (0: off)",
+          "client " + KcpClientCodecBuilder.DEFAULT_PAD_UNTIL_ANSWERED + ", server 0",
+          "pad datagrams to this size until the peer first sends data (lets a server's"
+              + " anti-amplification limit pass a first answer)",
+          v -> range("KCP_PAD_UNTIL_ANSWERED", v, 0, 65_507));
+
+  /** How many datagrams of a session {@link #PAD_UNTIL_ANSWERED} pads at most. */
+  public static final int PADDED_DATAGRAMS = 10;
 
   /**
    * The FEC this session sends ({@link FecSpec}: off, kcp-go's {@code 10/3}, or kcpj's adaptive
@@ -240,12 +276,82 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
           "decode FEC shards even without `FEC` (kcp-go does); false drops them",
           v -> {});
 
+  /** Codec-level: the most sessions open at once (see {@link KcpServerCodec} for admission). */
+  public static final KcpChannelOption<Integer> MAX_SESSIONS =
+      codec(
+          "KCP_MAX_SESSIONS",
+          "MAX_SESSIONS",
+          "int ≥ 1",
+          Integer.toString(KcpCodecBuilder.DEFAULT_MAX_SESSIONS),
+          "codec only: sessions open at once; when full, an opening evicts the oldest unvalidated"
+              + " session, or is dropped and counted",
+          v -> range("KCP_MAX_SESSIONS", v, 1, Integer.MAX_VALUE));
+
+  /**
+   * Codec-level, server: an unvalidated session (its peer has acknowledged nothing yet) is closed
+   * after this many ms without a datagram from its peer; 0 leaves it to {@link
+   * #IDLE_TIMEOUT_MILLIS}.
+   */
+  public static final KcpChannelOption<Long> UNVALIDATED_TIMEOUT_MILLIS =
+      codec(
+          "KCP_UNVALIDATED_TIMEOUT_MILLIS",
+          "UNVALIDATED_TIMEOUT_MILLIS",
+          "long ≥ 0 ms (0: idle timeout only)",
+          Long.toString(KcpCodecBuilder.DEFAULT_UNVALIDATED_TIMEOUT_MILLIS),
+          "codec only: an unvalidated session closes after this long without input",
+          v -> range("KCP_UNVALIDATED_TIMEOUT_MILLIS", v, 0, Long.MAX_VALUE));
+
+  /**
+   * Codec-level, server: the most unvalidated sessions one source may hold (a source is an IPv4
+   * address or an IPv6 /64 prefix); further openings from it are dropped as {@link
+   * KcpDropReason#SOURCE_LIMIT} until some validate or close. Default: a quarter of {@link
+   * #MAX_SESSIONS}.
+   */
+  public static final KcpChannelOption<Integer> MAX_UNVALIDATED_PER_SOURCE =
+      codec(
+          "KCP_MAX_UNVALIDATED_PER_SOURCE",
+          "MAX_UNVALIDATED_PER_SOURCE",
+          "int ≥ 1",
+          "¼ of `MAX_SESSIONS`",
+          "codec only: unvalidated sessions one source address (IPv6: /64) may hold",
+          v -> range("KCP_MAX_UNVALIDATED_PER_SOURCE", v, 1, Integer.MAX_VALUE));
+
+  /**
+   * Codec-level, server: until its peer is validated, a session sends at most three times the bytes
+   * it received from it, retransmissions included (QUIC's anti-amplification rule), so that forged
+   * openings cannot turn the server into an amplifier. A peer whose first message is answered with
+   * more than three times its size gets the answer only once it sends more or validates; switch
+   * this off only if such peers cannot be changed and amplification is acceptable.
+   */
+  public static final KcpChannelOption<Boolean> ANTI_AMPLIFICATION =
+      codec(
+          "KCP_ANTI_AMPLIFICATION",
+          "ANTI_AMPLIFICATION",
+          "boolean",
+          "true",
+          "codec only: until validated, a session sends at most 3× the bytes it received",
+          v -> {});
+
+  /**
+   * Codec-level: the most bytes all of a codec's sessions may hold in their engines' send and
+   * receive queues and unflushed writes; past it, the sessions holding the most are closed ({@link
+   * KcpCloseReason#MEMORY_BUDGET}). Default: a quarter of the JVM's maximum heap.
+   */
+  public static final KcpChannelOption<Long> MEMORY_BUDGET =
+      codec(
+          "KCP_MEMORY_BUDGET",
+          "MEMORY_BUDGET",
+          "long ≥ 1 bytes",
+          "¼ of the maximum heap",
+          "codec only: bytes all sessions' queues may hold; past it the largest holders close",
+          v -> range("KCP_MEMORY_BUDGET", v, 1, Long.MAX_VALUE));
+
   /**
    * Codec-level: kcp-go's packet encryption ({@link CryptConfig}: method and key) for every
    * datagram of the codec. Not authenticated: see {@code docs/fec-and-encryption.md}.
    */
   public static final KcpChannelOption<CryptConfig> CRYPT =
-      session(
+      codec(
           "KCP_CRYPT",
           "CRYPT",
           "`CryptConfig`",
@@ -260,6 +366,7 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
   private final String defaultText;
   private final String meaning;
   private final Consumer<T> validator;
+  private final boolean codecOption;
 
   @SuppressWarnings("deprecation")
   private KcpChannelOption(
@@ -269,8 +376,10 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
       String rangeText,
       String defaultText,
       String meaning,
-      Consumer<T> validator) {
+      Consumer<T> validator,
+      boolean codecOption) {
     super(name);
+    this.codecOption = codecOption;
     this.constantName = constantName;
     this.setting = setting;
     this.rangeText = rangeText;
@@ -291,7 +400,8 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
         s.rangeText(),
         s.defaultText(),
         s.meaning(),
-        v -> s.validate("KCP_" + s.name(), v));
+        v -> s.validate("KCP_" + s.name(), v),
+        false);
   }
 
   private static <T> KcpChannelOption<T> session(
@@ -302,7 +412,18 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
       String meaning,
       Consumer<T> validator) {
     return new KcpChannelOption<>(
-        name, constantName, null, rangeText, defaultText, meaning, validator);
+        name, constantName, null, rangeText, defaultText, meaning, validator, false);
+  }
+
+  private static <T> KcpChannelOption<T> codec(
+      String name,
+      String constantName,
+      String rangeText,
+      String defaultText,
+      String meaning,
+      Consumer<T> validator) {
+    return new KcpChannelOption<>(
+        name, constantName, null, rangeText, defaultText, meaning, validator, true);
   }
 
   /** Every option, in declaration order: {@code KCP_CONFIG}, the engine settings, the policy. */
@@ -319,6 +440,14 @@ public final class KcpChannelOption<T> extends ChannelOption<T> {
   /** The engine setting this option sets, or null for {@link #KCP_CONFIG} and session policy. */
   public EngineSetting<T> engineSetting() {
     return setting;
+  }
+
+  /**
+   * True for an option of the codec itself (its session table and defences, e.g. {@link
+   * #MAX_SESSIONS}): set it on a codec builder; a session's config does not take it.
+   */
+  public boolean isCodecOption() {
+    return codecOption;
   }
 
   /** The name of the Java constant, e.g. {@code MTU} (the option's {@link #name()} is KCP_MTU). */

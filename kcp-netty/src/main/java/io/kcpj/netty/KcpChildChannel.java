@@ -37,6 +37,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private final KcpChannelConfig config;
   private final Kcp kcp;
 
+  /** Standing with the codec's limits: validation, amplification, bytes held, progress. */
+  private final SessionAccount account = new SessionAccount(this);
+
   // Timer entries, owned by SessionTimer: engine work, and the (lazy) idle timeout.
   final TimerEntry engineTimer = new TimerEntry(this);
   final TimerEntry idleTimer = new TimerEntry(this);
@@ -98,9 +101,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private void engineOutput(java.nio.ByteBuffer datagram) {
     SessionLayers l = layers;
     if (l == null) {
-      codec.output(key.address(), datagram);
-    } else {
-      l.send(datagram, codec.nowMillis());
+      codec.sessionOutput(this, datagram); // admission and padding, then the wire
+    } else if (codec.admitOutput(this, datagram)) {
+      // FEC and encryption of what admission let through, padded while the client asks for it
+      l.send(codec.padForLayers(this, datagram), codec.nowMillis());
     }
   }
 
@@ -118,6 +122,25 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   SessionKey key() {
     return key;
+  }
+
+  SessionAccount account() {
+    return account;
+  }
+
+  /**
+   * Bytes this session holds for the memory budget: its engine's queued segments at (mss + {@link
+   * MemoryBudget#SEGMENT_OVERHEAD}) each, and writes not yet flushed into the engine.
+   */
+  long heldBytes() {
+    long segments =
+        (long) kcp.sendQueueSize()
+            + kcp.sendBufferSize()
+            + kcp.receiveBufferSize()
+            + kcp.receiveQueueSize();
+    long bytes = segments * (kcp.mss() + MemoryBudget.SEGMENT_OVERHEAD);
+    ChannelOutboundBuffer out = unsafe().outboundBuffer();
+    return out == null ? bytes : bytes + out.totalPendingWriteBytes();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -156,6 +179,11 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return kcp.counters().snapshot();
     }
     return eventLoop().submit(() -> kcp.counters().snapshot()).syncUninterruptibly().getNow();
+  }
+
+  @Override
+  public boolean isValidated() {
+    return account.validated;
   }
 
   @Override
@@ -440,9 +468,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       forceClose(KcpCloseReason.CLOSE_TIMEOUT);
       return;
     }
-    long idle = config.idleTimeoutMillis();
+    long idle = idleTimeoutMillis();
     if (idle > 0 && nowMillis - lastInputMillis >= idle) {
-      forceClose(KcpCloseReason.IDLE_TIMEOUT);
+      forceClose(codec.admission().idleCloseReason(account, config.idleTimeoutMillis()));
       return;
     }
     if (layers != null) {
@@ -470,6 +498,11 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       forceClose(KcpCloseReason.LOCAL_CLOSE);
       return;
     }
+    long noProgressAt = codec.afterSessionActivity(this, nowMillis);
+    if (nowMillis >= noProgressAt) {
+      forceClose(KcpCloseReason.NO_PROGRESS);
+      return;
+    }
     updateWritability();
     if (layers != null) {
       engineNext = Math.min(engineNext, layers.nextDeadline()); // an FEC group's deadline
@@ -478,6 +511,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     // every interval (a session waiting only for an ACK sleeps until its earliest
     // retransmission), at least 1 ms ahead, NO_EVENT (MAX_VALUE: out of the heap) when idle.
     long deadline = closing ? Math.min(engineNext, closeDeadline) : engineNext;
+    deadline = Math.min(deadline, noProgressAt);
     codec.timer().setEngine(engineTimer, deadline);
     armIdleTimer();
   }
@@ -488,7 +522,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
    * the session not idle and this re-arms it from the latest input.
    */
   void armIdleTimer() {
-    long idle = config.idleTimeoutMillis();
+    long idle = idleTimeoutMillis();
     if (idle <= 0) {
       if (idleTimer.isScheduled()) {
         codec.timer().setIdle(idleTimer, Long.MAX_VALUE);
@@ -499,6 +533,17 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     if (!idleTimer.isScheduled() || idleTimer.deadline > at) {
       codec.timer().setIdle(idleTimer, at);
     }
+  }
+
+  /** The peer was validated: the idle entry moves from the unvalidated timeout to the idle one. */
+  void validated() {
+    long idle = idleTimeoutMillis();
+    codec.timer().setIdle(idleTimer, idle > 0 ? lastInputMillis + idle : Long.MAX_VALUE);
+  }
+
+  /** The idle timeout in force: the configured one, or the shorter one while unvalidated. */
+  private long idleTimeoutMillis() {
+    return codec.admission().idleTimeout(account, config.idleTimeoutMillis());
   }
 
   /** An option changed (on the event loop): re-arm with the new settings. */

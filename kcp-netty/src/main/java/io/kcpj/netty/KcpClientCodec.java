@@ -68,7 +68,7 @@ public final class KcpClientCodec extends KcpCodec {
       // The codec's options are applied first, then this session's (KcpChannelBootstrap#option).
       Map<AttributeKey<?>, Object> mergedAttrs = new LinkedHashMap<>(settings.childAttrs);
       mergedAttrs.putAll(attrs);
-      KcpChildChannel child = openSession(remote, id, handler, options, mergedAttrs);
+      KcpChildChannel child = openSession(remote, id, handler, options, mergedAttrs, true);
       if (child == null) {
         promise.tryFailure(new IllegalStateException("the session could not be registered"));
       } else {

@@ -18,5 +18,26 @@ public enum KcpCloseReason {
   /** Nothing was received from the peer for {@link KcpChannelOption#IDLE_TIMEOUT_MILLIS}. */
   IDLE_TIMEOUT,
   /** The datagram channel closed, or the codec was removed from its pipeline. */
-  PARENT_CLOSED
+  PARENT_CLOSED,
+  /**
+   * Server: an {@linkplain KcpChannel#isValidated() unvalidated} session, the oldest, was closed to
+   * admit a new opening while the session table was full ({@link KcpChannelOption#MAX_SESSIONS}).
+   */
+  EVICTED,
+  /**
+   * Server: an {@linkplain KcpChannel#isValidated() unvalidated} session received nothing for
+   * {@link KcpChannelOption#UNVALIDATED_TIMEOUT_MILLIS}.
+   */
+  UNVALIDATED_TIMEOUT,
+  /**
+   * The codec's sessions held more than {@link KcpChannelOption#MEMORY_BUDGET} bytes in their
+   * queues, and this session was among those holding the most.
+   */
+  MEMORY_BUDGET,
+  /**
+   * The session had data waiting to be acknowledged and its peer acknowledged none of it for {@link
+   * KcpChannelOption#NO_PROGRESS_TIMEOUT_MILLIS} (a peer that never acknowledges, or that
+   * advertises a zero window forever).
+   */
+  NO_PROGRESS
 }

@@ -4,6 +4,7 @@ import io.kcpj.core.KcpCounters;
 import io.kcpj.core.stack.DatagramStackCounters;
 import io.kcpj.core.wire.SegmentHeader;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
@@ -78,16 +79,25 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   private boolean flushTaskPending;
   private boolean flushing;
   private byte[] inputScratch = new byte[2048];
+  private ByteBuf paddingScratch; // PAD_UNTIL_ANSWERED before datagram layers, made when first used
 
   /** Null unless read coalescing is on. */
   private final ReadCoalescer readCoalescer;
+
+  // Limits on the sessions as a whole (admission, memory) and the log's summaries of trouble.
+  private final SessionAdmission admission;
+  private final MemoryBudget budget;
+  private final ProblemLog problems;
 
   KcpCodec(CodecSettings settings) {
     this.settings = settings;
     this.readCoalescer =
         settings.readCoalescingNanos > 0 ? new ReadCoalescer(settings.readCoalescingNanos) : null;
-    Object crypt = settings.childOptions.get(KcpChannelOption.CRYPT);
-    this.crypt = crypt == null ? null : new CodecCrypt((io.kcpj.core.crypt.CryptConfig) crypt);
+    this.crypt = settings.crypt == null ? null : new CodecCrypt(settings.crypt);
+    CodecLimits limits = settings.limits;
+    this.admission = new SessionAdmission(limits, OpeningGate.KCP, stats);
+    this.budget = new MemoryBudget(limits.memoryBudgetBytes, stats);
+    this.problems = new ProblemLog(logger, limits.logSummaryIntervalMillis);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -142,6 +152,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     this.ctx = ctx;
     this.timer = SessionTimer.of(ctx.executor());
+    this.problems.attach(ctx.executor(), this::nowMillis, ctx.channel());
     if (readCoalescer != null) {
       readCoalescer.attach(ctx);
     }
@@ -176,7 +187,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     try {
       onDatagram(packet.content(), packet.sender());
     } catch (RuntimeException e) {
-      logger.warn("{} failed on a datagram from {}; dropped", ctx.channel(), packet.sender(), e);
+      problems.failedOnDatagram(e, nowMillis()); // one summary line per interval, never one each
       drop(packet.sender(), 0, KcpDropReason.INTERNAL_ERROR);
     } finally {
       packet.release();
@@ -254,11 +265,16 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   private void input(KcpChildChannel child, ByteBuf content, InetSocketAddress sender, int conv) {
+    admission.received(child.account(), content.readableBytes());
     int status = child.input(content, nowMillis());
     if (status == SessionLayers.UNEXPECTED_FEC) {
       drop(sender, conv, KcpDropReason.UNEXPECTED_FEC);
     } else if (status < 0) {
       drop(sender, conv, KcpDropReason.ENGINE_REJECTED);
+    }
+    child.account().afterInput(child.engine());
+    if (admission.afterInput(child.account(), child.engine())) {
+      child.validated(); // its idle timeout is the configured one from now on
     }
     markDirty(child);
   }
@@ -283,18 +299,26 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
   }
 
+  /** The codec's admission policy (server: unvalidated sessions, per-source caps, eviction). */
+  SessionAdmission admission() {
+    return admission;
+  }
+
   boolean hasSessionsFrom(InetSocketAddress address) {
     return sessionsByAddress.containsKey(address);
   }
 
   void drop(InetSocketAddress sender, int conv, KcpDropReason reason) {
     stats.dropped[reason.ordinal()]++;
+    if (reason != KcpDropReason.INTERNAL_ERROR) { // reported with its exception
+      problems.dropped(reason, nowMillis());
+    }
     KcpSessionListener listener = settings.listener;
     if (listener != null) {
       try {
         listener.datagramDropped(sender, conv, reason);
       } catch (RuntimeException e) {
-        logger.warn("KcpSessionListener.datagramDropped threw", e);
+        problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, nowMillis());
       }
     }
   }
@@ -307,14 +331,16 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * Creates, configures and registers a session; returns null (and fails nothing else) if its
    * registration failed. Must run on the event loop. The codec's options are applied first, then
    * {@code sessionOptions} (a client bootstrap's), each in its own order: a session option always
-   * wins over a codec option.
+   * wins over a codec option. {@code validated}: the peer has proven its address already (a client
+   * session, or an opening that carried a proof), else the session starts unvalidated.
    */
   KcpChildChannel openSession(
       InetSocketAddress remote,
       int conv,
       ChannelHandler handler,
       Map<ChannelOption<?>, Object> sessionOptions,
-      Map<AttributeKey<?>, Object> attrs) {
+      Map<AttributeKey<?>, Object> attrs,
+      boolean validated) {
     long now = nowMillis();
     SessionKey key = new SessionKey(remote, conv);
     KcpChildChannel child = new KcpChildChannel(this, key, now);
@@ -327,13 +353,14 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     sessions.put(key, child);
     sessionsByAddress.merge(remote, 1, Integer::sum);
+    admission.register(child.account(), validated);
     stats.sessionsOpened++;
     ChannelFuture registered = ctx.channel().eventLoop().register(child);
     if (!registered.isDone()) {
       throw new IllegalStateException("registration on the event loop did not complete at once");
     }
     if (!registered.isSuccess()) {
-      logger.warn("{}: registering {} failed", ctx.channel(), child, registered.cause());
+      problems.failed(ProblemLog.Failure.REGISTRATION_FAILED, registered.cause(), now);
       child.unsafe().closeForcibly();
       return null;
     }
@@ -342,7 +369,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       try {
         listener.sessionOpened(child);
       } catch (RuntimeException e) {
-        logger.warn("KcpSessionListener.sessionOpened threw", e);
+        problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, now);
       }
     }
     if (child.isOpen()) {
@@ -359,13 +386,17 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void applyOptions(KcpChildChannel child, Map<ChannelOption<?>, Object> options) {
+  private void applyOptions(KcpChildChannel child, Map<ChannelOption<?>, Object> options) {
     for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
-      if (e.getKey() == KcpChannelOption.MAX_SESSIONS || e.getKey() == KcpChannelOption.CRYPT) {
-        continue; // codec-level
+      if (e.getKey() instanceof KcpChannelOption
+          && ((KcpChannelOption<?>) e.getKey()).isCodecOption()) {
+        continue;
       }
       if (!child.config().setOption((ChannelOption) e.getKey(), e.getValue())) {
-        logger.warn("{}: unknown channel option {}", child, e.getKey());
+        problems.failed(
+            ProblemLog.Failure.UNKNOWN_OPTION,
+            new IllegalArgumentException("unknown channel option " + e.getKey()),
+            nowMillis());
       }
     }
   }
@@ -385,18 +416,21 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     sessionsByAddress.computeIfPresent(child.key().address(), (a, n) -> n == 1 ? null : n - 1);
     fecSessionByAddress.remove(child.key().address(), child);
     timer.remove(child);
+    admission.removed(child.account());
+    budget.removed(child.account());
     child.engine().counters().addTo(stats.closedEngines);
     if (child.layers() != null) {
       child.layers().addCountersTo(stats.closedLayers);
     }
     KcpCloseReason reason = child.closeReason();
     stats.closed[reason.ordinal()]++;
+    problems.closed(reason, nowMillis());
     KcpSessionListener listener = settings.listener;
     if (listener != null) {
       try {
         listener.sessionClosed(child, reason);
       } catch (RuntimeException e) {
-        logger.warn("KcpSessionListener.sessionClosed threw", e);
+        problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, nowMillis());
       }
     }
   }
@@ -419,10 +453,76 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   // Output, batching and the timer
   // ---------------------------------------------------------------------------------------------
 
-  /** The engine output callback: copy the datagram into a pooled buffer and write it. */
+  /**
+   * A session's engine output when it has no datagram layers: what the anti-amplification limit
+   * lets through (all of it once the peer is validated), padded while {@link
+   * KcpChannelOption#PAD_UNTIL_ANSWERED} asks for it, then {@link #output}.
+   */
+  void sessionOutput(KcpChildChannel child, ByteBuffer datagram) {
+    if (admitOutput(child, datagram)) {
+      int padTo = child.account().padding(child.config().padUntilAnswered(), child.engine().mtu());
+      output(child.key().address(), datagram, padTo);
+    }
+  }
+
+  /**
+   * The anti-amplification limit on a session's engine datagram (before FEC and encryption): false
+   * when it is withheld (the engine retransmits it once the peer has sent more or is validated);
+   * otherwise true, with the datagram's limit moved back to the whole segments that may go when
+   * only part of it may.
+   */
+  boolean admitOutput(KcpChildChannel child, ByteBuffer datagram) {
+    int permitted = admission.permit(child.account(), datagram);
+    if (admission.takeWithheld()) {
+      problems.withheld(nowMillis());
+    }
+    if (permitted == 0) {
+      return false;
+    }
+    if (permitted < datagram.remaining()) {
+      datagram.limit(datagram.position() + permitted); // whole segments only
+    }
+    return true;
+  }
+
+  /**
+   * A layered session's engine datagram, padded for {@link KcpChannelOption#PAD_UNTIL_ANSWERED}
+   * before FEC and encryption see it: the datagram itself when no padding is due, else a padded
+   * copy in a codec-owned scratch buffer that is valid until the next call (the layers copy what
+   * they send before returning).
+   */
+  ByteBuffer padForLayers(KcpChildChannel child, ByteBuffer datagram) {
+    int padTo = child.account().padding(child.config().padUntilAnswered(), child.engine().mtu());
+    int len = datagram.remaining();
+    if (padTo - len < SegmentHeader.HEADER_SIZE || len < SegmentHeader.HEADER_SIZE) {
+      return datagram;
+    }
+    if (paddingScratch == null || paddingScratch.capacity() < padTo) {
+      paddingScratch = Unpooled.buffer(padTo);
+    }
+    paddingScratch.clear().writeBytes(datagram);
+    PaddingSegment.append(paddingScratch, padTo - len);
+    return paddingScratch.nioBuffer();
+  }
+
+  /** Copies the datagram into a pooled buffer and writes it. */
   void output(InetSocketAddress remote, ByteBuffer datagram) {
-    ByteBuf buf = ctx.alloc().directBuffer(datagram.remaining());
+    output(remote, datagram, 0);
+  }
+
+  /**
+   * Copies the datagram into a pooled buffer, padded to {@code padTo} bytes if that leaves room for
+   * a padding segment ({@link PaddingSegment}), and writes it.
+   */
+  private void output(InetSocketAddress remote, ByteBuffer datagram, int padTo) {
+    int len = datagram.remaining();
+    int pad = padTo - len;
+    boolean padded = pad >= SegmentHeader.HEADER_SIZE && len >= SegmentHeader.HEADER_SIZE;
+    ByteBuf buf = ctx.alloc().directBuffer(padded ? padTo : len);
     buf.writeBytes(datagram);
+    if (padded) {
+      PaddingSegment.append(buf, pad);
+    }
     stats.datagramsOut++;
     ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
     parentNeedsFlush = true;
@@ -482,16 +582,49 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       for (int i = 0; i < dirty.size(); i++) {
         KcpChildChannel child = dirty.get(i);
         child.dirty = false;
-        child.deliver();
-        child.fireReadCompleteIfPending();
-        child.flushEngine(now);
+        try {
+          child.deliver();
+          child.fireReadCompleteIfPending();
+        } catch (RuntimeException e) {
+          sessionFailed(e); // e.g. the allocator failed: the message stays in the engine
+        }
+        try {
+          child.flushEngine(now);
+        } catch (RuntimeException e) {
+          sessionFailed(e);
+        }
       }
       dirty.clear();
+      enforceMemoryBudget();
       armTimer(now);
     } finally {
       flushing = false;
     }
     flushParentIfNeeded();
+  }
+
+  /** The codec failed while serving a session outside a datagram's handling: counted, logged. */
+  private void sessionFailed(RuntimeException e) {
+    stats.sessionFailures++;
+    problems.failed(ProblemLog.Failure.SESSION_FAILURE, e, nowMillis());
+  }
+
+  /** Past the memory budget: closes the sessions holding the most until the rest fit. */
+  private void enforceMemoryBudget() {
+    if (budget.exceeded()) {
+      budget.enforce(new ArrayList<>(sessions.values()));
+    }
+  }
+
+  /**
+   * A session's engine was flushed or visited by the timer: refresh the bytes it holds. Returns the
+   * deadline of its no-progress timeout (MAX_VALUE: none).
+   */
+  long afterSessionActivity(KcpChildChannel child, long nowMillis) {
+    budget.update(child.account(), child.heldBytes());
+    return child
+        .account()
+        .progressDeadline(child.engine(), nowMillis, child.config().noProgressTimeoutMillis());
   }
 
   /** The shared timer ran some of this codec's sessions: flush what they produced, once. */
@@ -502,6 +635,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     if (!dirty.isEmpty()) {
       flushBatch(); // handlers woken by the timer (e.g. writability) wrote more
     } else {
+      enforceMemoryBudget();
       flushParentIfNeeded();
     }
   }

@@ -19,11 +19,19 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
   /** Default of {@link KcpChannelOption#MAX_SESSIONS}. */
   public static final int DEFAULT_MAX_SESSIONS = 10_000;
 
+  /** Default of {@link KcpChannelOption#UNVALIDATED_TIMEOUT_MILLIS}. */
+  public static final long DEFAULT_UNVALIDATED_TIMEOUT_MILLIS = 5_000;
+
+  /** Default of {@link #logSummaryInterval}. */
+  public static final Duration DEFAULT_LOG_SUMMARY_INTERVAL = Duration.ofSeconds(10);
+
   /** The longest {@link #readCoalescing} pause accepted. */
   public static final Duration MAX_READ_COALESCING = Duration.ofSeconds(1);
 
   final Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
   final Map<AttributeKey<?>, Object> attrs = new LinkedHashMap<>();
+  final Map<KcpChannelOption<?>, Object> codecOptions = new LinkedHashMap<>();
+  long logSummaryIntervalMillis = DEFAULT_LOG_SUMMARY_INTERVAL.toMillis();
   KcpSessionListener listener;
   int maxSessions = DEFAULT_MAX_SESSIONS;
   long readCoalescingNanos;
@@ -37,8 +45,9 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
 
   /**
    * Sets an option of every session ({@link KcpChannelOption}s or Netty's own, e.g. {@code
-   * ALLOCATOR}, {@code AUTO_READ}); {@link KcpChannelOption#MAX_SESSIONS} sets the codec's limit.
-   * The value is validated now.
+   * ALLOCATOR}, {@code AUTO_READ}); the {@linkplain KcpChannelOption#isCodecOption() codec options}
+   * ({@link KcpChannelOption#MAX_SESSIONS}, {@link KcpChannelOption#MEMORY_BUDGET}, ...) set the
+   * codec's own limits. The value is validated now.
    *
    * @throws IllegalArgumentException if the value is out of the option's range
    */
@@ -47,6 +56,9 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     option.validate(value);
     if (option == KcpChannelOption.MAX_SESSIONS) {
       maxSessions = (Integer) value;
+    } else if (option instanceof KcpChannelOption
+        && ((KcpChannelOption<?>) option).isCodecOption()) {
+      codecOptions.put((KcpChannelOption<?>) option, value);
     } else {
       options.remove(option); // re-setting moves it to the end: last one wins in order
       options.put(option, value);
@@ -130,11 +142,57 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     return self();
   }
 
-  CodecSettings settings(
-      io.netty.channel.ChannelHandler childHandler, long defaultIdleTimeoutMillis) {
+  /**
+   * How often, at most, the codec logs one summary line per cause of trouble: datagrams dropped by
+   * reason, sessions evicted or closed by its limits, failures inside the codec or a listener. Such
+   * events are counted ({@link KcpCodec#metrics()}) and never logged one by one. Default {@value
+   * #DEFAULT_LOG_SUMMARY_INTERVAL_SECONDS} s.
+   *
+   * @throws IllegalArgumentException unless at least one millisecond
+   */
+  public B logSummaryInterval(Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "logSummaryInterval must be at least 1 ms, got " + interval);
+    }
+    logSummaryIntervalMillis = interval.toMillis();
+    return self();
+  }
+
+  /** {@link #DEFAULT_LOG_SUMMARY_INTERVAL} in seconds, for the javadoc. */
+  static final long DEFAULT_LOG_SUMMARY_INTERVAL_SECONDS = 10;
+
+  /** The codec's settings: server sessions get the server defaults and admission control. */
+  CodecSettings settings(io.netty.channel.ChannelHandler childHandler, boolean server) {
     Map<ChannelOption<?>, Object> opts = new LinkedHashMap<>();
-    opts.put(KcpChannelOption.IDLE_TIMEOUT_MILLIS, defaultIdleTimeoutMillis);
+    opts.put(
+        KcpChannelOption.IDLE_TIMEOUT_MILLIS,
+        server ? KcpServerCodecBuilder.DEFAULT_IDLE_TIMEOUT_MILLIS : 0L);
+    opts.put(
+        KcpChannelOption.NO_PROGRESS_TIMEOUT_MILLIS,
+        server ? KcpServerCodecBuilder.DEFAULT_NO_PROGRESS_TIMEOUT_MILLIS : 0L);
+    opts.put(
+        KcpChannelOption.PAD_UNTIL_ANSWERED,
+        server ? 0 : KcpClientCodecBuilder.DEFAULT_PAD_UNTIL_ANSWERED);
     opts.putAll(options);
-    return new CodecSettings(opts, attrs, childHandler, listener, maxSessions, readCoalescingNanos);
+    CodecSettings settings =
+        new CodecSettings(opts, attrs, childHandler, listener, maxSessions, readCoalescingNanos);
+    settings.withCrypt(codecOption(KcpChannelOption.CRYPT, null));
+    return settings.withLimits(
+        new CodecLimits(
+            server,
+            codecOption(
+                KcpChannelOption.UNVALIDATED_TIMEOUT_MILLIS, DEFAULT_UNVALIDATED_TIMEOUT_MILLIS),
+            codecOption(KcpChannelOption.MAX_UNVALIDATED_PER_SOURCE, Math.max(1, maxSessions / 4)),
+            codecOption(KcpChannelOption.ANTI_AMPLIFICATION, true),
+            codecOption(KcpChannelOption.MEMORY_BUDGET, CodecLimits.defaultMemoryBudget()),
+            logSummaryIntervalMillis));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T codecOption(KcpChannelOption<T> option, T defaultValue) {
+    Object v = codecOptions.get(option);
+    return v == null ? defaultValue : (T) v;
   }
 }

@@ -5,10 +5,11 @@ import io.kcpj.core.stack.DatagramStackCounters;
 import java.util.Arrays;
 
 /**
- * A snapshot of a codec's counters: sessions opened, open, closed by reason, datagrams dropped by
- * reason (a {@link KcpDropReason#SESSION_LIMIT} drop is a rejected session), and the sum of the
- * kcp-core counters of every session, open or closed. Immutable; taken by {@link
- * KcpCodec#metrics()}.
+ * A snapshot of a codec's counters: sessions opened, open (validated or not), closed by reason,
+ * datagrams dropped by reason (a {@link KcpDropReason#SESSION_LIMIT} or {@link
+ * KcpDropReason#SOURCE_LIMIT} drop is a rejected session), the anti-amplification limit's and the
+ * memory budget's figures, and the sum of the kcp-core counters of every session, open or closed.
+ * Immutable; taken by {@link KcpCodec#metrics()}.
  */
 public final class KcpCodecMetrics {
   private final long sessionsOpened;
@@ -19,6 +20,13 @@ public final class KcpCodecMetrics {
   private final long datagramsOut;
   private final long readBursts;
   private final long readPauses;
+  private final int sessionsUnvalidated;
+  private final long validations;
+  private final long datagramsWithheld;
+  private final long bytesWithheld;
+  private final long bytesHeld;
+  private final long memoryBudget;
+  private final long sessionFailures;
   private final KcpCounters engine;
   private final DatagramStackCounters layers;
 
@@ -33,6 +41,13 @@ public final class KcpCodecMetrics {
     this.datagramsOut = stats.datagramsOut;
     this.readBursts = stats.readBursts;
     this.readPauses = stats.readPauses;
+    this.sessionsUnvalidated = stats.sessionsUnvalidated;
+    this.validations = stats.validations;
+    this.datagramsWithheld = stats.datagramsWithheld;
+    this.bytesWithheld = stats.bytesWithheld;
+    this.bytesHeld = stats.bytesHeld;
+    this.memoryBudget = stats.memoryBudget;
+    this.sessionFailures = stats.sessionFailures;
     this.engine = engine;
   }
 
@@ -46,6 +61,68 @@ public final class KcpCodecMetrics {
     return sessionsOpen;
   }
 
+  /**
+   * Sessions open now whose peer has not been validated yet ({@link KcpChannel#isValidated()}); the
+   * rest of {@link #sessionsOpen()} are validated.
+   */
+  public int sessionsUnvalidated() {
+    return sessionsUnvalidated;
+  }
+
+  /** Sessions open now whose peer is validated. */
+  public int sessionsValidated() {
+    return sessionsOpen - sessionsUnvalidated;
+  }
+
+  /**
+   * Sessions that opened unvalidated and were validated later (their peer acknowledged data), since
+   * the codec was added.
+   */
+  public long validations() {
+    return validations;
+  }
+
+  /** Unvalidated sessions evicted to admit new openings ({@link KcpCloseReason#EVICTED}). */
+  public long sessionsEvicted() {
+    return closed[KcpCloseReason.EVICTED.ordinal()];
+  }
+
+  /**
+   * Datagrams that the anti-amplification limit cut short or withheld (an unvalidated session may
+   * send at most three times what it received).
+   */
+  public long datagramsWithheld() {
+    return datagramsWithheld;
+  }
+
+  /** Bytes not sent because of the anti-amplification limit. */
+  public long bytesWithheld() {
+    return bytesWithheld;
+  }
+
+  /**
+   * Bytes the open sessions hold in their engines' queues and unflushed writes, as the {@linkplain
+   * KcpChannelOption#MEMORY_BUDGET memory budget} counts them.
+   */
+  public long bytesHeld() {
+    return bytesHeld;
+  }
+
+  /** The codec's {@linkplain KcpChannelOption#MEMORY_BUDGET memory budget} in bytes. */
+  public long memoryBudget() {
+    return memoryBudget;
+  }
+
+  /**
+   * Times the codec failed while serving a session outside the handling of a datagram (delivering
+   * its messages or flushing its engine; a bug, or an allocator that failed). The session is kept
+   * and the failure summarised in the log. Failures while handling a datagram are counted as {@link
+   * KcpDropReason#INTERNAL_ERROR} drops.
+   */
+  public long sessionFailures() {
+    return sessionFailures;
+  }
+
   /** Sessions closed for {@code reason}. */
   public long sessionsClosed(KcpCloseReason reason) {
     return closed[reason.ordinal()];
@@ -56,9 +133,14 @@ public final class KcpCodecMetrics {
     return Arrays.stream(closed).sum();
   }
 
-  /** Openings refused because the session limit was reached. */
+  /**
+   * Openings refused: the session limit was reached with no unvalidated session to evict, or the
+   * source had its share of unvalidated sessions ({@link KcpDropReason#SESSION_LIMIT} + {@link
+   * KcpDropReason#SOURCE_LIMIT}).
+   */
   public long sessionsRejected() {
-    return dropped[KcpDropReason.SESSION_LIMIT.ordinal()];
+    return dropped[KcpDropReason.SESSION_LIMIT.ordinal()]
+        + dropped[KcpDropReason.SOURCE_LIMIT.ordinal()];
   }
 
   /** Inbound datagrams dropped for {@code reason}. */
@@ -125,7 +207,17 @@ public final class KcpCodecMetrics {
             .append(", readBursts=")
             .append(readBursts)
             .append(", readPauses=")
-            .append(readPauses);
+            .append(readPauses)
+            .append(", unvalidated=")
+            .append(sessionsUnvalidated)
+            .append(", validations=")
+            .append(validations)
+            .append(", datagramsWithheld=")
+            .append(datagramsWithheld)
+            .append(", bytesHeld=")
+            .append(bytesHeld)
+            .append(", memoryBudget=")
+            .append(memoryBudget);
     for (KcpCloseReason r : KcpCloseReason.values()) {
       sb.append(", closed.").append(r).append('=').append(closed[r.ordinal()]);
     }

@@ -3,7 +3,9 @@ package io.kcpj.netty;
 /**
  * Why a codec dropped an inbound datagram without giving it to any session. Each drop is counted in
  * {@link KcpCodecMetrics#datagramsDropped(KcpDropReason)} and reported to {@link
- * KcpSessionListener#datagramDropped}; none raises an exception in the event loop.
+ * KcpSessionListener#datagramDropped}; none raises an exception in the event loop, and none is
+ * logged one by one (the codec logs at most one summary line per reason per interval, see {@link
+ * KcpCodecBuilder#logSummaryInterval}).
  */
 public enum KcpDropReason {
   /** Shorter than a KCP header (24 bytes), or its first segment's length runs past the end. */
@@ -15,14 +17,23 @@ public enum KcpDropReason {
   UNKNOWN_SESSION,
   /** Server: from an address that has sessions, for a conv it has none of, and not an opening. */
   UNKNOWN_CONV,
-  /** Server: a valid opening refused because {@link KcpChannelOption#MAX_SESSIONS} are open. */
+  /**
+   * Server: a valid opening refused because {@link KcpChannelOption#MAX_SESSIONS} sessions are open
+   * and every one of them is {@linkplain KcpChannel#isValidated() validated} (an unvalidated one
+   * would have been evicted to make room).
+   */
   SESSION_LIMIT,
+  /**
+   * Server: a valid opening refused because its source (an IPv4 address, or an IPv6 /64 prefix)
+   * already has {@link KcpChannelOption#MAX_UNVALIDATED_PER_SOURCE} unvalidated sessions.
+   */
+  SOURCE_LIMIT,
   /**
    * For a known session, but the engine rejected (part of) its content: bad command, bad length, a
    * second conv inside the datagram. Segments before the bad one were processed, as in ikcp.
    */
   ENGINE_REJECTED,
-  /** The codec failed while handling it (a bug, logged with its stack trace). */
+  /** The codec failed while handling it (a bug: counted, and summarised in the log). */
   INTERNAL_ERROR,
   /**
    * With {@link KcpChannelOption#CRYPT}: too short to open, or its CRC did not match after

@@ -9,8 +9,21 @@ import java.util.Map;
  * only if its first segment is a PUSH with sn 0, the first segment any KCP sender transmits. A
  * client whose first datagram was lost still gets in: the engine retransmits that same segment
  * (still sn 0) until it is acknowledged. Anything else from an unknown session is dropped and
- * counted ({@link KcpDropReason}), as are openings beyond the session limit. Built by {@link
- * KcpServerCodecBuilder}.
+ * counted ({@link KcpDropReason}). Built by {@link KcpServerCodecBuilder}.
+ *
+ * <p><b>Admission.</b> Anyone can send an opening from any address, so a new session starts
+ * <em>unvalidated</em> and becomes validated when its peer acknowledges something the server sent
+ * ({@link KcpChannel#isValidated()}). Unvalidated sessions close after {@link
+ * KcpChannelOption#UNVALIDATED_TIMEOUT_MILLIS} (5 s) without input; one source address holds at
+ * most {@link KcpChannelOption#MAX_UNVALIDATED_PER_SOURCE} of them; when {@link
+ * KcpChannelOption#MAX_SESSIONS} are open, a new opening evicts the oldest unvalidated session
+ * (validated ones are never evicted), so a flood of forged openings cannot lock legitimate clients
+ * out; and until validated a session sends at most three times the bytes it received, so the server
+ * cannot be used to amplify traffic towards a forged address. {@link
+ * KcpChannelOption#MEMORY_BUDGET} caps the bytes all sessions hold, and {@link
+ * KcpChannelOption#NO_PROGRESS_TIMEOUT_MILLIS} closes a session whose peer stops acknowledging.
+ * Every refusal, eviction and forced close is counted in {@link #metrics()} and summarised in the
+ * log at most once per cause per interval.
  */
 public final class KcpServerCodec extends KcpCodec {
 
@@ -20,17 +33,29 @@ public final class KcpServerCodec extends KcpCodec {
 
   @Override
   KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv) {
-    if (!isOpening(content)) {
+    OpeningGate.Verdict verdict = admission().classify(content, sender, nowMillis());
+    if (verdict == OpeningGate.Verdict.NONE) {
       drop(
           sender,
           conv,
           hasSessionsFrom(sender) ? KcpDropReason.UNKNOWN_CONV : KcpDropReason.UNKNOWN_SESSION);
       return null;
     }
-    if (sessionCountInternal() >= settings.maxSessions) {
-      drop(sender, conv, KcpDropReason.SESSION_LIMIT);
+    KcpDropReason refused =
+        admission().makeRoom(sender, verdict, sessionCountInternal(), settings.maxSessions);
+    if (refused == null && sessionCountInternal() >= settings.maxSessions) {
+      refused = KcpDropReason.SESSION_LIMIT; // the evicted session did not leave (cannot happen)
+    }
+    if (refused != null) {
+      drop(sender, conv, refused);
       return null;
     }
-    return openSession(sender, conv, settings.childHandler, Map.of(), settings.childAttrs);
+    return openSession(
+        sender,
+        conv,
+        settings.childHandler,
+        Map.of(),
+        settings.childAttrs,
+        verdict == OpeningGate.Verdict.VALIDATED);
   }
 }

@@ -19,11 +19,16 @@ import java.util.Objects;
  * new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec).bind(4000);
  * }</pre>
  *
- * The server's idle timeout defaults to {@value #DEFAULT_IDLE_TIMEOUT_MILLIS} ms.
+ * The server's idle timeout defaults to {@value #DEFAULT_IDLE_TIMEOUT_MILLIS} ms, its no-progress
+ * timeout to {@value #DEFAULT_NO_PROGRESS_TIMEOUT_MILLIS} ms; the server's admission rules and
+ * memory budget are described in {@link KcpServerCodec}.
  */
 public final class KcpServerCodecBuilder extends KcpCodecBuilder<KcpServerCodecBuilder> {
   /** Default {@link KcpChannelOption#IDLE_TIMEOUT_MILLIS} of server sessions. */
   public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+
+  /** Default {@link KcpChannelOption#NO_PROGRESS_TIMEOUT_MILLIS} of server sessions. */
+  public static final long DEFAULT_NO_PROGRESS_TIMEOUT_MILLIS = 60_000;
 
   private ChannelHandler handler;
 
@@ -38,6 +43,6 @@ public final class KcpServerCodecBuilder extends KcpCodecBuilder<KcpServerCodecB
     if (handler == null) {
       throw new IllegalStateException("handler(...) must be set: it initialises each session");
     }
-    return new KcpServerCodec(settings(handler, DEFAULT_IDLE_TIMEOUT_MILLIS));
+    return new KcpServerCodec(settings(handler, true));
   }
 }

@@ -31,6 +31,14 @@ final class EmbeddedKcp {
   /** Datagrams from the codec to addresses with no peer. */
   final List<byte[]> unrouted = new ArrayList<>();
 
+  /** Bytes the codec sent to each address (peer or not), and every datagram it sent. */
+  final Map<InetSocketAddress, Long> bytesTo = new HashMap<>();
+
+  final List<DatagramRecord> sent = new ArrayList<>();
+
+  /** One datagram the codec wrote. */
+  record DatagramRecord(InetSocketAddress recipient, byte[] bytes) {}
+
   int parentFlushes;
 
   EmbeddedKcp(ChannelHandler codec) {
@@ -103,6 +111,8 @@ final class EmbeddedKcp {
       DatagramPacket p = (DatagramPacket) o;
       try {
         byte[] bytes = ByteBufUtil.getBytes(p.content());
+        bytesTo.merge(p.recipient(), (long) bytes.length, Long::sum);
+        sent.add(new DatagramRecord(p.recipient(), bytes));
         List<TestPeer> list = peers.get(p.recipient());
         if (list == null) {
           unrouted.add(bytes);
