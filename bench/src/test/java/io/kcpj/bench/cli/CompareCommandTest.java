@@ -47,7 +47,7 @@ class CompareCommandTest {
     String csvA = Files.readString(a.resolve("results.csv"));
     assertEquals(csvA, Files.readString(dir.resolve("b/latest/results.csv")));
     assertTrue(csvA.startsWith(HEADER + ","), "the fixed columns first, in order");
-    assertEquals(9, csvA.split("\n").length, "header + 2 profiles x (floor + 3 modes)");
+    assertEquals(11, csvA.split("\n").length, "header + 2 profiles x (floor + 4 modes)");
     assertTrue(csvA.contains("\npoor,floor,raw-udp-echo,600,0,"), csvA);
     assertEquals(
         0,

@@ -72,6 +72,8 @@ class ProgressTest {
               "--resend=2",
               "--nc=true",
               "--wnd=32",
+              "--thin=false",
+              "--dup=0",
               "--duration=2s",
               "--out=" + dir.resolve("sweep-" + terminal));
       assertEquals(0, exit, err.toString());
