@@ -15,7 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
@@ -44,6 +44,18 @@ import org.HdrHistogram.Histogram;
  * own histogram, merged at the end. The server's CPU time and counts come from STATS requests on a
  * separate control session, before and after the measured interval.
  *
+ * <p><b>Pacing.</b> A session's message leaves at its scheduled time, not at the next tick of a
+ * coarse clock: when the next send is at least {@value #DENSE_GAP_NANOS} ns away the event loop's
+ * timer is set for exactly that time (to the nanosecond on epoll and io_uring, whose timers are
+ * timerfds; NIO's selector wakes in whole milliseconds). Denser schedules (many sessions) are sent
+ * on a {@value #DENSE_GAP_NANOS} ns tick, as every earlier version did. How late each send left is
+ * reported ({@code send_lag_*}): it is part of every RTT, and the measurement's own share of it.
+ *
+ * <p><b>Protocols.</b> {@link Protocol#KCP} (the default) sends each message on a KCP session;
+ * {@link Protocol#UDP} sends the same messages as plain datagrams ({@link PerfRawUdp}), through the
+ * same pacer, sockets and event loops, to measure the floor that kcpj adds to. The control session
+ * is KCP in both.
+ *
  * <p><b>Connecting.</b> Before any load, the control session asks the server for its STATS and
  * waits up to {@link Settings#connectTimeout()} for any answer. Its socket is connected to the
  * server, so the kernel reports an ICMP "port unreachable" as an error: the run then fails at once
@@ -52,6 +64,25 @@ import org.HdrHistogram.Histogram;
  * UnknownHostException}. Each message is one sentence a command line can print as it is.
  */
 public final class PerfClient {
+
+  /** What carries the load sessions' messages. */
+  public enum Protocol {
+    /** One KCP session per load session (the default). */
+    KCP,
+    /** Plain datagrams, no KCP: the floor ({@link PerfRawUdp}). */
+    UDP;
+
+    /** The name on the command line and in reports: {@code kcp} or {@code udp}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Sends due within this many ns of each other are sent on one tick of this period; a next send
+   * further away gets a timer of its own, set for its exact time.
+   */
+  static final long DENSE_GAP_NANOS = 1_000_000L;
 
   /**
    * What to run. The unmeasured lead-in is {@code warmup} at {@code warmupRate}, then {@code
@@ -146,12 +177,19 @@ public final class PerfClient {
   }
 
   private final Settings s;
+  private final Protocol protocol;
   private MultiThreadIoEventLoopGroup group;
   private PerfTransport transport;
   private final List<Channel> sockets = new ArrayList<>();
   private final List<KcpClientCodec> codecs = new ArrayList<>();
   private final Map<EventLoop, Pacer> pacers = new HashMap<>();
   private final SocketErrors socketErrors = new SocketErrors();
+
+  /** Raw sockets (UDP protocol): datagrams and bytes, for the report's wire counts. */
+  private final LongAdder rawDatagramsOut = new LongAdder();
+
+  private final LongAdder rawBytesOut = new LongAdder();
+  private final LongAdder rawBytesIn = new LongAdder();
 
   /** Until then sessions send at the warm-up rate, after it at the measured rate. */
   private volatile long warmUntil = Long.MAX_VALUE;
@@ -160,8 +198,23 @@ public final class PerfClient {
   private volatile long measureUntil = Long.MAX_VALUE;
   private volatile boolean stopSending;
 
+  /** A client of {@code settings} on KCP. */
   public PerfClient(Settings settings) {
+    this(settings, Protocol.KCP);
+  }
+
+  /**
+   * A client of {@code settings} whose load travels by {@code protocol} ({@link Protocol#UDP}: the
+   * raw floor; a load run only, not {@code bulk}).
+   *
+   * @throws IllegalArgumentException for a bulk run on {@link Protocol#UDP}
+   */
+  public PerfClient(Settings settings, Protocol protocol) {
+    if (settings.bulk() && protocol != Protocol.KCP) {
+      throw new IllegalArgumentException("a bulk run measures KCP only (no raw UDP floor)");
+    }
     this.s = settings;
+    this.protocol = protocol;
   }
 
   /**
@@ -225,6 +278,31 @@ public final class PerfClient {
     return b.connect().sync().getNow();
   }
 
+  /**
+   * Binds the raw datagram channel with index {@code socketIndex} (UDP protocol), opening the ones
+   * before it, each delivering echoes to {@code senders} by session id.
+   */
+  private Channel openRaw(int socketIndex, Sender[] senders) throws Exception {
+    while (sockets.size() <= socketIndex) {
+      Bootstrap b =
+          transport
+              .configure(new Bootstrap().group(group), 1 << 20)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(new PerfRawUdp.ClientSocket(senders, rawBytesIn), socketErrors);
+                    }
+                  });
+      InetSocketAddress local =
+          new InetSocketAddress(
+              s.server().getAddress().isLoopbackAddress() ? "127.0.0.1" : "0.0.0.0", 0);
+      sockets.add(b.bind(local).sync().channel());
+    }
+    return sockets.get(socketIndex);
+  }
+
   /** Opens the control session and waits for the server's first answer (see the class doc). */
   private KcpChannel connect(Control control) throws Exception {
     KcpChannel ch = open(control, 0);
@@ -241,9 +319,14 @@ public final class PerfClient {
     // The warm-up may run faster (e.g. to get every server JIT-compiled before a slow workload).
     long warmPeriod = s.warmupRate() > 0 ? Math.max(1, (long) (1e9 / s.warmupRate())) : period;
     List<Sender> senders = new ArrayList<>();
+    Sender[] byId = new Sender[s.sessions()];
     for (int i = 0; i < s.sessions(); i++) {
       Sender sender = new Sender(i);
-      KcpChannel ch = open(sender, firstSocket + (i % s.sockets()));
+      byId[i] = sender;
+      Channel ch =
+          protocol == Protocol.UDP
+              ? openRaw(firstSocket + (i % s.sockets()), byId)
+              : open(sender, firstSocket + (i % s.sockets()));
       sender.channel = ch;
       sender.pacer = pacers.computeIfAbsent(ch.eventLoop(), Pacer::new);
       sender.period = period;
@@ -280,12 +363,14 @@ public final class PerfClient {
     KcpCounters clientAfter = clientCounters();
 
     Histogram all = new Histogram(1, 60_000_000L, 3);
+    Histogram sendLag = new Histogram(1, 60_000_000L, 3);
     long sent = 0;
     long received = 0;
     long skipped = 0;
     for (Pacer p : pacers.values()) {
       Histogram h = p.loop.submit(() -> p.histogram.copy()).get(10, TimeUnit.SECONDS);
       all.add(h);
+      sendLag.add(p.loop.submit(() -> p.sendLag.copy()).get(10, TimeUnit.SECONDS));
       sent += p.loop.submit(() -> p.sentInWindow).get(10, TimeUnit.SECONDS);
       received += p.loop.submit(() -> p.receivedInWindow).get(10, TimeUnit.SECONDS);
       skipped += p.loop.submit(() -> p.skippedInWindow).get(10, TimeUnit.SECONDS);
@@ -294,9 +379,15 @@ public final class PerfClient {
     for (KcpClientCodec c : codecs) {
       open += c.metrics().sessionsOpen();
     }
+    if (protocol == Protocol.UDP) {
+      open += s.sessions(); // raw sessions are not sessions of a codec: each is its schedule
+    }
     return PerfResult.load(
         s,
+        protocol.label(),
+        transport.description(),
         all,
+        sendLag,
         sent,
         received,
         skipped,
@@ -347,6 +438,9 @@ public final class PerfClient {
 
   private KcpCounters clientCounters() {
     KcpCounters total = new KcpCounters();
+    total.datagramsOut = rawDatagramsOut.sum(); // raw sockets (UDP protocol); 0 on KCP
+    total.bytesOut = rawBytesOut.sum();
+    total.bytesIn = rawBytesIn.sum();
     for (int i = 1; i < codecs.size(); i++) { // the control socket's traffic is not counted
       codecs.get(i).metrics().engineCounters().addTo(total);
     }
@@ -380,10 +474,13 @@ public final class PerfClient {
     final PriorityQueue<Sender> queue =
         new PriorityQueue<>((a, b) -> Long.compare(a.nextAt, b.nextAt));
     final Histogram histogram = new Histogram(1, 60_000_000L, 3);
+
+    /** How late each measured message left (µs after its scheduled time). */
+    final Histogram sendLag = new Histogram(1, 60_000_000L, 3);
+
     long sentInWindow;
     long receivedInWindow;
     long skippedInWindow;
-    private ScheduledFuture<?> tick;
 
     Pacer(EventLoop loop) {
       this.loop = loop;
@@ -394,21 +491,34 @@ public final class PerfClient {
     }
 
     void start() {
-      tick = loop.scheduleAtFixedRate(this::sendDue, 0, 1, TimeUnit.MILLISECONDS);
+      sendDue();
     }
 
+    /**
+     * Sends what is due, then sets the timer: for the next send's own time when it is at least
+     * {@link #DENSE_GAP_NANOS} away (a thin schedule leaves on time), else one tick from now.
+     */
     private void sendDue() {
       if (stopSending) {
-        tick.cancel(false);
         return;
       }
       long now = System.nanoTime();
       Sender due;
       while ((due = queue.peek()) != null && due.nextAt <= now) {
         queue.poll();
+        if (due.nextAt >= measureFrom && due.nextAt < measureUntil) {
+          sendLag.recordValue(Math.min(Math.max(1, (now - due.nextAt) / 1000), 60_000_000L));
+        }
         due.send();
         due.nextAt += due.nextAt < warmUntil ? due.warmPeriod : due.period;
         queue.add(due);
+        now = System.nanoTime();
+      }
+      Sender next = queue.peek();
+      if (next != null) {
+        // Dense (due within a tick): one tick from now takes whatever falls due meanwhile.
+        long delay = Math.max(next.nextAt - now, DENSE_GAP_NANOS);
+        loop.schedule(this::sendDue, delay, TimeUnit.NANOSECONDS);
       }
     }
 
@@ -420,10 +530,17 @@ public final class PerfClient {
     }
   }
 
-  /** One load session: sends on its schedule, records each echo. Runs on its event loop. */
+  /**
+   * One load session: sends on its schedule, records each echo. Runs on its event loop. On KCP it
+   * is its session's handler; on raw UDP its socket's {@link PerfRawUdp.ClientSocket} hands it the
+   * echoes.
+   */
   final class Sender extends ChannelInboundHandlerAdapter {
     final int id;
-    KcpChannel channel;
+
+    /** Its KCP session, or its raw datagram channel (UDP protocol). */
+    Channel channel;
+
     Pacer pacer;
     long nextAt;
     long period;
@@ -451,9 +568,21 @@ public final class PerfClient {
       if (inWindow) {
         pacer.sentInWindow++;
       }
+      if (protocol == Protocol.UDP) {
+        ByteBuf d = PerfRawUdp.datagram(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size());
+        rawDatagramsOut.increment();
+        rawBytesOut.add(d.readableBytes());
+        channel.writeAndFlush(new DatagramPacket(d, s.server()), channel.voidPromise());
+        return;
+      }
       channel.writeAndFlush(
           PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size()),
           channel.voidPromise());
+    }
+
+    /** The echo of the message scheduled at {@code stamp} came back (on the event loop). */
+    void echoed(long stamp) {
+      pacer.record(stamp, System.nanoTime());
     }
 
     @Override
@@ -461,7 +590,7 @@ public final class PerfClient {
       ByteBuf m = (ByteBuf) msg;
       try {
         if (PerfProtocol.type(m) == PerfProtocol.ECHO) {
-          pacer.record(PerfProtocol.stamp(m), System.nanoTime());
+          echoed(PerfProtocol.stamp(m));
         }
       } finally {
         m.release();
