@@ -9,9 +9,11 @@
 #   bench/peers/ab.sh 3 "plain=#--transport epoll" "rc=#--transport epoll --read-coalescing 1ms" "jpower=#"
 #   A label LABEL@PATH runs the kcpj perf server from the jar at PATH instead (before/after a change:
 #   "before@/tmp/kcpj-before.jar=#--transport epoll" "after=#--transport epoll"); the client is
-#   always $JAR's. kcpj.jar carries Netty's native epoll and io_uring.
+#   $JAR's, unless BOTH_SIDES=1: then the client runs from the label's jar too (a change to
+#   kcp-netty is on both sides of a latency measurement). kcpj.jar carries Netty's native epoll and
+#   io_uring.
 #   SESSIONS, RATE, DUR (s), WARM (s) change the workload; CLIENT_ARGS adds client options (e.g.
-#   "--warmup-rate 1000 --settle 5s", or "--floor": kcpj servers only, the raw-UDP floor first).
+#   "--warmup-rate 1000 --settle 5s", or "--floor": kcpj servers only, the raw-UDP floor alongside).
 #   Build the jars first (run-comparison.sh does, or ./mvnw -B -q package -DskipTests plus the
 #   peers' own poms).
 set -euo pipefail
@@ -29,13 +31,14 @@ for rep in $(seq 1 "$REPS"); do
     server_jar="$JAR"
     case "$label" in *@*) server_jar="${label#*@}"; label="${label%%@*}" ;; esac
     case "$label" in
-      jpower*) $SPIN java -Xms1g -Xmx4g $jvm -jar bench/peers/jpower/target/peer-jpower.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
-      java-kcp*) $SPIN java -Xms1g -Xmx4g $jvm -jar bench/peers/l42111996/target/peer-l42111996.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
-      *) $SPIN java -Xms1g -Xmx4g $jvm -jar "$server_jar" perf server --listen "127.0.0.1:$PORT" --mode fast,wnd=128 $args >"$OUT/server.log" 2>&1 & ;;
+      jpower*) $SPIN java -XX:+ExitOnOutOfMemoryError -Xms1g -Xmx4g $jvm -jar bench/peers/jpower/target/peer-jpower.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
+      java-kcp*) $SPIN java -XX:+ExitOnOutOfMemoryError -Xms1g -Xmx4g $jvm -jar bench/peers/l42111996/target/peer-l42111996.jar "$PORT" fast 128 >"$OUT/server.log" 2>&1 & ;;
+      *) $SPIN java -XX:+ExitOnOutOfMemoryError -Xms1g -Xmx4g $jvm -jar "$server_jar" perf server --listen "127.0.0.1:$PORT" --mode fast,wnd=128 $args >"$OUT/server.log" 2>&1 & ;;
     esac
     server=$!
     for _ in $(seq 1 100); do grep -q listening "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
-    $CPIN java -Xms1g -Xmx4g -jar "$JAR" perf client --connect "127.0.0.1:$PORT" \
+    client_jar="$JAR"; [ "${BOTH_SIDES:-0}" = 1 ] && client_jar="$server_jar"
+    $CPIN java -XX:+ExitOnOutOfMemoryError -Xms1g -Xmx4g -jar "$client_jar" perf client --connect "127.0.0.1:$PORT" \
         --transport auto --sessions "${SESSIONS:-1000}" --rate "${RATE:-20}" --size 100 \
         --duration "${DUR:-15}s" --warmup "${WARM:-10}s" --conv 1 --mode fast,wnd=128 --json ${CLIENT_ARGS:-} \
         >"$OUT/$label-$rep.json" 2>/dev/null || echo '{}' >"$OUT/$label-$rep.json"

@@ -53,8 +53,11 @@ import org.HdrHistogram.Histogram;
  *
  * <p><b>Protocols.</b> {@link Protocol#KCP} (the default) sends each message on a KCP session;
  * {@link Protocol#UDP} sends the same messages as plain datagrams ({@link PerfRawUdp}), through the
- * same pacer, sockets and event loops, to measure the floor that kcpj adds to. The control session
- * is KCP in both.
+ * same pacer, event loops and server, to measure the floor that kcpj adds to. The control session
+ * is KCP in both. With {@code floor} a KCP run also measures the floor in the same window: each KCP
+ * session gets a raw twin on a socket of its own, on the same schedule shifted by half a period, so
+ * that the two never wait for each other and every change of the machine's load falls on both (the
+ * shift applies from the measured rate on). The server's figures (CPU, echoes) then cover both.
  *
  * <p><b>Connecting.</b> Before any load, the control session asks the server for its STATS and
  * waits up to {@link Settings#connectTimeout()} for any answer. Its socket is connected to the
@@ -178,6 +181,7 @@ public final class PerfClient {
 
   private final Settings s;
   private final Protocol protocol;
+  private final boolean floor;
   private MultiThreadIoEventLoopGroup group;
   private PerfTransport transport;
   private final List<Channel> sockets = new ArrayList<>();
@@ -210,11 +214,27 @@ public final class PerfClient {
    * @throws IllegalArgumentException for a bulk run on {@link Protocol#UDP}
    */
   public PerfClient(Settings settings, Protocol protocol) {
-    if (settings.bulk() && protocol != Protocol.KCP) {
+    this(settings, protocol, false);
+  }
+
+  /**
+   * A client of {@code settings} whose load travels by {@code protocol}; with {@code floor} (KCP
+   * only) each session has a raw-UDP twin measured in the same window (see the class doc), and the
+   * result carries the floor's figures ({@link PerfResult#withFloor}).
+   *
+   * @throws IllegalArgumentException for a bulk run other than plain KCP, or a floor beside UDP
+   */
+  public PerfClient(Settings settings, Protocol protocol, boolean floor) {
+    if (settings.bulk() && (protocol != Protocol.KCP || floor)) {
       throw new IllegalArgumentException("a bulk run measures KCP only (no raw UDP floor)");
+    }
+    if (floor && protocol != Protocol.KCP) {
+      throw new IllegalArgumentException(
+          "the floor is measured beside KCP, not beside " + protocol);
     }
     this.s = settings;
     this.protocol = protocol;
+    this.floor = floor;
   }
 
   /**
@@ -319,18 +339,28 @@ public final class PerfClient {
     // The warm-up may run faster (e.g. to get every server JIT-compiled before a slow workload).
     long warmPeriod = s.warmupRate() > 0 ? Math.max(1, (long) (1e9 / s.warmupRate())) : period;
     List<Sender> senders = new ArrayList<>();
-    Sender[] byId = new Sender[s.sessions()];
-    for (int i = 0; i < s.sessions(); i++) {
-      Sender sender = new Sender(i);
+    int n = s.sessions();
+    // Senders 0..n-1 carry the run's protocol; with a floor, n..2n-1 are their raw twins, on raw
+    // sockets opened after the KCP ones (so codecs.get(i) stays the codec of socket i).
+    Sender[] byId = new Sender[floor ? 2 * n : n];
+    for (int i = 0; i < byId.length; i++) {
+      boolean raw = protocol == Protocol.UDP || i >= n;
+      Sender sender = new Sender(i, raw, i >= n ? FLOOR : MAIN);
       byId[i] = sender;
       Channel ch =
-          protocol == Protocol.UDP
-              ? openRaw(firstSocket + (i % s.sockets()), byId)
-              : open(sender, firstSocket + (i % s.sockets()));
+          i >= n
+              ? openRaw(firstSocket + s.sockets() + ((i - n) % s.sockets()), byId)
+              : raw
+                  ? openRaw(firstSocket + (i % s.sockets()), byId)
+                  : open(sender, firstSocket + (i % s.sockets()));
       sender.channel = ch;
       sender.pacer = pacers.computeIfAbsent(ch.eventLoop(), Pacer::new);
       sender.period = period;
       sender.warmPeriod = warmPeriod;
+      if (i >= n) {
+        sender.twinOf = byId[i - n];
+        sender.shift = period / 2;
+      }
       senders.add(sender);
     }
     // Every session is open: start the schedules (random phases) shortly from now.
@@ -339,7 +369,11 @@ public final class PerfClient {
     measureFrom = warmUntil + s.settle().toNanos();
     measureUntil = measureFrom + s.duration().toNanos();
     for (Sender sender : senders) {
-      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(Math.min(period, warmPeriod));
+      sender.nextAt =
+          sender.twinOf != null
+              ? sender.twinOf.nextAt
+              : t0 + ThreadLocalRandom.current().nextLong(Math.min(period, warmPeriod));
+      sender.shiftIfMeasuredRate();
       sender.channel.eventLoop().execute(() -> sender.pacer.add(sender));
     }
     for (Pacer p : pacers.values()) {
@@ -362,48 +396,77 @@ public final class PerfClient {
     long clientCpuAfter = PerfProtocol.processCpuNanos();
     KcpCounters clientAfter = clientCounters();
 
-    Histogram all = new Histogram(1, 60_000_000L, 3);
-    Histogram sendLag = new Histogram(1, 60_000_000L, 3);
-    long sent = 0;
-    long received = 0;
-    long skipped = 0;
-    for (Pacer p : pacers.values()) {
-      Histogram h = p.loop.submit(() -> p.histogram.copy()).get(10, TimeUnit.SECONDS);
-      all.add(h);
-      sendLag.add(p.loop.submit(() -> p.sendLag.copy()).get(10, TimeUnit.SECONDS));
-      sent += p.loop.submit(() -> p.sentInWindow).get(10, TimeUnit.SECONDS);
-      received += p.loop.submit(() -> p.receivedInWindow).get(10, TimeUnit.SECONDS);
-      skipped += p.loop.submit(() -> p.skippedInWindow).get(10, TimeUnit.SECONDS);
-    }
+    Tally main = collect(MAIN);
     int open = 0;
     for (KcpClientCodec c : codecs) {
       open += c.metrics().sessionsOpen();
     }
     if (protocol == Protocol.UDP) {
-      open += s.sessions(); // raw sessions are not sessions of a codec: each is its schedule
+      open += s.sessions(); // raw sessions are not a codec's: each is its schedule
     }
-    return PerfResult.load(
-        s,
-        protocol.label(),
-        transport.description(),
-        all,
-        sendLag,
-        sent,
-        received,
-        skipped,
-        open - 1,
-        s.duration().toNanos(),
-        wallAfter - wallBefore,
-        before,
-        after,
-        clientCpuAfter - clientCpuBefore,
-        delta(clientBefore, clientAfter));
+    KcpCounters wire = delta(clientBefore, clientAfter);
+    PerfResult result =
+        PerfResult.load(
+            s,
+            protocol.label(),
+            transport.description(),
+            main.histogram,
+            main.sendLag,
+            main.sent,
+            main.received,
+            main.skipped,
+            open - 1,
+            s.duration().toNanos(),
+            wallAfter - wallBefore,
+            before,
+            after,
+            clientCpuAfter - clientCpuBefore,
+            wire);
+    if (!floor) {
+      return result;
+    }
+    Tally twins = collect(FLOOR);
+    PerfResult floorResult =
+        PerfResult.load(
+            s,
+            Protocol.UDP.label(),
+            transport.description(),
+            twins.histogram,
+            twins.sendLag,
+            twins.sent,
+            twins.received,
+            twins.skipped,
+            s.sessions(),
+            s.duration().toNanos(),
+            wallAfter - wallBefore,
+            before,
+            after,
+            clientCpuAfter - clientCpuBefore,
+            wire);
+    return result.withFloor(floorResult);
+  }
+
+  /** The sum over the event loops of one tally ({@link #MAIN} or {@link #FLOOR}). */
+  private Tally collect(int which) throws Exception {
+    Tally sum = new Tally();
+    for (Pacer p : pacers.values()) {
+      Tally t = p.loop.submit(() -> p.tallies[which].copy()).get(10, TimeUnit.SECONDS);
+      sum.histogram.add(t.histogram);
+      sum.sendLag.add(t.sendLag);
+      sum.sent += t.sent;
+      sum.received += t.received;
+      sum.skipped += t.skipped;
+    }
+    return sum;
   }
 
   private long outstanding() throws Exception {
     long n = 0;
     for (Pacer p : pacers.values()) {
-      n += p.loop.submit(() -> p.sentInWindow - p.receivedInWindow).get(10, TimeUnit.SECONDS);
+      n +=
+          p.loop
+              .submit(() -> p.tallies[MAIN].outstanding() + p.tallies[FLOOR].outstanding())
+              .get(10, TimeUnit.SECONDS);
     }
     return n;
   }
@@ -468,19 +531,44 @@ public final class PerfClient {
     }
   }
 
-  /** One event loop's sessions, paced from a priority queue by next send time; its histogram. */
-  final class Pacer {
-    final EventLoop loop;
-    final PriorityQueue<Sender> queue =
-        new PriorityQueue<>((a, b) -> Long.compare(a.nextAt, b.nextAt));
+  /** The tally of the run's own sessions. */
+  static final int MAIN = 0;
+
+  /** The tally of the raw twins (with a floor). */
+  static final int FLOOR = 1;
+
+  /** What one group of sessions measured in the window: RTTs, send lags and counts. */
+  static final class Tally {
     final Histogram histogram = new Histogram(1, 60_000_000L, 3);
 
     /** How late each measured message left (µs after its scheduled time). */
     final Histogram sendLag = new Histogram(1, 60_000_000L, 3);
 
-    long sentInWindow;
-    long receivedInWindow;
-    long skippedInWindow;
+    long sent;
+    long received;
+    long skipped;
+
+    long outstanding() {
+      return sent - received;
+    }
+
+    Tally copy() {
+      Tally t = new Tally();
+      t.histogram.add(histogram);
+      t.sendLag.add(sendLag);
+      t.sent = sent;
+      t.received = received;
+      t.skipped = skipped;
+      return t;
+    }
+  }
+
+  /** One event loop's sessions, paced from a priority queue by next send time; its tallies. */
+  final class Pacer {
+    final EventLoop loop;
+    final PriorityQueue<Sender> queue =
+        new PriorityQueue<>((a, b) -> Long.compare(a.nextAt, b.nextAt));
+    final Tally[] tallies = {new Tally(), new Tally()};
 
     Pacer(EventLoop loop) {
       this.loop = loop;
@@ -507,10 +595,12 @@ public final class PerfClient {
       while ((due = queue.peek()) != null && due.nextAt <= now) {
         queue.poll();
         if (due.nextAt >= measureFrom && due.nextAt < measureUntil) {
-          sendLag.recordValue(Math.min(Math.max(1, (now - due.nextAt) / 1000), 60_000_000L));
+          tallies[due.tally].sendLag.recordValue(
+              Math.min(Math.max(1, (now - due.nextAt) / 1000), 60_000_000L));
         }
         due.send();
         due.nextAt += due.nextAt < warmUntil ? due.warmPeriod : due.period;
+        due.shiftIfMeasuredRate();
         queue.add(due);
         now = System.nanoTime();
       }
@@ -522,10 +612,11 @@ public final class PerfClient {
       }
     }
 
-    void record(long scheduledAt, long now) {
+    void record(int tally, long scheduledAt, long now) {
       if (scheduledAt >= measureFrom && scheduledAt < measureUntil) {
-        receivedInWindow++;
-        histogram.recordValue(Math.min(Math.max(1, (now - scheduledAt) / 1000), 60_000_000L));
+        Tally t = tallies[tally];
+        t.received++;
+        t.histogram.recordValue(Math.min(Math.max(1, (now - scheduledAt) / 1000), 60_000_000L));
       }
     }
   }
@@ -538,6 +629,18 @@ public final class PerfClient {
   final class Sender extends ChannelInboundHandlerAdapter {
     final int id;
 
+    /** Plain datagrams ({@link PerfRawUdp}) rather than a KCP session. */
+    final boolean raw;
+
+    /** Which of its pacer's tallies it counts in: {@link #MAIN} or {@link #FLOOR}. */
+    final int tally;
+
+    /** A floor twin's KCP session, whose schedule it follows shifted by {@link #shift}. */
+    Sender twinOf;
+
+    /** Added once to the schedule when it reaches the measured rate (a twin: half a period). */
+    long shift;
+
     /** Its KCP session, or its raw datagram channel (UDP protocol). */
     Channel channel;
 
@@ -548,8 +651,18 @@ public final class PerfClient {
     /** The send period during the warm-up. */
     long warmPeriod;
 
-    Sender(int id) {
+    Sender(int id, boolean raw, int tally) {
       this.id = id;
+      this.raw = raw;
+      this.tally = tally;
+    }
+
+    /** Applies {@link #shift} once, at the first send time at the measured rate. */
+    void shiftIfMeasuredRate() {
+      if (shift != 0 && nextAt >= warmUntil) {
+        nextAt += shift;
+        shift = 0;
+      }
     }
 
     void send() {
@@ -561,14 +674,14 @@ public final class PerfClient {
         // The engine's queue is above its high water mark: the offered load exceeds what this
         // session carries. Skip (and count) rather than queue without bound.
         if (inWindow) {
-          pacer.skippedInWindow++;
+          pacer.tallies[tally].skipped++;
         }
         return;
       }
       if (inWindow) {
-        pacer.sentInWindow++;
+        pacer.tallies[tally].sent++;
       }
-      if (protocol == Protocol.UDP) {
+      if (raw) {
         ByteBuf d = PerfRawUdp.datagram(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size());
         rawDatagramsOut.increment();
         rawBytesOut.add(d.readableBytes());
@@ -582,7 +695,7 @@ public final class PerfClient {
 
     /** The echo of the message scheduled at {@code stamp} came back (on the event loop). */
     void echoed(long stamp) {
-      pacer.record(stamp, System.nanoTime());
+      pacer.record(tally, stamp, System.nanoTime());
     }
 
     @Override

@@ -142,9 +142,10 @@ public final class PerfResult {
 
   /**
    * This (KCP) run's values followed by the floor's, measured by the same client against the same
-   * server with the raw UDP protocol: the floor's RTT percentiles, send lag and server figures
-   * under {@code floor_} names, then kcpj's excess over it ({@code excess_p50_ms}: the difference
-   * of the medians; {@code p99_over_floor}: the ratio of the 99th percentiles).
+   * server in the same window with the raw UDP protocol: the floor's counts, RTT percentiles and
+   * send lag under {@code floor_} names, then kcpj's excess over it ({@code excess_p50_ms}: the
+   * difference of the medians; {@code p99_over_floor}: the ratio of the 99th percentiles). The
+   * server's and the client's CPU figures are the run's, for both together.
    */
   public PerfResult withFloor(PerfResult floor) {
     PerfResult r = new PerfResult();
@@ -160,10 +161,7 @@ public final class PerfResult {
           "rtt_p999_ms",
           "rtt_max_ms",
           "send_lag_p50_ms",
-          "send_lag_p99_ms",
-          "server_cpu_s",
-          "server_messages_per_cpu_s",
-          "client_cpu_s"
+          "send_lag_p99_ms"
         }) {
       r.put("floor_" + key, floor.values.get(key));
     }
