@@ -143,7 +143,8 @@ public final class ReedSolomon {
   }
 
   /**
-   * A copy of encoding matrix row {@code row} (0 ≤ row < total): the coefficients of that shard.
+   * A copy of encoding matrix row {@code row} ({@code 0 <= row < total}): the coefficients of that
+   * shard.
    */
   public byte[] matrixRow(int row) {
     return matrix[row].clone();
