@@ -8,7 +8,7 @@
 #   bench/target/kcpj.jar) with SERVER_ARGS, e.g.
 #   bench/peers/ab.sh 3 "plain=#--transport epoll" "rc=#--transport epoll --read-coalescing 1ms" "jpower=#"
 #   A label LABEL@PATH runs the kcpj perf server from the jar at PATH instead (before/after a change:
-#   "before@/tmp/kcpj-before.jar=#--transport epoll" "after=#--transport epoll"); the client is
+#   "before@kcpj-before.jar=#--transport epoll" "after=#--transport epoll"); the client is
 #   $JAR's, unless BOTH_SIDES=1: then the client runs from the label's jar too (a change to
 #   kcp-netty is on both sides of a latency measurement). kcpj.jar carries Netty's native epoll and
 #   io_uring.
