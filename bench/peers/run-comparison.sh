@@ -27,14 +27,11 @@ REPS="${2:-1}"
 SERVERS="${SERVERS:-kcpj kcpj-epoll kcpj-epoll-rc jpower java-kcp}"
 WORKLOADS="${WORKLOADS-a b c d}" # set but empty: run nothing, only print the table of $OUT
 WARMUP="${WARMUP:-20s}" # long enough for C2 to finish what (a)'s 1,000 Hz warm-up sets off
-JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx4g}"
+JAVA_OPTS="-XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:--Xms1g -Xmx4g}"
 C_RATE="${C_RATE:-20}"   # workload (c)'s rate per session: 20 Hz is 200,000 msg/s offered
-# Netty's native epoll and io_uring jars (resolved by kcp-netty's test build) for the client,
-# kcpj-epoll and kcpj-io_uring.
-NATIVE_CP="$(find ~/.m2/repository/io/netty -name '*4.2.18.Final*.jar' | grep -E 'epoll|io_uring|unix-common' | tr '\n' ':')"
 SPIN="${SERVER_CPUS:+taskset -c $SERVER_CPUS}"
 CPIN="${CLIENT_CPUS:+taskset -c $CLIENT_CPUS}"
-KCPJ="java $JAVA_OPTS -cp bench/target/kcpj.jar:$NATIVE_CP io.kcpj.bench.Kcpj"
+KCPJ="java $JAVA_OPTS -jar bench/target/kcpj.jar" # carries Netty's native epoll and io_uring
 OUT="${OUT:-bench/peers/target/comparison-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 

@@ -50,6 +50,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   /** Set while the codec holds this channel in its batch of sessions to flush. */
   boolean dirty;
 
+  /** Set while the codec holds this channel among the flushed sessions still to settle. */
+  boolean unsettled;
+
   /** Messages were delivered since the last channelReadComplete. */
   private boolean readCompletePending;
 
@@ -449,13 +452,23 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   // Engine clock, driven by the codec
   // ---------------------------------------------------------------------------------------------
 
-  /** End of a batch: flush the engine now (ACKs, new data), then re-arm. */
+  /** End of a batch: flush the engine now (ACKs, new data); {@link #settle} follows. */
   void flushEngine(long nowMillis) {
     if (!open) {
       return;
     }
     kcp.update(nowMillis);
     kcp.flush();
+  }
+
+  /**
+   * After the batch's datagrams left: the engine's timed work due now, then dead link, graceful
+   * close, writability and the timers.
+   */
+  void settle(long nowMillis) {
+    if (!open) {
+      return;
+    }
     afterEngineActivity(nowMillis, kcp.advance(nowMillis));
   }
 

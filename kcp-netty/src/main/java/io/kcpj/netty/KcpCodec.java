@@ -37,14 +37,17 @@ import java.util.Map;
  * DatagramPacket}, owned from then on by the datagram channel's pipeline.
  *
  * <p><b>Batching.</b> Sessions touched while a batch of datagrams is read are flushed once, at
- * {@code channelReadComplete}, followed by one flush of the datagram channel. Writes made outside a
- * read batch are flushed by one task per event-loop turn. Timed work (retransmissions, window
- * probes, idle and close timeouts) runs from one timer per event loop (shared by the codecs on it):
- * a session is visited at the deadline its engine returns ({@code Kcp.advance}: its earliest
- * retransmission, a window probe, a close timeout) and, lazily, at its idle timeout; sessions with
- * nothing in flight are not polled at all. With {@link KcpCodecBuilder#readCoalescing read
- * coalescing} on, reading pauses briefly after a busy burst so that the next one is larger ({@code
- * ReadCoalescer}).
+ * {@code channelReadComplete}, followed by one flush of the datagram channel. The first session
+ * flushed ({@code flush()}, {@code writeAndFlush}) by an event-loop task outside a read batch or a
+ * timer pass is sent at once, as Netty's own channels send on {@code flush()}; sessions flushed
+ * later in the same task are sent together by one flush task after it. In every case the datagrams
+ * leave first and the sessions' bookkeeping (timers, writability, closes) follows, so that none of
+ * it stands between a message and the wire. Timed work (retransmissions, window probes, idle and
+ * close timeouts) runs from one timer per event loop (shared by the codecs on it): a session is
+ * visited at the deadline its engine returns ({@code Kcp.advance}: its earliest retransmission, a
+ * window probe, a close timeout) and, lazily, at its idle timeout; sessions with nothing in flight
+ * are not polled at all. With {@link KcpCodecBuilder#readCoalescing read coalescing} on, reading
+ * pauses briefly after a busy burst so that the next one is larger ({@code ReadCoalescer}).
  *
  * <p><b>Threads.</b> Everything runs on the datagram channel's event loop. {@link #metrics()} may
  * be called from any thread.
@@ -70,6 +73,10 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   private final CodecStats stats = new CodecStats();
   private final List<KcpChildChannel> dirty = new ArrayList<>();
+
+  /** Sessions whose engines flushed in this batch, settled after the datagram channel's flush. */
+  private final List<KcpChildChannel> unsettled = new ArrayList<>();
+
   private ChannelHandlerContext ctx;
 
   /** Datagrams read in the current read burst (0 outside a burst). */
@@ -551,9 +558,19 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
   }
 
-  /** A child queued data in its engine. */
+  /**
+   * A child queued data in its engine (its {@code flush()}). Outside a read batch, a timer pass and
+   * a pending flush task, the engine and the datagram channel are flushed now (the message leaves
+   * at once); the flush task that {@link #markDirty} schedules does the rest (delivery, timers) and
+   * sends what later writes of the same task queue, together.
+   */
   void childWritten(KcpChildChannel child) {
+    boolean sendNow = !flushTaskPending && burstDatagrams == 0 && !flushing && !inTimerPass;
     markDirty(child);
+    if (sendNow) {
+      child.flushEngine(nowMillis());
+      flushParentIfNeeded();
+    }
   }
 
   private void scheduleFlushTask() {
@@ -570,7 +587,11 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
   }
 
-  /** Completes reads, flushes every dirty session's engine once, then the datagram channel. */
+  /**
+   * Completes reads and flushes every dirty session's engine once, then the datagram channel; only
+   * then settles those sessions (timers, writability, closes), so the datagrams leave first. What
+   * settling makes handlers write goes round again.
+   */
   private void flushBatch() {
     if (flushing) {
       return;
@@ -578,27 +599,48 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     flushing = true;
     try {
       long now = nowMillis();
-      // Handlers may touch more sessions while we go: the list may grow under the index.
-      for (int i = 0; i < dirty.size(); i++) {
-        KcpChildChannel child = dirty.get(i);
-        child.dirty = false;
-        try {
-          child.deliver();
-          child.fireReadCompleteIfPending();
-        } catch (RuntimeException e) {
-          sessionFailed(e); // e.g. the allocator failed: the message stays in the engine
+      do {
+        // Handlers may touch more sessions while we go: the list may grow under the index.
+        for (int i = 0; i < dirty.size(); i++) {
+          KcpChildChannel child = dirty.get(i);
+          child.dirty = false;
+          try {
+            child.deliver();
+            child.fireReadCompleteIfPending();
+          } catch (RuntimeException e) {
+            sessionFailed(e); // e.g. the allocator failed: the message stays in the engine
+          }
+          try {
+            child.flushEngine(now);
+          } catch (RuntimeException e) {
+            sessionFailed(e);
+          }
+          if (!child.unsettled) {
+            child.unsettled = true;
+            unsettled.add(child);
+          }
         }
-        try {
-          child.flushEngine(now);
-        } catch (RuntimeException e) {
-          sessionFailed(e);
+        dirty.clear();
+        flushParentIfNeeded(); // the batch's datagrams leave before timers and closes are settled
+        for (int i = 0; i < unsettled.size(); i++) {
+          KcpChildChannel child = unsettled.get(i);
+          child.unsettled = false;
+          try {
+            child.settle(now);
+          } catch (RuntimeException e) {
+            sessionFailed(e);
+          }
         }
-      }
-      dirty.clear();
+        unsettled.clear();
+      } while (!dirty.isEmpty());
       enforceMemoryBudget();
       armTimer(now);
     } finally {
       flushing = false;
+      for (int i = 0; i < unsettled.size(); i++) {
+        unsettled.get(i).unsettled = false; // only after a failure; settled on its next flush
+      }
+      unsettled.clear();
     }
     flushParentIfNeeded();
   }

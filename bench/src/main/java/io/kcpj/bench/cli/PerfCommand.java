@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
     })
 public final class PerfCommand implements Runnable {
   static final String TRANSPORTS =
-      "nio; epoll or io_uring (each needs Netty's native jars for it on the class path, see"
-          + " bench/peers/run-comparison.sh); or auto (epoll if available, else nio). Default:"
+      "nio; epoll or io_uring (Linux; kcpj.jar carries both for x86_64 and aarch64); or auto"
+          + " (the first available of epoll, io_uring, nio; the report says which). Default:"
           + " ${DEFAULT-VALUE}.";
 
   @Spec CommandSpec spec;
@@ -214,7 +214,7 @@ public final class PerfCommand implements Runnable {
                 + " mode "
                 + mode
                 + " transport "
-                + t.name()
+                + t.description()
                 + " threads "
                 + threads
                 + " read-coalescing "
@@ -365,6 +365,25 @@ public final class PerfCommand implements Runnable {
                 + " ${DEFAULT-VALUE}.")
     Duration connectTimeout;
 
+    @Option(
+        names = "--protocol",
+        paramLabel = "NAME",
+        defaultValue = "kcp",
+        description =
+            "What carries the messages: kcp, or udp (plain datagrams without KCP through the same"
+                + " client and server paths: the floor kcpj adds to; a kcpj perf server answers"
+                + " both). Default: ${DEFAULT-VALUE}.")
+    String protocol;
+
+    @Option(
+        names = "--floor",
+        description =
+            "Measure the raw-UDP floor in the same window: each KCP session gets a raw twin on"
+                + " its own socket, half a period apart; reports both (floor_* values,"
+                + " excess_p50_ms, p99_over_floor). The server's CPU figures then cover both."
+                + " Meant for thin streams (it doubles the offered load).")
+    boolean floor;
+
     @Option(names = "--bulk", description = "Measure the goodput of one session instead.")
     boolean bulk;
 
@@ -394,6 +413,23 @@ public final class PerfCommand implements Runnable {
       if (connectTimeout.isZero() || connectTimeout.isNegative()) {
         throw CommandError.usage("--connect-timeout must be above 0", null);
       }
+      PerfClient.Protocol carrier;
+      switch (protocol) {
+        case "kcp":
+          carrier = PerfClient.Protocol.KCP;
+          break;
+        case "udp":
+          carrier = PerfClient.Protocol.UDP;
+          break;
+        default:
+          throw CommandError.usage("--protocol must be kcp or udp, got '" + protocol + "'", null);
+      }
+      if (bulk && (floor || carrier != PerfClient.Protocol.KCP)) {
+        throw CommandError.usage("--bulk measures KCP only: no --floor, no --protocol udp", null);
+      }
+      if (floor && carrier != PerfClient.Protocol.KCP) {
+        throw CommandError.usage("--floor runs both protocols: leave --protocol out", null);
+      }
       int n = bulk ? 1 : sessions;
       PerfLayers layers = layers(fec, crypt, key);
       PerfClient.Settings settings =
@@ -413,7 +449,7 @@ public final class PerfCommand implements Runnable {
               warmupRate > 0 ? warmupRate : rate,
               settle,
               connectTimeout);
-      PerfResult result = new PerfClient(settings).layers(layers).run();
+      PerfResult result = new PerfClient(settings, carrier, floor).layers(layers).run();
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? result.toJson() + System.lineSeparator() : result.toTable());
       out.flush();

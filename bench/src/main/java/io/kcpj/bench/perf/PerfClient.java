@@ -15,7 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
@@ -51,6 +51,21 @@ import org.HdrHistogram.Histogram;
  * and CPU; a bulk run's goodput from the echoed bytes) and the result says so ({@code server_stats:
  * false} and a note).
  *
+ * <p><b>Pacing.</b> A session's message leaves at its scheduled time, not at the next tick of a
+ * coarse clock: when the next send is at least {@value #DENSE_GAP_NANOS} ns away the event loop's
+ * timer is set for exactly that time (to the nanosecond on epoll and io_uring, whose timers are
+ * timerfds; NIO's selector wakes in whole milliseconds). Denser schedules (many sessions) are sent
+ * on a {@value #DENSE_GAP_NANOS} ns tick, as every earlier version did. How late each send left is
+ * reported ({@code send_lag_*}): it is part of every RTT, and the measurement's own share of it.
+ *
+ * <p><b>Protocols.</b> {@link Protocol#KCP} (the default) sends each message on a KCP session;
+ * {@link Protocol#UDP} sends the same messages as plain datagrams ({@link PerfRawUdp}), through the
+ * same pacer, event loops and server, to measure the floor that kcpj adds to. The control session
+ * is KCP in both. With {@code floor} a KCP run also measures the floor in the same window: each KCP
+ * session gets a raw twin on a socket of its own, on the same schedule shifted by half a period, so
+ * that the two never wait for each other and every change of the machine's load falls on both (the
+ * shift applies from the measured rate on). The server's figures (CPU, echoes) then cover both.
+ *
  * <p><b>Connecting.</b> Before any load, the control session asks the server for its STATS and
  * waits up to {@link Settings#connectTimeout()} for any answer. Its socket is connected to the
  * server, so the kernel reports an ICMP "port unreachable" as an error: the run then fails at once
@@ -59,6 +74,25 @@ import org.HdrHistogram.Histogram;
  * UnknownHostException}. Each message is one sentence a command line can print as it is.
  */
 public final class PerfClient {
+
+  /** What carries the load sessions' messages. */
+  public enum Protocol {
+    /** One KCP session per load session (the default). */
+    KCP,
+    /** Plain datagrams, no KCP: the floor ({@link PerfRawUdp}). */
+    UDP;
+
+    /** The name on the command line and in reports: {@code kcp} or {@code udp}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Sends due within this many ns of each other are sent on one tick of this period; a next send
+   * further away gets a timer of its own, set for its exact time.
+   */
+  static final long DENSE_GAP_NANOS = 1_000_000L;
 
   /**
    * What to run. The unmeasured lead-in is {@code warmup} at {@code warmupRate}, then {@code
@@ -153,6 +187,8 @@ public final class PerfClient {
   }
 
   private final Settings s;
+  private final Protocol protocol;
+  private final boolean floor;
   private PerfLayers layers = PerfLayers.NONE;
 
   /** Whether the peer answers STATS (a kcpj perf server), known once connected. */
@@ -165,6 +201,12 @@ public final class PerfClient {
   private final Map<EventLoop, Pacer> pacers = new HashMap<>();
   private final SocketErrors socketErrors = new SocketErrors();
 
+  /** Raw sockets (UDP protocol): datagrams and bytes, for the report's wire counts. */
+  private final LongAdder rawDatagramsOut = new LongAdder();
+
+  private final LongAdder rawBytesOut = new LongAdder();
+  private final LongAdder rawBytesIn = new LongAdder();
+
   /** Until then sessions send at the warm-up rate, after it at the measured rate. */
   private volatile long warmUntil = Long.MAX_VALUE;
 
@@ -172,8 +214,39 @@ public final class PerfClient {
   private volatile long measureUntil = Long.MAX_VALUE;
   private volatile boolean stopSending;
 
+  /** A client of {@code settings} on KCP. */
   public PerfClient(Settings settings) {
+    this(settings, Protocol.KCP);
+  }
+
+  /**
+   * A client of {@code settings} whose load travels by {@code protocol} ({@link Protocol#UDP}: the
+   * raw floor; a load run only, not {@code bulk}).
+   *
+   * @throws IllegalArgumentException for a bulk run on {@link Protocol#UDP}
+   */
+  public PerfClient(Settings settings, Protocol protocol) {
+    this(settings, protocol, false);
+  }
+
+  /**
+   * A client of {@code settings} whose load travels by {@code protocol}; with {@code floor} (KCP
+   * only) each session has a raw-UDP twin measured in the same window (see the class doc), and the
+   * result carries the floor's figures ({@link PerfResult#withFloor}).
+   *
+   * @throws IllegalArgumentException for a bulk run other than plain KCP, or a floor beside UDP
+   */
+  public PerfClient(Settings settings, Protocol protocol, boolean floor) {
+    if (settings.bulk() && (protocol != Protocol.KCP || floor)) {
+      throw new IllegalArgumentException("a bulk run measures KCP only (no raw UDP floor)");
+    }
+    if (floor && protocol != Protocol.KCP) {
+      throw new IllegalArgumentException(
+          "the floor is measured beside KCP, not beside " + protocol);
+    }
     this.s = settings;
+    this.protocol = protocol;
+    this.floor = floor;
   }
 
   /** The sessions' datagram layers ({@code --fec}, {@code --crypt}); none by default. */
@@ -245,6 +318,31 @@ public final class PerfClient {
   }
 
   /**
+   * Binds the raw datagram channel with index {@code socketIndex} (UDP protocol), opening the ones
+   * before it, each delivering echoes to {@code senders} by session id.
+   */
+  private Channel openRaw(int socketIndex, Sender[] senders) throws Exception {
+    while (sockets.size() <= socketIndex) {
+      Bootstrap b =
+          transport
+              .configure(new Bootstrap().group(group), 1 << 20)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(new PerfRawUdp.ClientSocket(senders, rawBytesIn), socketErrors);
+                    }
+                  });
+      InetSocketAddress local =
+          new InetSocketAddress(
+              s.server().getAddress().isLoopbackAddress() ? "127.0.0.1" : "0.0.0.0", 0);
+      sockets.add(b.bind(local).sync().channel());
+    }
+    return sockets.get(socketIndex);
+  }
+
+  /**
    * Opens the control session, waits for the server's first answer and learns whether it answers
    * STATS (see the class doc).
    */
@@ -263,13 +361,28 @@ public final class PerfClient {
     // The warm-up may run faster (e.g. to get every server JIT-compiled before a slow workload).
     long warmPeriod = s.warmupRate() > 0 ? Math.max(1, (long) (1e9 / s.warmupRate())) : period;
     List<Sender> senders = new ArrayList<>();
-    for (int i = 0; i < s.sessions(); i++) {
-      Sender sender = new Sender(i);
-      KcpChannel ch = open(sender, firstSocket + (i % s.sockets()));
+    int n = s.sessions();
+    // Senders 0..n-1 carry the run's protocol; with a floor, n..2n-1 are their raw twins, on raw
+    // sockets opened after the KCP ones (so codecs.get(i) stays the codec of socket i).
+    Sender[] byId = new Sender[floor ? 2 * n : n];
+    for (int i = 0; i < byId.length; i++) {
+      boolean raw = protocol == Protocol.UDP || i >= n;
+      Sender sender = new Sender(i, raw, i >= n ? FLOOR : MAIN);
+      byId[i] = sender;
+      Channel ch =
+          i >= n
+              ? openRaw(firstSocket + s.sockets() + ((i - n) % s.sockets()), byId)
+              : raw
+                  ? openRaw(firstSocket + (i % s.sockets()), byId)
+                  : open(sender, firstSocket + (i % s.sockets()));
       sender.channel = ch;
       sender.pacer = pacers.computeIfAbsent(ch.eventLoop(), Pacer::new);
       sender.period = period;
       sender.warmPeriod = warmPeriod;
+      if (i >= n) {
+        sender.twinOf = byId[i - n];
+        sender.shift = period / 2;
+      }
       senders.add(sender);
     }
     // Every session is open: start the schedules (random phases) shortly from now.
@@ -278,7 +391,11 @@ public final class PerfClient {
     measureFrom = warmUntil + s.settle().toNanos();
     measureUntil = measureFrom + s.duration().toNanos();
     for (Sender sender : senders) {
-      sender.nextAt = t0 + ThreadLocalRandom.current().nextLong(Math.min(period, warmPeriod));
+      sender.nextAt =
+          sender.twinOf != null
+              ? sender.twinOf.nextAt
+              : t0 + ThreadLocalRandom.current().nextLong(Math.min(period, warmPeriod));
+      sender.shiftIfMeasuredRate();
       sender.channel.eventLoop().execute(() -> sender.pacer.add(sender));
     }
     for (Pacer p : pacers.values()) {
@@ -303,40 +420,77 @@ public final class PerfClient {
     long clientCpuAfter = PerfProtocol.processCpuNanos();
     KcpCounters clientAfter = clientCounters();
 
-    Histogram all = new Histogram(1, 60_000_000L, 3);
-    long sent = 0;
-    long received = 0;
-    long skipped = 0;
-    for (Pacer p : pacers.values()) {
-      Histogram h = p.loop.submit(() -> p.histogram.copy()).get(10, TimeUnit.SECONDS);
-      all.add(h);
-      sent += p.loop.submit(() -> p.sentInWindow).get(10, TimeUnit.SECONDS);
-      received += p.loop.submit(() -> p.receivedInWindow).get(10, TimeUnit.SECONDS);
-      skipped += p.loop.submit(() -> p.skippedInWindow).get(10, TimeUnit.SECONDS);
-    }
+    Tally main = collect(MAIN);
     int open = 0;
     for (KcpClientCodec c : codecs) {
       open += c.metrics().sessionsOpen();
     }
-    return PerfResult.load(
-        s,
-        all,
-        sent,
-        received,
-        skipped,
-        open - 1,
-        s.duration().toNanos(),
-        wallAfter - wallBefore,
-        before,
-        after,
-        clientCpuAfter - clientCpuBefore,
-        delta(clientBefore, clientAfter));
+    if (protocol == Protocol.UDP) {
+      open += s.sessions(); // raw sessions are not a codec's: each is its schedule
+    }
+    KcpCounters wire = delta(clientBefore, clientAfter);
+    PerfResult result =
+        PerfResult.load(
+            s,
+            protocol.label(),
+            transport.description(),
+            main.histogram,
+            main.sendLag,
+            main.sent,
+            main.received,
+            main.skipped,
+            open - 1,
+            s.duration().toNanos(),
+            wallAfter - wallBefore,
+            before,
+            after,
+            clientCpuAfter - clientCpuBefore,
+            wire);
+    if (!floor) {
+      return result;
+    }
+    Tally twins = collect(FLOOR);
+    PerfResult floorResult =
+        PerfResult.load(
+            s,
+            Protocol.UDP.label(),
+            transport.description(),
+            twins.histogram,
+            twins.sendLag,
+            twins.sent,
+            twins.received,
+            twins.skipped,
+            s.sessions(),
+            s.duration().toNanos(),
+            wallAfter - wallBefore,
+            before,
+            after,
+            clientCpuAfter - clientCpuBefore,
+            wire);
+    return result.withFloor(floorResult);
+  }
+
+  /** The sum over the event loops of one tally ({@link #MAIN} or {@link #FLOOR}). */
+  private Tally collect(int which) throws Exception {
+    Tally sum = new Tally();
+    for (Pacer p : pacers.values()) {
+      Tally t = p.loop.submit(() -> p.tallies[which].copy()).get(10, TimeUnit.SECONDS);
+      sum.histogram.add(t.histogram);
+      sum.sendLag.add(t.sendLag);
+      sum.sent += t.sent;
+      sum.received += t.received;
+      sum.skipped += t.skipped;
+    }
+    return sum;
   }
 
   private long outstanding() throws Exception {
     long n = 0;
     for (Pacer p : pacers.values()) {
-      n += p.loop.submit(() -> p.sentInWindow - p.receivedInWindow).get(10, TimeUnit.SECONDS);
+      n +=
+          p.loop
+              .submit(() -> p.tallies[MAIN].outstanding() + p.tallies[FLOOR].outstanding())
+              .get(10, TimeUnit.SECONDS);
     }
     return n;
   }
@@ -376,6 +530,9 @@ public final class PerfClient {
 
   private KcpCounters clientCounters() {
     KcpCounters total = new KcpCounters();
+    total.datagramsOut = rawDatagramsOut.sum(); // raw sockets (UDP protocol); 0 on KCP
+    total.bytesOut = rawBytesOut.sum();
+    total.bytesIn = rawBytesIn.sum();
     for (int i = 1; i < codecs.size(); i++) { // the control socket's traffic is not counted
       codecs.get(i).metrics().engineCounters().addTo(total);
     }
@@ -403,16 +560,44 @@ public final class PerfClient {
     }
   }
 
-  /** One event loop's sessions, paced from a priority queue by next send time; its histogram. */
+  /** The tally of the run's own sessions. */
+  static final int MAIN = 0;
+
+  /** The tally of the raw twins (with a floor). */
+  static final int FLOOR = 1;
+
+  /** What one group of sessions measured in the window: RTTs, send lags and counts. */
+  static final class Tally {
+    final Histogram histogram = new Histogram(1, 60_000_000L, 3);
+
+    /** How late each measured message left (µs after its scheduled time). */
+    final Histogram sendLag = new Histogram(1, 60_000_000L, 3);
+
+    long sent;
+    long received;
+    long skipped;
+
+    long outstanding() {
+      return sent - received;
+    }
+
+    Tally copy() {
+      Tally t = new Tally();
+      t.histogram.add(histogram);
+      t.sendLag.add(sendLag);
+      t.sent = sent;
+      t.received = received;
+      t.skipped = skipped;
+      return t;
+    }
+  }
+
+  /** One event loop's sessions, paced from a priority queue by next send time; its tallies. */
   final class Pacer {
     final EventLoop loop;
     final PriorityQueue<Sender> queue =
         new PriorityQueue<>((a, b) -> Long.compare(a.nextAt, b.nextAt));
-    final Histogram histogram = new Histogram(1, 60_000_000L, 3);
-    long sentInWindow;
-    long receivedInWindow;
-    long skippedInWindow;
-    private ScheduledFuture<?> tick;
+    final Tally[] tallies = {new Tally(), new Tally()};
 
     Pacer(EventLoop loop) {
       this.loop = loop;
@@ -423,36 +608,71 @@ public final class PerfClient {
     }
 
     void start() {
-      tick = loop.scheduleAtFixedRate(this::sendDue, 0, 1, TimeUnit.MILLISECONDS);
+      sendDue();
     }
 
+    /**
+     * Sends what is due, then sets the timer: for the next send's own time when it is at least
+     * {@link #DENSE_GAP_NANOS} away (a thin schedule leaves on time), else one tick from now.
+     */
     private void sendDue() {
       if (stopSending) {
-        tick.cancel(false);
         return;
       }
       long now = System.nanoTime();
       Sender due;
       while ((due = queue.peek()) != null && due.nextAt <= now) {
         queue.poll();
+        if (due.nextAt >= measureFrom && due.nextAt < measureUntil) {
+          tallies[due.tally].sendLag.recordValue(
+              Math.min(Math.max(1, (now - due.nextAt) / 1000), 60_000_000L));
+        }
         due.send();
         due.nextAt += due.nextAt < warmUntil ? due.warmPeriod : due.period;
+        due.shiftIfMeasuredRate();
         queue.add(due);
+        now = System.nanoTime();
+      }
+      Sender next = queue.peek();
+      if (next != null) {
+        // Dense (due within a tick): one tick from now takes whatever falls due meanwhile.
+        long delay = Math.max(next.nextAt - now, DENSE_GAP_NANOS);
+        loop.schedule(this::sendDue, delay, TimeUnit.NANOSECONDS);
       }
     }
 
-    void record(long scheduledAt, long now) {
+    void record(int tally, long scheduledAt, long now) {
       if (scheduledAt >= measureFrom && scheduledAt < measureUntil) {
-        receivedInWindow++;
-        histogram.recordValue(Math.min(Math.max(1, (now - scheduledAt) / 1000), 60_000_000L));
+        Tally t = tallies[tally];
+        t.received++;
+        t.histogram.recordValue(Math.min(Math.max(1, (now - scheduledAt) / 1000), 60_000_000L));
       }
     }
   }
 
-  /** One load session: sends on its schedule, records each echo. Runs on its event loop. */
+  /**
+   * One load session: sends on its schedule, records each echo. Runs on its event loop. On KCP it
+   * is its session's handler; on raw UDP its socket's {@link PerfRawUdp.ClientSocket} hands it the
+   * echoes.
+   */
   final class Sender extends ChannelInboundHandlerAdapter {
     final int id;
-    KcpChannel channel;
+
+    /** Plain datagrams ({@link PerfRawUdp}) rather than a KCP session. */
+    final boolean raw;
+
+    /** Which of its pacer's tallies it counts in: {@link #MAIN} or {@link #FLOOR}. */
+    final int tally;
+
+    /** A floor twin's KCP session, whose schedule it follows shifted by {@link #shift}. */
+    Sender twinOf;
+
+    /** Added once to the schedule when it reaches the measured rate (a twin: half a period). */
+    long shift;
+
+    /** Its KCP session, or its raw datagram channel (UDP protocol). */
+    Channel channel;
+
     Pacer pacer;
     long nextAt;
     long period;
@@ -460,8 +680,18 @@ public final class PerfClient {
     /** The send period during the warm-up. */
     long warmPeriod;
 
-    Sender(int id) {
+    Sender(int id, boolean raw, int tally) {
       this.id = id;
+      this.raw = raw;
+      this.tally = tally;
+    }
+
+    /** Applies {@link #shift} once, at the first send time at the measured rate. */
+    void shiftIfMeasuredRate() {
+      if (shift != 0 && nextAt >= warmUntil) {
+        nextAt += shift;
+        shift = 0;
+      }
     }
 
     void send() {
@@ -473,16 +703,28 @@ public final class PerfClient {
         // The engine's queue is above its high water mark: the offered load exceeds what this
         // session carries. Skip (and count) rather than queue without bound.
         if (inWindow) {
-          pacer.skippedInWindow++;
+          pacer.tallies[tally].skipped++;
         }
         return;
       }
       if (inWindow) {
-        pacer.sentInWindow++;
+        pacer.tallies[tally].sent++;
+      }
+      if (raw) {
+        ByteBuf d = PerfRawUdp.datagram(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size());
+        rawDatagramsOut.increment();
+        rawBytesOut.add(d.readableBytes());
+        channel.writeAndFlush(new DatagramPacket(d, s.server()), channel.voidPromise());
+        return;
       }
       channel.writeAndFlush(
           PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size()),
           channel.voidPromise());
+    }
+
+    /** The echo of the message scheduled at {@code stamp} came back (on the event loop). */
+    void echoed(long stamp) {
+      pacer.record(tally, stamp, System.nanoTime());
     }
 
     @Override
@@ -490,7 +732,7 @@ public final class PerfClient {
       ByteBuf m = (ByteBuf) msg;
       try {
         if (PerfProtocol.type(m) == PerfProtocol.ECHO) {
-          pacer.record(PerfProtocol.stamp(m), System.nanoTime());
+          echoed(PerfProtocol.stamp(m));
         }
       } finally {
         m.release();

@@ -37,10 +37,46 @@ public final class PerfResult {
       PerfProtocol.ServerStats after,
       long clientCpuNanos,
       KcpCounters client) {
+    return load(
+        s,
+        "kcp",
+        "",
+        rtt,
+        new Histogram(1, 60_000_000L, 3),
+        sent,
+        received,
+        skipped,
+        sessionsOpen,
+        windowNanos,
+        statsWallNanos,
+        before,
+        after,
+        clientCpuNanos,
+        client);
+  }
+
+  static PerfResult load(
+      PerfClient.Settings s,
+      String protocol,
+      String transport,
+      Histogram rtt,
+      Histogram sendLag,
+      long sent,
+      long received,
+      long skipped,
+      int sessionsOpen,
+      long windowNanos,
+      long statsWallNanos,
+      PerfProtocol.ServerStats before,
+      PerfProtocol.ServerStats after,
+      long clientCpuNanos,
+      KcpCounters client) {
     PerfResult r = new PerfResult();
     double seconds = windowNanos / 1e9;
     boolean stats = before != null && after != null;
     r.put("mode", "load");
+    r.put("protocol", protocol);
+    r.put("transport", transport);
     r.put("server_stats", stats);
     if (!stats) {
       r.put("note", CLIENT_ONLY);
@@ -63,6 +99,8 @@ public final class PerfResult {
     r.put("rtt_p99_ms", rtt.getValueAtPercentile(99) / 1000.0);
     r.put("rtt_p999_ms", rtt.getValueAtPercentile(99.9) / 1000.0);
     r.put("rtt_max_ms", rtt.getMaxValue() / 1000.0);
+    r.put("send_lag_p50_ms", sendLag.getValueAtPercentile(50) / 1000.0);
+    r.put("send_lag_p99_ms", sendLag.getValueAtPercentile(99) / 1000.0);
     if (stats) {
       long statsNanos = after.nanosSince(before, statsWallNanos);
       double statsSeconds = statsNanos / 1e9;
@@ -133,6 +171,39 @@ public final class PerfResult {
     r.put("client_cpu_s", clientCpuNanos / 1e9);
     r.put("client_wire_bytes_out", client.bytesOut);
     r.put("client_retransmits", client.retransmittedSegments);
+    return r;
+  }
+
+  /**
+   * This (KCP) run's values followed by the floor's, measured by the same client against the same
+   * server in the same window with the raw UDP protocol: the floor's counts, RTT percentiles and
+   * send lag under {@code floor_} names, then kcpj's excess over it ({@code excess_p50_ms}: the
+   * difference of the medians; {@code p99_over_floor}: the ratio of the 99th percentiles). The
+   * server's and the client's CPU figures are the run's, for both together.
+   */
+  public PerfResult withFloor(PerfResult floor) {
+    PerfResult r = new PerfResult();
+    r.values.putAll(values);
+    for (String key :
+        new String[] {
+          "sent",
+          "received",
+          "unanswered",
+          "rtt_p50_ms",
+          "rtt_p90_ms",
+          "rtt_p99_ms",
+          "rtt_p999_ms",
+          "rtt_max_ms",
+          "send_lag_p50_ms",
+          "send_lag_p99_ms"
+        }) {
+      r.put("floor_" + key, floor.values.get(key));
+    }
+    r.put("excess_p50_ms", number("rtt_p50_ms") - floor.number("rtt_p50_ms"));
+    double floorP99 = floor.number("rtt_p99_ms");
+    if (floorP99 > 0) {
+      r.put("p99_over_floor", number("rtt_p99_ms") / floorP99);
+    }
     return r;
   }
 

@@ -47,6 +47,11 @@ import java.util.function.Consumer;
  * cause, never logged one by one; {@link #reportDrops} prints at most one summary line per cause
  * per interval. Dropping one session's echo, rather than pausing reads, keeps every other session
  * on the same socket served.
+ *
+ * <p><b>The raw floor.</b> In front of each codec a {@link PerfRawUdp.ServerEcho} answers the perf
+ * protocol's raw datagrams (no KCP), so that a client can measure on the same server, event loop
+ * and socket what plain UDP costs ({@code kcpj perf client --protocol udp} or {@code --floor}). Raw
+ * and KCP echoes are counted together.
  */
 public final class PerfServer implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group;
@@ -137,7 +142,11 @@ public final class PerfServer implements AutoCloseable {
                     new ChannelInitializer<Channel>() {
                       @Override
                       protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(codec, socketErrors);
+                        ch.pipeline()
+                            .addLast(
+                                new PerfRawUdp.ServerEcho(handler.echoed, drops),
+                                codec,
+                                socketErrors);
                       }
                     })
                 .bind(bindTo)

@@ -11,12 +11,13 @@ import java.util.List;
 
 /**
  * The datagram transport {@code kcpj perf} runs on: NIO always; epoll and io_uring when Netty's
- * native jars for them are on the class path (they are not bundled in kcpj.jar: {@code
- * run-comparison.sh} adds them from the local Maven repository, where kcp-netty's test build puts
- * them) and the kernel supports them. The native transports are loaded reflectively so the bench
- * module needs no dependency on them; with either, reads fill one buffer with up to 32 datagrams
- * (epoll: recvmmsg; io_uring: one recvmsg submission per datagram slot), and both have {@code
- * SO_REUSEPORT} for a server of several datagram channels on one port. Immutable.
+ * native classes and library for them are on the class path and the kernel supports them. kcpj.jar
+ * carries both, for linux-x86_64 and linux-aarch_64. They are loaded reflectively, so the bench
+ * code compiles and runs without them (on NIO); with either, reads fill one buffer with up to 32
+ * datagrams (epoll: recvmmsg; io_uring: one recvmsg submission per datagram slot), and both have
+ * {@code SO_REUSEPORT} for a server of several datagram channels on one port. {@code auto} takes
+ * the first available of epoll, io_uring and NIO, and {@link #description()} says which and why.
+ * Immutable.
  */
 public final class PerfTransport {
   /** The names {@link #select(String)} accepts. */
@@ -37,6 +38,10 @@ public final class PerfTransport {
   static final int COALESCING_READ_BURST = 8 * RECVMMSG_BATCH;
 
   final String name;
+
+  /** How it was chosen: empty when named, else what {@code auto} found. */
+  private final String choice;
+
   final IoHandlerFactory ioHandlerFactory;
   final Class<? extends DatagramChannel> channelClass;
   private final ChannelOption<Integer> maxDatagramPayload;
@@ -48,7 +53,18 @@ public final class PerfTransport {
       Class<? extends DatagramChannel> channelClass,
       ChannelOption<Integer> maxDatagramPayload,
       ChannelOption<Boolean> reusePort) {
+    this(name, "", factory, channelClass, maxDatagramPayload, reusePort);
+  }
+
+  private PerfTransport(
+      String name,
+      String choice,
+      IoHandlerFactory factory,
+      Class<? extends DatagramChannel> channelClass,
+      ChannelOption<Integer> maxDatagramPayload,
+      ChannelOption<Boolean> reusePort) {
     this.name = name;
+    this.choice = choice;
     this.ioHandlerFactory = factory;
     this.channelClass = channelClass;
     this.maxDatagramPayload = maxDatagramPayload;
@@ -57,7 +73,8 @@ public final class PerfTransport {
 
   /**
    * {@code nio}; {@code epoll} or {@code io_uring} (each fails, saying why, when unavailable); or
-   * {@code auto}: epoll if available, else NIO.
+   * {@code auto}: the first available of epoll, io_uring and NIO (epoll first: on loopback it
+   * measured the lowest round trip and the least CPU per message of the three).
    *
    * @throws IllegalArgumentException for another name, or a native transport that is unavailable
    */
@@ -70,15 +87,31 @@ public final class PerfTransport {
       case "io_uring":
         return ioUring();
       case "auto":
-        try {
-          return epoll();
-        } catch (IllegalArgumentException unavailable) {
-          return nio();
-        }
+        return auto();
       default:
         throw new IllegalArgumentException(
             "unknown transport '" + name + "': expected one of " + String.join(", ", NAMES));
     }
+  }
+
+  private static PerfTransport auto() {
+    StringBuilder why = new StringBuilder("auto");
+    try {
+      return epoll().chosen(why.toString());
+    } catch (IllegalArgumentException unavailable) {
+      why.append("; ").append(unavailable.getMessage());
+    }
+    try {
+      return ioUring().chosen(why.toString());
+    } catch (IllegalArgumentException unavailable) {
+      why.append("; ").append(unavailable.getMessage());
+    }
+    return nio().chosen(why.toString());
+  }
+
+  private PerfTransport chosen(String how) {
+    return new PerfTransport(
+        name, how, ioHandlerFactory, channelClass, maxDatagramPayload, reusePort);
   }
 
   /** Netty's NIO transport (always available). */
@@ -125,11 +158,10 @@ public final class PerfTransport {
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalArgumentException(
           name
-              + " is not available: its classes are not on the "
-              + "class path (add "
+              + " is not available: its classes are not on the class path (kcpj.jar carries"
+              + " them; with a class path of your own add "
               + jars
-              + " and netty-transport-native-unix-common, of the Netty "
-              + "version in kcpj.jar; bench/peers/run-comparison.sh shows how)",
+              + " and netty-transport-native-unix-common, of the Netty version of kcp-netty)",
           e);
     }
     try {
@@ -157,6 +189,14 @@ public final class PerfTransport {
   /** The transport's name: {@code nio}, {@code epoll} or {@code io_uring}. */
   public String name() {
     return name;
+  }
+
+  /**
+   * The name, and for {@code auto} how it was chosen, e.g. {@code epoll (auto)} or {@code nio
+   * (auto; epoll is not available on this machine: ...; io_uring ...)}.
+   */
+  public String description() {
+    return choice.isEmpty() ? name : name + " (" + choice + ")";
   }
 
   /** True when several datagram channels can share one port ({@code SO_REUSEPORT}). */

@@ -206,8 +206,12 @@ class PerfLoopbackTest {
       assertEquals(24 * 50, r.number("sent"), 24 * 6, r.toTable());
       assertEquals(r.number("sent"), r.number("received"), r.toTable());
       assertEquals(24, r.number("sessions_open_at_end"), r.toTable());
-      // The STATS replies count the echoes of both codecs' sessions.
-      assertTrue(r.number("server_echoed") >= r.number("received") - 10, r.toTable());
+      // Every answered message was echoed by one of the two codecs' sessions, and the server's
+      // count covers both. (Exact: the count since the server started. The window's count is
+      // taken between two STATS requests, which the server may handle some ms late under load
+      // while 1.2 echoes a ms go on: it is held to 80% of the answered messages.)
+      assertTrue(server.echoed() >= r.number("received"), server.echoed() + " " + r.toTable());
+      assertTrue(r.number("server_echoed") > 0.8 * r.number("received"), r.toTable());
       long opened = 0;
       for (KcpServerCodec codec : server.codecs()) {
         long n = codec.metrics().sessionsOpened();
