@@ -69,7 +69,8 @@ class PerfAnyPeerTest {
       String[] outErr = run(clientArgs(go.address()), exit);
       assertEquals(0, exit[0], outErr[1]);
       String json = outErr[0].trim();
-      assertTrue(json.startsWith("{\"mode\":\"load\",\"server_stats\":false,\"note\":"), json);
+      assertTrue(json.startsWith("{\"mode\":\"load\",\"protocol\":\"kcp\","), json);
+      assertTrue(json.contains(",\"server_stats\":false,\"note\":"), json);
       assertTrue(json.contains("client-side figures only"), json);
       assertTrue(!json.contains("server_cpu"), json);
       assertTrue(number(json, "received") >= 90, json);
