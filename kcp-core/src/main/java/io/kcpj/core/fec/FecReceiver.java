@@ -12,9 +12,10 @@ package io.kcpj.core.fec;
  * sees them), then the parity shard re-marked as ordinary parity: kcp-go's decoding then recovers
  * the group's lost data exactly as for a full group. Later parity shards of the same group are
  * re-marked and decoded while the group is incomplete, and dropped ({@link Counters#lateParity})
- * once the decoder has completed it: kcp-go's decoder would start the group again and, from the
- * zero blocks, rebuild "data" that never was. A short-group shard whose k or position is impossible
- * under the current counts is dropped and counted ({@link Counters#malformed}).
+ * once the decoder has completed it (whichever shard completed it, data, parity or a zero shard):
+ * kcp-go's decoder would start the group again and, from the zero blocks, rebuild "data" that never
+ * was. A short-group shard whose k or position is impossible under the current counts is dropped
+ * and counted ({@link Counters#malformed}).
  *
  * <p>Everything else (plain KCP datagrams, data and parity shards) goes to the decoder as it is, so
  * with a kcp-go sender this is exactly kcp-go's decoder. Never throws on input. Buffers handed to
@@ -97,6 +98,9 @@ public final class FecReceiver {
     }
     decoder.decode(b, off, len, nowMillis, out);
     if (len >= FecHeader.MIN_DATAGRAM && FecHeader.isFec(b, off, len)) {
+      if (decoder.releasedGroup()) {
+        markCompleted(FecHeader.seqid(b, off)); // a data or parity shard completed a short group
+      }
       meter.onShard(
           FecHeader.seqid(b, off),
           FecHeader.type(b, off) == FecHeader.TYPE_DATA,
@@ -148,6 +152,21 @@ public final class FecReceiver {
       completed[slot] = done;
     } finally {
       target = null;
+    }
+  }
+
+  /**
+   * Marks the expanded short group holding {@code seqid} (if it is one) as completed, so that its
+   * later parity shards are dropped instead of starting the group again in the decoder.
+   */
+  private void markCompleted(int seqid) {
+    if (expandedCount == 0) {
+      return;
+    }
+    int size = decoder.dataShards() + decoder.parityShards();
+    int slot = find(seqid - Integer.remainderUnsigned(seqid, size));
+    if (slot >= 0) {
+      completed[slot] = true;
     }
   }
 
