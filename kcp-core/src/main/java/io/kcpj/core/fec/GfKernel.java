@@ -13,8 +13,11 @@ import java.nio.ByteOrder;
  * output of the group, and eight byte positions are handled per step (one 8-byte read per input,
  * eight accumulators in registers, one 8-byte write per output). Tables are {@code inputs × 256}
  * longs, 2 KiB per input and group of eight outputs, built from four products and XORs
- * (multiplication by a constant is linear over GF(2)). {@link #codeSimple} is the plain
- * product-table loop, used for very large codes and as the reference in tests.
+ * (multiplication by a constant is linear over GF(2)). The eight accumulators form an 8 × 8 byte
+ * matrix (accumulator p, byte r: output r at position p); from {@link #TRANSPOSE_FROM} outputs on
+ * it is transposed with pairwise swaps (fewer operations than gathering each output's bytes), below
+ * that each output's eight bytes are gathered. {@link #codeSimple} is the plain product-table loop,
+ * used for very large codes and as the reference in tests.
  *
  * <p>Stateless; the caller owns every array.
  */
@@ -24,6 +27,13 @@ final class GfKernel {
 
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** From this many outputs on, the accumulators are transposed rather than gathered per output. */
+  static final int TRANSPOSE_FROM = 3;
+
+  private static final long M8 = 0x00ff00ff00ff00ffL;
+  private static final long M16 = 0x0000ffff0000ffffL;
+  private static final long M32 = 0x00000000ffffffffL;
 
   private GfKernel() {}
 
@@ -90,6 +100,54 @@ final class GfKernel {
         a5 ^= t[(int) (w >>> 40) & 0xff];
         a6 ^= t[(int) (w >>> 48) & 0xff];
         a7 ^= t[(int) (w >>> 56)];
+      }
+      if (count >= TRANSPOSE_FROM) {
+        // a_p holds byte r of output r at position p: an 8 × 8 byte matrix to transpose. Two
+        // rounds of pairwise swaps (bytes, then 16-bit halves), then each output's 32-bit halves.
+        long t = ((a0 >>> 8) ^ a1) & M8;
+        a1 ^= t;
+        a0 ^= t << 8;
+        t = ((a2 >>> 8) ^ a3) & M8;
+        a3 ^= t;
+        a2 ^= t << 8;
+        t = ((a4 >>> 8) ^ a5) & M8;
+        a5 ^= t;
+        a4 ^= t << 8;
+        t = ((a6 >>> 8) ^ a7) & M8;
+        a7 ^= t;
+        a6 ^= t << 8;
+        t = ((a0 >>> 16) ^ a2) & M16;
+        a2 ^= t;
+        a0 ^= t << 16;
+        t = ((a1 >>> 16) ^ a3) & M16;
+        a3 ^= t;
+        a1 ^= t << 16;
+        t = ((a4 >>> 16) ^ a6) & M16;
+        a6 ^= t;
+        a4 ^= t << 16;
+        t = ((a5 >>> 16) ^ a7) & M16;
+        a7 ^= t;
+        a5 ^= t << 16;
+        int at = outOff + i;
+        LONG_LE.set(out[outFirst], at, (a0 & M32) | a4 << 32);
+        LONG_LE.set(out[outFirst + 1], at, (a1 & M32) | a5 << 32);
+        LONG_LE.set(out[outFirst + 2], at, (a2 & M32) | a6 << 32);
+        if (count > 3) {
+          LONG_LE.set(out[outFirst + 3], at, (a3 & M32) | a7 << 32);
+        }
+        if (count > 4) {
+          LONG_LE.set(out[outFirst + 4], at, (a0 >>> 32) | (a4 & ~M32));
+        }
+        if (count > 5) {
+          LONG_LE.set(out[outFirst + 5], at, (a1 >>> 32) | (a5 & ~M32));
+        }
+        if (count > 6) {
+          LONG_LE.set(out[outFirst + 6], at, (a2 >>> 32) | (a6 & ~M32));
+        }
+        if (count > 7) {
+          LONG_LE.set(out[outFirst + 7], at, (a3 >>> 32) | (a7 & ~M32));
+        }
+        continue;
       }
       for (int r = 0; r < count; r++) {
         int s = r << 3;

@@ -19,9 +19,13 @@ package io.kcpj.core.fec;
  *
  * <p><b>Memory and speed.</b> The coder keeps packed product tables (2 KiB per data shard and group
  * of eight parity shards: 20 KiB for 10/3) and scratch for one decode; encoding and reconstruction
- * allocate nothing. The inverse and tables of the last erasure pattern are kept, so a repeated
- * pattern skips the inversion. Codes whose {@code data × parity} exceeds 1,024 use the plain
- * product-table loop instead of packed tables (slower, no table memory).
+ * allocate nothing once warm. The tables of the last erasure pattern are kept, so a repeated
+ * pattern skips the inversion and the table build; for codes of at most 64 shards the inverse rows
+ * of every pattern seen are also cached (about 32 KiB at most per coder, allocated on first use; a
+ * new pattern allocates its rows once, a full cache stops growing and later patterns are inverted
+ * each time), so a changed pattern costs only the table build. Codes whose {@code data × parity}
+ * exceeds 1,024 use the plain product-table loop instead of packed tables (slower, no table
+ * memory).
  *
  * <p><b>Threads.</b> An instance holds scratch state: confine it to one thread (one per session
  * direction).
@@ -43,6 +47,9 @@ public final class ReedSolomon {
   public static final int MAX_TOTAL_SHARDS = 256;
 
   private static final int PACKED_LIMIT = 1024;
+
+  /** Rough memory budget of the per-pattern inverse cache of one coder. */
+  private static final int INVERSE_CACHE_BYTES = 32 * 1024;
 
   private final int dataShards;
   private final int parityShards;
@@ -70,6 +77,12 @@ public final class ReedSolomon {
   private final byte[][] outputs;
   private final byte[][] outputCoefficients;
   private long[][][] decodeTables;
+
+  // Per-erasure-pattern cache of the inverse rows (codes of at most 64 shards), filled lazily.
+  private long[] cacheKeys;
+  private byte[][][] cacheRows;
+  private int cacheCount;
+  private int cacheCapacity;
 
   /**
    * A code with {@code dataShards} data and {@code parityShards} parity shards.
@@ -278,19 +291,37 @@ public final class ReedSolomon {
     return true;
   }
 
-  /** Inverts the input rows' sub-matrix and builds the tables for the missing data shards. */
+  /**
+   * Finds (in the per-pattern cache) or computes (inverting the input rows' sub-matrix) the
+   * coefficients of the missing data shards, then builds their tables.
+   */
   private void prepareDecode(boolean[] present, int missing) {
-    for (int k = 0; k < dataShards; k++) {
-      System.arraycopy(matrix[inputRows[k]], 0, subMatrix[k], 0, dataShards);
+    long key = 0;
+    byte[][] cached = null;
+    if (totalShards <= 64) {
+      for (int k = 0; k < dataShards; k++) {
+        key |= 1L << inputRows[k];
+      }
+      cached = cacheLookup(key);
     }
-    if (!GfMatrix.invert(subMatrix, inverse, work)) {
-      // Cannot happen for this construction (every square subset of rows is invertible).
-      throw new IllegalStateException("singular decode matrix");
-    }
-    int m = 0;
-    for (int d = 0; d < dataShards; d++) {
-      if (!present[d]) {
-        outputCoefficients[m++] = inverse[d];
+    if (cached != null) {
+      System.arraycopy(cached, 0, outputCoefficients, 0, missing);
+    } else {
+      for (int k = 0; k < dataShards; k++) {
+        System.arraycopy(matrix[inputRows[k]], 0, subMatrix[k], 0, dataShards);
+      }
+      if (!GfMatrix.invert(subMatrix, inverse, work)) {
+        // Cannot happen for this construction (every square subset of rows is invertible).
+        throw new IllegalStateException("singular decode matrix");
+      }
+      int m = 0;
+      for (int d = 0; d < dataShards; d++) {
+        if (!present[d]) {
+          outputCoefficients[m++] = inverse[d];
+        }
+      }
+      if (totalShards <= 64) {
+        cacheStore(key, missing);
       }
     }
     if (packed) {
@@ -314,6 +345,59 @@ public final class ReedSolomon {
     }
     System.arraycopy(inputRows, 0, cachedInputRows, 0, dataShards);
     cacheValid = true;
+  }
+
+  /** The cached coefficient rows for the inputs {@code key} (a bit per input row), or null. */
+  private byte[][] cacheLookup(long key) {
+    if (cacheKeys == null) {
+      return null;
+    }
+    int mask = cacheKeys.length - 1;
+    for (int h = mix(key) & mask; ; h = (h + 1) & mask) {
+      long k = cacheKeys[h];
+      if (k == key) {
+        return cacheRows[h];
+      }
+      if (k == 0) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Keeps copies of the first {@code missing} coefficient rows under {@code key}, while the cache
+   * is under its budget (a full cache is left as it is: later patterns are inverted each time).
+   */
+  private void cacheStore(long key, int missing) {
+    if (cacheKeys == null) {
+      // About INVERSE_CACHE_BYTES of rows and keys, at least 16 patterns.
+      int perEntry = outputs.length * (dataShards + 16) + 48;
+      cacheCapacity = Math.max(16, INVERSE_CACHE_BYTES / Math.max(perEntry, 1));
+      int slots = Integer.highestOneBit(cacheCapacity * 2 - 1) << 1;
+      cacheKeys = new long[slots];
+      cacheRows = new byte[slots][][];
+    }
+    if (cacheCount >= cacheCapacity) {
+      return;
+    }
+    int mask = cacheKeys.length - 1;
+    int h = mix(key) & mask;
+    while (cacheKeys[h] != 0) {
+      h = (h + 1) & mask;
+    }
+    byte[][] rows = new byte[missing][];
+    for (int m = 0; m < missing; m++) {
+      rows[m] = outputCoefficients[m].clone();
+      outputCoefficients[m] = rows[m];
+    }
+    cacheKeys[h] = key;
+    cacheRows[h] = rows;
+    cacheCount++;
+  }
+
+  private static int mix(long key) {
+    long h = key * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 32);
   }
 
   private void checkShards(byte[][] shards, int offset, int length) {

@@ -60,6 +60,56 @@ class FecProperties {
     }
   }
 
+  @Property(tries = 300, seed = "19")
+  void parityEqualsThePlainProductLoopAndAReusedCoderRebuildsEveryGroup(
+      @ForAll @IntRange(min = 1, max = 20) int data,
+      @ForAll @IntRange(min = 1, max = 10) int parity,
+      @ForAll @IntRange(min = 0, max = 200) int size,
+      @ForAll long seed) {
+    // The packed, transposing kernel against the byte-by-byte product-table loop over the same
+    // matrix rows; then one coder (its decode caches warm) rebuilds several groups in a row.
+    SplittableRandom r = new SplittableRandom(seed);
+    int total = data + parity;
+    ReedSolomon rs = new ReedSolomon(data, parity);
+    byte[][] rows = new byte[parity][];
+    for (int p = 0; p < parity; p++) {
+      rows[p] = rs.matrixRow(data + p);
+    }
+    for (int group = 0; group < 4; group++) {
+      byte[][] original = new byte[total][size];
+      for (int s = 0; s < data; s++) {
+        r.nextBytes(original[s]);
+      }
+      rs.encodeParity(original, 0, size);
+      byte[][] plain = new byte[total][size];
+      for (int s = 0; s < data; s++) {
+        plain[s] = original[s];
+      }
+      GfKernel.codeSimple(rows, 0, original, data, 0, plain, data, parity, 0, size);
+      for (int p = data; p < total; p++) {
+        assertArrayEquals(plain[p], original[p], "parity shard " + p);
+      }
+      boolean[] present = new boolean[total];
+      Arrays.fill(present, true);
+      int lose = r.nextInt(parity + 1);
+      for (int lost = 0; lost < lose; ) {
+        int s = r.nextInt(total);
+        if (present[s]) {
+          present[s] = false;
+          lost++;
+        }
+      }
+      byte[][] shards = new byte[total][];
+      for (int s = 0; s < total; s++) {
+        shards[s] = present[s] ? original[s].clone() : new byte[size];
+      }
+      assertTrue(rs.reconstructData(shards, present, 0, size));
+      for (int s = 0; s < data; s++) {
+        assertArrayEquals(original[s], shards[s], "group " + group + " data shard " + s);
+      }
+    }
+  }
+
   private static List<byte[]> randomKcp(SplittableRandom r, int count) {
     List<byte[]> packets = new ArrayList<>();
     for (int i = 0; i < count; i++) {

@@ -193,6 +193,43 @@ class ReedSolomonTest {
   }
 
   @Test
+  void cachedInversesRebuildEveryPatternOnEveryVisitAndAFullCacheStillWorks() {
+    // 10/3: all 286 patterns of 3 losses, three passes (the second and third hit the per-pattern
+    // cache, in a different order). 40/20: more patterns than the cache keeps (it fills up).
+    Random random = new Random(11);
+    for (int[] code : new int[][] {{10, 3}, {40, 20}}) {
+      int data = code[0];
+      int total = data + code[1];
+      ReedSolomon rs = new ReedSolomon(data, code[1]);
+      int size = 1 + random.nextInt(60);
+      for (int pass = 0; pass < 3; pass++) {
+        for (int trial = 0; trial < 300; trial++) {
+          byte[][] original = new byte[total][size];
+          for (int s = 0; s < data; s++) {
+            random.nextBytes(original[s]);
+          }
+          rs.encodeParity(original, 0, size);
+          boolean[] present = new boolean[total];
+          java.util.Arrays.fill(present, true);
+          int lost = 1 + random.nextInt(code[1]);
+          for (int l = 0; l < lost; l++) {
+            present[random.nextInt(total)] = false;
+          }
+          byte[][] shards = new byte[total][];
+          for (int s = 0; s < total; s++) {
+            shards[s] = present[s] ? original[s].clone() : new byte[size];
+          }
+          assertTrue(rs.reconstructData(shards, present, 0, size));
+          for (int s = 0; s < data; s++) {
+            assertArrayEquals(
+                original[s], shards[s], data + "/" + code[1] + " pass " + pass + " shard " + s);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void argumentsAreValidated() {
     assertThrows(IllegalArgumentException.class, () -> new ReedSolomon(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new ReedSolomon(1, 0));
