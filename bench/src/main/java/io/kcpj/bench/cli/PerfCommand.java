@@ -64,6 +64,11 @@ public final class PerfCommand implements Runnable {
       "The --crypt passphrase; the key is derived as kcptun does (PBKDF2-HMAC-SHA1, salt kcp-go,"
           + " 4096 iterations). Default: none (required with --crypt).";
 
+  static final String PSK_HELP =
+      "Secure sessions (kcpj's, authenticated encryption with a Noise NNpsk0 handshake) under the"
+          + " KCP codecs, with this 32-byte pre-shared key: 64 hex digits, or @FILE holding them."
+          + " Both ends need the same key. Default: off (plain KCP on the wire).";
+
   /** {@code --fec}, {@code --crypt}, {@code --key} parsed, or a usage error naming the option. */
   static PerfLayers layers(String fec, String crypt, String key) {
     FecSpec f;
@@ -188,6 +193,9 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--key", paramLabel = "PASSPHRASE", description = KEY_HELP)
     String key;
 
+    @Option(names = "--psk", paramLabel = "KEY", description = PSK_HELP)
+    String psk;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -199,7 +207,7 @@ public final class PerfCommand implements Runnable {
       }
       PerfTransport t = PerfTransport.select(transport);
       KcpConfig config = mode(mode);
-      PerfLayers layers = layers(fec, crypt, key);
+      PerfLayers layers = layers(fec, crypt, key).withPsk(PskOption.parse(psk));
       try (PerfServer server =
           new PerfServer(listen, config, maxSessions, t, threads, readCoalescing, layers)) {
         server.reportDrops(
@@ -399,6 +407,9 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--key", paramLabel = "PASSPHRASE", description = KEY_HELP)
     String key;
 
+    @Option(names = "--psk", paramLabel = "KEY", description = PSK_HELP)
+    String psk;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -431,7 +442,7 @@ public final class PerfCommand implements Runnable {
         throw CommandError.usage("--floor runs both protocols: leave --protocol out", null);
       }
       int n = bulk ? 1 : sessions;
-      PerfLayers layers = layers(fec, crypt, key);
+      PerfLayers layers = layers(fec, crypt, key).withPsk(PskOption.parse(psk));
       PerfClient.Settings settings =
           new PerfClient.Settings(
               connect,

@@ -9,6 +9,7 @@ import io.kcpj.netty.KcpClientCodecBuilder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -283,7 +284,7 @@ public final class PerfClient {
       KcpClientCodec codec =
           layers
               .apply(new KcpClientCodecBuilder())
-              .config(s.config())
+              .config(layers.kcpConfig(s.config()))
               .maxSessions(Math.max(1, s.sessions()))
               .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
               .build();
@@ -295,6 +296,10 @@ public final class PerfClient {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      ChannelHandler secure = layers.newClientLayer(); // --psk
+                      if (secure != null) {
+                        ch.pipeline().addLast(secure);
+                      }
                       ch.pipeline().addLast(codec, socketErrors);
                     }
                   });

@@ -5,6 +5,7 @@ import io.kcpj.netty.KcpChannel;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
+import io.kcpj.netty.secure.SecureServerLayer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -116,7 +117,7 @@ public final class PerfServer implements AutoCloseable {
     KcpServerCodecBuilder builder =
         layers
             .apply(new KcpServerCodecBuilder())
-            .config(config)
+            .config(layers.kcpConfig(config))
             .maxSessions(maxSessions)
             .readCoalescing(readCoalescing)
             .option(KcpChannelOption.SEND_QUEUE_CAP, 65_536)
@@ -142,11 +143,12 @@ public final class PerfServer implements AutoCloseable {
                     new ChannelInitializer<Channel>() {
                       @Override
                       protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                            .addLast(
-                                new PerfRawUdp.ServerEcho(handler.echoed, drops),
-                                codec,
-                                socketErrors);
+                        ch.pipeline().addLast(new PerfRawUdp.ServerEcho(handler.echoed, drops));
+                        SecureServerLayer secure = layers.newServerLayer(); // --psk
+                        if (secure != null) {
+                          ch.pipeline().addLast(secure);
+                        }
+                        ch.pipeline().addLast(codec, socketErrors);
                       }
                     })
                 .bind(bindTo)
@@ -167,6 +169,38 @@ public final class PerfServer implements AutoCloseable {
 
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) channels.get(0).localAddress();
+  }
+
+  /**
+   * With {@code --psk}: the secure layers' counters ({@link SecureServerLayer#counters()}, read on
+   * each layer's event loop) as {@code sessions N handshakes N records N drops N}, one string per
+   * datagram channel; empty without secure sessions.
+   */
+  public List<String> secureCounters() throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < channels.size(); i++) {
+      Channel c = channels.get(i);
+      SecureServerLayer layer = c.pipeline().get(SecureServerLayer.class);
+      if (layer != null) {
+        out.add(
+            c.eventLoop()
+                .submit(
+                    () -> {
+                      io.kcpj.core.secure.SecureCounters k = layer.counters();
+                      return "sessions "
+                          + layer.sessionCount()
+                          + " handshakes "
+                          + k.handshakesCompleted
+                          + " records "
+                          + k.recordsAccepted
+                          + " drops "
+                          + k.totalDrops();
+                    })
+                .sync()
+                .getNow());
+      }
+    }
+    return out;
   }
 
   /** ECHO messages answered since the server started (every session, every thread). */
