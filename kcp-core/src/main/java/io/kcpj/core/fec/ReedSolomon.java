@@ -21,10 +21,11 @@ package io.kcpj.core.fec;
  * of eight parity shards: 20 KiB for 10/3) and scratch for one decode; encoding and reconstruction
  * allocate nothing once warm. The tables of the last erasure pattern are kept, so a repeated
  * pattern skips the inversion and the table build; for codes of at most 64 shards the inverse rows
- * of every pattern seen are also cached (about 32 KiB at most per coder, allocated on first use; a
- * new pattern allocates its rows once, a full cache stops growing and later patterns are inverted
- * each time), so a changed pattern costs only the table build. Codes whose {@code data × parity}
- * exceeds 1,024 use the plain product-table loop instead of packed tables (slower, no table
+ * of the patterns seen are also cached (about 4 KiB at most per coder, allocated on first use,
+ * bounded so that many FEC sessions stay cheap: for 10/3 about 30 patterns, all single losses among
+ * them; a new pattern allocates its rows once, a full cache stops growing and later patterns are
+ * inverted each time), so a changed pattern costs only the table build. Codes whose {@code data ×
+ * parity} exceeds 1,024 use the plain product-table loop instead of packed tables (slower, no table
  * memory).
  *
  * <p><b>Threads.</b> An instance holds scratch state: confine it to one thread (one per session
@@ -49,7 +50,7 @@ public final class ReedSolomon {
   private static final int PACKED_LIMIT = 1024;
 
   /** Rough memory budget of the per-pattern inverse cache of one coder. */
-  private static final int INVERSE_CACHE_BYTES = 32 * 1024;
+  private static final int INVERSE_CACHE_BYTES = 4 * 1024;
 
   private final int dataShards;
   private final int parityShards;
