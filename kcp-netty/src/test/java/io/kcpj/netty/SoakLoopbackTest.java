@@ -165,6 +165,17 @@ class SoakLoopbackTest {
           heap.stream().map(b -> b >> 20).toList(),
           clientCodec.metrics(),
           server.metrics());
+      // Per-session evidence for any session that lost something: its counts and whether its
+      // client channel is still open (a closed one names the close reason in the metrics above).
+      for (int i = 0; i < checkers.size(); i++) {
+        Checker c = checkers.get(i);
+        if (c.sent != c.expected || c.outOfOrder != 0 || c.duplicated != 0) {
+          System.out.printf(
+              "soak: session conv %d sent %d, echoed in order %d, out of order %d, duplicated %d,"
+                  + " client channel open %b%n",
+              i + 1, c.sent, c.expected, c.outOfOrder, c.duplicated, c.session.isOpen());
+        }
+      }
       assertEquals(0, missing, "messages lost or out of order");
       assertEquals(0, duplicated, "messages duplicated");
       assertTrue(sent >= sessions, "every session sent");
