@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The soak of issue 12 (not run by the build; a command for a person): {@code -Dkcpj.soak.sessions}
@@ -46,6 +47,9 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 @Tag("soak")
+// The module's default per-test timeout (120 s, junit-platform.properties) would cut any soak
+// longer than about a minute; the test bounds itself (its duration, then at most 60 s to drain).
+@Timeout(value = 24, unit = TimeUnit.HOURS)
 class SoakLoopbackTest {
   static final int MESSAGE_BYTES = 64;
 
