@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The soak of issue 12 (not run by the build; a command for a person): {@code -Dkcpj.soak.sessions}
@@ -46,6 +47,9 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 @Tag("soak")
+// The module's default per-test timeout (120 s, junit-platform.properties) would cut any soak
+// longer than about a minute; the test bounds itself (its duration, then at most 60 s to drain).
+@Timeout(value = 24, unit = TimeUnit.HOURS)
 class SoakLoopbackTest {
   static final int MESSAGE_BYTES = 64;
 
@@ -165,6 +169,17 @@ class SoakLoopbackTest {
           heap.stream().map(b -> b >> 20).toList(),
           clientCodec.metrics(),
           server.metrics());
+      // Per-session evidence for any session that lost something: its counts and whether its
+      // client channel is still open (a closed one names the close reason in the metrics above).
+      for (int i = 0; i < checkers.size(); i++) {
+        Checker c = checkers.get(i);
+        if (c.sent != c.expected || c.outOfOrder != 0 || c.duplicated != 0) {
+          System.out.printf(
+              "soak: session conv %d sent %d, echoed in order %d, out of order %d, duplicated %d,"
+                  + " client channel open %b%n",
+              i + 1, c.sent, c.expected, c.outOfOrder, c.duplicated, c.session.isOpen());
+        }
+      }
       assertEquals(0, missing, "messages lost or out of order");
       assertEquals(0, duplicated, "messages duplicated");
       assertTrue(sent >= sessions, "every session sent");
