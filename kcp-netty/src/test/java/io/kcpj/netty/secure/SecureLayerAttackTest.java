@@ -88,8 +88,12 @@ class SecureLayerAttackTest {
   void forgedReplayedAndTruncatedDatagramsAreAllDroppedAndTheHealthySessionLosesNothing()
       throws Exception {
     Healthy h = startHealthySession();
-    h.sendNext(100);
-    h.awaitEchoes(100);
+    // 100 messages in 20 rounds, each awaited, so that the wire holds at least 20 data records
+    // (sent at once, KCP packs 100 small messages into a handful of datagrams).
+    for (int round = 1; round <= 20; round++) {
+      h.sendNext(5);
+      h.awaitEchoes(5 * round);
+    }
     List<byte[]> captured = new ArrayList<>();
     for (byte[] d : wire) {
       if ((d[0] & 0xff) == SecureWire.TYPE_TRANSPORT) {
