@@ -163,18 +163,12 @@ class KcpGoLayersInteropTest {
     assertEquals(0, snmp.get("InCsumErrors"), report);
     assertEquals(0, ours.fecErrors, report);
     assertEquals(0, m.datagramsDropped(), report);
-    if (ourFec.contains("-")) {
-      // The adaptive stream is what kcp-go must decode (checked above: FECErrs 0, every echo
-      // byte-exact). How much parity it skipped depends on the loss measured on kcp-go's stream in
-      // a 100 ms run; in some runs (even at 2 % loss) the estimate stays at the maximum for the
-      // whole transfer and nothing is skipped, so only the bounds are asserted here. Parity
-      // reduction itself is checked deterministically in kcp-core (AdaptiveFecTest, the stack
-      // property).
-      long groups = (ours.fecDataShardsSent + 9) / 10;
-      assertTrue(
-          ours.fecParityShardsSent + ours.fecParitySkipped <= 5 * groups,
-          "at most the maximum parity per group:\n" + report);
-    }
+    // The adaptive case (10/1-5) is checked by what is asserted above: kcp-go decodes kcpj's
+    // adaptive stream (FECErrs 0, every echo byte-exact, FEC recovering on both sides). How much
+    // parity it skipped is not asserted: it depends on the loss measured on kcp-go's stream in a
+    // 100 ms run, and in some runs (even at 2 % loss) the estimate stays at the maximum for the
+    // whole transfer. Parity reduction itself is tested deterministically in kcp-core
+    // (AdaptiveFecTest, the datagram stack property).
     udp.close().sync();
   }
 
