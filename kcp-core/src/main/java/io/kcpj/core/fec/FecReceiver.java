@@ -46,6 +46,7 @@ public final class FecReceiver {
   private final byte[] remarked;
   private final int[] expandedGroups = new int[REMEMBERED_GROUPS];
   private final boolean[] completed = new boolean[REMEMBERED_GROUPS];
+  private final int[] expandedK = new int[REMEMBERED_GROUPS];
   private int expandedCount;
   private int expandedNext;
 
@@ -96,6 +97,9 @@ public final class FecReceiver {
       shortParity(b, off, len, nowMillis, out);
       return;
     }
+    if (expandedCount > 0 && len >= FecHeader.MIN_DATAGRAM && FecHeader.isFec(b, off, len)) {
+      refeedZeros(FecHeader.seqid(b, off), nowMillis, out); // they may have expired meanwhile
+    }
     decoder.decode(b, off, len, nowMillis, out);
     if (len >= FecHeader.MIN_DATAGRAM && FecHeader.isFec(b, off, len)) {
       if (decoder.releasedGroup()) {
@@ -130,17 +134,13 @@ public final class FecReceiver {
     boolean done = false;
     try {
       if (slot < 0) {
-        slot = remember(first);
+        slot = remember(first, k);
         counters.shortGroups++;
-        for (int d = k; d < data; d++) {
-          FecHeader.putHeader(zeroShard, 0, first + d, FecHeader.TYPE_DATA);
-          counters.zeroShards++;
-          suppressNext = true;
-          decoder.decode(zeroShard, 0, zeroShard.length, now, filtered);
-          suppressNext = false;
-          done |= decoder.releasedGroup();
-        }
       }
+      // Every time, not only the first: the decoder may have expired or evicted the zero shards
+      // while the group waited, and recovering without them would "rebuild" them as data. A zero
+      // shard still kept is dropped by the decoder as a duplicate.
+      done = feedZeros(first, k, now);
       if (!done) {
         System.arraycopy(b, off, remarked, 0, len);
         FecHeader.putHeader(remarked, 0, seqid, FecHeader.TYPE_PARITY);
@@ -170,6 +170,36 @@ public final class FecReceiver {
     }
   }
 
+  /** Hands the decoder the zero shards k..D−1 of a short group; true if one completed it. */
+  private boolean feedZeros(int first, int k, long now) {
+    boolean done = false;
+    for (int d = k; d < decoder.dataShards() && !done; d++) {
+      FecHeader.putHeader(zeroShard, 0, first + d, FecHeader.TYPE_DATA);
+      counters.zeroShards++;
+      suppressNext = true;
+      decoder.decode(zeroShard, 0, zeroShard.length, now, filtered);
+      suppressNext = false;
+      done = decoder.releasedGroup();
+    }
+    return done;
+  }
+
+  /** Before a shard of an expanded, unfinished short group: its zero shards again. */
+  private void refeedZeros(int seqid, long now, DatagramSink out) {
+    int size = decoder.dataShards() + decoder.parityShards();
+    int first = seqid - Integer.remainderUnsigned(seqid, size);
+    int slot = find(first);
+    if (slot < 0 || completed[slot]) {
+      return;
+    }
+    target = out;
+    try {
+      completed[slot] = feedZeros(first, expandedK[slot], now);
+    } finally {
+      target = null;
+    }
+  }
+
   private int find(int groupFirst) {
     for (int i = 0; i < expandedCount; i++) {
       if (expandedGroups[i] == groupFirst) {
@@ -179,9 +209,10 @@ public final class FecReceiver {
     return -1;
   }
 
-  private int remember(int groupFirst) {
+  private int remember(int groupFirst, int k) {
     int slot = expandedNext;
     expandedGroups[slot] = groupFirst;
+    expandedK[slot] = k;
     completed[slot] = false;
     expandedNext = (expandedNext + 1) % REMEMBERED_GROUPS;
     expandedCount = Math.min(expandedCount + 1, REMEMBERED_GROUPS);
