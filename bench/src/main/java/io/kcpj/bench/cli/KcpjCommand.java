@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       SweepCommand.class,
       PerfCommand.class,
       NetemCommand.class,
+      KeygenCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nValues (every command):%n",

@@ -67,7 +67,21 @@ public final class PerfCommand implements Runnable {
   static final String PSK_HELP =
       "Secure sessions (kcpj's, authenticated encryption with a Noise NNpsk0 handshake) under the"
           + " KCP codecs, with this 32-byte pre-shared key: 64 hex digits, or @FILE holding them."
-          + " Both ends need the same key. Default: off (plain KCP on the wire).";
+          + " Both ends need the same key. With --server-key / --pin as well: Noise NKpsk0 (both"
+          + " must hold). Default: off (plain KCP on the wire).";
+
+  static final String SERVER_KEY_HELP =
+      "Secure sessions authenticated by this server's static X25519 private key (64 hex digits,"
+          + " or @FILE holding them; create one with kcpj keygen --out FILE). Clients pin the"
+          + " public key, which the server prints when it starts (Noise NK; NKpsk0 with --psk:"
+          + " clients then need both, while clients with --psk alone still connect with NNpsk0)."
+          + " Default: none.";
+
+  static final String PIN_HELP =
+      "Secure sessions with the server authenticated by its static X25519 public key, pinned"
+          + " here (64 hex digits, or @FILE holding them: kcpj keygen prints it, and so does kcpj"
+          + " perf server --server-key). A server holding another key never answers: the client"
+          + " fails with one line. Noise NK; NKpsk0 with --psk. Default: none.";
 
   /** {@code --fec}, {@code --crypt}, {@code --key} parsed, or a usage error naming the option. */
   static PerfLayers layers(String fec, String crypt, String key) {
@@ -196,6 +210,9 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--psk", paramLabel = "KEY", description = PSK_HELP)
     String psk;
 
+    @Option(names = "--server-key", paramLabel = "KEY", description = SERVER_KEY_HELP)
+    String serverKey;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -207,7 +224,10 @@ public final class PerfCommand implements Runnable {
       }
       PerfTransport t = PerfTransport.select(transport);
       KcpConfig config = mode(mode);
-      PerfLayers layers = layers(fec, crypt, key).withPsk(PskOption.parse(psk));
+      PerfLayers layers =
+          layers(fec, crypt, key)
+              .withPsk(KeyOption.psk(psk))
+              .withServerKey(KeyOption.serverKey(serverKey));
       try (PerfServer server =
           new PerfServer(listen, config, maxSessions, t, threads, readCoalescing, layers)) {
         server.reportDrops(
@@ -229,6 +249,11 @@ public final class PerfCommand implements Runnable {
                 + readCoalescing
                 + " layers "
                 + layers.describe());
+        if (layers.serverKey() != null) {
+          out.println(
+              "kcpj perf server public key (clients: --pin) "
+                  + java.util.HexFormat.of().formatHex(layers.serverPublicKey()));
+        }
         out.flush();
         new CountDownLatch(1).await(); // until the process is stopped
       }
@@ -410,6 +435,9 @@ public final class PerfCommand implements Runnable {
     @Option(names = "--psk", paramLabel = "KEY", description = PSK_HELP)
     String psk;
 
+    @Option(names = "--pin", paramLabel = "KEY", description = PIN_HELP)
+    String pin;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -442,7 +470,8 @@ public final class PerfCommand implements Runnable {
         throw CommandError.usage("--floor runs both protocols: leave --protocol out", null);
       }
       int n = bulk ? 1 : sessions;
-      PerfLayers layers = layers(fec, crypt, key).withPsk(PskOption.parse(psk));
+      PerfLayers layers =
+          layers(fec, crypt, key).withPsk(KeyOption.psk(psk)).withPin(KeyOption.pin(pin));
       PerfClient.Settings settings =
           new PerfClient.Settings(
               connect,

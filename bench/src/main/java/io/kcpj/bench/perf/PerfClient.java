@@ -279,6 +279,23 @@ public final class PerfClient {
     }
   }
 
+  /**
+   * With secure sessions, what a missing answer most likely means (a server that cannot
+   * authenticate the handshake drops it without a word); null without.
+   */
+  private String secureHint() {
+    if (!layers.secure()) {
+      return null;
+    }
+    String keys =
+        layers.psk() != null && layers.pin() != null
+            ? "--psk or --pin"
+            : layers.pin() != null ? "--pin (not the server's public key?)" : "--psk";
+    return " (the secure handshake got no answer: wrong "
+        + keys
+        + " for this server, a server not in secure mode, or none running there)";
+  }
+
   private KcpChannel open(ChannelInboundHandlerAdapter handler, int socketIndex) throws Exception {
     while (sockets.size() <= socketIndex) {
       KcpClientCodec codec =
@@ -353,7 +370,7 @@ public final class PerfClient {
    */
   private KcpChannel connect(Control control) throws Exception {
     KcpChannel ch = open(control, 0);
-    serverStats = control.awaitAnswer(ch, s.connectTimeout(), s.server());
+    serverStats = control.awaitAnswer(ch, s.connectTimeout(), s.server(), secureHint());
     return ch;
   }
 
@@ -798,7 +815,7 @@ public final class PerfClient {
      * @throws PortUnreachableException if the kernel reports the port unreachable meanwhile
      * @throws SocketTimeoutException if nothing comes back in time
      */
-    boolean awaitAnswer(KcpChannel ch, Duration timeout, InetSocketAddress server)
+    boolean awaitAnswer(KcpChannel ch, Duration timeout, InetSocketAddress server, String hint)
         throws Exception {
       CompletableFuture<PerfProtocol.ServerStats> stats = new CompletableFuture<>();
       pending = stats;
@@ -814,8 +831,10 @@ public final class PerfClient {
                 + address(server)
                 + " within "
                 + format(timeout)
-                + " (is a kcpj perf server or a KCP echo server running there, and is UDP let"
-                + " through?)");
+                + (hint != null
+                    ? hint
+                    : " (is a kcpj perf server or a KCP echo server running there, and is UDP let"
+                        + " through?)"));
       } catch (ExecutionException e) {
         throw rethrow(e);
       }

@@ -6,6 +6,7 @@ import io.kcpj.core.fec.FecSpec;
 import io.kcpj.core.secure.SecureClientConfig;
 import io.kcpj.core.secure.SecureServerConfig;
 import io.kcpj.core.secure.SecureWire;
+import io.kcpj.core.secure.noise.X25519KeyPair;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpCodecBuilder;
 import io.kcpj.netty.secure.SecureClientLayer;
@@ -14,17 +15,21 @@ import java.util.Objects;
 
 /**
  * The datagram layers of {@code kcpj perf} sessions ({@code --fec}, {@code --crypt}, {@code --key},
- * {@code --psk}): kcp-go's FEC (or kcpj's adaptive FEC) and kcp-go's packet encryption, set on the
- * codecs of the client and of the server alike; and kcpj's secure sessions (docs section 12.2 of
- * secure-sessions.md), a {@link SecureServerLayer} / {@link SecureClientLayer} under the unchanged
- * codecs, authenticated by a pre-shared key. Immutable (the key array is not copied: callers hand
- * it over and keep no other use of it).
+ * {@code --psk}, {@code --server-key}, {@code --pin}): kcp-go's FEC (or kcpj's adaptive FEC) and
+ * kcp-go's packet encryption, set on the codecs of the client and of the server alike; and kcpj's
+ * secure sessions (docs section 12.2 of secure-sessions.md), a {@link SecureServerLayer} / {@link
+ * SecureClientLayer} under the unchanged codecs, authenticated by a pre-shared key, by the server's
+ * static X25519 key that the client pins, or by both (Noise {@code NNpsk0}, {@code NK}, {@code
+ * NKpsk0}). Immutable (key arrays are not copied: callers hand them over and keep no other use of
+ * them).
  *
  * @param fec the FEC every session sends ({@link FecSpec#OFF}: none)
  * @param crypt the codec's packet cipher and key, or null for none
- * @param psk the secure sessions' 32-byte pre-shared key, or null for plain KCP on the wire
+ * @param psk the secure sessions' 32-byte pre-shared key, or null
+ * @param serverKey a server's 32-byte static X25519 private key, or null (servers only)
+ * @param pin the server's 32-byte static X25519 public key a client pins, or null (clients only)
  */
-public record PerfLayers(FecSpec fec, CryptConfig crypt, byte[] psk) {
+public record PerfLayers(FecSpec fec, CryptConfig crypt, byte[] psk, byte[] serverKey, byte[] pin) {
   /** Plain KCP: no FEC, no encryption. */
   public static final PerfLayers NONE = new PerfLayers(FecSpec.OFF, null);
 
@@ -35,24 +40,45 @@ public record PerfLayers(FecSpec fec, CryptConfig crypt, byte[] psk) {
 
   public PerfLayers {
     Objects.requireNonNull(fec, "fec");
-    if (psk != null && psk.length != 32) {
-      throw new IllegalArgumentException("the pre-shared key must be 32 bytes, got " + psk.length);
+    check("pre-shared key", psk);
+    check("server key", serverKey);
+    check("pinned server public key", pin);
+  }
+
+  private static void check(String what, byte[] key) {
+    if (key != null && key.length != 32) {
+      throw new IllegalArgumentException("the " + what + " must be 32 bytes, got " + key.length);
     }
   }
 
   /** FEC and packet encryption, no secure sessions. */
   public PerfLayers(FecSpec fec, CryptConfig crypt) {
-    this(fec, crypt, null);
+    this(fec, crypt, null, null, null);
   }
 
   /** These layers with secure sessions keyed by {@code psk} (32 bytes; null: none). */
   public PerfLayers withPsk(byte[] psk) {
-    return new PerfLayers(fec, crypt, psk);
+    return new PerfLayers(fec, crypt, psk, serverKey, pin);
+  }
+
+  /** These layers with the server's static private key {@code key} (32 bytes; null: none). */
+  public PerfLayers withServerKey(byte[] key) {
+    return new PerfLayers(fec, crypt, psk, key, pin);
+  }
+
+  /** These layers with the client pinning the server's public key {@code key} (null: none). */
+  public PerfLayers withPin(byte[] key) {
+    return new PerfLayers(fec, crypt, psk, serverKey, key);
   }
 
   /** Whether the sessions run under kcpj's secure layer. */
   public boolean secure() {
-    return psk != null;
+    return psk != null || serverKey != null || pin != null;
+  }
+
+  /** The server's static public key ({@code --server-key}'s), or null without one. */
+  public byte[] serverPublicKey() {
+    return serverKey == null ? null : X25519KeyPair.fromPrivateKey(serverKey).publicKey();
   }
 
   /**
@@ -61,30 +87,72 @@ public record PerfLayers(FecSpec fec, CryptConfig crypt, byte[] psk) {
    * configured size on the wire.
    */
   public KcpConfig kcpConfig(KcpConfig config) {
-    if (psk == null) {
+    if (!secure()) {
       return config;
     }
     return config.toBuilder().mtu(config.mtu() - SecureWire.TRANSPORT_OVERHEAD).build();
   }
 
-  /** A new server-side secure layer (one per datagram channel), or null without {@code --psk}. */
+  /**
+   * A new server-side secure layer (one per datagram channel), or null without {@code --psk} and
+   * {@code --server-key}.
+   */
   public SecureServerLayer newServerLayer() {
-    if (psk == null) {
+    if (psk == null && serverKey == null) {
       return null;
     }
-    return new SecureServerLayer(
-        SecureServerConfig.builder().psk(psk).build(),
-        false,
-        SECURE_MAX_HALF_OPEN,
-        SECURE_RESETS_PER_SECOND);
+    SecureServerConfig.Builder b = SecureServerConfig.builder();
+    if (psk != null) {
+      b.psk(psk);
+    }
+    if (serverKey != null) {
+      b.staticKeyPair(X25519KeyPair.fromPrivateKey(serverKey));
+    }
+    return new SecureServerLayer(b.build(), false, SECURE_MAX_HALF_OPEN, SECURE_RESETS_PER_SECOND);
   }
 
-  /** A new client-side secure layer (one per datagram channel), or null without {@code --psk}. */
+  /**
+   * A new client-side secure layer (one per datagram channel), or null without {@code --psk} and
+   * {@code --pin}.
+   */
   public SecureClientLayer newClientLayer() {
-    if (psk == null) {
+    if (psk == null && pin == null) {
       return null;
     }
-    return new SecureClientLayer(SecureClientConfig.builder().psk(psk).build());
+    return new SecureClientLayer(clientConfig());
+  }
+
+  /** The client's secure configuration (suite {@code NNpsk0}, {@code NK} or {@code NKpsk0}). */
+  SecureClientConfig clientConfig() {
+    SecureClientConfig.Builder b = SecureClientConfig.builder();
+    if (psk != null) {
+      b.psk(psk);
+    }
+    if (pin != null) {
+      b.serverPublicKey(pin);
+    }
+    return b.build();
+  }
+
+  /** The Noise pattern these keys select: {@code psk}, {@code nk} or {@code nkpsk0}. */
+  private String secureName() {
+    boolean s = serverKey != null || pin != null;
+    return "secure " + (psk != null && s ? "nkpsk0" : s ? "nk" : "psk");
+  }
+
+  /**
+   * For reports: {@code fec 10/3, crypt aes}, {@code secure psk}, {@code secure nk}, {@code secure
+   * nkpsk0} or {@code none}.
+   */
+  public String describe() {
+    if (!fec.enabled() && crypt == null) {
+      return secure() ? secureName() : "none";
+    }
+    return "fec "
+        + fec
+        + ", crypt "
+        + (crypt == null ? "off" : crypt.method().kcptunName())
+        + (secure() ? ", " + secureName() : "");
   }
 
   /** Sets the layers' options on a codec builder. */
@@ -94,17 +162,5 @@ public record PerfLayers(FecSpec fec, CryptConfig crypt, byte[] psk) {
       builder.option(KcpChannelOption.CRYPT, crypt);
     }
     return builder;
-  }
-
-  /** For reports: {@code fec 10/3, crypt aes}, {@code secure psk} or {@code none}. */
-  public String describe() {
-    if (!fec.enabled() && crypt == null) {
-      return psk == null ? "none" : "secure psk";
-    }
-    return "fec "
-        + fec
-        + ", crypt "
-        + (crypt == null ? "off" : crypt.method().kcptunName())
-        + (psk == null ? "" : ", secure psk");
   }
 }

@@ -97,7 +97,7 @@ class PerfSecureTest {
   @Test
   void badKeysAreOneLineUsageErrors(@TempDir Path dir) throws Exception {
     Path good = Files.writeString(dir.resolve("good.key"), KEY + "\n");
-    assertEquals(32, io.kcpj.bench.cli.PskOption.parse("@" + good).length);
+    assertEquals(32, io.kcpj.bench.cli.KeyOption.psk("@" + good).length);
     Path shortKey = Files.writeString(dir.resolve("short.key"), "abcd");
     String[][] cases = {
       {"abc", "64 hex digits"},
@@ -119,9 +119,12 @@ class PerfSecureTest {
   // ------------------------------------------------------------------------------------ helpers
 
   static PerfServer server(String key) throws Exception {
-    PerfLayers layers =
+    return serverWith(
         new PerfLayers(FecSpec.OFF, null)
-            .withPsk(key == null ? null : io.kcpj.bench.cli.PskOption.parse(key));
+            .withPsk(key == null ? null : io.kcpj.bench.cli.KeyOption.psk(key)));
+  }
+
+  static PerfServer serverWith(PerfLayers layers) throws Exception {
     return new PerfServer(
         new InetSocketAddress("127.0.0.1", 0),
         KcpConfig.parse("fast"),
@@ -210,60 +213,88 @@ class PerfSecureTest {
     return false;
   }
 
-  /** A UDP relay on loopback between one client and the server, keeping a copy of each datagram. */
+  /**
+   * A UDP relay on loopback between a client and the server, keeping a copy of each datagram. Each
+   * client socket (the perf client has a control socket and session sockets) gets its own socket
+   * towards the server, as a NAT gives it its own port, so that answers go back to the socket that
+   * asked.
+   */
   static final class Relay implements AutoCloseable {
     final ConcurrentLinkedQueue<byte[]> seen = new ConcurrentLinkedQueue<>();
     final DatagramSocket front;
-    final DatagramSocket back;
-    volatile SocketAddress client;
-    final Thread up;
-    final Thread down;
+    final InetSocketAddress server;
+    final java.util.Map<SocketAddress, DatagramSocket> backs =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Relay(InetSocketAddress server) throws SocketException {
-      InetAddress lo = InetAddress.getLoopbackAddress();
-      front = new DatagramSocket(new InetSocketAddress(lo, 0));
-      back = new DatagramSocket(new InetSocketAddress(lo, 0));
-      up = pump(front, back, server, true);
-      down = pump(back, front, null, false);
+      this.server = server;
+      front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      daemon(
+          () -> {
+            byte[] buf = new byte[65_536];
+            while (true) {
+              DatagramPacket p = new DatagramPacket(buf, buf.length);
+              front.receive(p);
+              byte[] d = Arrays.copyOfRange(buf, 0, p.getLength());
+              seen.add(d);
+              back(p.getSocketAddress()).send(new DatagramPacket(d, d.length, server));
+            }
+          },
+          "relay-up");
+    }
+
+    /** The socket towards the server for {@code client}, with its pump back to the client. */
+    private DatagramSocket back(SocketAddress client) throws SocketException {
+      DatagramSocket b = backs.get(client);
+      if (b == null) {
+        DatagramSocket fresh =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        backs.put(client, fresh);
+        daemon(
+            () -> {
+              byte[] buf = new byte[65_536];
+              while (true) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                fresh.receive(p);
+                byte[] d = Arrays.copyOfRange(buf, 0, p.getLength());
+                seen.add(d);
+                front.send(new DatagramPacket(d, d.length, client));
+              }
+            },
+            "relay-down");
+        b = fresh;
+      }
+      return b;
     }
 
     InetSocketAddress address() {
       return (InetSocketAddress) front.getLocalSocketAddress();
     }
 
-    private Thread pump(DatagramSocket from, DatagramSocket to, SocketAddress dest, boolean up) {
+    /** A pump that runs until its socket closes. */
+    interface Pump {
+      void run() throws java.io.IOException;
+    }
+
+    private static void daemon(Pump pump, String name) {
       Thread t =
           new Thread(
               () -> {
-                byte[] buf = new byte[65_536];
                 try {
-                  while (true) {
-                    DatagramPacket p = new DatagramPacket(buf, buf.length);
-                    from.receive(p);
-                    if (up) {
-                      client = p.getSocketAddress();
-                    }
-                    byte[] d = Arrays.copyOfRange(buf, 0, p.getLength());
-                    seen.add(d);
-                    SocketAddress target = up ? dest : client;
-                    if (target != null) {
-                      to.send(new DatagramPacket(d, d.length, target));
-                    }
-                  }
+                  pump.run();
                 } catch (java.io.IOException closed) {
                   // the relay is closing
                 }
               },
-              up ? "relay-up" : "relay-down");
+              name);
       t.setDaemon(true);
       t.start();
-      return t;
     }
 
     @Override
     public void close() {
       front.close(); // the pumps end on the closed sockets' exceptions (daemon threads)
-      back.close();
+      backs.values().forEach(DatagramSocket::close);
     }
   }
 }
