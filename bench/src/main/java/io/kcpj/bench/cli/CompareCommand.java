@@ -72,7 +72,9 @@ public final class CompareCommand implements Callable<Integer> {
           "A KCP transport to add, e.g. fast,wnd=256 or mine:nodelay=1,interval=10,resend=2,nc=true;"
               + " fec=D/P adds kcp-go's FEC (fast,fec=10/3), fec=D/MIN-MAX kcpj's loss-adaptive"
               + " parity (fast,fec=10/1-3), @DEADLINE closes thin groups early"
-              + " (fast,fec=10/0-3@20ms). Repeatable. Default: none (only --modes).")
+              + " (fast,fec=10/0-3@20ms); secure=psk|nk|nkpsk0[-chacha] runs kcpj's secure"
+              + " sessions under the engines (game,secure=psk, reported as kcp-game+secure;"
+              + " virtual time only). Repeatable. Default: none (only --modes).")
   List<String> extraKcp = new ArrayList<>();
 
   @Option(
@@ -274,6 +276,18 @@ public final class CompareCommand implements Callable<Integer> {
                 + " because the TUN bridge is not available: "
                 + bridgeProblem);
         stderr.println("kcpj compare: " + notes.get(notes.size() - 1));
+      }
+    }
+    if (!runVirtual) {
+      for (KcpTransport t : transports) {
+        if (t.secure() != null) {
+          throw CommandError.usage(
+              "--kcp "
+                  + t.name()
+                  + ": secure= runs in virtual time only (add --virtual); the bridge's echo"
+                  + " servers and clients do not run the secure layers",
+              null);
+        }
       }
     }
     if (runVirtual && !noTcp && virtual) {

@@ -19,8 +19,13 @@ import java.util.Objects;
  *
  * <p>{@code fec} is the FEC both ends send ({@link FecSpec}: off, kcp-go's {@code 10/3}, kcpj's
  * adaptive {@code 10/1-3} or {@code 10/1-3@20ms}); a spec takes it as {@code fec=...}.
+ *
+ * <p>{@code secure} runs kcpj's secure sessions under both engines ({@link SecureSpec}; null: plain
+ * KCP on the wire), outside FEC as in kcp-netty; a spec takes it as {@code secure=psk} (or {@code
+ * nk}, {@code nkpsk0}, with {@code -chacha} for ChaCha20-Poly1305). Virtual runs only.
  */
-public record KcpTransport(String name, KcpConfig config, boolean eager, FecSpec fec) {
+public record KcpTransport(
+    String name, KcpConfig config, boolean eager, FecSpec fec, SecureSpec secure) {
   public KcpTransport {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
@@ -35,7 +40,12 @@ public record KcpTransport(String name, KcpConfig config, boolean eager, FecSpec
 
   /** Without FEC. */
   public KcpTransport(String name, KcpConfig config, boolean eager) {
-    this(name, config, eager, FecSpec.OFF);
+    this(name, config, eager, FecSpec.OFF, null);
+  }
+
+  /** Without secure sessions. */
+  public KcpTransport(String name, KcpConfig config, boolean eager, FecSpec fec) {
+    this(name, config, eager, fec, null);
   }
 
   /**
@@ -49,7 +59,9 @@ public record KcpTransport(String name, KcpConfig config, boolean eager, FecSpec
    * Parses {@code [name:]spec}: e.g. {@code mine:nodelay=1,interval=10,resend=2,nc=true,wnd=256} or
    * a bare spec such as {@code fast,wnd=256}. A bare spec is named {@code kcp-<spec>}. A {@code
    * fec=} entry anywhere in the spec sets the FEC ({@link FecSpec#parse}), e.g. {@code
-   * fast,fec=10/3} or {@code fast,fec=10/1-3@20ms}; the rest is the engine's {@link
+   * fast,fec=10/3} or {@code fast,fec=10/1-3@20ms}; a {@code secure=} entry turns on secure
+   * sessions ({@link SecureSpec#parse}), e.g. {@code game,secure=psk}, and a bare spec's name then
+   * ends in the spec's label instead ({@code kcp-game+secure}); the rest is the engine's {@link
    * KcpConfig#parse}.
    */
   public static KcpTransport parse(String text) {
@@ -62,28 +74,43 @@ public record KcpTransport(String name, KcpConfig config, boolean eager, FecSpec
       spec = t.substring(colon + 1);
     } else {
       spec = t;
-      name = "kcp-" + t.replace(',', '-').replace("=", "");
+      name = null;
     }
     FecSpec fec = FecSpec.OFF;
+    SecureSpec secure = null;
     List<String> engine = new ArrayList<>();
+    List<String> named = new ArrayList<>();
     for (String part : spec.split(",")) {
       String p = part.trim();
       if (p.startsWith("fec=")) {
         fec = FecSpec.parse(p.substring(4));
+        named.add(p);
+      } else if (p.startsWith("secure=")) {
+        secure = SecureSpec.parse(p.substring(7));
       } else {
         engine.add(p);
+        named.add(p);
       }
     }
+    if (name == null) {
+      name =
+          "kcp-"
+              + (named.isEmpty() ? "classic" : String.join("-", named).replace("=", ""))
+              + (secure == null ? "" : secure.label());
+    }
     String engineSpec = engine.isEmpty() ? "classic" : String.join(",", engine);
-    return new KcpTransport(name, KcpConfig.parse(engineSpec), true, fec);
+    return new KcpTransport(name, KcpConfig.parse(engineSpec), true, fec, secure);
   }
 
   /**
    * The spec {@link #parse} reads back to this transport's settings (without its name): the
-   * engine's {@code KcpConfig} text, then {@code fec=} when FEC is on.
+   * engine's {@code KcpConfig} text, then {@code fec=} when FEC is on and {@code secure=} with
+   * secure sessions.
    */
   public String spec() {
-    return config.toString() + (fec.enabled() ? ",fec=" + fec : "");
+    return config.toString()
+        + (fec.enabled() ? ",fec=" + fec : "")
+        + (secure == null ? "" : ",secure=" + secure);
   }
 
   /**
@@ -116,11 +143,14 @@ public record KcpTransport(String name, KcpConfig config, boolean eager, FecSpec
     if (fec.enabled()) {
       sb.append(",fec=").append(fec);
     }
+    if (secure != null) {
+      sb.append(",secure=").append(secure);
+    }
     return sb.toString();
   }
 
   /** The same transport driven eagerly (kcp-netty) or as the reference's test loop. */
   public KcpTransport withEager(boolean eager) {
-    return new KcpTransport(name, config, eager, fec);
+    return new KcpTransport(name, config, eager, fec, secure);
   }
 }

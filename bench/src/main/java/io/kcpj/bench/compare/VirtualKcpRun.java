@@ -30,6 +30,13 @@ import org.HdrHistogram.Histogram;
  * DatagramStack}, as a kcp-netty session does: its MTU shrinks by the 8 bytes of FEC, its datagrams
  * go out as shards (parity included in the wire bytes), and the driver also wakes for the stack's
  * group deadline. The run's note then gives FEC's own figures.
+ *
+ * <p>With secure sessions ({@link KcpTransport#secure()}) a {@link VirtualSecureLink} sits between
+ * each engine (or its FEC stack) and the network, as kcp-netty's secure layers do: the engine's MTU
+ * shrinks by the record overhead, the client holds its first datagrams until the handshake
+ * completes (a round trip the first messages' RTTs include), and the wire bytes include the
+ * handshake, the 26 bytes each record adds and the keepalive PINGs. The note gives the handshake's
+ * time and the records' figures.
  */
 public final class VirtualKcpRun {
   /** IPv4 (20) + UDP (8) header bytes added to every KCP datagram's wire size. */
@@ -98,20 +105,54 @@ public final class VirtualKcpRun {
 
     InetSocketAddress[] replyTo = {clientAddr};
     Kcp[] engines = new Kcp[2];
-    DatagramStack clientStack =
-        layers(
+    DatagramStack[] stacks = new DatagramStack[2];
+    io.kcpj.core.fec.DatagramSink clientWire =
+        (b, off, len) -> {
+          wireBytes += len + IP_UDP_HEADERS;
+          clientEp.send(serverAddr, b, off, len);
+        };
+    io.kcpj.core.fec.DatagramSink serverWire =
+        (b, off, len) -> {
+          wireBytes += len + IP_UDP_HEADERS;
+          serverEp.send(replyTo[0], b, off, len);
+        };
+    // Opened inner datagrams go to the FEC stack if there is one, else to the engine.
+    VirtualSecureLink clientSecure =
+        secureLink(
+            true,
+            serverAddr,
+            clientWire,
             (b, off, len) -> {
-              wireBytes += len + IP_UDP_HEADERS;
-              clientEp.send(serverAddr, b, off, len);
-            },
-            (b, off, len) -> engines[0].input(b, off, len));
-    DatagramStack serverStack =
-        layers(
+              if (stacks[0] != null) {
+                stacks[0].receive(b, off, len, clock.nowMillis());
+              } else {
+                engines[0].input(b, off, len);
+              }
+            });
+    VirtualSecureLink serverSecure =
+        secureLink(
+            false,
+            clientAddr,
+            serverWire,
             (b, off, len) -> {
-              wireBytes += len + IP_UDP_HEADERS;
-              serverEp.send(replyTo[0], b, off, len);
-            },
-            (b, off, len) -> engines[1].input(b, off, len));
+              if (stacks[1] != null) {
+                stacks[1].receive(b, off, len, clock.nowMillis());
+              } else {
+                engines[1].input(b, off, len);
+              }
+            });
+    io.kcpj.core.fec.DatagramSink clientOut =
+        clientSecure == null
+            ? clientWire
+            : (b, off, len) -> clientSecure.send(b, off, len, clock.nowMillis());
+    io.kcpj.core.fec.DatagramSink serverOut =
+        serverSecure == null
+            ? serverWire
+            : (b, off, len) -> serverSecure.send(b, off, len, clock.nowMillis());
+    DatagramStack clientStack = layers(clientOut, (b, off, len) -> engines[0].input(b, off, len));
+    DatagramStack serverStack = layers(serverOut, (b, off, len) -> engines[1].input(b, off, len));
+    stacks[0] = clientStack;
+    stacks[1] = serverStack;
     Kcp client =
         new Kcp(
             CONV,
@@ -119,6 +160,12 @@ public final class VirtualKcpRun {
             dg -> {
               if (clientStack != null) {
                 clientStack.send(dg, clock.nowMillis());
+                return;
+              }
+              if (clientSecure != null) {
+                byte[] copy = new byte[dg.remaining()];
+                dg.duplicate().get(copy);
+                clientOut.accept(copy, 0, copy.length);
                 return;
               }
               wireBytes += dg.remaining() + IP_UDP_HEADERS;
@@ -133,17 +180,26 @@ public final class VirtualKcpRun {
                 serverStack.send(dg, clock.nowMillis());
                 return;
               }
+              if (serverSecure != null) {
+                byte[] copy = new byte[dg.remaining()];
+                dg.duplicate().get(copy);
+                serverOut.accept(copy, 0, copy.length);
+                return;
+              }
               wireBytes += dg.remaining() + IP_UDP_HEADERS;
               serverEp.send(replyTo[0], dg);
             });
     engines[0] = client;
     engines[1] = server;
-    if (clientStack != null) {
-      client.setMtu(transport.config().mtu() - clientStack.overhead());
-      server.setMtu(transport.config().mtu() - serverStack.overhead());
+    int overhead =
+        (clientStack != null ? clientStack.overhead() : 0)
+            + (clientSecure != null ? VirtualSecureLink.overhead() : 0);
+    if (overhead > 0) {
+      client.setMtu(transport.config().mtu() - overhead);
+      server.setMtu(transport.config().mtu() - overhead);
     }
-    Driver clientDriver = new Driver(client, clientStack);
-    Driver serverDriver = new Driver(server, serverStack);
+    Driver clientDriver = new Driver(client, clientStack, clientSecure);
+    Driver serverDriver = new Driver(server, serverStack, serverSecure);
 
     io.kcpj.core.Delivery delivery = workload.delivery().engineDelivery();
     byte[] buf = new byte[Math.max(client.maxMessageSize(), workload.size()) + 1];
@@ -153,7 +209,9 @@ public final class VirtualKcpRun {
         (src, data) -> {
           replyTo[0] = src;
           serverDriver.beforeInput();
-          if (serverStack != null) {
+          if (serverSecure != null) {
+            serverSecure.receive(data, src, clock.nowMillis());
+          } else if (serverStack != null) {
             serverStack.receive(data, 0, data.length, clock.nowMillis());
           } else {
             server.input(data, 0, data.length);
@@ -178,7 +236,9 @@ public final class VirtualKcpRun {
     clientEp.onReceive(
         (src, data) -> {
           clientDriver.beforeInput();
-          if (clientStack != null) {
+          if (clientSecure != null) {
+            clientSecure.receive(data, src, clock.nowMillis());
+          } else if (clientStack != null) {
             clientStack.receive(data, 0, data.length, clock.nowMillis());
           } else {
             client.input(data, 0, data.length);
@@ -220,6 +280,9 @@ public final class VirtualKcpRun {
               layers.fecParitySkipped,
               layers.fecShortGroupsSent);
     }
+    if (clientSecure != null) {
+      fecNote = join(fecNote, secureNote(clientSecure, serverSecure));
+    }
     long endNanos =
         workload.kind() == Workload.Kind.BULK && bulkCompletedNanos > 0
             ? bulkCompletedNanos
@@ -254,6 +317,34 @@ public final class VirtualKcpRun {
 
   private static String join(String a, String b) {
     return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+  }
+
+  /** One side's secure link ({@code secure=}), or null without secure sessions. */
+  private VirtualSecureLink secureLink(
+      boolean client,
+      InetSocketAddress peer,
+      io.kcpj.core.fec.DatagramSink wire,
+      io.kcpj.core.fec.DatagramSink inner) {
+    if (transport.secure() == null) {
+      return null;
+    }
+    return new VirtualSecureLink(
+        transport.secure(), client, seed * 2 + (client ? 0 : 1), peer, CONV, wire::accept, inner);
+  }
+
+  /** The note's secure part: suite, handshake time, records and what was refused or dropped. */
+  private static String secureNote(VirtualSecureLink client, VirtualSecureLink server) {
+    io.kcpj.core.secure.SecureCounters c = client.counters();
+    io.kcpj.core.secure.SecureCounters s = server.counters();
+    return String.format(
+        java.util.Locale.ROOT,
+        "secure %s: handshake %s, %d records accepted, %d PINGs, %d dropped, %d not sent",
+        client.spec().suite().protocolName(),
+        client.handshakeMillis() < 0 ? "not completed" : client.handshakeMillis() + " ms",
+        c.recordsAccepted + s.recordsAccepted,
+        c.keepalivesSent + s.keepalivesSent,
+        c.totalDrops() + s.totalDrops() + client.unrouted() + server.unrouted(),
+        client.refused() + server.refused());
   }
 
   /** The transport's datagram layers between an engine and its endpoint, or null without FEC. */
@@ -345,14 +436,16 @@ public final class VirtualKcpRun {
   private final class Driver {
     private final Kcp kcp;
     private final DatagramStack stack;
+    private final VirtualSecureLink secure;
     private final Timer timer;
 
     /** The application's refill, run before the engine is driven (bulk transfers). */
     Runnable beforeUpdate;
 
-    Driver(Kcp kcp, DatagramStack stack) {
+    Driver(Kcp kcp, DatagramStack stack, VirtualSecureLink secure) {
       this.kcp = kcp;
       this.stack = stack;
+      this.secure = secure;
       this.timer = clock.newTimer(this::tick);
     }
 
@@ -366,6 +459,9 @@ public final class VirtualKcpRun {
         beforeUpdate.run();
       }
       long now = clock.nowMillis();
+      if (secure != null) {
+        secure.onTimer(now); // handshake retransmission, keepalive
+      }
       if (stack != null) {
         stack.onTimer(now); // an FEC group whose deadline has come
       }
@@ -409,6 +505,9 @@ public final class VirtualKcpRun {
     private void schedule(long atMillis) {
       if (stack != null) {
         atMillis = Math.min(atMillis, stack.nextDeadline());
+      }
+      if (secure != null) {
+        atMillis = Math.min(atMillis, secure.nextDeadline());
       }
       if (atMillis == Kcp.NO_EVENT) {
         timer.cancel();
