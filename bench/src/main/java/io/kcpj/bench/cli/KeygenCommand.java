@@ -40,7 +40,8 @@ final class KeygenCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Write the private key (64 hex digits) to this new file, readable by its owner only;"
-              + " use it as --server-key @FILE. An existing file is left alone (error).")
+              + " use it as --server-key @FILE. An existing file is left alone (error). Default:"
+              + " none (both keys are printed).")
   Path out;
 
   @Option(
@@ -48,7 +49,7 @@ final class KeygenCommand implements Callable<Integer> {
       paramLabel = "KEY",
       description =
           "Print the public key of this existing private key (64 hex digits or @FILE) instead of"
-              + " creating one.")
+              + " creating one. Default: none (a new key pair is drawn).")
   String ofPrivate;
 
   @Spec CommandSpec spec;
