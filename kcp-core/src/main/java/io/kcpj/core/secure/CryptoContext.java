@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * The per-thread crypto machinery every secure session on one thread shares: one JDK cipher per
- * AEAD, SHA-256/HMAC, the random source, and two scratch arrays (one for opening records, one for
- * sealing them) so that the hot paths allocate no buffers.
+ * AEAD for handshakes, SHA-256/HMAC, the random source, and two scratch arrays (one for opening
+ * records, one for sealing them) so that the hot paths allocate no buffers. Record protection does
+ * not share a cipher: each direction of each session gets its own ({@link #recordAead}).
  *
  * <p><b>Ownership and threading:</b> owned by the transport, confined to one thread (a Netty event
  * loop): every session, {@link HandshakeResponder} and {@link AddressTokens} given a context must
@@ -51,6 +52,17 @@ public final class CryptoContext {
   /** The AEAD for {@code cipher}, shared by this thread's sessions. */
   public Aead aead(NoiseCipher cipher) {
     return cipher == NoiseCipher.AES_GCM ? aesGcm : chachaPoly;
+  }
+
+  /**
+   * A new AEAD for one direction of one session's records (its {@code RecordSealer} or {@code
+   * RecordOpener}). Not shared, because the JDK's AES cipher keeps the expanded key schedule of the
+   * last key it was initialised with: a cipher shared by several keys (both directions, every
+   * session) expands its key again on every record, which cost more CPU and allocation than the
+   * encryption itself (docs/secure-sessions.md, section 14).
+   */
+  public Aead recordAead(NoiseCipher cipher) {
+    return new Aead(cipher);
   }
 
   public Sha256 sha() {

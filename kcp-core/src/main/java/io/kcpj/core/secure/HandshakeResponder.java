@@ -161,8 +161,8 @@ public final class HandshakeResponder {
         new SecureServerSession(
             ctx, timers, sink, from, suite, clientId, serverId, conv, clientEphemeral, now);
     session.installKeys(
-        new RecordSealer(ctx.aead(suite.cipher()), send, clientId),
-        new RecordOpener(ctx.aead(suite.cipher()), receive, serverId),
+        new RecordSealer(ctx.recordAead(suite.cipher()), send, clientId),
+        new RecordOpener(ctx.recordAead(suite.cipher()), receive, serverId),
         Math.min(timers.idleTimeout(), clientIdle),
         timers.keepaliveInterval());
     Arrays.fill(send, (byte) 0);

@@ -200,8 +200,8 @@ public final class SecureClientSession extends SecureSession {
     byte[] send = keys[0].keyBytes();
     byte[] receive = keys[1].keyBytes();
     installKeys(
-        new RecordSealer(ctx.aead(suite.cipher()), send, serverId),
-        new RecordOpener(ctx.aead(suite.cipher()), receive, clientId),
+        new RecordSealer(ctx.recordAead(suite.cipher()), send, serverId),
+        new RecordOpener(ctx.recordAead(suite.cipher()), receive, clientId),
         Math.min(timers.idleTimeout(), serverIdle),
         timers.keepaliveInterval());
     Arrays.fill(send, (byte) 0);

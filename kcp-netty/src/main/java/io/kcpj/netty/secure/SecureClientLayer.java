@@ -50,6 +50,9 @@ public final class SecureClientLayer extends SecureLayerBase {
   private final Map<Route, Entry> byRoute = new HashMap<>();
   private long pendingDropped;
 
+  /** The local address of the datagram being handled (the recipient of what is passed up). */
+  private InetSocketAddress readRecipient;
+
   /** A client layer whose sessions use {@code config}'s keys, cipher and timers. */
   public SecureClientLayer(SecureClientConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -113,6 +116,7 @@ public final class SecureClientLayer extends SecureLayerBase {
       ByteBuf content = packet.content();
       ByteBuffer view = content.nioBuffer(content.readerIndex(), content.readableBytes());
       InetSocketAddress sender = packet.sender();
+      readRecipient = packet.recipient();
       int type = SecureWire.type(view);
       int offset;
       if (type == SecureWire.TYPE_RESPONSE) {
@@ -133,6 +137,7 @@ public final class SecureClientLayer extends SecureLayerBase {
       Entry e = byId.get(SecureWire.getIntLe(view, view.position() + offset));
       if (e != null) {
         e.session.onDatagram(view, sender, now);
+        armFor(e.session);
       } else if (type == SecureWire.TYPE_TRANSPORT) {
         offerAsReset(view, sender, now);
       } else {
@@ -198,6 +203,7 @@ public final class SecureClientLayer extends SecureLayerBase {
     byId.put(s.clientSessionId(), e);
     byRoute.put(route, e);
     s.start(now());
+    armFor(s);
     return e;
   }
 
@@ -239,7 +245,7 @@ public final class SecureClientLayer extends SecureLayerBase {
         layerCounters.drop(SecureDrop.MALFORMED_FRAMES);
         return;
       }
-      keepOpened(inner, s.remoteAddress(), (InetSocketAddress) ctx.channel().localAddress());
+      keepOpened(inner, s.remoteAddress(), readRecipient);
     }
 
     @Override

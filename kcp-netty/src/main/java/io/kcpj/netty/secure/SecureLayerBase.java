@@ -9,6 +9,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -20,18 +22,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the server and client secure layers share: the thread's {@link CryptoContext}, the sink that
  * writes the core's own datagrams, protection of the KCP codec's outbound datagrams, inner
- * datagrams passed up after the core returns, and a periodic tick that drives the sessions' timers.
+ * datagrams passed up after the core returns, and one timer that drives the sessions' timers.
+ *
+ * <p><b>Timer.</b> One scheduled task per layer, at the earliest {@code nextDeadline()} of its
+ * sessions (handshake retransmission, keepalive, idle timeout...), never a periodic tick: with
+ * traffic flowing the deadlines move later and the task fires about once per keepalive interval.
+ * Traffic moves deadlines later without touching the timer; a call that may move one earlier (a new
+ * session, a datagram handled by a session) compares it with the armed time ({@link #armFor}), one
+ * comparison per datagram. Time is the event loop's ticker (virtual under {@code EmbeddedChannel},
+ * as the codec's).
  *
  * <p>Thread-confined to the datagram channel's event loop.
  */
 abstract class SecureLayerBase extends ChannelDuplexHandler {
-  /** How often the sessions' deadlines are checked (milliseconds). */
-  static final long TICK_MILLIS = 10;
-
   final CryptoContext crypto = new CryptoContext();
-  final long clockBase = System.nanoTime();
   ChannelHandlerContext ctx;
-  private ScheduledFuture<?> tick;
+  private ScheduledFuture<?> timer;
+
+  /** When the armed timer fires (ms on {@link #now()}), or {@link Long#MAX_VALUE}: none armed. */
+  private long timerAt = Long.MAX_VALUE;
 
   /** Inner datagrams opened during one {@code onDatagram} call, passed up once it returned. */
   private final List<DatagramPacket> opened = new ArrayList<>();
@@ -47,36 +56,75 @@ abstract class SecureLayerBase extends ChannelDuplexHandler {
 
   boolean needsFlush;
 
-  /** Milliseconds on the layer's monotonic clock. */
+  /** Milliseconds on the event loop's clock (its ticker: virtual under EmbeddedChannel). */
   final long now() {
-    return (System.nanoTime() - clockBase) / 1_000_000;
+    EventExecutor executor = ctx.executor();
+    long nanos =
+        executor instanceof AbstractScheduledEventExecutor
+            ? ((AbstractScheduledEventExecutor) executor).ticker().nanoTime()
+            : System.nanoTime();
+    return nanos / 1_000_000L;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    tick =
-        ctx.executor()
-            .scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    if (tick != null) {
-      tick.cancel(false);
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
     }
+    timerAt = Long.MAX_VALUE;
     releaseOpened();
   }
 
-  /** The sessions whose timers the tick drives (a copy is taken before calling them). */
+  /** The sessions whose timers the layer drives (a copy is taken before calling them). */
   abstract Collection<? extends SecureSession> sessions();
 
-  private void onTick() {
+  /**
+   * Makes sure the timer fires no later than {@code session}'s next deadline. Call it after
+   * anything that may have moved that deadline earlier; a later deadline leaves the timer alone.
+   */
+  final void armFor(SecureSession session) {
+    long deadline = session.nextDeadline();
+    if (deadline < timerAt) {
+      arm(deadline);
+    }
+  }
+
+  private void arm(long deadline) {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    timerAt = deadline;
+    if (deadline == Long.MAX_VALUE) {
+      return;
+    }
+    timer =
+        ctx.executor()
+            .schedule(this::onTimer, Math.max(0, deadline - now()), TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs the sessions that are due, then re-arms at the earliest deadline left. */
+  private void onTimer() {
+    timer = null;
+    timerAt = Long.MAX_VALUE;
     long now = now();
     for (SecureSession s : new ArrayList<>(sessions())) {
       if (s.nextDeadline() <= now) {
         s.onTimer(now);
       }
+    }
+    long next = Long.MAX_VALUE;
+    for (SecureSession s : sessions()) {
+      next = Math.min(next, s.nextDeadline());
+    }
+    if (next != Long.MAX_VALUE && next < timerAt) {
+      arm(Math.max(next, now + 1)); // a deadline already past runs next millisecond, never spins
     }
     flushIfNeeded();
   }

@@ -122,6 +122,7 @@ public final class SecureServerLayer extends SecureLayerBase {
         SecureServerSession s = id < 0 ? null : byId.get((int) id);
         if (s != null) {
           s.onDatagram(view, sender, now);
+          armFor(s); // a datagram from a new address starts a path validation
         } else if (id < 0) {
           layerCounters.drop(SecureDrop.TOO_SHORT);
         } else {
@@ -143,6 +144,7 @@ public final class SecureServerLayer extends SecureLayerBase {
     SecureServerSession pending = halfOpen.get(key);
     if (pending != null && pending.isRetransmissionOf(view)) {
       pending.onInitiationRetransmit(view, sender, now);
+      armFor(pending);
       return;
     }
     boolean token = requireToken || halfOpen.size() >= maxHalfOpen;
@@ -154,6 +156,7 @@ public final class SecureServerLayer extends SecureLayerBase {
     byId.put(s.serverSessionId(), s);
     halfOpen.put(key, s);
     s.setListener(new Listener(local, key));
+    armFor(s);
   }
 
   private void maybeReset(ByteBuffer view, InetSocketAddress sender, long now) {

@@ -13,10 +13,12 @@ import javax.crypto.spec.SecretKeySpec;
  * One JDK {@link Cipher} for one {@link NoiseCipher}: Noise's {@code ENCRYPT(k, n, ad, plaintext)}
  * and {@code DECRYPT(k, n, ad, ciphertext)} over arrays.
  *
- * <p><b>Threading:</b> not thread-safe (a JDK {@code Cipher} is not). One instance per thread; all
- * sessions a thread drives may share it, since every call initialises the cipher with its own key
- * and nonce. <b>Buffers:</b> nothing is retained after a call; input and output may be the same
- * array at the same offset (in-place).
+ * <p><b>Threading:</b> not thread-safe (a JDK {@code Cipher} is not). Instances may be shared by
+ * the keys of one thread, since every call initialises the cipher with its own key and nonce; but
+ * the JDK's AES keeps only the last key's expanded schedule, so a shared instance whose keys
+ * alternate expands the key again on every call (records therefore use one instance per key
+ * sequence, see {@code CryptoContext.recordAead}). <b>Buffers:</b> nothing is retained after a
+ * call; input and output may be the same array at the same offset (in-place).
  *
  * <p>Allocation: each call initialises the JDK cipher with a new parameter spec (the JDK's specs
  * are immutable and copy their nonce), and the JDK's own initialisation may allocate; see the JMH
