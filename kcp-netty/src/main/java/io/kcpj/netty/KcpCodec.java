@@ -293,8 +293,12 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   abstract KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv);
 
   /**
-   * True when the datagram's first segment opens a conversation: a PUSH with sn 0 (in an FEC data
-   * shard, the segment after the shard's 8 bytes).
+   * True when the datagram's first segment opens a conversation: a data segment with sn 0 (in an
+   * FEC data shard, the segment after the shard's 8 bytes). A data segment is a PUSH or one of the
+   * delivery extension's unordered or sequenced commands: a client whose first message is unordered
+   * or sequenced opens with one of those. A server whose engine lacks the extension rejects that
+   * segment. The session then stays unvalidated and ages out, like any other opening that is never
+   * answered.
    */
   static boolean isOpening(ByteBuf content) {
     int offset = SessionLayers.kcpOffset(content);
@@ -302,7 +306,8 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       return false;
     }
     int at = content.readerIndex() + offset;
-    return content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET) == SegmentHeader.CMD_PUSH
+    int cmd = content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET);
+    return (cmd == SegmentHeader.CMD_PUSH || SegmentHeader.isDeliveryExtension(cmd))
         && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
   }
 

@@ -29,9 +29,10 @@ interface OpeningGate {
   Verdict classify(ByteBuf datagram, InetSocketAddress sender, long nowMillis);
 
   /**
-   * Plain KCP: a PUSH with sn 0 first opens a conversation (the first segment any KCP sender
-   * transmits, and retransmits with sn 0 until it is acknowledged; in an FEC data shard, the
-   * segment after the shard's header); it proves nothing.
+   * Plain KCP: a data segment with sn 0 first opens a conversation. That is the first segment any
+   * KCP sender transmits, and it retransmits it with sn 0 until it is acknowledged. In an FEC data
+   * shard it is the segment after the shard's header. The segment is a PUSH, or an unordered or
+   * sequenced one of the delivery extension. The opening proves nothing.
    */
   OpeningGate KCP =
       (datagram, sender, now) -> KcpCodec.isOpening(datagram) ? Verdict.UNVALIDATED : Verdict.NONE;

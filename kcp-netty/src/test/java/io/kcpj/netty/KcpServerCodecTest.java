@@ -77,6 +77,27 @@ class KcpServerCodecTest {
     assertEquals(10, ch.counters().payloadBytesSent);
   }
 
+  /**
+   * A client whose first message is unordered or sequenced opens with the delivery extension's
+   * command, not a PUSH: the server must take that as an opening too (it did not, and every such
+   * session was dropped as a stray).
+   */
+  @Test
+  void aFirstUnorderedOrSequencedMessageOpensASession() {
+    start(new KcpServerCodecBuilder().config(KcpConfig.game()));
+    TestPeer unordered = net.peer(new TestPeer(A, 11, KcpConfig.game()));
+    TestPeer sequenced = net.peer(new TestPeer(B, 12, KcpConfig.game()));
+    byte[] u = "unordered".getBytes(StandardCharsets.UTF_8);
+    byte[] q = "sequenced".getBytes(StandardCharsets.UTF_8);
+    unordered.kcp.send(u, 0, u.length, io.kcpj.core.Delivery.UNORDERED);
+    sequenced.kcp.send(q, 0, q.length, io.kcpj.core.Delivery.SEQUENCED);
+    net.step(30);
+    assertEquals(2, codec.metrics().sessionsOpened());
+    assertEquals(0, codec.metrics().datagramsDropped());
+    assertEquals(List.of("unordered"), unordered.receivedText());
+    assertEquals(List.of("sequenced"), sequenced.receivedText());
+  }
+
   @Test
   void sessionsAreDemultiplexedByAddressAndConv() {
     start();
