@@ -61,6 +61,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private boolean engineWritable = true;
   private long lastInputMillis;
 
+  /** The last {@link #input} acknowledged at least one segment this session sent. */
+  private boolean inputAcknowledged;
+
   // Graceful close.
   private boolean closing;
   private boolean forced;
@@ -108,6 +111,20 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     } else if (codec.admitOutput(this, datagram)) {
       // FEC and encryption of what admission let through, padded while the client asks for it
       l.send(codec.padForLayers(this, datagram), codec.nowMillis());
+    }
+  }
+
+  /**
+   * Sends a probe datagram the codec made ({@link ProbeSegment}) the way engine output goes: to the
+   * codec's output, or through the layers (FEC, encryption). Not padded; not limited again (the
+   * codec counted it).
+   */
+  void sendProbe(java.nio.ByteBuffer probe) {
+    SessionLayers l = layers;
+    if (l == null) {
+      codec.output(key.address(), probe);
+    } else {
+      l.send(probe, codec.nowMillis());
     }
   }
 
@@ -271,6 +288,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
    */
   int input(ByteBuf content, long nowMillis) {
     kcp.update(nowMillis); // the engine's clock must be current for its RTT samples
+    int inFlight = kcp.sendBufferSize(); // input removes segments only when they are acknowledged
     int len = content.readableBytes();
     byte[] array;
     int off;
@@ -294,8 +312,14 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       status = layers.input(array, off, len, nowMillis);
     }
     lastInputMillis = nowMillis;
+    inputAcknowledged = kcp.sendBufferSize() < inFlight;
     deliver();
     return status;
+  }
+
+  /** Whether the last {@link #input} acknowledged a segment this session sent (any sn). */
+  boolean inputAcknowledged() {
+    return inputAcknowledged;
   }
 
   /** Hands every whole message the engine holds to the pipeline, as reading allows. */

@@ -280,7 +280,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       drop(sender, conv, KcpDropReason.ENGINE_REJECTED);
     }
     child.account().afterInput(child.engine());
-    if (admission.afterInput(child.account(), child.engine())) {
+    if (admission.afterInput(child.account(), child.engine(), child.inputAcknowledged())) {
       child.validated(); // its idle timeout is the configured one from now on
     }
     markDirty(child);
@@ -481,12 +481,16 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * The anti-amplification limit on a session's engine datagram (before FEC and encryption): false
    * when it is withheld (the engine retransmits it once the peer has sent more or is validated);
    * otherwise true, with the datagram's limit moved back to the whole segments that may go when
-   * only part of it may.
+   * only part of it may. When data was withheld, a window probe goes out first if it fits ({@link
+   * SessionAdmission#permitProbe}), so that a live peer always gets a chance to answer.
    */
   boolean admitOutput(KcpChildChannel child, ByteBuffer datagram) {
     int permitted = admission.permit(child.account(), datagram);
     if (admission.takeWithheld()) {
       problems.withheld(nowMillis());
+      if (admission.permitProbe(child.account(), datagram, permitted)) {
+        child.sendProbe(ProbeSegment.wask(datagram)); // the peer's answer proves it, or pays
+      }
     }
     if (permitted == 0) {
       return false;

@@ -17,10 +17,13 @@ import java.util.Map;
  *
  * <p><b>Validated and unvalidated.</b> A server session starts <em>unvalidated</em>: its peer has
  * proven nothing, and its address may be forged. It becomes <em>validated</em> when the peer
- * acknowledges something the session sent (the engine's {@code sndUna} moves), which a sender at a
- * forged address cannot see; a stronger proof (an address token, a handshake) can validate a
- * session through {@link #validate} or at its opening through an {@link OpeningGate}. Client
- * sessions are validated from the start. Unvalidated sessions are cheap and short-lived:
+ * acknowledges anything the session sent: an ACK of any of its segments, or a {@code una} past its
+ * first (the engine's {@code sndUna} moves). Both are things a sender at a forged address cannot
+ * see; an ACK of the second answer is as good a proof as one of the first, so a peer whose first
+ * answer was lost is validated by its ACK of a later one. A stronger proof (an address token, a
+ * handshake) can validate a session through {@link #validate} or at its opening through an {@link
+ * OpeningGate}. Client sessions are validated from the start. Unvalidated sessions are cheap and
+ * short-lived:
  *
  * <ul>
  *   <li>they close after {@link KcpChannelOption#UNVALIDATED_TIMEOUT_MILLIS} without input ({@link
@@ -36,6 +39,21 @@ import java.util.Map;
  *       §8.1). A datagram that does not fit is cut after its last whole segment that fits
  *       (acknowledgements come first in a KCP datagram), or withheld; the engine treats what was
  *       withheld as lost and retransmits it once the peer has sent more.
+ *   <li>the limit is spent on drawing the peer's proof rather than on resending data blindly: when
+ *       it withholds data (a PUSH) and a {@value io.kcpj.core.wire.SegmentHeader#HEADER_SIZE} -byte
+ *       window probe (WASK, {@link ProbeSegment}) still fits in the allowance, the probe goes
+ *       instead; and a <em>re</em>transmitted PUSH goes only if it leaves room for {@value
+ *       #PROBE_RESERVE} probes (first transmissions may use the whole allowance). Every KCP peer
+ *       answers a probe at once with a WINS segment whose {@code una} acknowledges what it received
+ *       (which validates the session if it got the answer) and whose bytes raise the allowance by
+ *       three times what the probe cost (so the answer can be resent if it did not). Without this,
+ *       a peer that sent one small request, got the answer, had its acknowledgements lost and then
+ *       stayed quiet for a while was never asked again: every retransmission was withheld once two
+ *       had been spent, the session reached the unvalidated timeout with its peer alive, and every
+ *       later datagram of the conversation was dropped as {@link KcpDropReason#UNKNOWN_CONV} (only
+ *       a PUSH with sn 0 opens a session). The limit still bounds how often the server can ask: a
+ *       quiet peer whose replies to the answer and to every probe the allowance pays for (six after
+ *       one unpadded 88-byte request) are all lost still loses its session.
  * </ul>
  *
  * <p>Plain KCP's proof is weak: the first sequence number is always 0, so a sender who guesses when
@@ -47,6 +65,13 @@ import java.util.Map;
 final class SessionAdmission {
   /** The most bytes an unvalidated session sends per byte received (QUIC's factor). */
   static final int AMPLIFICATION_FACTOR = 3;
+
+  /**
+   * Window probes an unvalidated session keeps room for when it retransmits data: a retransmission
+   * that would leave less is withheld and a probe goes instead (a probe costs 24 bytes, a
+   * retransmission its whole segment, and either draws the peer's proof if it answers).
+   */
+  static final int PROBE_RESERVE = 3;
 
   private final CodecLimits limits;
   private final OpeningGate gate;
@@ -126,11 +151,11 @@ final class SessionAdmission {
 
   /**
    * After a datagram went into the session's engine: the session is validated once the peer has
-   * acknowledged something it sent ({@code sndUna} left 0, where every engine starts). Returns true
-   * if this input validated it.
+   * acknowledged something it sent: {@code acked} (the input acknowledged one of its segments) or
+   * {@code sndUna} left 0, where every engine starts. Returns true if this input validated it.
    */
-  boolean afterInput(SessionAccount a, Kcp engine) {
-    if (!a.validated && engine.sndUna() != 0) {
+  boolean afterInput(SessionAccount a, Kcp engine, boolean acked) {
+    if (!a.validated && (acked || engine.sndUna() != 0)) {
       validate(a);
       return true;
     }
@@ -172,8 +197,8 @@ final class SessionAdmission {
 
   /**
    * How many bytes of {@code datagram} (position to limit) an unvalidated session may send now: all
-   * of them, or the whole segments that fit in its allowance (possibly none). Counts what it grants
-   * as sent.
+   * of them, or the whole segments that fit in its allowance (possibly none). A retransmitted PUSH
+   * must also leave room for {@value #PROBE_RESERVE} window probes. Counts what it grants as sent.
    */
   int permit(SessionAccount a, ByteBuffer datagram) {
     int len = datagram.remaining();
@@ -181,9 +206,8 @@ final class SessionAdmission {
       return len;
     }
     long allowance = AMPLIFICATION_FACTOR * a.bytesReceived - a.bytesSent;
-    int permitted = len;
-    if (len > allowance) {
-      permitted = wholeSegmentsWithin(datagram, allowance);
+    int permitted = wholeSegmentsWithin(a, datagram, allowance);
+    if (permitted < len) {
       stats.datagramsWithheld++;
       stats.bytesWithheld += len - permitted;
       withheld = true;
@@ -192,31 +216,80 @@ final class SessionAdmission {
     return permitted;
   }
 
+  /**
+   * The length of the longest run of whole KCP segments from the position within {@code max} bytes,
+   * where a retransmitted PUSH (an sn below {@link SessionAccount#nextSn}) must leave room for
+   * {@value #PROBE_RESERVE} probes; records the sns of the PUSHes it lets through.
+   */
+  private static int wholeSegmentsWithin(SessionAccount a, ByteBuffer datagram, long max) {
+    int start = datagram.position();
+    int end = datagram.limit();
+    int at = start;
+    int nextSn = a.nextSn;
+    while (end - at >= SegmentHeader.HEADER_SIZE) {
+      long next = at + SegmentHeader.HEADER_SIZE + segmentLength(datagram, at);
+      boolean push = (datagram.get(at + SegmentHeader.CMD_OFFSET) & 0xff) == SegmentHeader.CMD_PUSH;
+      int sn = push ? wireInt(datagram, at + SegmentHeader.SN_OFFSET) : 0;
+      boolean retransmission = push && sn - a.nextSn < 0;
+      long limit = retransmission ? max - PROBE_RESERVE * SegmentHeader.HEADER_SIZE : max;
+      if (next > end || next - start > limit) {
+        break;
+      }
+      if (push && sn - nextSn >= 0) {
+        nextSn = sn + 1;
+      }
+      at = (int) next;
+    }
+    a.nextSn = nextSn;
+    return at - start;
+  }
+
+  /**
+   * After {@link #permit} granted only {@code permitted} bytes of {@code datagram}: whether a
+   * window probe ({@link ProbeSegment}) should go to the peer instead of what was withheld. True
+   * when the withheld part holds data (a PUSH, which the peer would acknowledge) and a probe fits
+   * in the allowance; the probe is then counted as sent.
+   */
+  boolean permitProbe(SessionAccount a, ByteBuffer datagram, int permitted) {
+    if (a.validated || !limits.antiAmplification) {
+      return false;
+    }
+    if (AMPLIFICATION_FACTOR * a.bytesReceived - a.bytesSent < SegmentHeader.HEADER_SIZE
+        || !holdsPush(datagram, datagram.position() + permitted)) {
+      return false;
+    }
+    a.bytesSent += SegmentHeader.HEADER_SIZE;
+    return true;
+  }
+
+  /** Whether the whole segments of {@code datagram} from index {@code at} include a PUSH. */
+  private static boolean holdsPush(ByteBuffer datagram, int at) {
+    int end = datagram.limit();
+    while (end - at >= SegmentHeader.HEADER_SIZE) {
+      if ((datagram.get(at + SegmentHeader.CMD_OFFSET) & 0xff) == SegmentHeader.CMD_PUSH) {
+        return true;
+      }
+      at += SegmentHeader.HEADER_SIZE + (int) Math.min(end, segmentLength(datagram, at));
+    }
+    return false;
+  }
+
+  /** The payload length field of the segment at {@code at}. */
+  private static long segmentLength(ByteBuffer datagram, int at) {
+    return Integer.toUnsignedLong(wireInt(datagram, at + SegmentHeader.LEN_OFFSET));
+  }
+
+  /** A little-endian wire field of {@code datagram}, whatever the buffer's byte order. */
+  private static int wireInt(ByteBuffer datagram, int index) {
+    int raw = datagram.getInt(index);
+    return datagram.order() == ByteOrder.LITTLE_ENDIAN ? raw : Integer.reverseBytes(raw);
+  }
+
   /** Whether {@link #permit} cut or withheld a datagram since the last call. */
   boolean takeWithheld() {
     boolean w = withheld;
     withheld = false;
     return w;
-  }
-
-  /** The length of the longest run of whole KCP segments from the position within {@code max}. */
-  private static int wholeSegmentsWithin(ByteBuffer datagram, long max) {
-    int start = datagram.position();
-    int end = datagram.limit();
-    int at = start;
-    while (end - at >= SegmentHeader.HEADER_SIZE) {
-      long len =
-          datagram.order() == ByteOrder.LITTLE_ENDIAN
-              ? Integer.toUnsignedLong(datagram.getInt(at + SegmentHeader.LEN_OFFSET))
-              : Integer.toUnsignedLong(
-                  Integer.reverseBytes(datagram.getInt(at + SegmentHeader.LEN_OFFSET)));
-      long next = at + SegmentHeader.HEADER_SIZE + len;
-      if (next > end || next - start > max) {
-        break;
-      }
-      at = (int) next;
-    }
-    return at - start;
   }
 
   /**
