@@ -26,7 +26,9 @@ import java.util.Set;
  *       or replayed is ever accepted);
  *   <li>an address not validated never received more than 3x the bytes the session counted from it;
  *   <li>the healthy session ends only by its idle timeout (no datagram an attacker can make ends
- *       it);
+ *       it); a replayed or mutated INITIATION may open another half-open session (it times out with
+ *       {@code HANDSHAKE_TIMEOUT}, which is correct), but that session never establishes and never
+ *       delivers a payload;
  *   <li>an INITIATION built by a PSK holder (any ephemeral key, low-order points included, any
  *       payload and token) is answered or dropped, never thrown on.
  * </ul>
@@ -60,6 +62,10 @@ class SecureServerFuzzTest {
     p.deliverToServer(0);
     assertEquals(SecureSessionState.ESTABLISHED, p.server.state());
     SecureServerSession session = p.server;
+    // A replayed or mutated INITIATION the responder accepts opens another, half-open session
+    // (routeToServer makes it p.server, with the healthy session's listener). It is not the
+    // session under test: each gets its own listener, and p.server goes back to the healthy one.
+    List<SecurePair.Events> others = new ArrayList<>();
 
     Set<Integer> sent = new HashSet<>();
     Set<Integer> delivered = new HashSet<>();
@@ -151,7 +157,17 @@ class SecureServerFuzzTest {
             history.add(s.bytes);
           }
       }
+      if (p.server != session) {
+        SecurePair.Events o = new SecurePair.Events();
+        p.server.setListener(o);
+        others.add(o);
+        p.server = session;
+      }
       p.toClient.drain();
+      for (SecurePair.Events o : others) {
+        assertTrue(o.payloads.isEmpty(), "a session opened by a hostile datagram delivered");
+        assertEquals(0, o.established, "a session opened by a hostile datagram established");
+      }
       for (byte[] d : p.serverEvents.payloads) {
         assertTrue(d.length >= 4, "a payload the client never sent");
         int n = SecureWire.getIntLe(d, 0);
