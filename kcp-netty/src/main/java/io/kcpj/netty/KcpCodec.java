@@ -307,8 +307,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     int at = content.readerIndex() + offset;
     int cmd = content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET);
-    return (cmd == SegmentHeader.CMD_PUSH || SegmentHeader.isDeliveryExtension(cmd))
-        && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
+    return SegmentHeader.isData(cmd) && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
   }
 
   /** The codec's admission policy (server: unvalidated sessions, per-source caps, eviction). */

@@ -11,8 +11,8 @@ public enum KcpDropReason {
   /** Shorter than a KCP header (24 bytes), or its first segment's length runs past the end. */
   MALFORMED,
   /**
-   * Server: from an address with no session, and not the opening of a conversation (a PUSH with sn
-   * 0). Client: from an (address, conv) that no {@link KcpChannel} of this codec owns.
+   * Server: from an address with no session, and not the opening of a conversation (a data segment
+   * with sn 0). Client: from an (address, conv) that no {@link KcpChannel} of this codec owns.
    */
   UNKNOWN_SESSION,
   /** Server: from an address that has sessions, for a conv it has none of, and not an opening. */
