@@ -28,18 +28,29 @@ import java.util.Map;
  */
 public final class KcpServerCodec extends KcpCodec {
 
+  private final ClosedSessions closedSessions = new ClosedSessions();
+
   KcpServerCodec(CodecSettings settings) {
     super(settings);
+  }
+
+  @Override
+  ClosedSessions closedSessions() {
+    return closedSessions;
   }
 
   @Override
   KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv) {
     OpeningGate.Verdict verdict = admission().classify(content, sender, nowMillis());
     if (verdict == OpeningGate.Verdict.NONE) {
-      drop(
-          sender,
-          conv,
-          hasSessionsFrom(sender) ? KcpDropReason.UNKNOWN_CONV : KcpDropReason.UNKNOWN_SESSION);
+      KcpDropReason reason;
+      if (recentlyClosed(sender, conv)) {
+        reason = KcpDropReason.CLOSED_SESSION; // its peer goes on: it learns by its dead-link rule
+      } else {
+        reason =
+            hasSessionsFrom(sender) ? KcpDropReason.UNKNOWN_CONV : KcpDropReason.UNKNOWN_SESSION;
+      }
+      drop(sender, conv, reason);
       return null;
     }
     KcpDropReason refused =
