@@ -74,9 +74,13 @@ import org.junit.jupiter.api.Timeout;
  * round, while the budget fills); the server's pauses are 10–100 ms; the rounds that fail the bound
  * are those where the client's own event loop ran 25–430 ms late. The child's collector is limited
  * to one thread so that its pauses take one of the two cores, not both, from the client (which
- * stands for a machine elsewhere); that makes the server's own pauses longer, not shorter. {@code
- * -Dkcpj.test.latencyBound=false} skips the bound on a machine busy with other work (CI runs it
- * alone on an idle one).
+ * stands for a machine elsewhere); that makes the server's own pauses longer, not shorter. On that
+ * shared machine the bound passed in 5 of 8 runs at load averages 5–11 (ratios 1.17–1.66) and
+ * failed in 3 (2.28, 2.46, 4.67), in rounds where the client's own event loop ran 50–100 ms late at
+ * p99. So by default the bound is asserted unless the load average exceeds twice the processors
+ * when the test starts (other work wants the cores; the test prints which it did): CI runs it alone
+ * on an idle machine, where it is asserted. {@code -Dkcpj.test.latencyBound=true} asserts it
+ * whatever the load, {@code false} never.
  */
 @Tag("slow")
 class MemoryBudgetProcessTest {
@@ -113,6 +117,9 @@ class MemoryBudgetProcessTest {
       throws Exception {
     Assumptions.assumeTrue(
         Files.isReadable(Path.of("/proc/self/status")), "needs Linux's /proc for the RSS");
+    // Decided before this test adds its own load (class comment).
+    String latencyBound = latencyBound(Double.parseDouble(loadAverage()));
+    System.out.println("latency bound: " + latencyBound);
     // -Dkcpj.test.memoryBudget=BYTES runs the same attack against another budget (e.g. a huge one,
     // to see the server die without it).
     Process server = startServer(System.getProperty("kcpj.test.memoryBudget", "default"));
@@ -198,8 +205,8 @@ class MemoryBudgetProcessTest {
       assertTrue(metrics.get("budgetClosed") > 0, "the budget closed the largest holders");
       assertTrue(metrics.get("bytesHeld") <= budget, "within the budget: " + metrics);
       assertTrue(maxRss[0] <= RSS_BUDGET_BYTES, "RSS " + (maxRss[0] >> 20) + " MB");
-      // Medians of the rounds' p99s (see the class comment); on by default.
-      if (Boolean.parseBoolean(System.getProperty("kcpj.test.latencyBound", "true"))) {
+      // Medians of the rounds' p99s (see the class comment).
+      if (latencyBound.startsWith("asserted")) {
         assertTrue(
             roundsDuring <= 2 * roundsBefore,
             "healthy p99 (median of rounds) "
@@ -217,6 +224,26 @@ class MemoryBudgetProcessTest {
       server.waitFor(10, TimeUnit.SECONDS);
       server.destroyForcibly();
     }
+  }
+
+  /**
+   * Whether the latency bound is asserted: {@code -Dkcpj.test.latencyBound=true} or {@code false}
+   * decides; by default ({@code auto}) it is asserted unless the one-minute load average when the
+   * test starts exceeds twice the processors, i.e. other work already wants the cores.
+   */
+  static String latencyBound(double load) {
+    String mode = System.getProperty("kcpj.test.latencyBound", "auto");
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (mode.equals("true")) {
+      return "asserted (-Dkcpj.test.latencyBound=true)";
+    }
+    if (mode.equals("false")) {
+      return "skipped (-Dkcpj.test.latencyBound=false)";
+    }
+    if (load > 2 * cpus) {
+      return "skipped: load average " + load + " > 2 x " + cpus + " processors at the start";
+    }
+    return "asserted (load average " + load + ", " + cpus + " processors)";
   }
 
   static final int DEFAULT_BASELINE_ROUNDS = 3;
