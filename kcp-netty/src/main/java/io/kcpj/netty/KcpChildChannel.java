@@ -14,6 +14,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -104,7 +105,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   }
 
   /** The engine's output: straight to the codec, or through the layers. */
-  private void engineOutput(java.nio.ByteBuffer datagram) {
+  private void engineOutput(ByteBuffer datagram) {
     SessionLayers l = layers;
     if (l == null) {
       codec.sessionOutput(this, datagram); // admission and padding, then the wire
@@ -119,7 +120,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
    * codec's output, or through the layers (FEC, encryption). Not padded; not limited again (the
    * codec counted it).
    */
-  void sendProbe(java.nio.ByteBuffer probe) {
+  void sendProbe(ByteBuffer probe) {
     SessionLayers l = layers;
     if (l == null) {
       codec.output(key.address(), probe);

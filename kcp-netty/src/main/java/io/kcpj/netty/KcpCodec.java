@@ -307,8 +307,21 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     int at = content.readerIndex() + offset;
     int cmd = content.getUnsignedByte(at + SegmentHeader.CMD_OFFSET);
-    return (cmd == SegmentHeader.CMD_PUSH || SegmentHeader.isDeliveryExtension(cmd))
-        && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
+    return SegmentHeader.isData(cmd) && content.getIntLE(at + SegmentHeader.SN_OFFSET) == 0;
+  }
+
+  /** Server: the sessions it closed recently ({@link ClosedSessions}); null on a client. */
+  ClosedSessions closedSessions() {
+    return null;
+  }
+
+  /**
+   * Server: whether (sender, conv) is a session this codec closed recently ({@link
+   * ClosedSessions}). Allocates nothing.
+   */
+  boolean recentlyClosed(InetSocketAddress sender, int conv) {
+    ClosedSessions closed = closedSessions();
+    return closed != null && closed.recentlyClosed(probe.set(sender, conv), nowMillis());
   }
 
   /** The codec's admission policy (server: unvalidated sessions, per-source caps, eviction). */
@@ -433,6 +446,10 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     child.engine().counters().addTo(stats.closedEngines);
     if (child.layers() != null) {
       child.layers().addCountersTo(stats.closedLayers);
+    }
+    ClosedSessions closed = closedSessions();
+    if (closed != null) {
+      closed.closed(child.key(), nowMillis());
     }
     KcpCloseReason reason = child.closeReason();
     stats.closed[reason.ordinal()]++;

@@ -11,8 +11,8 @@ public enum KcpDropReason {
   /** Shorter than a KCP header (24 bytes), or its first segment's length runs past the end. */
   MALFORMED,
   /**
-   * Server: from an address with no session, and not the opening of a conversation (a PUSH with sn
-   * 0). Client: from an (address, conv) that no {@link KcpChannel} of this codec owns.
+   * Server: from an address with no session, and not the opening of a conversation (a data segment
+   * with sn 0). Client: from an (address, conv) that no {@link KcpChannel} of this codec owns.
    */
   UNKNOWN_SESSION,
   /** Server: from an address that has sessions, for a conv it has none of, and not an opening. */
@@ -45,5 +45,14 @@ public enum KcpDropReason {
    * KcpChannelOption#FEC_DECODE_UNREQUESTED} off. (A parity shard from an address with no session
    * counts as {@link #UNKNOWN_SESSION}: parity carries no conv and is routed by address.)
    */
-  UNEXPECTED_FEC
+  UNEXPECTED_FEC,
+  /**
+   * Server: for a conversation whose session this codec closed in the last minute (idle,
+   * unvalidated or no-progress timeout, memory budget, eviction, the application's close; the 1,024
+   * most recent closes), and not a new opening. Plain KCP has no reset: the peer is told nothing
+   * and learns only through its own dead-link rule or idle timeout; this count lets an operator see
+   * such peers. Without it these datagrams would count as {@link #UNKNOWN_SESSION} or {@link
+   * #UNKNOWN_CONV}.
+   */
+  CLOSED_SESSION
 }

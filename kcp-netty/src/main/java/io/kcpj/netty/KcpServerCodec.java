@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * The server side of {@link KcpCodec}: a datagram from an unknown (address, conv) opens a session
- * only if its first segment is a PUSH with sn 0, the first segment any KCP sender transmits. A
- * client whose first datagram was lost still gets in: the engine retransmits that same segment
- * (still sn 0) until it is acknowledged. Anything else from an unknown session is dropped and
- * counted ({@link KcpDropReason}). Built by {@link KcpServerCodecBuilder}.
+ * only if its first segment is a data segment (a PUSH, or an unordered or sequenced segment of the
+ * delivery extension) with sn 0, the first segment any KCP sender transmits. A client whose first
+ * datagram was lost still gets in: the engine retransmits that same segment (still sn 0) until it
+ * is acknowledged. Anything else from an unknown session is dropped and counted ({@link
+ * KcpDropReason}). Built by {@link KcpServerCodecBuilder}.
  *
  * <p><b>Admission.</b> Anyone can send an opening from any address, so a new session starts
  * <em>unvalidated</em> and becomes validated when its peer acknowledges something the server sent
@@ -27,18 +28,29 @@ import java.util.Map;
  */
 public final class KcpServerCodec extends KcpCodec {
 
+  private final ClosedSessions closedSessions = new ClosedSessions();
+
   KcpServerCodec(CodecSettings settings) {
     super(settings);
+  }
+
+  @Override
+  ClosedSessions closedSessions() {
+    return closedSessions;
   }
 
   @Override
   KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv) {
     OpeningGate.Verdict verdict = admission().classify(content, sender, nowMillis());
     if (verdict == OpeningGate.Verdict.NONE) {
-      drop(
-          sender,
-          conv,
-          hasSessionsFrom(sender) ? KcpDropReason.UNKNOWN_CONV : KcpDropReason.UNKNOWN_SESSION);
+      KcpDropReason reason;
+      if (recentlyClosed(sender, conv)) {
+        reason = KcpDropReason.CLOSED_SESSION; // its peer goes on: it learns by its dead-link rule
+      } else {
+        reason =
+            hasSessionsFrom(sender) ? KcpDropReason.UNKNOWN_CONV : KcpDropReason.UNKNOWN_SESSION;
+      }
+      drop(sender, conv, reason);
       return null;
     }
     KcpDropReason refused =

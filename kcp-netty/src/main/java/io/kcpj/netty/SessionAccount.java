@@ -28,7 +28,9 @@ final class SessionAccount {
 
   long bytesSent;
 
-  /** While unvalidated: one past the highest PUSH sn sent (lower ones are retransmissions). */
+  /**
+   * While unvalidated: one past the highest data segment sn sent (lower ones are retransmissions).
+   */
   int nextSn;
 
   /** Links in the codec's list of unvalidated sessions, oldest first. */

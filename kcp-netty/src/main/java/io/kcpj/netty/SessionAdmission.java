@@ -40,9 +40,10 @@ import java.util.Map;
  *       (acknowledgements come first in a KCP datagram), or withheld; the engine treats what was
  *       withheld as lost and retransmits it once the peer has sent more.
  *   <li>the limit is spent on drawing the peer's proof rather than on resending data blindly: when
- *       it withholds data (a PUSH) and a {@value io.kcpj.core.wire.SegmentHeader#HEADER_SIZE} -byte
+ *       it withholds data (a PUSH or a delivery-extension data segment, {@link
+ *       SegmentHeader#isData}) and a {@value io.kcpj.core.wire.SegmentHeader#HEADER_SIZE} -byte
  *       window probe (WASK, {@link ProbeSegment}) still fits in the allowance, the probe goes
- *       instead; and a <em>re</em>transmitted PUSH goes only if it leaves room for {@value
+ *       instead; and a <em>re</em>transmitted data segment goes only if it leaves room for {@value
  *       #PROBE_RESERVE} probes (first transmissions may use the whole allowance). Every KCP peer
  *       answers a probe at once with a WINS segment whose {@code una} acknowledges what it received
  *       (which validates the session if it got the answer) and whose bytes raise the allowance by
@@ -51,9 +52,9 @@ import java.util.Map;
  *       stayed quiet for a while was never asked again: every retransmission was withheld once two
  *       had been spent, the session reached the unvalidated timeout with its peer alive, and every
  *       later datagram of the conversation was dropped as {@link KcpDropReason#UNKNOWN_CONV} (only
- *       a PUSH with sn 0 opens a session). The limit still bounds how often the server can ask: a
- *       quiet peer whose replies to the answer and to every probe the allowance pays for (six after
- *       one unpadded 88-byte request) are all lost still loses its session.
+ *       a data segment with sn 0 opens a session). The limit still bounds how often the server can
+ *       ask: a quiet peer whose replies to the answer and to every probe the allowance pays for
+ *       (six after one unpadded 88-byte request) are all lost still loses its session.
  * </ul>
  *
  * <p>Plain KCP's proof is weak: the first sequence number is always 0, so a sender who guesses when
@@ -197,8 +198,9 @@ final class SessionAdmission {
 
   /**
    * How many bytes of {@code datagram} (position to limit) an unvalidated session may send now: all
-   * of them, or the whole segments that fit in its allowance (possibly none). A retransmitted PUSH
-   * must also leave room for {@value #PROBE_RESERVE} window probes. Counts what it grants as sent.
+   * of them, or the whole segments that fit in its allowance (possibly none). A retransmitted data
+   * segment must also leave room for {@value #PROBE_RESERVE} window probes. Counts what it grants
+   * as sent.
    */
   int permit(SessionAccount a, ByteBuffer datagram) {
     int len = datagram.remaining();
@@ -218,8 +220,8 @@ final class SessionAdmission {
 
   /**
    * The length of the longest run of whole KCP segments from the position within {@code max} bytes,
-   * where a retransmitted PUSH (an sn below {@link SessionAccount#nextSn}) must leave room for
-   * {@value #PROBE_RESERVE} probes; records the sns of the PUSHes it lets through.
+   * where a retransmitted data segment (an sn below {@link SessionAccount#nextSn}) must leave room
+   * for {@value #PROBE_RESERVE} probes; records the sns of the data segments it lets through.
    */
   private static int wholeSegmentsWithin(SessionAccount a, ByteBuffer datagram, long max) {
     int start = datagram.position();
@@ -228,14 +230,14 @@ final class SessionAdmission {
     int nextSn = a.nextSn;
     while (end - at >= SegmentHeader.HEADER_SIZE) {
       long next = at + SegmentHeader.HEADER_SIZE + segmentLength(datagram, at);
-      boolean push = (datagram.get(at + SegmentHeader.CMD_OFFSET) & 0xff) == SegmentHeader.CMD_PUSH;
-      int sn = push ? wireInt(datagram, at + SegmentHeader.SN_OFFSET) : 0;
-      boolean retransmission = push && sn - a.nextSn < 0;
+      boolean data = isData(datagram, at);
+      int sn = data ? wireInt(datagram, at + SegmentHeader.SN_OFFSET) : 0;
+      boolean retransmission = data && sn - a.nextSn < 0;
       long limit = retransmission ? max - PROBE_RESERVE * SegmentHeader.HEADER_SIZE : max;
       if (next > end || next - start > limit) {
         break;
       }
-      if (push && sn - nextSn >= 0) {
+      if (data && sn - nextSn >= 0) {
         nextSn = sn + 1;
       }
       at = (int) next;
@@ -247,8 +249,8 @@ final class SessionAdmission {
   /**
    * After {@link #permit} granted only {@code permitted} bytes of {@code datagram}: whether a
    * window probe ({@link ProbeSegment}) should go to the peer instead of what was withheld. True
-   * when the withheld part holds data (a PUSH, which the peer would acknowledge) and a probe fits
-   * in the allowance; the probe is then counted as sent.
+   * when the withheld part holds data (a data segment, which the peer would acknowledge) and a
+   * probe fits in the allowance; the probe is then counted as sent.
    */
   boolean permitProbe(SessionAccount a, ByteBuffer datagram, int permitted) {
     if (a.validated || !limits.antiAmplification) {
@@ -262,16 +264,23 @@ final class SessionAdmission {
     return true;
   }
 
-  /** Whether the whole segments of {@code datagram} from index {@code at} include a PUSH. */
+  /**
+   * Whether the whole segments of {@code datagram} from index {@code at} include a data segment.
+   */
   private static boolean holdsPush(ByteBuffer datagram, int at) {
     int end = datagram.limit();
     while (end - at >= SegmentHeader.HEADER_SIZE) {
-      if ((datagram.get(at + SegmentHeader.CMD_OFFSET) & 0xff) == SegmentHeader.CMD_PUSH) {
+      if (isData(datagram, at)) {
         return true;
       }
       at += SegmentHeader.HEADER_SIZE + (int) Math.min(end, segmentLength(datagram, at));
     }
     return false;
+  }
+
+  /** Whether the segment at {@code at} is data ({@link SegmentHeader#isData}: PUSH or 85–88). */
+  private static boolean isData(ByteBuffer datagram, int at) {
+    return SegmentHeader.isData(datagram.get(at + SegmentHeader.CMD_OFFSET) & 0xff);
   }
 
   /** The payload length field of the segment at {@code at}. */

@@ -52,15 +52,35 @@ import org.junit.jupiter.api.Timeout;
  * requests and never acknowledge anything. Without a memory budget their queued answers outgrow the
  * heap within seconds and the JVM dies of OutOfMemoryError. With the default budget (a quarter of
  * the heap) the sessions holding the most are closed instead, and a healthy client, measured before
- * and during the attack, keeps its p99 round trip within twice its baseline (asserted with {@code
- * -Dkcpj.test.latencyBound=true}: it needs a quiet machine), while the server's resident memory
- * stays within {@link #RSS_BUDGET_BYTES}.
+ * and during the attack, keeps its p99 round trip within twice its baseline, while the server's
+ * resident memory stays within {@link #RSS_BUDGET_BYTES}.
  *
  * <p>The healthy client's path has 20 ms of delay each way (netem-sim's Netty handler on its
  * channel), so that its round trip is a WAN's, about 40 ms, rather than loopback's few hundred
- * microseconds, which a 2-core machine shared with other builds cannot hold to 2× whatever the
- * server does. Its requests leave at 50 Hz from their scheduled times (no coordinated omission):
- * 400 samples before the attack, 800 during it.
+ * microseconds, which a 2-core machine cannot hold to 2× whatever the server does. Its requests
+ * leave at 50 Hz and are timed from their scheduled times (no coordinated omission).
+ *
+ * <p><b>The latency bound.</b> The client is measured in rounds of {@value #DEFAULT_ROUND_SAMPLES}
+ * requests (4 s): {@value #DEFAULT_BASELINE_ROUNDS} before the attack, {@value
+ * #DEFAULT_ATTACK_ROUNDS} during it, and the median of the attack rounds' p99s must stay within
+ * twice the median of the baseline rounds' p99s. One round spoiled by something else on the machine
+ * does not decide the result either way; a server that is slowed for most of the attack fails it
+ * (with a 150 MiB budget in the 256 MiB heap the server collects ever more often and the test
+ * failed, 72 → 149 ms). Each round prints what the machine did meanwhile: the server's CPU and
+ * garbage-collection pauses (its own metrics), the test JVM's CPU (attacker, client), the client's
+ * send lateness (how late its own event loop ran: the machine, not the server), its
+ * retransmissions, and the load average. Measured on a 2-core machine shared with other builds
+ * (load 5–10): the attacker costs 2–3 % of a core and the server 12–20 % (50–60 % in the first
+ * round, while the budget fills); the server's pauses are 10–100 ms; the rounds that fail the bound
+ * are those where the client's own event loop ran 25–430 ms late. The child's collector is limited
+ * to one thread so that its pauses take one of the two cores, not both, from the client (which
+ * stands for a machine elsewhere); that makes the server's own pauses longer, not shorter. On that
+ * shared machine the bound passed in 5 of 8 runs at load averages 5–11 (ratios 1.17–1.66) and
+ * failed in 3 (2.28, 2.46, 4.67), in rounds where the client's own event loop ran 50–100 ms late at
+ * p99. So by default the bound is asserted unless the load average exceeds twice the processors
+ * when the test starts (other work wants the cores; the test prints which it did): CI runs it alone
+ * on an idle machine, where it is asserted. {@code -Dkcpj.test.latencyBound=true} asserts it
+ * whatever the load, {@code false} never.
  */
 @Tag("slow")
 class MemoryBudgetProcessTest {
@@ -90,19 +110,28 @@ class MemoryBudgetProcessTest {
   static final long PERIOD_NANOS = 20_000_000L;
 
   @Test
-  // A bound on the whole test, the child's start-up and its answers included (about 35 s when
+  // A bound on the whole test, the child's start-up and its answers included (about 40 s when
   // passing); the child exits when this JVM does (its standard input ends).
   @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void hundredNonAcknowledgingSessionsNeitherExhaustTheServerNorSlowAHealthyClient()
       throws Exception {
     Assumptions.assumeTrue(
         Files.isReadable(Path.of("/proc/self/status")), "needs Linux's /proc for the RSS");
+    // Decided before this test adds its own load (class comment).
+    String latencyBound = latencyBound(Double.parseDouble(loadAverage()));
+    System.out.println("latency bound: " + latencyBound);
     // -Dkcpj.test.memoryBudget=BYTES runs the same attack against another budget (e.g. a huge one,
     // to see the server die without it).
     Process server = startServer(System.getProperty("kcpj.test.memoryBudget", "default"));
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ScheduledExecutorService attackClock = Executors.newSingleThreadScheduledExecutor();
+    Thread[] attackThread = new Thread[1];
+    ScheduledExecutorService attackClock =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              attackThread[0] = new Thread(r, "attack");
+              return attackThread[0];
+            });
     try {
       BufferedReader out =
           new BufferedReader(
@@ -119,29 +148,45 @@ class MemoryBudgetProcessTest {
           new InetSocketAddress("127.0.0.1", Integer.parseInt(listening[1]));
       long budget = Long.parseLong(listening[2]);
 
+      Child child = new Child(out, in);
       HealthyClient client = new HealthyClient(group, address);
       client.measure(250, server, null); // warm-up: both JVMs compile their paths
-      List<Long> baseline = client.measure(400, server, null);
+      List<Phase> baseline = new ArrayList<>();
+      for (int r = 0; r < BASELINE_ROUNDS; r++) {
+        baseline.add(phase("baseline " + r, client, server, child, null, null));
+      }
 
       Attack attack = new Attack(address);
       java.util.concurrent.ScheduledFuture<?> attacking =
           attackClock.scheduleAtFixedRate(attack::tick, 0, 10, TimeUnit.MILLISECONDS);
       long[] maxRss = new long[1];
-      List<Long> underAttack = client.measure(800, server, maxRss);
+      List<Phase> attacked = new ArrayList<>();
+      for (int r = 0; r < ATTACK_ROUNDS; r++) {
+        attacked.add(phase("attack " + r, client, server, child, maxRss, attackThread[0]));
+      }
       attacking.cancel(false);
       assertTrue(server.isAlive(), "the server survived");
-      in.write("metrics\n");
-      in.flush();
-      String reply = out.readLine();
-      while (reply != null && !reply.startsWith("metrics ")) {
-        reply = out.readLine();
-      }
-      Map<String, Long> metrics = parseMetrics(reply);
+      Map<String, Long> metrics = child.metrics();
       attack.close();
-
-      System.out.println("worst before: " + worst(baseline) + "; during: " + worst(underAttack));
-      long p99Before = percentile(baseline, 0.99);
+      List<Long> baselineAll = new ArrayList<>();
+      baseline.forEach(ph -> baselineAll.addAll(ph.rtts));
+      List<Long> underAttack = new ArrayList<>();
+      attacked.forEach(ph -> underAttack.addAll(ph.rtts));
+      List<Long> before = baselineAll;
+      System.out.println("worst before: " + worst(before) + "; during: " + worst(underAttack));
+      long p99Before = percentile(before, 0.99);
       long p99During = percentile(underAttack, 0.99);
+      long roundsBefore = medianP99(baseline);
+      long roundsDuring = medianP99(attacked);
+      System.out.printf(
+          "latency: median of per-round p99 %.1f ms before (%d rounds), %.1f ms during (%d rounds),"
+              + " ratio %.2f; pooled p99 ratio %.2f%n",
+          roundsBefore / 1e6,
+          baseline.size(),
+          roundsDuring / 1e6,
+          attacked.size(),
+          (double) roundsDuring / roundsBefore,
+          (double) p99During / p99Before);
       System.out.printf(
           "memory: budget %d MB, attack sent %d requests on %d sessions; server %s;"
               + " RSS max %d MB; healthy p99 %.1f ms before, %.1f ms during (p50 %.1f / %.1f)%n",
@@ -152,7 +197,7 @@ class MemoryBudgetProcessTest {
           maxRss[0] >> 20,
           p99Before / 1e6,
           p99During / 1e6,
-          percentile(baseline, 0.5) / 1e6,
+          percentile(before, 0.5) / 1e6,
           percentile(underAttack, 0.5) / 1e6);
       if (System.getProperty("kcpj.test.memoryBudget") == null) {
         assertEquals(256L << 20, 4 * budget, "the default budget is a quarter of the heap");
@@ -160,13 +205,17 @@ class MemoryBudgetProcessTest {
       assertTrue(metrics.get("budgetClosed") > 0, "the budget closed the largest holders");
       assertTrue(metrics.get("bytesHeld") <= budget, "within the budget: " + metrics);
       assertTrue(maxRss[0] <= RSS_BUDGET_BYTES, "RSS " + (maxRss[0] >> 20) + " MB");
-      // The latency bound holds on a quiet machine (p99 47 -> 75 ms measured) but not on two cores
-      // shared with other builds (72 -> 741 ms at load average ~20), where the attacker, the child
-      // and the client compete for the CPU: asserted only when asked for.
-      if (Boolean.getBoolean("kcpj.test.latencyBound")) {
+      // Medians of the rounds' p99s (see the class comment).
+      if (latencyBound.startsWith("asserted")) {
         assertTrue(
-            p99During <= 2 * p99Before,
-            "healthy p99 " + p99During / 1e6 + " ms during, " + p99Before / 1e6 + " ms before");
+            roundsDuring <= 2 * roundsBefore,
+            "healthy p99 (median of rounds) "
+                + roundsDuring / 1e6
+                + " ms during, "
+                + roundsBefore / 1e6
+                + " ms before; rounds: "
+                + baseline.stream().map(Phase::figures).toList()
+                + attacked.stream().map(Phase::figures).toList());
       }
     } finally {
       attackClock.shutdownNow();
@@ -175,6 +224,115 @@ class MemoryBudgetProcessTest {
       server.waitFor(10, TimeUnit.SECONDS);
       server.destroyForcibly();
     }
+  }
+
+  /**
+   * Whether the latency bound is asserted: {@code -Dkcpj.test.latencyBound=true} or {@code false}
+   * decides; by default ({@code auto}) it is asserted unless the one-minute load average when the
+   * test starts exceeds twice the processors, i.e. other work already wants the cores.
+   */
+  static String latencyBound(double load) {
+    String mode = System.getProperty("kcpj.test.latencyBound", "auto");
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (mode.equals("true")) {
+      return "asserted (-Dkcpj.test.latencyBound=true)";
+    }
+    if (mode.equals("false")) {
+      return "skipped (-Dkcpj.test.latencyBound=false)";
+    }
+    if (load > 2 * cpus) {
+      return "skipped: load average " + load + " > 2 x " + cpus + " processors at the start";
+    }
+    return "asserted (load average " + load + ", " + cpus + " processors)";
+  }
+
+  static final int DEFAULT_BASELINE_ROUNDS = 3;
+  static final int DEFAULT_ATTACK_ROUNDS = 5;
+  static final int DEFAULT_ROUND_SAMPLES = 200;
+
+  static final int BASELINE_ROUNDS =
+      Integer.getInteger("kcpj.test.baselineRounds", DEFAULT_BASELINE_ROUNDS);
+  static final int ATTACK_ROUNDS =
+      Integer.getInteger("kcpj.test.attackRounds", DEFAULT_ATTACK_ROUNDS);
+  static final int ROUND_SAMPLES =
+      Integer.getInteger("kcpj.test.roundSamples", DEFAULT_ROUND_SAMPLES);
+
+  /** The child's metrics line on request. */
+  record Child(BufferedReader out, Writer in) {
+    Map<String, Long> metrics() throws IOException {
+      in.write("metrics\n");
+      in.flush();
+      String reply = out.readLine();
+      while (reply != null && !reply.startsWith("metrics ")) {
+        reply = out.readLine();
+      }
+      return parseMetrics(reply);
+    }
+  }
+
+  /** One round of the healthy client's samples, with what the machine did meanwhile. */
+  record Phase(String name, List<Long> rtts, List<Long> lateness, String figures) {}
+
+  static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  static long ownCpu() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+  }
+
+  static Phase phase(
+      String name,
+      HealthyClient client,
+      Process server,
+      Child child,
+      long[] maxRss,
+      Thread attacker)
+      throws Exception {
+    Map<String, Long> m0 = child.metrics();
+    long own0 = ownCpu();
+    long att0 = attacker == null ? 0 : THREADS.getThreadCpuTime(attacker.getId());
+    long loop0 = client.loopCpu();
+    io.kcpj.core.KcpCounters c0 = client.session.counters();
+    long t0 = System.nanoTime();
+    List<Long> rtts = client.measure(ROUND_SAMPLES, server, maxRss);
+    long wall = System.nanoTime() - t0;
+    Map<String, Long> m1 = child.metrics();
+    io.kcpj.core.KcpCounters c1 = client.session.counters();
+    double w = wall / 100.0; // per cent of one core
+    String figures =
+        String.format(
+            "%s: p50 %.1f p90 %.1f p99 %.1f max %.1f ms (from the write: p99 %.1f);"
+                + " send lateness p99 %.1f max %.1f ms;"
+                + " server CPU %.0f%%, GC %d ms in %d, longest pause %d ms; test JVM CPU %.0f%%"
+                + " (attacker %.0f%%, client loop %.0f%%); client resent %d, lost %d, got %d"
+                + " repeats; load %s",
+            name,
+            percentile(rtts, 0.5) / 1e6,
+            percentile(rtts, 0.9) / 1e6,
+            percentile(rtts, 0.99) / 1e6,
+            percentile(rtts, 1.0) / 1e6,
+            percentile(new ArrayList<>(client.fromSend), 0.99) / 1e6,
+            percentile(client.lateness, 0.99) / 1e6,
+            percentile(client.lateness, 1.0) / 1e6,
+            (m1.get("cpuNanos") - m0.get("cpuNanos")) / w,
+            m1.get("gcMillis") - m0.get("gcMillis"),
+            m1.get("gcCount") - m0.get("gcCount"),
+            m1.get("gcMaxPauseMillis"),
+            (ownCpu() - own0) / w,
+            attacker == null ? 0 : (THREADS.getThreadCpuTime(attacker.getId()) - att0) / w,
+            (client.loopCpu() - loop0) / w,
+            c1.retransmittedSegments - c0.retransmittedSegments,
+            c1.lostSegments - c0.lostSegments,
+            c1.repeatedSegments - c0.repeatedSegments,
+            loadAverage());
+    System.out.println(figures);
+    return new Phase(name, rtts, new ArrayList<>(client.lateness), figures);
   }
 
   static Process startServer(String budget) throws IOException {
@@ -186,6 +344,8 @@ class MemoryBudgetProcessTest {
             "-XX:MaxDirectMemorySize=64m",
             "-XX:+ExitOnOutOfMemoryError",
             System.getProperty("kcpj.test.gc", "-XX:+UseG1GC"),
+            "-XX:ParallelGCThreads=1", // one of the two cores at most (class comment)
+            "-XX:ConcGCThreads=1",
             "-cp",
             System.getProperty("java.class.path"),
             ResponderServerProcess.class.getName(),
@@ -218,6 +378,15 @@ class MemoryBudgetProcessTest {
     return sorted.subList(0, 10).stream().map(n -> n / 1_000_000).toList();
   }
 
+  /** The median of the rounds' p99s. */
+  static long medianP99(List<Phase> rounds) {
+    List<Long> p99s = new ArrayList<>();
+    for (Phase ph : rounds) {
+      p99s.add(percentile(ph.rtts(), 0.99));
+    }
+    return percentile(p99s, 0.5);
+  }
+
   static long percentile(List<Long> samples, double q) {
     List<Long> sorted = new ArrayList<>(samples);
     Collections.sort(sorted);
@@ -228,6 +397,14 @@ class MemoryBudgetProcessTest {
   static final class HealthyClient {
     final KcpChannel session;
     final ConcurrentLinkedQueue<Long> rtts = new ConcurrentLinkedQueue<>();
+
+    /** Round trips from the moment each request was written (its send lateness left out). */
+    final ConcurrentLinkedQueue<Long> fromSend = new ConcurrentLinkedQueue<>();
+
+    final java.util.concurrent.ConcurrentHashMap<Long, Long> sentAt =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    final List<Long> lateness = Collections.synchronizedList(new ArrayList<>());
+    volatile long loopThread = -1;
     volatile CountDownLatch answered;
 
     HealthyClient(MultiThreadIoEventLoopGroup group, InetSocketAddress server)
@@ -259,7 +436,13 @@ class MemoryBudgetProcessTest {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                       ByteBuf answer = (ByteBuf) msg;
-                      rtts.add(System.nanoTime() - answer.getLong(answer.readerIndex()));
+                      long now = System.nanoTime();
+                      long scheduled = answer.getLong(answer.readerIndex());
+                      rtts.add(now - scheduled);
+                      Long sent = sentAt.remove(scheduled);
+                      if (sent != null) {
+                        fromSend.add(now - sent);
+                      }
                       answer.release();
                       answered.countDown();
                     }
@@ -275,6 +458,9 @@ class MemoryBudgetProcessTest {
      */
     List<Long> measure(int n, Process server, long[] maxRss) throws Exception {
       rtts.clear();
+      fromSend.clear();
+      sentAt.clear();
+      lateness.clear();
       answered = new CountDownLatch(n);
       long start = System.nanoTime() + PERIOD_NANOS;
       int[] sent = new int[1];
@@ -285,6 +471,10 @@ class MemoryBudgetProcessTest {
                   () -> {
                     if (sent[0] < n) {
                       long scheduled = start + sent[0]++ * PERIOD_NANOS;
+                      long now = System.nanoTime();
+                      lateness.add(now - scheduled);
+                      sentAt.put(scheduled, now);
+                      loopThread = Thread.currentThread().getId();
                       ByteBuf request = session.alloc().buffer(HEALTHY_REQUEST_BYTES);
                       request.writeLong(scheduled).writeZero(HEALTHY_REQUEST_BYTES - 8);
                       session.writeAndFlush(request);
@@ -308,6 +498,12 @@ class MemoryBudgetProcessTest {
         maxRss[0] = Math.max(maxRss[0], rss(server));
       }
       return new ArrayList<>(rtts);
+    }
+
+    /** CPU time of the client's event loop (its KCP session and netem delay), in nanoseconds. */
+    long loopCpu() {
+      long t = loopThread;
+      return t < 0 ? 0 : THREADS.getThreadCpuTime(t);
     }
 
     static String exitValue(Process p) {

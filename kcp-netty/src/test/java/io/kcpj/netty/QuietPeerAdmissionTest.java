@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcpj.core.Delivery;
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.core.wire.SegmentHeader;
 import java.net.InetSocketAddress;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 12's soak lost a healthy session: the server closed it as {@code UNVALIDATED_TIMEOUT} while
@@ -138,20 +142,45 @@ class QuietPeerAdmissionTest {
    */
   @Test
   void aQuietPeerWhoseAcknowledgementsAreLostIsAskedAgainAndKeepsItsSession() {
+    quietPeerIsAskedAgain(Delivery.ORDERED);
+  }
+
+  /**
+   * The same with the delivery extension's data segments (commands 85–88) both ways: the peer's
+   * request and the server's echo are unordered or sequenced. The admission rules must treat them
+   * as the data they are: a withheld retransmission of one gives way to a probe. Before they did
+   * (they knew only PUSH), the echo's retransmission spent the allowance, no probe went, and the
+   * session closed at 5 s as UNVALIDATED_TIMEOUT with its peer alive.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Delivery.class,
+      names = {"UNORDERED", "SEQUENCED"})
+  void aQuietPeerUsingDeliveryModesIsAskedAgainAndKeepsItsSession(Delivery mode) {
+    quietPeerIsAskedAgain(mode);
+  }
+
+  private void quietPeerIsAskedAgain(Delivery mode) {
     RecordingListener listener = new RecordingListener();
+    KcpConfig config = KcpConfig.fast().with(EngineSetting.DELIVERY_EXTENSION, true);
     net =
         new EmbeddedKcp(
             new KcpServerCodecBuilder()
-                .config(KcpConfig.fast())
+                .config(config)
+                .option(KcpChannelOption.DEFAULT_DELIVERY, mode) // the echo's mode
                 .handler(new Recorder(true))
                 .sessionListener(listener)
                 .build());
-    TestPeer p = new TestPeer(PEER, 9, KcpConfig.fast()); // no padding; not routed by net
-    p.send(new byte[64]);
+    TestPeer p = new TestPeer(PEER, 9, config); // no padding; not routed by net
+    p.kcp.send(new byte[64], 0, 64, mode);
     fromPeer(p, true); // 88 bytes in: an allowance of 264
     List<byte[]> answer = sentSince(0);
     assertEquals(1, answer.size());
     assertEquals(112, answer.get(0).length, "ACK + echo");
+    assertEquals(
+        firstCommand(mode),
+        SegmentHeader.cmd(answer.get(0), SegmentHeader.HEADER_SIZE),
+        "the echo's command");
     p.input(answer.get(0), net.now());
     assertEquals(1, p.received.size(), "the peer has its answer");
     fromPeer(p, false); // its ACK is lost
@@ -182,13 +211,21 @@ class QuietPeerAdmissionTest {
     // 8 s after its first request the peer sends again: it is answered.
     net.step(8_000 - 3_000);
     assertNull(session.closeReason());
-    p.send(new byte[64]);
+    p.kcp.send(new byte[64], 0, 64, mode);
     fromPeer(p, true);
     for (byte[] d : sentSince(before)) {
       p.input(d, net.now());
     }
     assertEquals(2, p.received.size());
     assertEquals(List.of(), listener.closed);
+  }
+
+  static int firstCommand(Delivery mode) {
+    return switch (mode) {
+      case ORDERED -> SegmentHeader.CMD_PUSH;
+      case UNORDERED -> SegmentHeader.CMD_UPUSH;
+      case SEQUENCED -> SegmentHeader.CMD_SPUSH;
+    };
   }
 
   /**

@@ -53,6 +53,67 @@ public final class ResponderServerProcess {
     }
   }
 
+  /** This JVM's CPU time (all threads), in nanoseconds. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static long gcMillis() {
+    long t = 0;
+    for (java.lang.management.GarbageCollectorMXBean b :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      t += Math.max(0, b.getCollectionTime());
+    }
+    return t;
+  }
+
+  static long gcCount() {
+    long n = 0;
+    for (java.lang.management.GarbageCollectorMXBean b :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, b.getCollectionCount());
+    }
+    return n;
+  }
+
+  /** The longest collection (G1: a pause; its concurrent cycles excluded) since the last take. */
+  static final class Pauses {
+    private long max;
+
+    Pauses() {
+      for (java.lang.management.GarbageCollectorMXBean b :
+          java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (b.getName().contains("Concurrent")) {
+          continue; // G1's concurrent cycle runs beside the application
+        }
+        ((javax.management.NotificationEmitter) b)
+            .addNotificationListener(
+                (n, h) -> {
+                  var info =
+                      com.sun.management.GarbageCollectionNotificationInfo.from(
+                          (javax.management.openmbean.CompositeData) n.getUserData());
+                  record(info.getGcInfo().getDuration());
+                },
+                null,
+                null);
+      }
+    }
+
+    synchronized void record(long millis) {
+      max = Math.max(max, millis);
+    }
+
+    synchronized long takeMax() {
+      long m = max;
+      max = 0;
+      return m;
+    }
+  }
+
+  static final Pauses pauses = new Pauses();
+
   public static void main(String[] args) throws Exception {
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -95,7 +156,15 @@ public final class ResponderServerProcess {
                 + " noProgressClosed="
                 + m.sessionsClosed(KcpCloseReason.NO_PROGRESS)
                 + " heapUsed="
-                + (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
+                + (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory())
+                + " cpuNanos="
+                + cpuNanos()
+                + " gcMillis="
+                + gcMillis()
+                + " gcCount="
+                + gcCount()
+                + " gcMaxPauseMillis="
+                + pauses.takeMax());
         System.out.flush();
       }
     }

@@ -87,6 +87,18 @@ public final class SegmentHeader {
     return cmd >= CMD_UPUSH && cmd <= CMD_SPUSH_MORE;
   }
 
+  /**
+   * Whether {@code cmd} is a data segment: the reference's {@link #CMD_PUSH} or one of the delivery
+   * extension's unordered and sequenced commands (85–88). Every data segment takes a sequence
+   * number from the same space, is acknowledged by an ACK and retransmitted until it is; code that
+   * reasons about data on the wire (what opens a conversation, what the peer will acknowledge, what
+   * is a retransmission) must use this rather than compare with {@code CMD_PUSH}. Says nothing
+   * about whether a receiver accepts the extension's commands.
+   */
+  public static boolean isData(int cmd) {
+    return cmd == CMD_PUSH || isDeliveryExtension(cmd);
+  }
+
   public static int conv(byte[] b, int off) {
     return (int) INT_LE.get(b, off + CONV_OFFSET);
   }
