@@ -166,10 +166,10 @@ class SecureSessionEventsTest {
     KcpChannel ch = connect();
     ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {BIG}));
     exchange();
-    assertEquals(1, clientReceived.size(), "the whole answer arrived");
-    assertEquals(BIG_ANSWER, clientReceived.get(0).length());
     assertEquals(0, server.codec.metrics().datagramsWithheld(), "nothing withheld");
     assertEquals(0, server.codec.metrics().bytesWithheld());
+    assertEquals(1, clientReceived.size(), "the whole answer arrived at once");
+    assertEquals(BIG_ANSWER, clientReceived.get(0).length());
     assertEquals(1, server.codec.metrics().sessionsValidated());
     assertTrue(serverChildren.get(0).isValidated(), "validated from its opening");
     assertEquals(0, server.codec.metrics().engineCounters().retransmittedSegments);
@@ -275,6 +275,12 @@ class SecureSessionEventsTest {
     assertEquals(
         List.of(new KcpSessionLayerEvent.PathChanged(CLIENT, CLIENT_MOVED, ch.conv())),
         serverEvents);
+    assertEquals(
+        0, server.codec.metrics().datagramsDropped(), "the codec knew every datagram's session");
+    assertEquals(
+        0,
+        clientCodec.metrics().engineCounters().retransmittedSegments,
+        "nothing lost to the move (the link is lossless)");
     assertEquals(1, server.codec.metrics().pathChanges());
     assertEquals(1, server.codec.metrics().sessionsOpened());
     assertEquals(1, server.codec.sessionCount());
