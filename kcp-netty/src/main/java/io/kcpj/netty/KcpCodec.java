@@ -85,6 +85,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   /** Whether {@link #sessionLayer} reflects the pipeline (looked up again when it may not). */
   private boolean sessionLayerKnown;
 
+  /** A session being closed on the layer's word: the layer is not told of its close. */
+  private KcpChildChannel closingForLayer;
+
   /** Datagrams read in the current read burst (0 outside a burst). */
   private int burstDatagrams;
 
@@ -212,7 +215,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       KcpChildChannel child = sessions.get(new SessionKey(closed.remoteAddress(), closed.conv()));
       if (child != null) {
         child.pipeline().fireUserEventTriggered(closed);
-        child.forceClose(closed.reason());
+        closeForLayer(child, closed.reason());
       } else {
         onLayerClosedWithoutSession(closed);
       }
@@ -232,6 +235,19 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    */
   abstract void onLayerEstablished(InetSocketAddress remote, int conv);
 
+  /**
+   * Closes a session because the layer's session for it ended or was replaced. The layer is not
+   * called back for it: its route may already belong to another session.
+   */
+  final void closeForLayer(KcpChildChannel child, KcpCloseReason reason) {
+    closingForLayer = child;
+    try {
+      child.forceClose(reason);
+    } finally {
+      closingForLayer = null;
+    }
+  }
+
   /** The session layer closed a session the codec holds no channel for (a pending connect?). */
   void onLayerClosedWithoutSession(KcpSessionLayerEvent.Closed closed) {}
 
@@ -244,7 +260,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     SessionKey newKey = new SessionKey(to, child.conv());
     KcpChildChannel squatter = sessions.get(newKey);
     if (squatter != null) {
-      squatter.forceClose(KcpCloseReason.EVICTED);
+      closeForLayer(squatter, KcpCloseReason.EVICTED); // the layer gave its route to the mover
     }
     SessionKey oldKey = child.key();
     sessions.remove(oldKey);
@@ -541,7 +557,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     KcpCloseReason reason = child.closeReason();
     stats.closed[reason.ordinal()]++;
     KcpSessionLayer layer = sessionLayer();
-    if (layer != null) {
+    if (layer != null && child != closingForLayer) {
       try {
         layer.close(child.key().address(), child.conv(), reason); // ends the layer's session too
       } catch (RuntimeException e) {

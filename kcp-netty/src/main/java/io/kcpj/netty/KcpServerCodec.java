@@ -76,7 +76,7 @@ public final class KcpServerCodec extends KcpCodec {
   void onLayerEstablished(InetSocketAddress remote, int conv) {
     KcpChildChannel old = sessionAt(remote, conv);
     if (old != null) {
-      old.forceClose(KcpCloseReason.PEER_CLOSED); // the peer started over with the same pair
+      closeForLayer(old, KcpCloseReason.PEER_CLOSED); // the peer started over with the same pair
     }
     KcpDropReason refused =
         admission()

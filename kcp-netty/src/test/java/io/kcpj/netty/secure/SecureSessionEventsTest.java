@@ -16,6 +16,7 @@ import io.kcpj.netty.KcpClientCodec;
 import io.kcpj.netty.KcpClientCodecBuilder;
 import io.kcpj.netty.KcpCloseReason;
 import io.kcpj.netty.KcpConnectException;
+import io.kcpj.netty.KcpDropReason;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
 import io.kcpj.netty.KcpSessionLayerEvent;
@@ -79,26 +80,35 @@ class SecureSessionEventsTest {
 
   /** One server process: its layer, codec and datagram channel. */
   final class Server {
+    Server() {
+      this(100);
+    }
+
+    Server(int maxSessions) {
+      codec =
+          new KcpServerCodecBuilder()
+              .config(KCP)
+              .maxSessions(maxSessions)
+              .handler(
+                  new ChannelInitializer<KcpChannel>() {
+                    @Override
+                    protected void initChannel(KcpChannel ch) {
+                      serverChildren.add(ch);
+                      ch.pipeline().addLast(new ServerHandler());
+                    }
+                  })
+              .build();
+      channel = EmbeddedChannel.builder().ticker(ticker).handlers(layer, codec).build();
+    }
+
     final SecureServerLayer layer =
         new SecureServerLayer(
             SecureServerConfig.builder().psk(PSK).resetKey(RESET_KEY).timers(TIMERS).build(),
             false,
             100,
             100);
-    final KcpServerCodec codec =
-        new KcpServerCodecBuilder()
-            .config(KCP)
-            .handler(
-                new ChannelInitializer<KcpChannel>() {
-                  @Override
-                  protected void initChannel(KcpChannel ch) {
-                    serverChildren.add(ch);
-                    ch.pipeline().addLast(new ServerHandler());
-                  }
-                })
-            .build();
-    final EmbeddedChannel channel =
-        EmbeddedChannel.builder().ticker(ticker).handlers(layer, codec).build();
+    final KcpServerCodec codec;
+    final EmbeddedChannel channel;
   }
 
   SecureClientLayer clientLayer(byte[] psk) {
@@ -159,6 +169,14 @@ class SecureSessionEventsTest {
     assertEquals(0, server.codec.metrics().sessionsOpened());
   }
 
+  @Test
+  void aConnectPendingWhenTheDatagramChannelClosesFails() {
+    Future<KcpChannel> connecting = startConnect();
+    client().close();
+    assertTrue(connecting.isDone());
+    assertEquals("the datagram channel closed", connecting.cause().getMessage());
+  }
+
   // ----------------------------------------------------------- (d) validated server openings
 
   @Test
@@ -217,6 +235,49 @@ class SecureSessionEventsTest {
     assertEquals(
         "10.0.0.1:4000 aborted the secure session (code 0)",
         lastClosedEvent(clientEvents).description());
+  }
+
+  @Test
+  void aSessionRefusedForTheServersSessionLimitIsAbortedBelow() {
+    server.channel.finishAndReleaseAll();
+    server = new Server(1);
+    KcpChannel first = connect();
+    send(first, "first");
+    KcpChannel second = connect();
+    exchange();
+    assertEquals(1, server.codec.metrics().datagramsDropped(KcpDropReason.SESSION_LIMIT));
+    assertFalse(second.isOpen(), "the refused session is ended below, not left to idle");
+    assertEquals(KcpCloseReason.PEER_ABORT, second.closeReason());
+    assertTrue(first.isOpen());
+    assertEquals(1, server.layer.sessionCount());
+  }
+
+  @Test
+  void aClientThatStartsOverWithTheSameAddressAndConvGetsAFreshSession() {
+    KcpChannel before = connect();
+    for (int i = 0; i < 5; i++) {
+      send(before, "old" + i);
+    }
+    // The client process restarts at the same address and reuses its conv: a new handshake.
+    client.finishAndReleaseAll();
+    client = null;
+    clientLayer = clientLayer(PSK);
+    clientCodec = new KcpClientCodecBuilder().config(KCP).build();
+    clientReceived.clear();
+    Future<KcpChannel> connecting =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(before.conv())
+            .handler(new ClientHandler())
+            .connect();
+    exchange();
+    KcpChannel after = connecting.getNow();
+    send(after, "new0");
+    send(after, "new1");
+    assertEquals(List.of("new0", "new1"), clientReceived, "a fresh KCP session on the server");
+    assertEquals(2, serverChildren.size());
+    assertEquals(KcpCloseReason.PEER_CLOSED, serverChildren.get(0).closeReason());
+    assertTrue(serverChildren.get(1).isOpen());
   }
 
   @Test
