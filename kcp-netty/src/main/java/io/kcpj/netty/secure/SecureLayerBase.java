@@ -186,16 +186,18 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
   }
 
   /**
-   * Ends {@code session} for the codec's {@code reason}: gracefully (CLOSE) when the codec's
-   * channel closed normally or its peer closed, else at once (ABORT). A session not established yet
-   * is aborted. Passes up the events this raises.
+   * Ends {@code session} because the codec's channel for it closed with {@code reason}: gracefully
+   * (CLOSE) when the channel closed normally, else at once (ABORT); a session not established yet
+   * is aborted. Nothing to do for a reason a secure layer causes (the session is ending already;
+   * the codec does not report those closes, this is a safeguard). Passes up the events this raises.
    */
   final void endSession(SecureSession session, KcpCloseReason reason) {
+    if (causedByLayer(reason)) {
+      return;
+    }
     long now = now();
     boolean graceful =
-        reason == KcpCloseReason.LOCAL_CLOSE
-            || reason == KcpCloseReason.IDLE_TIMEOUT
-            || reason == KcpCloseReason.PEER_CLOSED;
+        reason == KcpCloseReason.LOCAL_CLOSE || reason == KcpCloseReason.IDLE_TIMEOUT;
     if (!graceful || !session.closeSend(now)) {
       session.abort(ABORT_CODE, now);
     }
