@@ -85,9 +85,14 @@ public final class KcpClientCodec extends KcpCodec {
       KcpSessionLayer layer = sessionLayer();
       if (layer != null) {
         // The channel exists once the layer established the session (onLayerEstablished).
-        pending.put(
-            new SessionKey(remote, id), new PendingConnect(handler, options, mergedAttrs, promise));
-        layer.open(remote, id);
+        SessionKey key = new SessionKey(remote, id);
+        pending.put(key, new PendingConnect(handler, options, mergedAttrs, promise));
+        try {
+          layer.open(remote, id);
+        } catch (RuntimeException e) {
+          pending.remove(key);
+          throw e;
+        }
         return;
       }
       complete(openSession(remote, id, handler, options, mergedAttrs, true), promise);

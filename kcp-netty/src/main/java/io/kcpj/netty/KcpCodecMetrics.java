@@ -223,6 +223,8 @@ public final class KcpCodecMetrics {
             .append(sessionsUnvalidated)
             .append(", validations=")
             .append(validations)
+            .append(", pathChanges=")
+            .append(pathChanges)
             .append(", datagramsWithheld=")
             .append(datagramsWithheld)
             .append(", bytesHeld=")
