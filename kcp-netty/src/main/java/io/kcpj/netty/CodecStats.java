@@ -23,6 +23,9 @@ final class CodecStats {
   /** Sessions that became validated after opening unvalidated. */
   long validations;
 
+  /** Sessions moved to a new address on a session layer's path change. */
+  long pathChanges;
+
   /** Datagrams cut or withheld by the anti-amplification limit, and the bytes not sent. */
   long datagramsWithheld;
 

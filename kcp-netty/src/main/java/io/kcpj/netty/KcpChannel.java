@@ -11,6 +11,10 @@ import java.net.InetSocketAddress;
  * <p>On a server the codec ({@link KcpServerCodecBuilder}) creates one when a new (address, conv)
  * opens a conversation; on a client {@link #newBootstrap(Channel)} creates one. Either way it is
  * active as soon as it exists (KCP has no handshake) and {@link #parent()} is the datagram channel.
+ * Under a {@link KcpSessionLayer} (kcpj's secure sessions) it is created only once the layer
+ * established the session (the handshake completed), and the layer's {@link KcpSessionLayerEvent}s
+ * about it (a {@link KcpSessionLayerEvent.PathChanged PathChanged}, a {@link
+ * KcpSessionLayerEvent.Closed Closed} with its description) reach its pipeline as user events.
  *
  * <p><b>Messages.</b> Inbound and outbound messages are {@link io.netty.buffer.ByteBuf}s. In
  * message mode one {@code ByteBuf} written is one KCP message, and each {@code ByteBuf} read is one
@@ -49,7 +53,10 @@ public interface KcpChannel extends Channel {
   /** The conversation id (an unsigned 32-bit value held in an int). */
   int conv();
 
-  /** The peer's address. */
+  /**
+   * The peer's address. It changes only when a {@link KcpSessionLayer} reports that the peer moved
+   * ({@link KcpSessionLayerEvent.PathChanged}).
+   */
   @Override
   InetSocketAddress remoteAddress();
 
@@ -63,7 +70,9 @@ public interface KcpChannel extends Channel {
    * sent; until then it is short-lived, evictable and limited to sending three times what it
    * received (see {@link KcpServerCodec}). A server that never sends on a session leaves it
    * unvalidated. Plain KCP carries no secret, so this is a proof of reachability against blind
-   * senders, not authentication. Read on the event loop for an exact answer.
+   * senders, not authentication. A server session opened by a {@link KcpSessionLayer} is validated
+   * from the start (the layer's handshake proved the address). Read on the event loop for an exact
+   * answer.
    */
   boolean isValidated();
 

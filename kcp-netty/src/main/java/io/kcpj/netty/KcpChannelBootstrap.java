@@ -25,8 +25,11 @@ import java.util.Objects;
  * }</pre>
  *
  * KCP has no handshake: the returned channel is active at once, and the server creates its side
- * when the first message arrives. Not thread-safe; {@link #connect()} may be called from any thread
- * and may be called several times (each call opens a new conversation).
+ * when the first message arrives. Under a {@link KcpSessionLayer} (kcpj's secure sessions) the
+ * future completes, with an active channel, only when the layer established the session, and fails
+ * with a {@link KcpConnectException} when it could not; bound the wait yourself if the layer's own
+ * timeout (10 s for a secure handshake) is too long. Not thread-safe; {@link #connect()} may be
+ * called from any thread and may be called several times (each call opens a new conversation).
  */
 public final class KcpChannelBootstrap {
   private final Channel datagramChannel;
@@ -91,8 +94,10 @@ public final class KcpChannelBootstrap {
 
   /**
    * Opens the session on the datagram channel's event loop. The future fails if no {@link
-   * KcpClientCodec} is in the pipeline, the datagram channel is not active, the session limit is
-   * reached, or the (remote, conv) pair is already in use.
+   * KcpClientCodec} is in the pipeline, the datagram channel is not active (or closes while a
+   * session layer establishes the session), the session limit is reached, the (remote, conv) pair
+   * is already in use, or a session layer could not establish the session ({@link
+   * KcpConnectException}). Cancelling a pending future ends the layer's session when it completes.
    */
   public Future<KcpChannel> connect() {
     Promise<KcpChannel> promise = datagramChannel.eventLoop().newPromise();

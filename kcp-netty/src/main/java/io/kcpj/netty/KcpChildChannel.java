@@ -34,7 +34,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private static final int ENGINE_WRITABILITY = 1;
 
   private final KcpCodec codec;
-  private final SessionKey key;
+
+  /** (remote, conv): the remote address changes when a session layer reports a path change. */
+  private SessionKey key;
+
   private final KcpChannelConfig config;
   private final Kcp kcp;
 
@@ -96,7 +99,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private SessionLayers newLayers() {
     return new SessionLayers(
         codec,
-        key.address(),
+        this::remoteAddress, // follows a path change
         kcp,
         config.fec(),
         config.fecDecodeUnrequested(),
@@ -147,6 +150,11 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   SessionAccount account() {
     return account;
+  }
+
+  /** The codec moved this session to a new key (same conv, new remote address). */
+  void rekey(SessionKey newKey) {
+    this.key = newKey;
   }
 
   /**

@@ -6,7 +6,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,8 +18,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * KcpChannel#newBootstrap(io.netty.channel.Channel)}; a datagram for no session is dropped as
  * {@link KcpDropReason#UNKNOWN_SESSION}. Several sessions, to one or several servers, may share one
  * datagram channel. Built by {@link KcpClientCodecBuilder}.
+ *
+ * <p><b>Under a session layer.</b> With a {@link KcpSessionLayer} before the codec (kcpj's secure
+ * sessions), {@code connect} asks the layer to establish the session ({@link KcpSessionLayer#open})
+ * and the connect future stays pending: the {@link KcpChannel} is created, active, and the future
+ * succeeds only when the layer reports {@link KcpSessionLayerEvent.Established} (for secure
+ * sessions: the handshake completed). If the layer reports {@link KcpSessionLayerEvent.Closed}
+ * first, the future fails with a {@link KcpConnectException} whose message is the layer's one-line
+ * reason. Pending connects count towards {@link KcpChannelOption#MAX_SESSIONS} and their (remote,
+ * conv) is in use.
  */
 public final class KcpClientCodec extends KcpCodec {
+  /** Connects waiting for the session layer, by (remote, conv). */
+  private final Map<SessionKey, PendingConnect> pending = new HashMap<>();
 
   KcpClientCodec(CodecSettings settings) {
     super(settings);
@@ -41,7 +55,7 @@ public final class KcpClientCodec extends KcpCodec {
         promise.tryFailure(new IllegalStateException("the datagram channel is not active"));
         return;
       }
-      if (sessionCountInternal() >= settings.maxSessions) {
+      if (sessionCountInternal() + pending.size() >= settings.maxSessions) {
         promise.tryFailure(
             new IllegalStateException(
                 "session limit reached: " + settings.maxSessions + " sessions open"));
@@ -50,7 +64,7 @@ public final class KcpClientCodec extends KcpCodec {
       int id;
       if (conv != null) {
         id = conv;
-        if (containsSession(remote, id)) {
+        if (inUse(remote, id)) {
           promise.tryFailure(
               new IllegalStateException(
                   "a session with conv "
@@ -63,19 +77,82 @@ public final class KcpClientCodec extends KcpCodec {
       } else {
         do {
           id = ThreadLocalRandom.current().nextInt();
-        } while (id == 0 || containsSession(remote, id));
+        } while (id == 0 || inUse(remote, id));
       }
       // The codec's options are applied first, then this session's (KcpChannelBootstrap#option).
       Map<AttributeKey<?>, Object> mergedAttrs = new LinkedHashMap<>(settings.childAttrs);
       mergedAttrs.putAll(attrs);
-      KcpChildChannel child = openSession(remote, id, handler, options, mergedAttrs, true);
-      if (child == null) {
-        promise.tryFailure(new IllegalStateException("the session could not be registered"));
-      } else {
-        promise.trySuccess(child);
+      KcpSessionLayer layer = sessionLayer();
+      if (layer != null) {
+        // The channel exists once the layer established the session (onLayerEstablished).
+        SessionKey key = new SessionKey(remote, id);
+        pending.put(key, new PendingConnect(handler, options, mergedAttrs, promise));
+        try {
+          layer.open(remote, id);
+        } catch (RuntimeException e) {
+          pending.remove(key);
+          throw e;
+        }
+        return;
       }
+      complete(openSession(remote, id, handler, options, mergedAttrs, true), promise);
     } catch (RuntimeException e) {
       promise.tryFailure(e);
     }
   }
+
+  private static void complete(KcpChildChannel child, Promise<KcpChannel> promise) {
+    if (child == null) {
+      promise.tryFailure(new IllegalStateException("the session could not be registered"));
+    } else if (!promise.trySuccess(child)) {
+      child.close(); // the caller cancelled the connect meanwhile
+    }
+  }
+
+  private boolean inUse(InetSocketAddress remote, int conv) {
+    return containsSession(remote, conv) || pending.containsKey(new SessionKey(remote, conv));
+  }
+
+  @Override
+  void onLayerEstablished(InetSocketAddress remote, int conv) {
+    PendingConnect p = pending.remove(new SessionKey(remote, conv));
+    if (p == null) {
+      return; // not ours (or a repeated event)
+    }
+    if (p.promise.isDone()) { // cancelled meanwhile
+      KcpSessionLayer layer = sessionLayer();
+      if (layer != null) {
+        layer.close(remote, conv, KcpCloseReason.LOCAL_CLOSE);
+      }
+      return;
+    }
+    complete(openSession(remote, conv, p.handler, p.options, p.attrs, true), p.promise);
+  }
+
+  @Override
+  void onLayerClosedWithoutSession(KcpSessionLayerEvent.Closed closed) {
+    PendingConnect p = pending.remove(new SessionKey(closed.remoteAddress(), closed.conv()));
+    if (p != null) {
+      p.promise.tryFailure(new KcpConnectException(closed.reason(), closed.description()));
+    }
+  }
+
+  @Override
+  void failPendingConnects(String why) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<PendingConnect> failed = new ArrayList<>(pending.values());
+    pending.clear();
+    for (PendingConnect p : failed) {
+      p.promise.tryFailure(new IllegalStateException(why));
+    }
+  }
+
+  /** A connect waiting for the session layer's word. */
+  private record PendingConnect(
+      ChannelHandler handler,
+      Map<ChannelOption<?>, Object> options,
+      Map<AttributeKey<?>, Object> attrs,
+      Promise<KcpChannel> promise) {}
 }

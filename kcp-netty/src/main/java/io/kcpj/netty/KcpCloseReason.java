@@ -39,5 +39,33 @@ public enum KcpCloseReason {
    * KcpChannelOption#NO_PROGRESS_TIMEOUT_MILLIS} (a peer that never acknowledges, or that
    * advertises a zero window forever).
    */
-  NO_PROGRESS
+  NO_PROGRESS,
+  /**
+   * The {@linkplain KcpSessionLayer session layer} reported that the peer closed its session
+   * (kcpj's secure sessions: the peer's CLOSE, sent once its own channel had closed).
+   */
+  PEER_CLOSED,
+  /** The session layer reported that the peer aborted the session (a secure ABORT record). */
+  PEER_ABORT,
+  /**
+   * The session layer recognised the server's stateless reset: the server no longer holds this
+   * session (it restarted, or dropped the session's state).
+   */
+  STATELESS_RESET,
+  /**
+   * The session layer heard nothing authenticated from the peer, not even a keepalive, for its idle
+   * timeout: the peer is gone or unreachable. (The channel's own {@link #IDLE_TIMEOUT} is about the
+   * application's inactivity instead.)
+   */
+  SECURE_IDLE_TIMEOUT,
+  /**
+   * The session layer could not establish the session: no authenticated answer within its handshake
+   * timeout (a client's connect fails with a {@link KcpConnectException} for it).
+   */
+  HANDSHAKE_FAILED,
+  /**
+   * The session layer ended the session at one of its keys' limits: packet numbers used up, or too
+   * many records failing authentication.
+   */
+  SECURE_LIMIT
 }

@@ -79,6 +79,15 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   private ChannelHandlerContext ctx;
 
+  /** The session layer before this codec in the pipeline, or null ({@link #sessionLayer()}). */
+  private KcpSessionLayer sessionLayer;
+
+  /** Whether {@link #sessionLayer} reflects the pipeline (looked up again when it may not). */
+  private boolean sessionLayerKnown;
+
+  /** A session being closed on the layer's word: the layer is not told of its close. */
+  private KcpChildChannel closingForLayer;
+
   /** Datagrams read in the current read burst (0 outside a burst). */
   private int burstDatagrams;
 
@@ -158,6 +167,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
               + " is one per datagram channel; build a new one for each channel");
     }
     this.ctx = ctx;
+    this.sessionLayerKnown = false;
     this.timer = SessionTimer.of(ctx.executor());
     this.problems.attach(ctx.executor(), this::nowMillis, ctx.channel());
     if (readCoalescer != null) {
@@ -171,6 +181,116 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       readCoalescer.stop();
     }
     closeAll();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    sessionLayerKnown = false; // the pipeline is complete by now: look the layer up again
+    super.channelActive(ctx);
+  }
+
+  /**
+   * A {@link KcpSessionLayerEvent} from the layer below is handled here and not passed on; every
+   * other event passes through.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (!(evt instanceof KcpSessionLayerEvent)) {
+      super.userEventTriggered(ctx, evt);
+      return;
+    }
+    try {
+      onLayerEvent((KcpSessionLayerEvent) evt);
+    } catch (RuntimeException e) {
+      sessionFailed(e);
+    }
+    flushParentIfNeeded();
+  }
+
+  private void onLayerEvent(KcpSessionLayerEvent evt) {
+    if (evt instanceof KcpSessionLayerEvent.Established) {
+      onLayerEstablished(evt.remoteAddress(), evt.conv());
+    } else if (evt instanceof KcpSessionLayerEvent.Closed) {
+      KcpSessionLayerEvent.Closed closed = (KcpSessionLayerEvent.Closed) evt;
+      KcpChildChannel child = sessions.get(new SessionKey(closed.remoteAddress(), closed.conv()));
+      if (child != null) {
+        child.pipeline().fireUserEventTriggered(closed);
+        closeForLayer(child, closed.reason());
+      } else {
+        onLayerClosedWithoutSession(closed);
+      }
+    } else if (evt instanceof KcpSessionLayerEvent.PathChanged) {
+      KcpSessionLayerEvent.PathChanged moved = (KcpSessionLayerEvent.PathChanged) evt;
+      KcpChildChannel child = sessions.get(new SessionKey(moved.previous(), moved.conv()));
+      if (child != null && !moved.previous().equals(moved.remoteAddress())) {
+        rekey(child, moved.remoteAddress());
+        child.pipeline().fireUserEventTriggered(moved);
+      }
+    }
+  }
+
+  /**
+   * The session layer established ({@code remote}, {@code conv}): a server opens the session
+   * (validated), a client completes its pending connect.
+   */
+  abstract void onLayerEstablished(InetSocketAddress remote, int conv);
+
+  /**
+   * Closes a session because the layer's session for it ended or was replaced. The layer is not
+   * called back for it: its route may already belong to another session.
+   */
+  final void closeForLayer(KcpChildChannel child, KcpCloseReason reason) {
+    closingForLayer = child;
+    try {
+      child.forceClose(reason);
+    } finally {
+      closingForLayer = null;
+    }
+  }
+
+  /** The session layer closed a session the codec holds no channel for (a pending connect?). */
+  void onLayerClosedWithoutSession(KcpSessionLayerEvent.Closed closed) {}
+
+  /**
+   * Moves a session to a new remote address, keeping its engine: its key, the per-address tables. A
+   * session already open at the new (address, conv) is closed first (the layer vouches for the
+   * move).
+   */
+  private void rekey(KcpChildChannel child, InetSocketAddress to) {
+    SessionKey newKey = new SessionKey(to, child.conv());
+    KcpChildChannel squatter = sessions.get(newKey);
+    if (squatter != null) {
+      closeForLayer(squatter, KcpCloseReason.EVICTED); // the layer gave its route to the mover
+    }
+    SessionKey oldKey = child.key();
+    sessions.remove(oldKey);
+    sessionsByAddress.computeIfPresent(oldKey.address(), (a, n) -> n == 1 ? null : n - 1);
+    fecSessionByAddress.remove(oldKey.address(), child);
+    child.rekey(newKey);
+    sessions.put(newKey, child);
+    sessionsByAddress.merge(to, 1, Integer::sum);
+    stats.pathChanges++;
+  }
+
+  /**
+   * The {@link KcpSessionLayer} placed before this codec in the pipeline, or null if there is none
+   * (looked up when the codec is added and when the channel becomes active, then remembered).
+   */
+  final KcpSessionLayer sessionLayer() {
+    if (!sessionLayerKnown && ctx != null) {
+      KcpSessionLayer found = null;
+      for (Map.Entry<String, ChannelHandler> e : ctx.pipeline()) {
+        if (e.getValue() == this) {
+          break;
+        }
+        if (e.getValue() instanceof KcpSessionLayer) {
+          found = (KcpSessionLayer) e.getValue();
+        }
+      }
+      sessionLayer = found;
+      sessionLayerKnown = true;
+    }
+    return sessionLayer;
   }
 
   @Override
@@ -453,6 +573,14 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     KcpCloseReason reason = child.closeReason();
     stats.closed[reason.ordinal()]++;
+    KcpSessionLayer layer = sessionLayer();
+    if (layer != null && child != closingForLayer) {
+      try {
+        layer.close(child.key().address(), child.conv(), reason); // ends the layer's session too
+      } catch (RuntimeException e) {
+        sessionFailed(e);
+      }
+    }
     problems.closed(reason, nowMillis());
     KcpSessionListener listener = settings.listener;
     if (listener != null) {
@@ -464,11 +592,20 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
   }
 
+  /** Client: fails the connects still waiting for the session layer. */
+  void failPendingConnects(String why) {}
+
+  /** The session at ({@code remote}, {@code conv}), or null. */
+  KcpChildChannel sessionAt(InetSocketAddress remote, int conv) {
+    return sessions.get(new SessionKey(remote, conv));
+  }
+
   boolean containsSession(InetSocketAddress remote, int conv) {
     return sessions.containsKey(new SessionKey(remote, conv));
   }
 
   private void closeAll() {
+    failPendingConnects("the datagram channel closed");
     if (sessions.isEmpty()) {
       return;
     }

@@ -22,6 +22,7 @@ public final class KcpCodecMetrics {
   private final long readPauses;
   private final int sessionsUnvalidated;
   private final long validations;
+  private final long pathChanges;
   private final long datagramsWithheld;
   private final long bytesWithheld;
   private final long bytesHeld;
@@ -43,6 +44,7 @@ public final class KcpCodecMetrics {
     this.readPauses = stats.readPauses;
     this.sessionsUnvalidated = stats.sessionsUnvalidated;
     this.validations = stats.validations;
+    this.pathChanges = stats.pathChanges;
     this.datagramsWithheld = stats.datagramsWithheld;
     this.bytesWithheld = stats.bytesWithheld;
     this.bytesHeld = stats.bytesHeld;
@@ -80,6 +82,15 @@ public final class KcpCodecMetrics {
    */
   public long validations() {
     return validations;
+  }
+
+  /**
+   * Sessions moved to a new peer address, keeping their KCP state, because the {@linkplain
+   * KcpSessionLayer session layer} below validated the peer's new address ({@link
+   * KcpSessionLayerEvent.PathChanged}), since the codec was added.
+   */
+  public long pathChanges() {
+    return pathChanges;
   }
 
   /** Unvalidated sessions evicted to admit new openings ({@link KcpCloseReason#EVICTED}). */
@@ -212,6 +223,8 @@ public final class KcpCodecMetrics {
             .append(sessionsUnvalidated)
             .append(", validations=")
             .append(validations)
+            .append(", pathChanges=")
+            .append(pathChanges)
             .append(", datagramsWithheld=")
             .append(datagramsWithheld)
             .append(", bytesHeld=")

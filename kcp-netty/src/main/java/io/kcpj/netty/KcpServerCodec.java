@@ -25,6 +25,15 @@ import java.util.Map;
  * KcpChannelOption#NO_PROGRESS_TIMEOUT_MILLIS} closes a session whose peer stops acknowledging.
  * Every refusal, eviction and forced close is counted in {@link #metrics()} and summarised in the
  * log at most once per cause per interval.
+ *
+ * <p><b>Under a session layer.</b> With a {@link KcpSessionLayer} before the codec (kcpj's secure
+ * sessions), sessions open only on the layer's {@link KcpSessionLayerEvent.Established}, validated
+ * from the start (the layer's handshake proved the peer's keys and address, and the layer enforces
+ * its own anti-amplification limit until then), so none of the limits on unvalidated sessions above
+ * applies to them; a datagram for no session is dropped ({@link KcpDropReason#UNKNOWN_SESSION}).
+ * {@link KcpChannelOption#MAX_SESSIONS} still holds: an established session that finds the table
+ * full (of validated sessions) is refused, counted as a {@link KcpDropReason#SESSION_LIMIT} drop,
+ * and the layer is told to end it.
  */
 public final class KcpServerCodec extends KcpCodec {
 
@@ -41,6 +50,10 @@ public final class KcpServerCodec extends KcpCodec {
 
   @Override
   KcpChildChannel onUnknownSession(ByteBuf content, InetSocketAddress sender, int conv) {
+    if (sessionLayer() != null) {
+      drop(sender, conv, KcpDropReason.UNKNOWN_SESSION); // sessions open on the layer's word only
+      return null;
+    }
     OpeningGate.Verdict verdict = admission().classify(content, sender, nowMillis());
     if (verdict == OpeningGate.Verdict.NONE) {
       KcpDropReason reason;
@@ -69,5 +82,31 @@ public final class KcpServerCodec extends KcpCodec {
         Map.of(),
         settings.childAttrs,
         verdict == OpeningGate.Verdict.VALIDATED);
+  }
+
+  @Override
+  void onLayerEstablished(InetSocketAddress remote, int conv) {
+    KcpChildChannel old = sessionAt(remote, conv);
+    if (old != null) {
+      closeForLayer(old, KcpCloseReason.PEER_CLOSED); // the peer started over with the same pair
+    }
+    KcpDropReason refused =
+        admission()
+            .makeRoom(
+                remote,
+                OpeningGate.Verdict.VALIDATED,
+                sessionCountInternal(),
+                settings.maxSessions);
+    KcpChildChannel child = null;
+    if (refused == null) {
+      child = openSession(remote, conv, settings.childHandler, Map.of(), settings.childAttrs, true);
+    }
+    if (child == null) {
+      drop(remote, conv, refused != null ? refused : KcpDropReason.SESSION_LIMIT);
+      KcpSessionLayer layer = sessionLayer();
+      if (layer != null) {
+        layer.close(remote, conv, KcpCloseReason.EVICTED); // no channel for it: end it below too
+      }
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.kcpj.core.stack.DatagramStackCounters;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 
 /**
  * One session's datagram layers in kcp-netty: a kcp-core {@link DatagramStack} (FEC, and the
@@ -38,7 +39,7 @@ final class SessionLayers {
 
   SessionLayers(
       KcpCodec codec,
-      InetSocketAddress remote,
+      Supplier<InetSocketAddress> remote,
       Kcp kcp,
       FecSpec fec,
       boolean decodeUnrequested,
@@ -51,7 +52,7 @@ final class SessionLayers {
             .protection(crypt == null ? null : crypt.blockCrypt())
             .maxDatagram(Math.min(Math.max(wireMtu, DatagramStack.DEFAULT_MAX_DATAGRAM), 65_507))
             .decodeUnrequestedFec(decodeUnrequested)
-            .toWire((b, off, len) -> codec.writeWire(remote, b, off, len))
+            .toWire((b, off, len) -> codec.writeWire(remote.get(), b, off, len))
             .toKcp(this::toKcp)
             .build();
   }

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
@@ -336,7 +337,42 @@ public final class PerfClient {
     if (s.conv() != 0) {
       b.conv(s.conv()); // servers that expect one fixed conv (e.g. java-Kcp's default)
     }
-    return b.connect().sync().getNow();
+    return awaitConnect(b.connect(), handler instanceof Control ? (Control) handler : null);
+  }
+
+  /**
+   * Waits for a session's connect future. Plain KCP completes it at once; under the secure layer it
+   * completes when the handshake does, or fails with the layer's reason, so the wait is bounded by
+   * {@link Settings#connectTimeout()} (and, for the control session, ends early if the server's
+   * port is unreachable).
+   */
+  private KcpChannel awaitConnect(Future<KcpChannel> connecting, Control control) throws Exception {
+    CompletableFuture<KcpChannel> done = new CompletableFuture<>();
+    connecting.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            done.complete(connecting.getNow());
+          } else {
+            done.completeExceptionally(f.cause());
+          }
+        });
+    if (control != null) {
+      control.answered.whenComplete(
+          (v, e) -> {
+            if (e != null) {
+              done.completeExceptionally(e); // port unreachable
+            }
+          });
+    }
+    try {
+      return done.get(s.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      connecting.cancel(false);
+      throw Control.noAnswer(s.server(), s.connectTimeout(), secureHint());
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof Exception ? (Exception) c : e;
+    }
   }
 
   /**
@@ -826,15 +862,7 @@ public final class PerfClient {
       try {
         answered.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw new SocketTimeoutException(
-            "no answer from "
-                + address(server)
-                + " within "
-                + format(timeout)
-                + (hint != null
-                    ? hint
-                    : " (is a kcpj perf server or a KCP echo server running there, and is UDP let"
-                        + " through?)"));
+        throw noAnswer(server, timeout, hint);
       } catch (ExecutionException e) {
         throw rethrow(e);
       }
@@ -897,6 +925,20 @@ public final class PerfClient {
       } finally {
         m.release();
       }
+    }
+
+    /** The one line for a server that did not answer within {@code timeout}. */
+    static SocketTimeoutException noAnswer(
+        InetSocketAddress server, Duration timeout, String hint) {
+      return new SocketTimeoutException(
+          "no answer from "
+              + address(server)
+              + " within "
+              + format(timeout)
+              + (hint != null
+                  ? hint
+                  : " (is a kcpj perf server or a KCP echo server running there, and is UDP let"
+                      + " through?)"));
     }
 
     private static Exception rethrow(ExecutionException e) {

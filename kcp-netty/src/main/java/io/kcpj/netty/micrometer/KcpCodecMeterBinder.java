@@ -25,6 +25,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>kcpj.sessions</td><td>gauge</td><td>state=validated|unvalidated</td><td>sessions open now</td></tr>
  *   <tr><td>kcpj.sessions.opened</td><td>counter</td><td></td><td>sessions created</td></tr>
  *   <tr><td>kcpj.sessions.validations</td><td>counter</td><td></td><td>sessions validated after opening unvalidated</td></tr>
+ *   <tr><td>kcpj.sessions.path_changes</td><td>counter</td><td></td><td>sessions moved to a peer's new address by a session layer</td></tr>
  *   <tr><td>kcpj.sessions.evicted</td><td>counter</td><td></td><td>unvalidated sessions evicted to admit an opening</td></tr>
  *   <tr><td>kcpj.sessions.closed</td><td>counter</td><td>reason (a {@link KcpCloseReason}, lower case)</td><td>sessions closed</td></tr>
  *   <tr><td>kcpj.datagrams.dropped</td><td>counter</td><td>reason (a {@link KcpDropReason}, lower case)</td><td>inbound datagrams dropped</td></tr>
@@ -88,6 +89,11 @@ public final class KcpCodecMeterBinder implements MeterBinder {
             "kcpj.sessions.validations",
             "sessions validated after opening unvalidated",
             KcpCodecMetrics::validations)
+        .register(registry);
+    counter(
+            "kcpj.sessions.path_changes",
+            "sessions moved to a peer's new address by a session layer",
+            KcpCodecMetrics::pathChanges)
         .register(registry);
     counter(
             "kcpj.sessions.evicted",

@@ -8,6 +8,9 @@ import io.kcpj.core.secure.SecureDrop;
 import io.kcpj.core.secure.SecureSession;
 import io.kcpj.core.secure.SecureSessionListener;
 import io.kcpj.core.secure.SecureWire;
+import io.kcpj.netty.KcpCloseReason;
+import io.kcpj.netty.KcpSessionLayer;
+import io.kcpj.netty.KcpSessionLayerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -15,7 +18,6 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,32 +25,31 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The client side of secure sessions (docs/secure-sessions.md) as a datagram layer under an
- * unchanged {@code KcpClientCodec}: the first datagram the codec writes for a (server, conv) starts
- * a handshake; the codec's datagrams wait (at most {@link #MAX_PENDING} per session, the rest
- * dropped as on a lossy link, KCP retransmits them) until it completes, then each is protected.
- * Records from the server are opened and their inner KCP datagrams passed up with the server's
- * address as sender; everything else is dropped and counted ({@link #counters()}).
+ * The client side of secure sessions (docs/secure-sessions.md) as a datagram layer under a {@code
+ * KcpClientCodec}. It is a {@link KcpSessionLayer}: the codec's {@code connect} asks it to {@link
+ * #open} a secure session for the (server, conv) and waits; when the handshake completes the layer
+ * fires {@link KcpSessionLayerEvent.Established} and the codec creates the active KCP channel and
+ * completes the connect future; when it fails (no authenticated answer within the handshake
+ * timeout: wrong key, pinned key not the server's, server not in secure mode, unreachable) the
+ * layer fires {@link KcpSessionLayerEvent.Closed} and the future fails with that reason. Later
+ * {@code Closed} events (stateless reset, the server's ABORT or CLOSE, the secure idle timeout)
+ * close the KCP channel with the matching {@code KcpCloseReason}. When the codec's channel closes,
+ * it calls {@link #close}, which closes the secure session (CLOSE, or ABORT for a forced close).
  *
- * <p>Limits of this layer (the codec integration of section 12.1 removes them): the KCP child
- * channel is active before the handshake completes and a failed handshake (wrong key, no secure
- * server) surfaces only as the codec's dead link or the counters, not as a failed connect with the
- * reason; a stateless reset or the server's close ends the secure session, after which the codec's
- * next datagram starts a new handshake while the KCP session (whose peer state is gone) stays.
+ * <p>Each codec datagram is protected for its (server, conv) session; one for no established
+ * session is dropped and counted, never sent in clear. Records from the server are opened and their
+ * inner KCP datagrams passed up with the server's address as sender; everything else is dropped and
+ * counted ({@link #counters()}).
  *
  * <p><b>Ownership:</b> inbound datagrams are released here; the inner datagrams passed up are new
  * buffers the next handler owns; outbound datagrams are released here (after protection or when
  * dropped). Thread-confined to the datagram channel's event loop; one instance per channel.
  */
 public final class SecureClientLayer extends SecureLayerBase {
-  /** Inner datagrams kept per session while its handshake runs. */
-  public static final int MAX_PENDING = 64;
-
   private final SecureClientConfig config;
   private final SecureCounters layerCounters = new SecureCounters();
   private final Map<Integer, Entry> byId = new HashMap<>();
   private final Map<Route, Entry> byRoute = new HashMap<>();
-  private long pendingDropped;
 
   /** The local address of the datagram being handled (the recipient of what is passed up). */
   private InetSocketAddress readRecipient;
@@ -74,11 +75,6 @@ public final class SecureClientLayer extends SecureLayerBase {
     return n;
   }
 
-  /** The codec's datagrams dropped because {@link #MAX_PENDING} were already waiting. */
-  public long pendingDropped() {
-    return pendingDropped;
-  }
-
   /** The layer's and every live session's counters, summed (a snapshot). */
   public SecureCounters counters() {
     SecureCounters total = layerCounters.snapshot();
@@ -95,14 +91,6 @@ public final class SecureClientLayer extends SecureLayerBase {
       all.add(e.session);
     }
     return all;
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    for (Entry e : byId.values()) {
-      e.releasePending();
-    }
-    super.handlerRemoved(ctx);
   }
 
   @Override
@@ -164,6 +152,32 @@ public final class SecureClientLayer extends SecureLayerBase {
     }
   }
 
+  /**
+   * Starts the handshake of a new secure session with {@code remote} for {@code conv} (a session
+   * still closing on the same pair is left to finish on its own). The answer comes as an event.
+   */
+  @Override
+  public void open(InetSocketAddress remote, int conv) {
+    Route route = new Route(remote, conv);
+    Entry e = new Entry(route);
+    SecureClientSession s = new SecureClientSession(config, crypto, remote, conv, sink, e);
+    e.session = s;
+    byId.put(s.clientSessionId(), e);
+    byRoute.put(route, e);
+    s.start(now());
+    armFor(s);
+    fireOpened();
+    flushIfNeeded();
+  }
+
+  @Override
+  public void close(InetSocketAddress remote, int conv, KcpCloseReason reason) {
+    Entry e = byRoute.get(new Route(remote, conv));
+    if (e != null) {
+      endSession(e.session, reason);
+    }
+  }
+
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof DatagramPacket)) {
@@ -172,48 +186,27 @@ public final class SecureClientLayer extends SecureLayerBase {
     }
     DatagramPacket packet = (DatagramPacket) msg;
     ByteBuf content = packet.content();
-    if (content.readableBytes() < 4) {
+    Entry e =
+        content.readableBytes() < 4
+            ? null
+            : byRoute.get(new Route(packet.recipient(), content.getIntLE(content.readerIndex())));
+    if (e == null || !e.established) {
+      // Never send in clear what the codec meant for a secure peer.
       packet.release();
-      layerCounters.drop(SecureDrop.TOO_SHORT);
+      layerCounters.drop(
+          content.readableBytes() < 4 ? SecureDrop.TOO_SHORT : SecureDrop.UNKNOWN_SESSION);
       promise.trySuccess();
       return;
     }
-    Route route = new Route(packet.recipient(), content.getIntLE(content.readerIndex()));
-    Entry e = byRoute.get(route);
-    if (e == null) {
-      e = start(route);
-    }
-    if (e.established) {
-      protectAndWrite(e.session, packet, promise);
-    } else if (e.pending.size() < MAX_PENDING) {
-      e.pending.add(packet);
-      promise.trySuccess();
-    } else {
-      packet.release();
-      pendingDropped++;
-      promise.trySuccess();
-    }
-  }
-
-  private Entry start(Route route) {
-    Entry e = new Entry(route);
-    SecureClientSession s =
-        new SecureClientSession(config, crypto, route.server(), route.conv(), sink, e);
-    e.session = s;
-    byId.put(s.clientSessionId(), e);
-    byRoute.put(route, e);
-    s.start(now());
-    armFor(s);
-    return e;
+    protectAndWrite(e.session, packet, promise);
   }
 
   /** A server address and KCP conversation: one secure session each. */
   private record Route(InetSocketAddress server, int conv) {}
 
-  /** One secure session, its pending inner datagrams and its events. */
+  /** One secure session and its events. */
   private final class Entry implements SecureSessionListener {
     final Route route;
-    final ArrayDeque<DatagramPacket> pending = new ArrayDeque<>();
     SecureClientSession session;
     boolean established;
 
@@ -224,19 +217,7 @@ public final class SecureClientLayer extends SecureLayerBase {
     @Override
     public void onEstablished(SecureSession s) {
       established = true;
-      // Protect after the core returned: its scratch is in use during this call.
-      ctx.executor()
-          .execute(
-              () -> {
-                for (DatagramPacket p; (p = pending.poll()) != null; ) {
-                  if (byId.get(session.clientSessionId()) == this) {
-                    protectAndWrite(session, p, ctx.voidPromise());
-                  } else {
-                    p.release();
-                  }
-                }
-                ctx.flush();
-              });
+      keepEvent(new KcpSessionLayerEvent.Established(route.server(), route.conv()));
     }
 
     @Override
@@ -245,7 +226,15 @@ public final class SecureClientLayer extends SecureLayerBase {
         layerCounters.drop(SecureDrop.MALFORMED_FRAMES);
         return;
       }
-      keepOpened(inner, s.remoteAddress(), readRecipient);
+      keepOpened(inner, route.server(), readRecipient);
+    }
+
+    @Override
+    public void onPeerClosed(SecureSession s) {
+      if (byRoute.get(route) == this) {
+        keepEvent(peerClosedEvent(route.server(), route.conv()));
+      }
+      s.closeSend(now()); // the codec's channel closes on the event: close ours too
     }
 
     @Override
@@ -253,13 +242,15 @@ public final class SecureClientLayer extends SecureLayerBase {
       if (byId.remove(session.clientSessionId(), this)) {
         session.counters().addTo(layerCounters);
       }
-      byRoute.remove(route, this);
-      releasePending();
-    }
-
-    void releasePending() {
-      for (DatagramPacket p; (p = pending.poll()) != null; ) {
-        p.release();
+      if (byRoute.remove(route, this)) { // else a newer session holds the route
+        keepEvent(
+            closedEvent(
+                route.server(),
+                route.conv(),
+                reason,
+                abortCode,
+                s,
+                config.timers().handshakeTimeout()));
       }
     }
   }

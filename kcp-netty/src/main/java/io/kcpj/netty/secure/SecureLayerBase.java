@@ -1,14 +1,19 @@
 package io.kcpj.netty.secure;
 
 import io.kcpj.core.secure.CryptoContext;
+import io.kcpj.core.secure.SecureCloseReason;
 import io.kcpj.core.secure.SecureDatagramSink;
 import io.kcpj.core.secure.SecureSession;
 import io.kcpj.core.secure.SecureWire;
+import io.kcpj.netty.KcpCloseReason;
+import io.kcpj.netty.KcpSessionLayer;
+import io.kcpj.netty.KcpSessionLayerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -22,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the server and client secure layers share: the thread's {@link CryptoContext}, the sink that
  * writes the core's own datagrams, protection of the KCP codec's outbound datagrams, inner
- * datagrams passed up after the core returns, and one timer that drives the sessions' timers.
+ * datagrams and {@link KcpSessionLayerEvent}s passed up (in the order they happened) after the core
+ * returns, the mapping of secure close reasons to the codec's, and one timer that drives the
+ * sessions' timers.
  *
  * <p><b>Timer.</b> One scheduled task per layer, at the earliest {@code nextDeadline()} of its
  * sessions (handshake retransmission, keepalive, idle timeout...), never a periodic tick: with
@@ -34,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-confined to the datagram channel's event loop.
  */
-abstract class SecureLayerBase extends ChannelDuplexHandler {
+abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessionLayer {
   final CryptoContext crypto = new CryptoContext();
   ChannelHandlerContext ctx;
   private ScheduledFuture<?> timer;
@@ -42,8 +49,11 @@ abstract class SecureLayerBase extends ChannelDuplexHandler {
   /** When the armed timer fires (ms on {@link #now()}), or {@link Long#MAX_VALUE}: none armed. */
   private long timerAt = Long.MAX_VALUE;
 
-  /** Inner datagrams opened during one {@code onDatagram} call, passed up once it returned. */
-  private final List<DatagramPacket> opened = new ArrayList<>();
+  /**
+   * Inner datagrams opened and events raised during one core call, passed up in that order once it
+   * returned (the core's scratch and its session must not be re-entered from the codec).
+   */
+  private final List<Object> opened = new ArrayList<>();
 
   /** The core's own datagrams: copied (the core lends its scratch) and written. */
   final SecureDatagramSink sink =
@@ -119,6 +129,7 @@ abstract class SecureLayerBase extends ChannelDuplexHandler {
         s.onTimer(now);
       }
     }
+    fireOpened(); // events of the timers (handshake or idle timeout)
     long next = Long.MAX_VALUE;
     for (SecureSession s : sessions()) {
       next = Math.min(next, s.nextDeadline());
@@ -146,23 +157,141 @@ abstract class SecureLayerBase extends ChannelDuplexHandler {
     opened.add(new DatagramPacket(buf, recipient, sender));
   }
 
-  /** Passes up the inner datagrams kept during the last core call. */
+  /** Keeps an event for the codec, to pass up after the core returned, after what came before. */
+  final void keepEvent(KcpSessionLayerEvent event) {
+    opened.add(event);
+  }
+
+  /** Passes up the inner datagrams and events kept during the last core call, in order. */
   final void fireOpened() {
     if (opened.isEmpty()) {
       return;
     }
-    List<DatagramPacket> batch = new ArrayList<>(opened);
+    List<Object> batch = new ArrayList<>(opened);
     opened.clear();
-    for (DatagramPacket p : batch) {
-      ctx.fireChannelRead(p);
+    for (Object o : batch) {
+      if (o instanceof KcpSessionLayerEvent) {
+        ctx.fireUserEventTriggered(o);
+      } else {
+        ctx.fireChannelRead(o);
+      }
     }
   }
 
   private void releaseOpened() {
-    for (DatagramPacket p : opened) {
-      p.release();
+    for (Object o : opened) {
+      ReferenceCountUtil.release(o);
     }
     opened.clear();
+  }
+
+  /**
+   * Ends {@code session} because the codec's channel for it closed with {@code reason}: gracefully
+   * (CLOSE) when the channel closed normally, else at once (ABORT); a session not established yet
+   * is aborted. Nothing to do for a reason a secure layer causes (the session is ending already;
+   * the codec does not report those closes, this is a safeguard). Passes up the events this raises.
+   */
+  final void endSession(SecureSession session, KcpCloseReason reason) {
+    if (causedByLayer(reason)) {
+      return;
+    }
+    long now = now();
+    boolean graceful =
+        reason == KcpCloseReason.LOCAL_CLOSE || reason == KcpCloseReason.IDLE_TIMEOUT;
+    if (!graceful || !session.closeSend(now)) {
+      session.abort(ABORT_CODE, now);
+    }
+    armFor(session);
+    fireOpened();
+    flushIfNeeded();
+  }
+
+  /** Whether a channel closed with {@code r} because a secure layer's session ended. */
+  static boolean causedByLayer(KcpCloseReason r) {
+    switch (r) {
+      case PEER_CLOSED:
+      case PEER_ABORT:
+      case STATELESS_RESET:
+      case SECURE_IDLE_TIMEOUT:
+      case HANDSHAKE_FAILED:
+      case SECURE_LIMIT:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The code of the ABORT records the layers send (no application code is defined yet). */
+  static final int ABORT_CODE = 0;
+
+  /**
+   * The codec's close event for a secure session that ended with {@code reason}: its {@link
+   * KcpCloseReason} and a one-line description naming the peer.
+   */
+  static KcpSessionLayerEvent.Closed closedEvent(
+      InetSocketAddress peer,
+      int conv,
+      SecureCloseReason reason,
+      int abortCode,
+      SecureSession session,
+      long handshakeTimeoutMillis) {
+    String who = peer.getHostString() + ":" + peer.getPort();
+    KcpCloseReason r;
+    String why;
+    switch (reason) {
+      case GRACEFUL:
+        r = KcpCloseReason.PEER_CLOSED;
+        why = who + " closed the secure session";
+        break;
+      case ABORTED_LOCALLY:
+        r = KcpCloseReason.LOCAL_CLOSE;
+        why = "the secure session with " + who + " was aborted by this side";
+        break;
+      case ABORTED_BY_PEER:
+        r = KcpCloseReason.PEER_ABORT;
+        why = who + " aborted the secure session (code " + abortCode + ")";
+        break;
+      case IDLE_TIMEOUT:
+        r = KcpCloseReason.SECURE_IDLE_TIMEOUT;
+        why =
+            "nothing authenticated from "
+                + who
+                + " for "
+                + seconds(session.idleTimeout())
+                + " (not even a keepalive): the peer is gone or unreachable";
+        break;
+      case HANDSHAKE_TIMEOUT:
+        r = KcpCloseReason.HANDSHAKE_FAILED;
+        why =
+            "no authenticated answer from "
+                + who
+                + " within "
+                + seconds(handshakeTimeoutMillis)
+                + ": wrong pre-shared key or server key, server not in secure mode, or unreachable";
+        break;
+      case STATELESS_RESET:
+        r = KcpCloseReason.STATELESS_RESET;
+        why = who + " no longer holds this session (stateless reset: the server restarted?)";
+        break;
+      default: // PACKET_NUMBER_EXHAUSTED, INTEGRITY_LIMIT
+        r = KcpCloseReason.SECURE_LIMIT;
+        why = "the secure session with " + who + " reached a key limit (" + reason + ")";
+        break;
+    }
+    return new KcpSessionLayerEvent.Closed(peer, conv, r, why);
+  }
+
+  /** The codec's event for a peer that closed its sending direction (its channel is closed). */
+  static KcpSessionLayerEvent.Closed peerClosedEvent(InetSocketAddress peer, int conv) {
+    return new KcpSessionLayerEvent.Closed(
+        peer,
+        conv,
+        KcpCloseReason.PEER_CLOSED,
+        peer.getHostString() + ":" + peer.getPort() + " closed the secure session");
+  }
+
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   /**

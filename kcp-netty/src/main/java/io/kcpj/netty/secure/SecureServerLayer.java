@@ -10,6 +10,9 @@ import io.kcpj.core.secure.SecureServerSession;
 import io.kcpj.core.secure.SecureSession;
 import io.kcpj.core.secure.SecureSessionListener;
 import io.kcpj.core.secure.SecureWire;
+import io.kcpj.netty.KcpCloseReason;
+import io.kcpj.netty.KcpSessionLayer;
+import io.kcpj.netty.KcpSessionLayerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -23,18 +26,27 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The server side of secure sessions (docs/secure-sessions.md) as a datagram layer under an
- * unchanged {@code KcpServerCodec}: placed between the datagram channel and the codec, it answers
- * handshakes, opens records and passes the inner KCP datagrams up (with the session's address as
- * sender), and protects every datagram the codec writes to an established session's address.
- * Nothing else reaches the codec: plain KCP, forged, replayed or unknown-key datagrams are dropped
- * and counted ({@link #counters()}).
+ * The server side of secure sessions (docs/secure-sessions.md) as a datagram layer under a {@code
+ * KcpServerCodec}: placed between the datagram channel and the codec, it answers handshakes, opens
+ * records and passes the inner KCP datagrams up, and protects every datagram the codec writes to an
+ * established session. Nothing else reaches the codec: plain KCP, forged, replayed or unknown-key
+ * datagrams are dropped and counted ({@link #counters()}).
+ *
+ * <p>It is a {@link KcpSessionLayer}: the codec learns of each session from {@link
+ * KcpSessionLayerEvent}s fired before or after the session's datagrams, in order. {@code
+ * Established} when the client confirmed the session (its first authenticated record; the codec
+ * then opens the KCP session validated, since the handshake proved the client's address and this
+ * layer's own 3x budget covered what was sent before); {@code Closed} with the reason when the
+ * client closed or aborted, or went silent past the secure idle timeout; {@code PathChanged} when a
+ * client that moved (NAT rebinding, network switch) answered the path challenge from its new
+ * address. Until then the codec keeps knowing the session by its old address (inner datagrams go up
+ * with it as sender, and the codec's datagrams to it are protected and sent to wherever the session
+ * sends now), so the KCP session survives the move. When the codec's session closes, it calls
+ * {@link #close}, which closes the secure session too (CLOSE, or ABORT for a forced close).
  *
  * <p>Sessions are keyed by the server session id every TRANSPORT datagram carries; outbound
- * datagrams are matched to a session by their recipient address and conv (bytes 0-3). Limits of
- * this layer (the codec integration of section 12.1 removes them): a client that migrates keeps its
- * secure session, but the codec sees a new address (and conv) and so a new KCP session; the codec's
- * child channel sees no secure close reasons.
+ * datagrams are matched to a session by their recipient address (as the codec knows it) and conv
+ * (bytes 0-3).
  *
  * <p><b>Ownership:</b> inbound datagrams are released here; the inner datagrams passed up are new
  * buffers the next handler owns; outbound datagrams are released here and a new record written.
@@ -179,6 +191,20 @@ public final class SecureServerLayer extends SecureLayerBase {
     needsFlush = true;
   }
 
+  /** Servers never open sessions: clients do. */
+  @Override
+  public void open(InetSocketAddress remote, int conv) {
+    throw new UnsupportedOperationException("a server layer does not open sessions");
+  }
+
+  @Override
+  public void close(InetSocketAddress remote, int conv, KcpCloseReason reason) {
+    SecureServerSession s = byRoute.get(new Route(remote, conv));
+    if (s != null) {
+      endSession(s, reason);
+    }
+  }
+
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof DatagramPacket)) {
@@ -212,6 +238,9 @@ public final class SecureServerLayer extends SecureLayerBase {
     private final InetSocketAddress local;
     private final HalfOpenKey key;
 
+    /** The client's address as the codec knows the session (moves on a validated path change). */
+    private InetSocketAddress codecAddress;
+
     Listener(InetSocketAddress local, HalfOpenKey key) {
       this.local = local;
       this.key = key;
@@ -220,8 +249,9 @@ public final class SecureServerLayer extends SecureLayerBase {
     @Override
     public void onEstablished(SecureSession session) {
       halfOpen.remove(key, session);
-      byRoute.put(
-          new Route(session.remoteAddress(), session.conv()), (SecureServerSession) session);
+      codecAddress = session.remoteAddress();
+      byRoute.put(new Route(codecAddress, session.conv()), (SecureServerSession) session);
+      keepEvent(new KcpSessionLayerEvent.Established(codecAddress, session.conv()));
     }
 
     @Override
@@ -230,14 +260,27 @@ public final class SecureServerLayer extends SecureLayerBase {
         layerCounters.drop(SecureDrop.MALFORMED_FRAMES);
         return;
       }
-      keepOpened(inner, session.remoteAddress(), local);
+      keepOpened(inner, codecAddress, local);
+    }
+
+    @Override
+    public void onPeerClosed(SecureSession session) {
+      if (byRoute.get(new Route(codecAddress, session.conv())) == session) {
+        keepEvent(peerClosedEvent(codecAddress, session.conv()));
+      }
+      session.closeSend(now()); // the codec's channel closes on the event: close ours too
     }
 
     @Override
     public void onPathChanged(
         SecureSession session, InetSocketAddress previous, InetSocketAddress current) {
-      byRoute.remove(new Route(previous, session.conv()), session);
+      if (codecAddress == null || codecAddress.equals(current)) {
+        return;
+      }
+      byRoute.remove(new Route(codecAddress, session.conv()), session);
       byRoute.put(new Route(current, session.conv()), (SecureServerSession) session);
+      keepEvent(new KcpSessionLayerEvent.PathChanged(codecAddress, current, session.conv()));
+      codecAddress = current;
     }
 
     @Override
@@ -246,8 +289,13 @@ public final class SecureServerLayer extends SecureLayerBase {
       if (byId.remove(s.serverSessionId(), s)) {
         s.counters().addTo(layerCounters);
       }
-      byRoute.remove(new Route(s.remoteAddress(), s.conv()), s);
       halfOpen.remove(key, s);
+      // Established and still the route's session: the codec has a channel for it.
+      if (codecAddress != null && byRoute.remove(new Route(codecAddress, s.conv()), s)) {
+        keepEvent(
+            closedEvent(
+                codecAddress, s.conv(), reason, abortCode, s, config.timers().handshakeTimeout()));
+      }
     }
   }
 }

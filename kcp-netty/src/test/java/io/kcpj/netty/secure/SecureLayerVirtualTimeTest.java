@@ -21,6 +21,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
@@ -120,7 +121,7 @@ class SecureLayerVirtualTimeTest {
   }
 
   private KcpChannel connect() {
-    KcpChannel ch =
+    Future<KcpChannel> connecting =
         KcpChannel.newBootstrap(client)
             .remoteAddress(SERVER)
             .handler(
@@ -132,10 +133,10 @@ class SecureLayerVirtualTimeTest {
                     ReferenceCountUtil.release(msg);
                   }
                 })
-            .connect()
-            .getNow();
-    exchange();
-    return ch;
+            .connect();
+    exchange(); // the handshake: the channel exists once it completed
+    assertTrue(connecting.isSuccess(), () -> "connected: " + connecting.cause());
+    return connecting.getNow();
   }
 
   private void send(KcpChannel ch) {

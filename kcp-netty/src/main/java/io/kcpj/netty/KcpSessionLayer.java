@@ -1,0 +1,48 @@
+package io.kcpj.netty;
+
+import io.netty.channel.ChannelHandler;
+import java.net.InetSocketAddress;
+
+/**
+ * A datagram layer under a KCP codec that establishes each (remote address, conv) session itself
+ * before the session may carry KCP, authenticates what it passes up, and reports on its sessions
+ * with {@link KcpSessionLayerEvent}s fired inbound ({@code fireUserEventTriggered}) in order with
+ * the datagrams it passes up. kcpj's secure sessions ({@code io.kcpj.netty.secure}) are such
+ * layers.
+ *
+ * <p>A codec finds a layer of this type placed before it in its datagram channel's pipeline (it
+ * must be there when the channel becomes active) and then changes how sessions open:
+ *
+ * <ul>
+ *   <li>a client codec's {@code connect} calls {@link #open} and leaves the connect future pending;
+ *       the session's channel is created, active, and the future succeeds only on the layer's
+ *       {@link KcpSessionLayerEvent.Established}; a {@link KcpSessionLayerEvent.Closed} first fails
+ *       the future with a {@link KcpConnectException} carrying the layer's reason;
+ *   <li>a server codec opens a session on the layer's {@link KcpSessionLayerEvent.Established}
+ *       only, as {@linkplain KcpChannel#isValidated() validated} (the layer proved the peer's
+ *       address), so the codec's own anti-amplification limit does not apply; a datagram for no
+ *       session is dropped;
+ *   <li>a {@link KcpSessionLayerEvent.Closed} closes the session's channel with its reason;
+ *   <li>a {@link KcpSessionLayerEvent.PathChanged} moves the session to the new address.
+ * </ul>
+ *
+ * <p>When one of the codec's sessions closes for any reason, the codec calls {@link #close}. All
+ * calls are made on the datagram channel's event loop.
+ */
+public interface KcpSessionLayer extends ChannelHandler {
+  /**
+   * Client codecs: start establishing a session with {@code remote} for {@code conv}. The layer
+   * answers later, with an {@link KcpSessionLayerEvent.Established} or a {@link
+   * KcpSessionLayerEvent.Closed} for the same (remote, conv). A server layer refuses it.
+   *
+   * @throws UnsupportedOperationException if this layer does not open sessions (a server's)
+   */
+  void open(InetSocketAddress remote, int conv);
+
+  /**
+   * The codec's session for ({@code remote}, {@code conv}) closed with {@code reason}: end the
+   * layer's session for it (gracefully or not, as the reason suggests). No-op for an unknown or
+   * already closed session. The layer may fire events from inside this call.
+   */
+  void close(InetSocketAddress remote, int conv, KcpCloseReason reason);
+}

@@ -1,0 +1,74 @@
+package io.kcpj.netty;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * What a {@link KcpSessionLayer} reports to the codec above it about one of its (remote address,
+ * conv) sessions, as a user event fired inbound on the datagram channel's pipeline, in order with
+ * the datagrams the layer passes up (so an {@link Established} comes before the session's first
+ * datagram, and a {@link PathChanged} before the first datagram from the new address). The codec
+ * consumes these events; it fires {@link PathChanged} and {@link Closed} again on the session's own
+ * channel, so that its handlers see them ({@code userEventTriggered}). Immutable.
+ */
+public sealed interface KcpSessionLayerEvent {
+  /** The session's peer address as the codec knows it (the new one, for {@link PathChanged}). */
+  InetSocketAddress remoteAddress();
+
+  /** The session's KCP conversation id. */
+  int conv();
+
+  /**
+   * The layer established the session: its peer proved its keys and its address. A client codec
+   * completes the pending connect; a server codec opens the session as validated.
+   *
+   * @param remoteAddress the peer's address
+   * @param conv the KCP conversation id
+   */
+  record Established(InetSocketAddress remoteAddress, int conv) implements KcpSessionLayerEvent {
+    /** Checks the address is present. */
+    public Established {
+      Objects.requireNonNull(remoteAddress, "remoteAddress");
+    }
+  }
+
+  /**
+   * The layer's session ended: the codec closes the session's channel with {@code reason}, or, on a
+   * client still waiting for {@link Established}, fails the connect future with {@code
+   * description}.
+   *
+   * @param remoteAddress the peer's address
+   * @param conv the KCP conversation id
+   * @param reason why, as the channel will report it ({@link KcpChannel#closeReason()})
+   * @param description one line for people: what happened and what may be wrong
+   */
+  record Closed(
+      InetSocketAddress remoteAddress, int conv, KcpCloseReason reason, String description)
+      implements KcpSessionLayerEvent {
+    /** Checks that every field is present. */
+    public Closed {
+      Objects.requireNonNull(remoteAddress, "remoteAddress");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(description, "description");
+    }
+  }
+
+  /**
+   * The peer moved (server side: a client's NAT rebinding or network switch) and the layer
+   * validated its new address: the codec re-keys the session from ({@code previous}, conv) to
+   * ({@code remoteAddress}, conv), keeping its KCP state; the channel's {@code remoteAddress()} is
+   * the new address from then on.
+   *
+   * @param previous the address the codec knew the session by
+   * @param remoteAddress the new, validated address
+   * @param conv the KCP conversation id
+   */
+  record PathChanged(InetSocketAddress previous, InetSocketAddress remoteAddress, int conv)
+      implements KcpSessionLayerEvent {
+    /** Checks that both addresses are present. */
+    public PathChanged {
+      Objects.requireNonNull(previous, "previous");
+      Objects.requireNonNull(remoteAddress, "remoteAddress");
+    }
+  }
+}
