@@ -16,9 +16,11 @@ import io.kcpj.core.loss.RecoveryState;
  *
  * <p>Rules: newest first; at most {@code copiesPerSegment} copies of one segment over its life;
  * never a segment transmitted in the same millisecond (a copy beside its original protects
- * nothing); only a segment whose copy saves time, i.e. younger than {@code rto - srtt / 2} (the
- * copy arrives half an RTT from now, a timeout would resend it at {@code sentAt + rto}: when the
- * path's RTT is shorter than the gap between two messages the ACK comes first and no copy is made);
+ * nothing); only a segment whose copy saves time, i.e. younger than {@code rto} (the copy arrives
+ * half an RTT from now, a timeout would resend it at {@code sentAt + rto} and that resend would
+ * arrive half an RTT after that; when the path's RTT is shorter than the gap between two messages
+ * the ACK usually comes first and no copy is made, and when the ACK is missing as the next message
+ * leaves, the copy is what spares the lost message a timeout and the messages behind it a wait);
  * only segments among the {@value #SCAN} newest in flight; only whole segments that fit both the
  * datagram's room and the remaining budget. A copy is an ordinary data segment with the same sn and
  * command and the current {@code ts} (so its ACK gives a true RTT sample and RACK sees its latest
@@ -75,8 +77,9 @@ final class Redundancy {
       KcpCounters counters) {
     int budget = Math.min(byteBudget, packer.room());
     // A copy arrives about srtt/2 from now; the retransmission timer would resend the segment at
-    // sentAt + rto. The copy is worth its bytes only if it comes at least srtt/2 sooner.
-    int youngerThan = view.rto() - view.smoothedRtt() / 2;
+    // sentAt + rto, and that resend would arrive srtt/2 later still. The copy comes sooner whenever
+    // the segment is younger than rto (and it also frees the messages queued behind it).
+    int youngerThan = view.rto();
     int scanned = 0;
     for (int sn = sndNxt - 1;
         Seq.atOrAfter(sn, sndUna) && scanned < SCAN && budget >= HEADER_SIZE;

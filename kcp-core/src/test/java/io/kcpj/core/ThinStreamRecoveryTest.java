@@ -207,8 +207,8 @@ class ThinStreamRecoveryTest {
     sender.receiveAt(20, receiver.take()); // srtt 20, rto 20 + max(10, 40) = 60
     sender.sendAt(30, 100); // sn 1, lost
     sender.take();
-    sender.sendAt(80, 100); // sn 1 is 50 ms old, not younger than rto - srtt/2 = 50: no copy
-    // (sn 1 leaves again as the tail-loss probe, due at 30 + 2 srtt = 70, not as a copy)
+    sender.sendAt(80, 100); // sn 1 leaves again as the tail-loss probe (due at 30 + 2 srtt = 70)
+    // in this very flush: a copy beside it would protect nothing
     assertEquals(List.of("81:1", "81:2"), segments(sender.take()));
     assertEquals(1, sender.kcp.counters().probeSegments);
     assertEquals(0, sender.kcp.counters().redundantSegments);
@@ -256,5 +256,27 @@ class ThinStreamRecoveryTest {
     assertEquals(List.of(), segments(a.take()));
     a.kcp.advance(275);
     assertEquals(List.of("82:1"), segments(a.take()), "alone at the deadline");
+  }
+
+  @Test
+  void aCopyRidesWhenTheRttEqualsTheSendIntervalAndTheAckIsMissing() {
+    // 4g-us's shape: a 50 ms RTT without jitter and a message every 50 ms. Each ACK arrives just as
+    // the next message leaves. When one is missing, the copy with the next message arrives 25 ms
+    // later; the timeout (rto = srtt + interval = 60) would resend 10 ms later still and hold the
+    // next message behind the lost one.
+    End sender = new End(KcpConfig.game());
+    End receiver = new End(KcpConfig.fast());
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 50) {
+      sender.sendAt(t, 100);
+      receiver.receiveAt(t + 25, sender.take());
+      sender.receiveAt(t + 50, receiver.take());
+    }
+    assertEquals(0, sender.kcp.counters().redundantSegments, "every ACK came first: no copies");
+    sender.sendAt(t, 100); // sn 20, lost
+    sender.take();
+    sender.sendAt(t + 50, 100); // sn 21 carries a copy of sn 20 (50 ms old, younger than rto 60)
+    assertEquals(List.of("81:21", "81:20"), segments(sender.take()));
+    assertEquals(1, sender.kcp.counters().redundantSegments);
   }
 }
