@@ -268,12 +268,6 @@ class FailureMatrixTest {
         if (parts.isEmpty()) {
           parts.add(serverCodec.sessionCount() > 0 ? "open" : "no session");
         }
-        if (secure && serverLayer.counters().statelessResetsSent > resetsAtT0) {
-          parts.add(
-              "sends "
-                  + (serverLayer.counters().statelessResetsSent - resetsAtT0)
-                  + " stateless reset(s)");
-        }
         for (KcpDropReason r : KcpDropReason.values()) {
           long n = serverCodec.metrics().datagramsDropped(r) - codecDropsAtT0[r.ordinal()];
           if (n > 0) {
@@ -284,9 +278,15 @@ class FailureMatrixTest {
           for (SecureDrop r : SecureDrop.values()) {
             long n = serverLayer.counters().drops(r) - layerDropsAtT0[r.ordinal()];
             if (n > 0) {
-              parts.add("drops " + n + " datagrams as " + r);
+              parts.add("secure layer drops " + n + " datagrams as " + r);
             }
           }
+        }
+        if (secure && serverLayer.counters().statelessResetsSent > resetsAtT0) {
+          parts.add(
+              "sends "
+                  + (serverLayer.counters().statelessResetsSent - resetsAtT0)
+                  + " stateless resets");
         }
         c.append(String.join(", ", parts));
       }
@@ -503,8 +503,8 @@ class FailureMatrixTest {
     String row = "| " + failure.title + " | " + secure + " | " + plain + " |";
     System.out.println(row + " (kernel TCP: from the README)");
     String[] documented = documentedRow(failure);
-    assertEquals(secure, documented[1], () -> "README secure cell differs; measured row:\n" + row);
-    assertEquals(plain, documented[2], () -> "README plain cell differs; measured row:\n" + row);
+    assertEquals(documented[1], secure, () -> "README's secure cell differs; measured:\n" + row);
+    assertEquals(documented[2], plain, () -> "README's plain cell differs; measured:\n" + row);
     return new String[] {secure, plain};
   }
 
