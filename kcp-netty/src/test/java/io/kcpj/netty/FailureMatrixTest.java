@@ -108,6 +108,7 @@ class FailureMatrixTest {
     long[] layerDropsAtT0 = new long[SecureDrop.values().length];
     long resetsAtT0;
     boolean draining;
+    int failedWrites;
     KcpChannel session;
     InetSocketAddress clientAddress = CLIENT;
     long now;
@@ -185,7 +186,14 @@ class FailureMatrixTest {
         }
         if (!draining && clientAlive && session != null && session.isActive() && now >= nextSend) {
           ByteBuf b = Unpooled.buffer(8).writeInt(sent++).writeInt(0);
-          session.writeAndFlush(b);
+          session
+              .writeAndFlush(b)
+              .addListener(
+                  f -> {
+                    if (!f.isSuccess()) {
+                      failedWrites++;
+                    }
+                  });
           nextSend = now + PERIOD_MS;
         }
         step();
