@@ -175,6 +175,7 @@ class FailureMatrixTest {
         if (now == WARM_UP_MS) {
           assertTrue(connecting.isSuccess(), () -> "connected: " + connecting.cause());
           assertTrue(sent - echoed.cardinality() <= 1, "steady before the failure");
+          assertDefaults();
           start();
         }
         if (t0 >= 0 && failure.outageMs > 0 && now == t0 + failure.outageMs) {
@@ -206,6 +207,18 @@ class FailureMatrixTest {
         }
       }
       return cell();
+    }
+
+    /** The settings the README states for the matrix are the ones in force. */
+    void assertDefaults() {
+      assertEquals(1, serverChildren.size());
+      KcpChannel serverSide = serverChildren.get(0);
+      assertEquals(60_000L, serverSide.config().getOption(KcpChannelOption.IDLE_TIMEOUT_MILLIS));
+      assertEquals(0L, session.config().getOption(KcpChannelOption.IDLE_TIMEOUT_MILLIS));
+      assertEquals(20, session.config().getOption(KcpChannelOption.DEAD_LINK));
+      SecureTimers timers = SecureTimers.builder().build();
+      assertEquals(30_000, timers.idleTimeout());
+      assertEquals(10_000, timers.keepaliveInterval());
     }
 
     /** The failure happens now (t0). */
