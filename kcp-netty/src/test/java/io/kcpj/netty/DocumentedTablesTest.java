@@ -117,8 +117,8 @@ class DocumentedTablesTest {
     assertFalse(copies.isEmpty(), "no Markdown file shows the table headed " + header);
   }
 
-  /** README.md, each module's and tool's Markdown files, and docs/ (not build output). */
-  static List<Path> markdownFiles() throws IOException {
+  /** The repository's root directory (the one holding kcp-core/), above the working directory. */
+  static Path repositoryRoot() throws IOException {
     Path root = Path.of("").toAbsolutePath();
     while (root != null && !Files.isDirectory(root.resolve("kcp-core"))) {
       root = root.getParent();
@@ -126,7 +126,12 @@ class DocumentedTablesTest {
     if (root == null) {
       throw new IOException("the repository root (with kcp-core/) is not above " + Path.of(""));
     }
-    Path top = root;
+    return root;
+  }
+
+  /** README.md, each module's and tool's Markdown files, and docs/ (not build output). */
+  static List<Path> markdownFiles() throws IOException {
+    Path top = repositoryRoot();
     try (Stream<Path> files = Files.walk(top, 3)) {
       return files
           .filter(p -> p.toString().endsWith(".md"))
