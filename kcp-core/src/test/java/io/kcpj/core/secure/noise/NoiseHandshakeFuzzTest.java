@@ -25,11 +25,12 @@ class NoiseHandshakeFuzzTest {
 
   /**
    * The genuine messages of each (pattern, cipher), computed once: the keys are fixed, so they are
-   * the same every run. X25519 was 95% of a run's time, and message 2 cost the responder two DH
-   * operations per run that depended on no fuzzer byte. The reader is still built fresh each run
-   * (and as initiator writes message 1 itself): a {@link HandshakeState#copy()} shares its JDK
-   * cipher, and a shared ChaCha20-Poly1305 cipher refuses to be initialised again with the key and
-   * nonce of the previous run, which made every genuine message after the first look forged.
+   * the same every run. X25519 was 95% of a run's time, and message 2 cost the responder one or two
+   * DH operations per run that depended on no fuzzer byte. The reader is still built fresh each run
+   * (as initiator it writes message 1 itself): a {@link HandshakeState#copy()} of a cached state
+   * would share one JDK cipher with every other run, which is how this target found that a
+   * ChaCha20-Poly1305 cipher refused a key and nonce equal to its previous ones (fixed in {@code
+   * Aead}).
    */
   private static final Genuine[][] GENUINE = new Genuine[PATTERNS.length][];
 
