@@ -35,6 +35,51 @@ class HandshakeTest {
     assertArrayEquals(new byte[] {4, 5}, p.clientEvents.payloads.get(0));
   }
 
+  /**
+   * A forged RESPONSE that keeps the server's genuine ephemeral key (an on-path attacker flips a
+   * tag bit and races it ahead) makes the client derive the genuine key and fail; the genuine
+   * RESPONSE after it must still complete the handshake. The JDK's ChaCha20-Poly1305 refuses a
+   * second initialisation with the key and nonce of the previous one, and the client's trial copy
+   * derives that key again as a new object, so the genuine RESPONSE was refused as well (found by
+   * NoiseHandshakeFuzzTest).
+   */
+  @ParameterizedTest
+  @EnumSource(Suite.class)
+  void aForgedResponseWithTheGenuineEphemeralDoesNotBlockTheGenuineOne(Suite suite) {
+    SecurePair p = new SecurePair(suite, SecureTimers.defaults(), 5);
+    p.client.start(0);
+    p.deliverToServer(0);
+    byte[] genuine = p.toClient.last().bytes;
+    p.toClient.drain();
+    byte[] forged = genuine.clone();
+    forged[forged.length - 1] ^= 1;
+    assertEquals(
+        SecureDrop.AUTHENTICATION_FAILED,
+        p.client.onDatagram(ByteBuffer.wrap(forged), SecurePair.SERVER, 0));
+    p.client.onDatagram(ByteBuffer.wrap(genuine), SecurePair.SERVER, 0);
+    assertEquals(SecureSessionState.ESTABLISHED, p.client.state());
+  }
+
+  /** The same on the server: a forged INITIATION with the client's ephemeral key goes first. */
+  @ParameterizedTest
+  @EnumSource(Suite.class)
+  void aForgedInitiationWithTheGenuineEphemeralDoesNotBlockTheGenuineOne(Suite suite) {
+    SecurePair p = new SecurePair(suite, SecureTimers.defaults(), 5);
+    p.client.start(0);
+    byte[] genuine = p.toServer.last().bytes;
+    p.toServer.drain();
+    byte[] forged = genuine.clone();
+    forged[forged.length - 1] ^= 1;
+    assertEquals(
+        SecureDrop.AUTHENTICATION_FAILED,
+        p.routeToServer(ByteBuffer.wrap(forged), SecurePair.CLIENT, 0));
+    p.routeToServer(ByteBuffer.wrap(genuine), SecurePair.CLIENT, 0);
+    p.deliverToClient(0);
+    p.deliverToServer(0);
+    assertEquals(SecureSessionState.ESTABLISHED, p.client.state());
+    assertEquals(SecureSessionState.ESTABLISHED, p.server.state());
+  }
+
   @Test
   void theIdleTimeoutIsTheSmallerOfBoth() {
     SecurePair p =

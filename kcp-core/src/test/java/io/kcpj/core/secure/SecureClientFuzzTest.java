@@ -23,9 +23,8 @@ class SecureClientFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void hostileDatagramsNeverReachOrBreakTheClient(FuzzedDataProvider data) {
     SecurePair p =
-        new SecurePair(
+        SecurePair.withDefaultTimers(
             data.consumeBoolean() ? Suite.NK_AES_GCM : Suite.NN_PSK0_CHACHA_POLY,
-            SecureTimers.defaults(),
             data.consumeInt(0, 3));
     p.requireToken = data.consumeBoolean();
     p.client.start(0);

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,22 +96,58 @@ final class SecurePair {
   boolean requireToken;
 
   SecurePair(Suite suite, SecureTimers timers, long seed) {
+    this(clientConfig(suite, timers), serverConfig(suite, timers), seed);
+  }
+
+  /** A pair whose sessions share the given (immutable) configurations. */
+  SecurePair(SecureClientConfig clientConfig, SecureServerConfig serverConfig, long seed) {
     clientCtx = new CryptoContext(new ScriptedRandom(seed));
     serverCtx = new CryptoContext(new ScriptedRandom(seed + 1));
+    client = new SecureClientSession(clientConfig, clientCtx, SERVER, CONV, toServer, clientEvents);
+    responder = new HandshakeResponder(serverConfig, serverCtx, toClient, 0);
+  }
+
+  /**
+   * A pair of {@code suite} with {@link SecureTimers#defaults()}, from configurations built once
+   * per suite: building them checks the server's public key with an X25519 operation, about a tenth
+   * of a fuzz run's time (the fuzz targets build a pair per run).
+   */
+  static SecurePair withDefaultTimers(Suite suite, long seed) {
+    return new SecurePair(DEFAULT_CLIENT.get(suite), DEFAULT_SERVER.get(suite), seed);
+  }
+
+  private static final Map<Suite, SecureClientConfig> DEFAULT_CLIENT = new EnumMap<>(Suite.class);
+  private static final Map<Suite, SecureServerConfig> DEFAULT_SERVER = new EnumMap<>(Suite.class);
+
+  static {
+    for (Suite s : Suite.values()) {
+      DEFAULT_CLIENT.put(s, clientConfig(s, SecureTimers.defaults()));
+      DEFAULT_SERVER.put(s, serverConfig(s, SecureTimers.defaults()));
+    }
+  }
+
+  static SecureClientConfig clientConfig(Suite suite, SecureTimers timers) {
     SecureClientConfig.Builder cb =
         SecureClientConfig.builder().cipher(suite.cipher()).timers(timers);
-    SecureServerConfig.Builder sb =
-        SecureServerConfig.builder().timers(timers).resetKey(fill(0x80));
     if (suite.usesPsk()) {
       cb.psk(PSK);
-      sb.psk(PSK);
     }
     if (suite.usesServerStaticKey()) {
       cb.serverPublicKey(SERVER_KEY.publicKey());
+    }
+    return cb.build();
+  }
+
+  static SecureServerConfig serverConfig(Suite suite, SecureTimers timers) {
+    SecureServerConfig.Builder sb =
+        SecureServerConfig.builder().timers(timers).resetKey(fill(0x80));
+    if (suite.usesPsk()) {
+      sb.psk(PSK);
+    }
+    if (suite.usesServerStaticKey()) {
       sb.staticKeyPair(SERVER_KEY);
     }
-    client = new SecureClientSession(cb.build(), clientCtx, SERVER, CONV, toServer, clientEvents);
-    responder = new HandshakeResponder(sb.build(), serverCtx, toClient, 0);
+    return sb.build();
   }
 
   SecurePair() {

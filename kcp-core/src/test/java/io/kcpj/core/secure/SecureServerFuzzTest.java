@@ -41,9 +41,8 @@ class SecureServerFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void hostileDatagramsNeverReachOrBreakTheSession(FuzzedDataProvider data) {
     SecurePair p =
-        new SecurePair(
+        SecurePair.withDefaultTimers(
             data.consumeBoolean() ? Suite.NN_PSK0_AES_GCM : Suite.NN_PSK0_CHACHA_POLY,
-            SecureTimers.defaults(),
             data.consumeInt(0, 3));
     p.requireToken = data.consumeBoolean();
     p.client.start(0);

@@ -116,12 +116,18 @@ public final class Aead {
 
   /**
    * Initialises the JDK cipher. The JDK's ChaCha20-Poly1305 refuses an initialisation with the same
-   * key and nonce as the previous one (JDK 25 even for decryption, where it is legitimate: a forged
-   * record with packet number n followed by the genuine record n). When that would happen, one
-   * throwaway initialisation with another nonce comes first; it is never used to process data.
+   * key and nonce as the previous one, even for decryption (seen on JDK 17 and 25), where that is
+   * legitimate: a forged record with packet number n followed by the genuine record n, or a forged
+   * handshake message that keeps the genuine ephemeral key followed by the genuine message, whose
+   * key the handshake derives again as a new, equal key object. When that could happen, one
+   * throwaway initialisation with another nonce comes first; it is never used to process data. For
+   * decryption any repeated nonce gets it (the keys are not compared: that would copy them); for
+   * encryption only the same key object does, so the JDK still refuses a real nonce reuse.
    */
   private void init(int mode, SecretKey key, long n) throws GeneralSecurityException {
-    if (kind == NoiseCipher.CHACHA_POLY && key == lastKey && n == lastNonce) {
+    if (kind == NoiseCipher.CHACHA_POLY
+        && n == lastNonce
+        && (key == lastKey || (mode == Cipher.DECRYPT_MODE && lastKey != null))) {
       cipher.init(Cipher.DECRYPT_MODE, key, spec(~n));
     }
     cipher.init(mode, key, spec(n));
