@@ -165,7 +165,7 @@ class SecureAttackLatencyTest {
     capture.client = client.localAddress;
     client.measure(100); // warm-up: the paths compile, the capture fills
 
-    Attacker attacker = new Attacker(to, capture, client.session.conv());
+    Attacker attacker = new Attacker(to, capture, client.session.conv(), client.sentTotal);
     attackClock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "attack"));
     SecureCounters before = onLoop(server, () -> SecureLayerAttackTest.copy(layer.counters()));
     long deliveredBefore = delivered.get();
@@ -317,12 +317,20 @@ class SecureAttackLatencyTest {
     final AtomicInteger sent = new AtomicInteger();
     final AtomicInteger replays = new AtomicInteger();
     final DatagramSocket socket;
-    int sn;
 
-    Attacker(InetSocketAddress to, Capture capture, int conv) throws IOException {
+    /**
+     * The healthy client's requests so far: each is one KCP segment each way, so this is where both
+     * directions' sequence numbers are. A worst-case attacker knows it (on plain KCP it reads it
+     * off the wire); forgeries just ahead of it are the ones that would hurt if accepted.
+     */
+    final AtomicLong streamPosition;
+
+    Attacker(InetSocketAddress to, Capture capture, int conv, AtomicLong streamPosition)
+        throws IOException {
       this.to = to;
       this.capture = capture;
       this.conv = conv;
+      this.streamPosition = streamPosition;
       this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -333,7 +341,10 @@ class SecureAttackLatencyTest {
           return;
         }
         long ahead = capture.highest.get() + 1 + random.nextInt(64);
-        sn++;
+        // The next few sequence numbers: a forged PUSH there would be delivered in place of the
+        // client's next request (which the server would then discard as a duplicate); a forged
+        // ACK there (its una too) would make the server forget echoes the client has not got.
+        int sn = (int) streamPosition.get() + random.nextInt(4);
         // Replay, exactly as captured.
         SecureLayerAttackTest.send(socket, to, d);
         replays.incrementAndGet();
@@ -375,6 +386,7 @@ class SecureAttackLatencyTest {
     final ConcurrentHashMap<Long, Boolean> outstanding = new ConcurrentHashMap<>();
     final AtomicInteger duplicates = new AtomicInteger();
     final AtomicLong answeredTotal = new AtomicLong();
+    final AtomicLong sentTotal = new AtomicLong();
     volatile CountDownLatch answered;
 
     Healthy(InetSocketAddress server) throws Exception {
@@ -444,6 +456,7 @@ class SecureAttackLatencyTest {
                       ByteBuf request = session.alloc().buffer(10);
                       request.writeLong(scheduled).writeZero(2);
                       session.writeAndFlush(request);
+                      sentTotal.incrementAndGet();
                     }
                   },
                   Math.max(0, start - System.nanoTime()),
