@@ -67,8 +67,10 @@ import org.junit.jupiter.api.Test;
  * <p>Asserted: every attack datagram is dropped and counted (the server's secure drop count rises
  * by exactly the number sent, and the server's application sees only the client's requests), every
  * request is answered exactly once (0 lost), and the median of the attack rounds' p99s is within
- * 1.2x the median of the quiet rounds' p99s. The rounds are interleaved (quiet, attack, quiet, ...)
- * so that both kinds see the same machine; each round prints its figures.
+ * 1.2x the median of the quiet rounds' p99s ({@value #ROUND_SAMPLES} requests, 2.5 s, per round;
+ * with an even number of rounds of each kind the median is the lower of the two middle values, for
+ * both kinds). The rounds are interleaved (quiet, attack, quiet, ...) so that both kinds see the
+ * same machine; each round prints its figures.
  *
  * <p>The healthy client's path has 20 ms of delay each way (netem-sim's Netty handler under its
  * secure layer), so that its round trip is a WAN's rather than loopback's few hundred microseconds,

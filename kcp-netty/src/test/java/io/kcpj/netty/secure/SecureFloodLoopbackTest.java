@@ -71,7 +71,12 @@ import org.junit.jupiter.api.Test;
  * here a listening socket receives them, which is what lets the test count the amplification from
  * the receiving end as well as from the server's own writes. The kernel's source-address checks
  * (reverse-path filtering) are not exercised either: on a real network they decide whether a
- * spoofed datagram arrives at all, and the test assumes the worst, that it does.
+ * spoofed datagram arrives at all, and the test assumes the worst, that it does. Nor is it a flood
+ * at line rate: the flood waits whenever {@value #WINDOW} datagrams are unread, so that the kernel
+ * drops none and every INITIATION reaches the layer. Real spoofing (an IP header written by the
+ * test, through a raw socket with {@code IP_HDRINCL} or netem-tun's TUN device in a network
+ * namespace) needs root and was not done; docs/secure-sessions.md section 14 says what it would
+ * add.
  */
 @Tag("slow")
 class SecureFloodLoopbackTest {
