@@ -32,6 +32,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -490,15 +491,20 @@ class SecureFloodLoopbackTest {
     @Override
     public int send(int s, ByteBuffer d, InetSocketAddress to) throws IOException {
       int a = s % ADDRESSES;
-      int port = 40_000 + s / ADDRESSES;
+      byte[] ip = {127, 2, (byte) (a / 250), (byte) (1 + a % 250)};
+      return sendFrom(
+          new InetSocketAddress(InetAddress.getByAddress(ip), 40_000 + s / ADDRESSES), d, to);
+    }
+
+    /** Sends {@code d} to {@code to} as a UDP datagram from {@code from}; the payload's bytes. */
+    int sendFrom(InetSocketAddress from, ByteBuffer d, InetSocketAddress to) throws IOException {
       int payload = d.remaining();
       int total = 20 + 8 + payload;
       ByteBuffer p = ByteBuffer.wrap(packet); // network byte order
       p.put((byte) 0x45).put((byte) 0).putShort((short) total).putShort((short) 0);
       p.putShort((short) 0x4000).put((byte) 64).put((byte) 17).putShort((short) 0);
-      p.put((byte) 127).put((byte) 2).put((byte) (a / 250)).put((byte) (1 + a % 250));
-      p.put(to.getAddress().getAddress());
-      p.putShort((short) port).putShort((short) to.getPort());
+      p.put(from.getAddress().getAddress()).put(to.getAddress().getAddress());
+      p.putShort((short) from.getPort()).putShort((short) to.getPort());
       p.putShort((short) (8 + payload)).putShort((short) 0);
       p.put(d);
       ByteBuffer sa = ByteBuffer.wrap(sockaddr);
