@@ -308,6 +308,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       ctx.fireChannelRead(msg);
       return;
     }
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.DATAGRAM_READ);
+    }
     DatagramPacket packet = (DatagramPacket) msg;
     burstDatagrams++;
     stats.datagramsIn++;
@@ -323,6 +326,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.READ_COMPLETE);
+    }
     int datagrams = burstDatagrams;
     burstDatagrams = 0; // the burst is over: what flushBatch's handlers write is flushed by it
     flushBatch();
@@ -694,6 +700,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       PaddingSegment.append(buf, pad);
     }
     stats.datagramsOut++;
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.DATAGRAM_WRITTEN);
+    }
     ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
     parentNeedsFlush = true;
   }
@@ -744,6 +753,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   private void runFlushTask() {
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.FLUSH_TASK);
+    }
     flushTaskPending = false;
     if (burstDatagrams == 0) { // not inside a read burst
       flushBatch();
@@ -855,6 +867,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     if (parentNeedsFlush) {
       parentNeedsFlush = false;
       ctx.flush();
+      if (StageTrace.ON) {
+        StageTrace.mark(StageTrace.PARENT_FLUSHED);
+      }
     }
   }
 
