@@ -428,8 +428,8 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       }
     }
     if (queued) {
+      codec.childWritten(this); // may send at once: writability after the datagram left
       updateWritability();
-      codec.childWritten(this);
     }
   }
 

@@ -733,15 +733,20 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   /**
    * A child queued data in its engine (its {@code flush()}). Outside a read batch, a timer pass and
    * a pending flush task, the engine and the datagram channel are flushed now (the message leaves
-   * at once); the flush task that {@link #markDirty} schedules does the rest (delivery, timers) and
-   * sends what later writes of the same task queue, together.
+   * at once), and only then is the flush task scheduled ({@link #markDirty}): it does the rest
+   * (delivery, timers) and sends what later writes of the same task queue, together.
    */
   void childWritten(KcpChildChannel child) {
     boolean sendNow = !flushTaskPending && burstDatagrams == 0 && !flushing && !inTimerPass;
-    markDirty(child);
-    if (sendNow) {
+    if (!sendNow) {
+      markDirty(child);
+      return;
+    }
+    try {
       child.flushEngine(nowMillis());
       flushParentIfNeeded();
+    } finally {
+      markDirty(child); // after the datagram left: the flush task is bookkeeping, not on its path
     }
   }
 
