@@ -7,7 +7,7 @@ LAST_N (default 300) KCP sends and raw sends of the client are followed stage by
 is the first mark of that stage in that process after the previous stage's time; a stage in the
 other process is searched from the sender's last mark before its system call (the peer may read the
 datagram before the sender's flush returns), and the step is then measured from that mark. Sends closer than
-5 ms to the previous one (the warm-up's denser schedule) are skipped; with "warm", only those are
+2.5 ms to the previous one (the warm-up's denser schedule) are skipped; with "warm", only those are
 taken (the last LAST_N of the warm-up: the same path with hot caches). Prints the median and p90 of
 each step and of the whole round trip, for KCP and for the raw twin.
 """
@@ -61,7 +61,7 @@ def anchors(path):
 def follow(path):
     starts = P[path[0][0]].get(path[0][1], [])
     picked = [t for i, t in enumerate(starts)
-              if i > 0 and (t - starts[i - 1] > 5_000_000) != WARM][-N:]
+              if i > 0 and (t - starts[i - 1] > 2_500_000) != WARM][-N:]
     rows = []
     for t0 in picked:
         ts, t = [t0], t0

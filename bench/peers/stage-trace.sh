@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One message's timeline (bench/peers/RESULTS.md, run 9): runs the kcpj perf server and a thin-stream
-# client (1 session x 20 Hz x 100 B with its raw-UDP floor twin) with -Dkcpj.traceStages, then
+# client (1 session x RATE (20) Hz x 100 B with its raw-UDP floor twin) with -Dkcpj.traceStages, then
 # prints the per-stage medians (bench/peers/stage-timeline.py). Not part of CI.
 #
 # Usage: bench/peers/stage-trace.sh [OUT_DIR]   (JAR, DUR, WARM, PORT as in ab.sh; WARM_RATE 1000)
@@ -16,7 +16,7 @@ java -Xms1g -Xmx4g -Dkcpj.traceStages="$OUT/server.trace" -jar "$JAR" perf serve
 server=$!
 for _ in $(seq 1 100); do grep -q listening "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
 java -Xms1g -Xmx4g -Dkcpj.traceStages="$OUT/client.trace" -jar "$JAR" perf client \
-    --connect "127.0.0.1:$PORT" --transport auto --sessions 1 --rate 20 --size 100 \
+    --connect "127.0.0.1:$PORT" --transport auto --sessions 1 --rate "${RATE:-20}" --size 100 \
     --duration "${DUR:-15}s" --warmup "${WARM:-10}s" --warmup-rate "${WARM_RATE:-1000}" --conv 1 \
     --mode fast,wnd=128 --floor --json >"$OUT/client.json" 2>"$OUT/client.err" || true
 kill "$server"; wait "$server" 2>/dev/null || true
