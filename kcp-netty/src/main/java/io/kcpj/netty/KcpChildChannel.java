@@ -296,6 +296,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
    * and delivers what became readable. Returns the engine's input status.
    */
   int input(ByteBuf content, long nowMillis) {
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.CHILD_INPUT);
+    }
     kcp.update(nowMillis); // the engine's clock must be current for its RTT samples
     int inFlight = kcp.sendBufferSize(); // input removes segments only when they are acknowledged
     int len = content.readableBytes();
@@ -314,6 +317,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     int status;
     if (layers == null && !SessionLayers.isFec(array, off, len)) {
       status = kcp.input(array, off, len);
+      if (StageTrace.ON) {
+        StageTrace.mark(StageTrace.ENGINE_INPUT);
+      }
     } else {
       if (layers == null) {
         layers = newLayers(); // FEC shards to a plain session: decoded as kcp-go does (or not)
@@ -357,6 +363,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       buf.writerIndex(buf.writerIndex() + n);
       readRequested = false;
       readCompletePending = true;
+      if (StageTrace.ON) {
+        StageTrace.mark(StageTrace.MESSAGE_TAKEN);
+      }
       pipeline().fireChannelRead(buf); // ownership passes to the pipeline
     }
   }
@@ -398,6 +407,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   @Override
   protected void doWrite(ChannelOutboundBuffer in) {
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.CHILD_DO_WRITE);
+    }
     boolean queued = false;
     for (; ; ) {
       Object msg = in.current();
@@ -405,6 +417,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
         break;
       }
       Throwable refusal = OutboundMessages.send(this, msg);
+      if (StageTrace.ON) {
+        StageTrace.mark(StageTrace.ENGINE_SENT);
+      }
       if (refusal == null) {
         queued = true;
         in.remove(); // releases the buffer and completes the write's promise
@@ -413,8 +428,8 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       }
     }
     if (queued) {
+      codec.childWritten(this); // may send at once: writability after the datagram left
       updateWritability();
-      codec.childWritten(this);
     }
   }
 
@@ -489,6 +504,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   void flushEngine(long nowMillis) {
     if (!open) {
       return;
+    }
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.ENGINE_FLUSH);
     }
     kcp.update(nowMillis);
     kcp.flush();

@@ -308,6 +308,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       ctx.fireChannelRead(msg);
       return;
     }
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.DATAGRAM_READ);
+    }
     DatagramPacket packet = (DatagramPacket) msg;
     burstDatagrams++;
     stats.datagramsIn++;
@@ -323,6 +326,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.READ_COMPLETE);
+    }
     int datagrams = burstDatagrams;
     burstDatagrams = 0; // the burst is over: what flushBatch's handlers write is flushed by it
     flushBatch();
@@ -694,6 +700,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       PaddingSegment.append(buf, pad);
     }
     stats.datagramsOut++;
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.DATAGRAM_WRITTEN);
+    }
     ctx.write(new DatagramPacket(buf, remote), ctx.voidPromise());
     parentNeedsFlush = true;
   }
@@ -724,15 +733,20 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   /**
    * A child queued data in its engine (its {@code flush()}). Outside a read batch, a timer pass and
    * a pending flush task, the engine and the datagram channel are flushed now (the message leaves
-   * at once); the flush task that {@link #markDirty} schedules does the rest (delivery, timers) and
-   * sends what later writes of the same task queue, together.
+   * at once), and only then is the flush task scheduled ({@link #markDirty}): it does the rest
+   * (delivery, timers) and sends what later writes of the same task queue, together.
    */
   void childWritten(KcpChildChannel child) {
     boolean sendNow = !flushTaskPending && burstDatagrams == 0 && !flushing && !inTimerPass;
-    markDirty(child);
-    if (sendNow) {
+    if (!sendNow) {
+      markDirty(child);
+      return;
+    }
+    try {
       child.flushEngine(nowMillis());
       flushParentIfNeeded();
+    } finally {
+      markDirty(child); // after the datagram left: the flush task is bookkeeping, not on its path
     }
   }
 
@@ -744,6 +758,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   private void runFlushTask() {
+    if (StageTrace.ON) {
+      StageTrace.mark(StageTrace.FLUSH_TASK);
+    }
     flushTaskPending = false;
     if (burstDatagrams == 0) { // not inside a read burst
       flushBatch();
@@ -855,6 +872,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     if (parentNeedsFlush) {
       parentNeedsFlush = false;
       ctx.flush();
+      if (StageTrace.ON) {
+        StageTrace.mark(StageTrace.PARENT_FLUSHED);
+      }
     }
   }
 

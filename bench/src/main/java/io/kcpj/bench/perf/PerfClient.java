@@ -6,6 +6,7 @@ import io.kcpj.netty.KcpChannel;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpClientCodec;
 import io.kcpj.netty.KcpClientCodecBuilder;
+import io.kcpj.netty.StageTrace;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -76,6 +77,33 @@ import org.HdrHistogram.Histogram;
  * UnknownHostException}. Each message is one sentence a command line can print as it is.
  */
 public final class PerfClient {
+  // StageTrace stages of the perf tool (kcp-netty's are below 20).
+  /** Client: a KCP message (made) is about to be written (writeAndFlush). */
+  static final int TRACE_KCP_SEND = 20;
+
+  /** Client: the KCP message's writeAndFlush returned. */
+  static final int TRACE_KCP_SENT = 21;
+
+  /** Client: a KCP echo reached its session's handler. */
+  static final int TRACE_KCP_ECHOED = 22;
+
+  /** Client: a raw datagram (made) is about to be written. */
+  static final int TRACE_RAW_SEND = 23;
+
+  /** Client: the raw datagram's writeAndFlush returned. */
+  static final int TRACE_RAW_SENT = 24;
+
+  /** Client: a raw echo was read. */
+  static final int TRACE_RAW_ECHOED = 25;
+
+  /** Server: a raw datagram was read. */
+  static final int TRACE_SERVER_RAW_READ = 26;
+
+  /** Server: the raw echoes' flush returned. */
+  static final int TRACE_SERVER_RAW_FLUSHED = 27;
+
+  /** Server: a KCP message reached the echo handler. */
+  static final int TRACE_SERVER_KCP_DELIVERED = 28;
 
   /** What carries the load sessions' messages. */
   public enum Protocol {
@@ -772,12 +800,23 @@ public final class PerfClient {
         ByteBuf d = PerfRawUdp.datagram(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size());
         rawDatagramsOut.increment();
         rawBytesOut.add(d.readableBytes());
+        if (StageTrace.ON) {
+          StageTrace.mark(TRACE_RAW_SEND);
+        }
         channel.writeAndFlush(new DatagramPacket(d, s.server()), channel.voidPromise());
+        if (StageTrace.ON) {
+          StageTrace.mark(TRACE_RAW_SENT);
+        }
         return;
       }
-      channel.writeAndFlush(
-          PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size()),
-          channel.voidPromise());
+      ByteBuf m = PerfProtocol.message(channel.alloc(), PerfProtocol.ECHO, id, nextAt, s.size());
+      if (StageTrace.ON) {
+        StageTrace.mark(TRACE_KCP_SEND);
+      }
+      channel.writeAndFlush(m, channel.voidPromise());
+      if (StageTrace.ON) {
+        StageTrace.mark(TRACE_KCP_SENT);
+      }
     }
 
     /** The echo of the message scheduled at {@code stamp} came back (on the event loop). */
@@ -790,6 +829,9 @@ public final class PerfClient {
       ByteBuf m = (ByteBuf) msg;
       try {
         if (PerfProtocol.type(m) == PerfProtocol.ECHO) {
+          if (StageTrace.ON) {
+            StageTrace.mark(TRACE_KCP_ECHOED);
+          }
           echoed(PerfProtocol.stamp(m));
         }
       } finally {

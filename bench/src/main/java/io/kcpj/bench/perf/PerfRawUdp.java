@@ -1,5 +1,6 @@
 package io.kcpj.bench.perf;
 
+import io.kcpj.netty.StageTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -95,6 +96,9 @@ public final class PerfRawUdp {
         ctx.fireChannelRead(msg);
         return;
       }
+      if (StageTrace.ON) {
+        StageTrace.mark(PerfClient.TRACE_SERVER_RAW_READ);
+      }
       DatagramPacket packet = (DatagramPacket) msg;
       if (type(packet.content()) != PerfProtocol.ECHO) {
         packet.release();
@@ -117,6 +121,9 @@ public final class PerfRawUdp {
       if (needsFlush) {
         needsFlush = false;
         ctx.flush();
+        if (StageTrace.ON) {
+          StageTrace.mark(PerfClient.TRACE_SERVER_RAW_FLUSHED);
+        }
       }
       ctx.fireChannelReadComplete();
     }
@@ -145,6 +152,9 @@ public final class PerfRawUdp {
       DatagramPacket packet = (DatagramPacket) msg;
       try {
         ByteBuf c = packet.content();
+        if (StageTrace.ON) {
+          StageTrace.mark(PerfClient.TRACE_RAW_ECHOED);
+        }
         if (!isRaw(c) || type(c) != PerfProtocol.ECHO) {
           return; // not ours: the server echoes only raw ECHO
         }

@@ -5,6 +5,7 @@ import io.kcpj.netty.KcpChannel;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
+import io.kcpj.netty.StageTrace;
 import io.kcpj.netty.secure.SecureServerLayer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -345,6 +346,9 @@ public final class PerfServer implements AutoCloseable {
       } else {
         // ECHO, and any other peer's message: returned unchanged. A refused write fails the void
         // promise, which fires exceptionCaught (counted below).
+        if (StageTrace.ON) {
+          StageTrace.mark(PerfClient.TRACE_SERVER_KCP_DELIVERED);
+        }
         echoed.increment();
         ctx.write(m, ctx.voidPromise());
       }
