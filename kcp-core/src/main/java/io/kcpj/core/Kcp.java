@@ -508,6 +508,7 @@ public final class Kcp {
     }
     final int unaBefore = sndUna;
     recoveryView.now = current;
+    findSpuriousRetransmissions(b, off, len);
     boolean heard = false;
     boolean sawAck = false;
     int maxAck = 0;
@@ -711,6 +712,45 @@ public final class Kcp {
     if (seg != null) {
       pool.release(seg);
     }
+  }
+
+  /**
+   * Eifel's timestamp test (the spirit of RFC 3522) over a datagram's ACKs, before any {@code una}
+   * in it releases a segment: an ACK echoing the send time of a transmission earlier than the
+   * segment's latest shows that the latest retransmission was not needed. Counted in {@link
+   * KcpCounters#spuriousRetransmissions} and told to the loss detection. Reads the headers only;
+   * stops where {@link #input} would reject the datagram.
+   */
+  private void findSpuriousRetransmissions(byte[] b, int off, int len) {
+    int pos = off;
+    int remaining = len;
+    while (remaining >= HEADER_SIZE && SegmentHeader.conv(b, pos) == conv) {
+      long payload = SegmentHeader.len(b, pos);
+      if (payload > remaining - HEADER_SIZE) {
+        return;
+      }
+      if (SegmentHeader.cmd(b, pos) == CMD_ACK) {
+        noteAckedTransmission(SegmentHeader.sn(b, pos), SegmentHeader.ts(b, pos));
+      }
+      pos += HEADER_SIZE + (int) payload;
+      remaining -= HEADER_SIZE + (int) payload;
+    }
+  }
+
+  private void noteAckedTransmission(int sn, int ts) {
+    if (Seq.before(sn, sndUna) || !Seq.before(sn, sndNxt)) {
+      return;
+    }
+    Segment seg = sendBuffer.get(sn);
+    if (seg == null || seg.transmissions <= 1 || Seq.diff(current, ts) < 0) {
+      return;
+    }
+    boolean spurious = Seq.diff(ts, seg.ts) < 0;
+    if (spurious) {
+      counters.spuriousRetransmissions++;
+    }
+    recoveryView.now = current;
+    loss.onRetransmissionAcked(seg, spurious, recoveryView);
   }
 
   /** ikcp_shrink_buf: sndUna is the first sn still unacknowledged, or sndNxt. */
@@ -1094,6 +1134,7 @@ public final class Kcp {
           continue;
         }
         seg.transmissions++;
+        seg.lastReason = reason;
         loss.onRetransmit(seg, reason, recoveryView);
         counters.retransmittedSegments++;
         if (reason == LossDetection.FAST) {

@@ -279,4 +279,89 @@ class ThinStreamRecoveryTest {
     assertEquals(List.of("81:21", "81:20"), segments(sender.take()));
     assertEquals(1, sender.kcp.counters().redundantSegments);
   }
+
+  /**
+   * One message from {@code sender} at {@code t}, delivered at t + rtt / 2, its ACK back at t +
+   * rtt.
+   */
+  static void roundTrip(End sender, End receiver, long t, int rtt) {
+    sender.sendAt(t, 100);
+    receiver.receiveAt(t + rtt / 2, sender.take());
+    sender.receiveAt(t + rtt, receiver.take());
+  }
+
+  @Test
+  void aTimeoutProvedSpuriousWidensTheTimerAndOneProvedNeededNarrowsIt() {
+    End sender = new End(THIN.toBuilder().minRto(10).build());
+    End receiver = new End(KcpConfig.fast());
+    long t = 0;
+    for (int i = 0; i < 30; i++, t += 200) {
+      roundTrip(sender, receiver, t, 100);
+    }
+    int rto = sender.kcp.rto();
+    int srtt = sender.kcp.srtt();
+    sender.sendAt(t, 100);
+    List<byte[]> late = sender.take();
+    assertEquals(t + rto, sender.kcp.nextEventAt(t), "no margin yet: the timer is the RTO");
+
+    // The path's jitter outruns the RTO: the timer fires 3 ms before the ACK of the first send.
+    sender.kcp.advance(t + rto);
+    assertEquals(1, segments(sender.take()).size(), "resent at the RTO");
+    receiver.receiveAt(t + 50, late);
+    sender.receiveAt(t + rto + 3, receiver.take()); // echoes the first send's time
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions, "Eifel: spurious");
+    for (t += 200; sender.kcp.rto() != rto || sender.kcp.srtt() != srtt; t += 200) {
+      roundTrip(sender, receiver, t, 100); // the estimator settles back
+    }
+
+    // The same late ACK again: the timer now waits srtt / 16 longer and nothing is resent.
+    long sentAt = t;
+    sender.sendAt(sentAt, 100);
+    late = sender.take();
+    assertEquals(sentAt + rto + srtt / 16, sender.kcp.nextEventAt(sentAt), "widened timer");
+    sender.kcp.advance(sentAt + rto);
+    assertEquals(List.of(), segments(sender.take()), "not resent at the bare RTO");
+    receiver.receiveAt(sentAt + 50, late);
+    sender.receiveAt(sentAt + rto + 3, receiver.take());
+    assertEquals(1, sender.kcp.counters().retransmittedSegments, "the second late ACK cost none");
+
+    // A real loss: the resend is what the peer gets, its ACK echoes the resend's time.
+    for (t += 200; sender.kcp.rto() != rto || sender.kcp.srtt() != srtt; t += 200) {
+      roundTrip(sender, receiver, t, 100);
+    }
+    sentAt = t;
+    sender.sendAt(sentAt, 100);
+    sender.take(); // lost
+    long resendAt = sentAt + rto + srtt / 16;
+    sender.kcp.advance(resendAt);
+    List<byte[]> resend = sender.take();
+    assertEquals(1, segments(resend).size(), "resent at the widened timer");
+    receiver.receiveAt(resendAt + 50, resend);
+    sender.receiveAt(resendAt + 100, receiver.take());
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions, "needed, not spurious");
+    for (t = resendAt + 200; sender.kcp.rto() != rto || sender.kcp.srtt() != srtt; t += 200) {
+      roundTrip(sender, receiver, t, 100);
+    }
+    sender.sendAt(t, 100);
+    assertEquals(t + rto, sender.kcp.nextEventAt(t), "narrowed back to the RTO");
+  }
+
+  @Test
+  void aSpuriousTimeoutIsFoundWhenItsAckRidesBehindTheEchoWhoseUnaCoversIt() {
+    End sender = new End(KcpConfig.game());
+    End receiver = new End(KcpConfig.game());
+    roundTrip(receiver, sender, 0, 100); // the receiver's srtt: now its ACKs wait for data
+    sender.sendAt(200, 100);
+    List<byte[]> late = sender.take();
+    int rto = sender.kcp.rto();
+    sender.kcp.advance(200 + rto);
+    assertEquals(List.of("81:0"), segments(sender.take()), "resent by the timeout");
+    receiver.receiveAt(200 + rto, late);
+    assertEquals(List.of(), segments(receiver.take()), "the ACK waits for data to ride with");
+    receiver.sendAt(200 + rto, 100); // the echo: its PUSH (una 1) first, the ACK of sn 0 behind
+    List<byte[]> echo = receiver.take();
+    assertEquals(List.of("81:1", "82:0"), segments(echo));
+    sender.receiveAt(200 + rto + 5, echo);
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions);
+  }
 }
