@@ -718,8 +718,8 @@ public final class Kcp {
    * Eifel's timestamp test (the spirit of RFC 3522) over a datagram's ACKs, before any {@code una}
    * in it releases a segment: an ACK echoing the send time of a transmission earlier than the
    * segment's latest shows that the latest retransmission was not needed. Counted in {@link
-   * KcpCounters#spuriousRetransmissions} and told to the loss detection. Reads the headers only;
-   * stops where {@link #input} would reject the datagram.
+   * KcpCounters#spuriousRetransmissions}. Reads the headers only; stops where {@link #input} would
+   * reject the datagram.
    */
   private void findSpuriousRetransmissions(byte[] b, int off, int len) {
     int pos = off;
@@ -745,12 +745,9 @@ public final class Kcp {
     if (seg == null || seg.transmissions <= 1 || Seq.diff(current, ts) < 0) {
       return;
     }
-    boolean spurious = Seq.diff(ts, seg.ts) < 0;
-    if (spurious) {
+    if (Seq.diff(ts, seg.ts) < 0) {
       counters.spuriousRetransmissions++;
     }
-    recoveryView.now = current;
-    loss.onRetransmissionAcked(seg, spurious, recoveryView);
   }
 
   /** ikcp_shrink_buf: sndUna is the first sn still unacknowledged, or sndNxt. */
@@ -1134,7 +1131,6 @@ public final class Kcp {
           continue;
         }
         seg.transmissions++;
-        seg.lastReason = reason;
         loss.onRetransmit(seg, reason, recoveryView);
         counters.retransmittedSegments++;
         if (reason == LossDetection.FAST) {

@@ -41,9 +41,6 @@ final class Segment implements SentSegment {
   /** How many redundant copies of it rode in later datagrams (proactive redundancy). */
   int copies;
 
-  /** Why it was last retransmitted: a {@code LossDetection} reason, 0 before any. */
-  int lastReason;
-
   byte[] data;
 
   Segment(int capacity) {
@@ -72,11 +69,6 @@ final class Segment implements SentSegment {
   @Override
   public int transmissions() {
     return transmissions;
-  }
-
-  @Override
-  public int retransmitReason() {
-    return lastReason;
   }
 
   @Override

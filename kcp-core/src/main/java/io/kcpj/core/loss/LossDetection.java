@@ -88,15 +88,6 @@ public interface LossDetection {
    */
   default void onAck(int sn, int echoedTs, RecoveryState state) {}
 
-  /**
-   * An ACK arrived for {@code seg}, which was retransmitted. {@code spurious}: the ACK echoed the
-   * send time of a transmission earlier than the latest, so the latest retransmission (for {@link
-   * SentSegment#retransmitReason()}) was not needed; otherwise it echoed the latest's, which the
-   * peer needed. Called before the ACK (or any {@code una} in its datagram) releases the segment,
-   * and before {@link #onAck}.
-   */
-  default void onRetransmissionAcked(SentSegment seg, boolean spurious, RecoveryState state) {}
-
   /** A datagram from the peer was accepted (called before its segments are processed). */
   default void onInput(RecoveryState state) {}
 }

@@ -15,12 +15,6 @@ public interface SentSegment {
   /** How many times it was transmitted (1 after the first transmission; copies not counted). */
   int transmissions();
 
-  /**
-   * Why its latest retransmission happened ({@link LossDetection#TIMEOUT}, {@link
-   * LossDetection#FAST}, ...), or {@link LossDetection#KEEP} before any.
-   */
-  int retransmitReason();
-
   /** ACKs of later segments that skipped it (ikcp's {@code fastack}). */
   int fastAcks();
 

@@ -18,13 +18,7 @@ package io.kcpj.core.loss;
  *       #LINEAR_TIMEOUTS} retransmissions of a segment wait the engine's fresh RTO, not a
  *       backed-off one (a thin stream has too few packets in flight for a lost retransmission to
  *       mean congestion; Linux does the same for thin TCP streams); later ones grow by half, capped
- *       by {@code maxrto} when set. The timer waits a <em>margin</em> beyond the RTO that adapts to
- *       spurious timeouts: the engine applies Eifel's timestamp test to each ACK of a retransmitted
- *       segment ({@link #onRetransmissionAcked}). An ACK echoing an earlier transmission's send
- *       time proves the timeout spurious (the path's jitter outran the RTO) and widens the margin
- *       by {@code srtt / 16}; one echoing the retransmission's own send time proves it needed and
- *       narrows it by as much. The margin stays within 0..{@value #MAX_RTO_STEPS} steps ({@code
- *       srtt / 8}), as RACK widens its reordering window on DSACKs.
+ *       by {@code maxrto} when set.
  *   <li><b>RACK</b> (time-based detection in the spirit of RFC 8985): a segment is lost once a
  *       segment <em>sent after it</em> has been acknowledged and a reordering window has passed: at
  *       {@code sentAt + rackRtt + reorderWindow}, where {@code rackRtt} is the RTT of the most
@@ -46,12 +40,6 @@ public final class ThinStreamLossDetection implements LossDetection {
   /** Retransmissions of one segment that wait the fresh RTO before the back-off starts. */
   public static final int LINEAR_TIMEOUTS = 4;
 
-  /**
-   * Most steps of {@code srtt / 16} the timeout margin grows to: an eighth of srtt, half the RACK
-   * reordering window.
-   */
-  public static final int MAX_RTO_STEPS = 2;
-
   /** The smallest probe timeout, ms. */
   public static final int MIN_PTO_MILLIS = 2;
 
@@ -65,9 +53,6 @@ public final class ThinStreamLossDetection implements LossDetection {
   private int lastAckAt;
   private boolean probed;
   private boolean probeDue;
-
-  // Spurious-timeout adaptation: the timer waits rtoSteps × srtt / 16 beyond the segment's RTO.
-  private int rtoSteps;
 
   // Outage.
   private boolean heard;
@@ -84,7 +69,7 @@ public final class ThinStreamLossDetection implements LossDetection {
   @Override
   public int verdict(SentSegment seg, RecoveryState state) {
     int now = state.nowMillis();
-    boolean expired = now - seg.resendAt() - rtoMargin(state) >= 0;
+    boolean expired = now - seg.resendAt() >= 0;
     if (resuming) {
       return now - seg.sentAt() > 0 ? RESUME : KEEP; // everything sent into the dark path
     }
@@ -139,7 +124,7 @@ public final class ThinStreamLossDetection implements LossDetection {
 
   @Override
   public int delayUntilDue(SentSegment seg, int untilTick, RecoveryState state) {
-    int timer = seg.resendAt() + rtoMargin(state) - state.nowMillis();
+    int timer = seg.resendAt() - state.nowMillis();
     if (resuming) {
       return seg.sentAt() - state.nowMillis(); // due: resent by the next flush
     }
@@ -172,20 +157,6 @@ public final class ThinStreamLossDetection implements LossDetection {
   }
 
   @Override
-  public void onRetransmissionAcked(SentSegment seg, boolean spurious, RecoveryState state) {
-    if (seg.retransmitReason() != TIMEOUT) {
-      return;
-    }
-    if (spurious) {
-      if (rtoSteps < MAX_RTO_STEPS) {
-        rtoSteps++;
-      }
-    } else if (rtoSteps > 0) {
-      rtoSteps--;
-    }
-  }
-
-  @Override
   public void onInput(RecoveryState state) {
     if (inOutage(state)) {
       resuming = true;
@@ -205,11 +176,6 @@ public final class ThinStreamLossDetection implements LossDetection {
         && state.inFlight() > 0
         && state.oldestTransmissions() >= 2
         && state.nowMillis() - lastInputAt > 2 * state.rto();
-  }
-
-  /** How long a segment's timer waits beyond its RTO, ms: the spurious-timeout margin. */
-  int rtoMargin(RecoveryState state) {
-    return rtoSteps * state.smoothedRtt() / 16;
   }
 
   /** ms until RACK declares {@code seg} lost, or {@link #NO_DEADLINE}. */
