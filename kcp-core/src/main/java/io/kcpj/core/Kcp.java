@@ -718,8 +718,8 @@ public final class Kcp {
    * Eifel's timestamp test (the spirit of RFC 3522) over a datagram's ACKs, before any {@code una}
    * in it releases a segment: an ACK echoing the send time of a transmission earlier than the
    * segment's latest shows that the latest retransmission was not needed. Counted in {@link
-   * KcpCounters#spuriousRetransmissions}. Reads the headers only; stops where {@link #input} would
-   * reject the datagram.
+   * KcpCounters#spuriousRetransmissions}. Reads the headers only; stops at a wrong conv or a length
+   * beyond the datagram (it does not check commands: an ACK after a bad command is still counted).
    */
   private void findSpuriousRetransmissions(byte[] b, int off, int len) {
     int pos = off;
