@@ -508,6 +508,7 @@ public final class Kcp {
     }
     final int unaBefore = sndUna;
     recoveryView.now = current;
+    findSpuriousRetransmissions(b, off, len);
     boolean heard = false;
     boolean sawAck = false;
     int maxAck = 0;
@@ -710,6 +711,42 @@ public final class Kcp {
     Segment seg = sendBuffer.remove(sn);
     if (seg != null) {
       pool.release(seg);
+    }
+  }
+
+  /**
+   * Eifel's timestamp test (the spirit of RFC 3522) over a datagram's ACKs, before any {@code una}
+   * in it releases a segment: an ACK echoing the send time of a transmission earlier than the
+   * segment's latest shows that the latest retransmission was not needed. Counted in {@link
+   * KcpCounters#spuriousRetransmissions}. Reads the headers only; stops at a wrong conv or a length
+   * beyond the datagram (it does not check commands: an ACK after a bad command is still counted).
+   */
+  private void findSpuriousRetransmissions(byte[] b, int off, int len) {
+    int pos = off;
+    int remaining = len;
+    while (remaining >= HEADER_SIZE && SegmentHeader.conv(b, pos) == conv) {
+      long payload = SegmentHeader.len(b, pos);
+      if (payload > remaining - HEADER_SIZE) {
+        return;
+      }
+      if (SegmentHeader.cmd(b, pos) == CMD_ACK) {
+        noteAckedTransmission(SegmentHeader.sn(b, pos), SegmentHeader.ts(b, pos));
+      }
+      pos += HEADER_SIZE + (int) payload;
+      remaining -= HEADER_SIZE + (int) payload;
+    }
+  }
+
+  private void noteAckedTransmission(int sn, int ts) {
+    if (Seq.before(sn, sndUna) || !Seq.before(sn, sndNxt)) {
+      return;
+    }
+    Segment seg = sendBuffer.get(sn);
+    if (seg == null || seg.transmissions <= 1 || Seq.diff(current, ts) < 0) {
+      return;
+    }
+    if (Seq.diff(ts, seg.ts) < 0) {
+      counters.spuriousRetransmissions++;
     }
   }
 

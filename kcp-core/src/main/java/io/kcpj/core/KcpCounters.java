@@ -24,6 +24,7 @@ package io.kcpj.core;
  *   <tr><td>probeSegments</td><td>(kcpj)</td><td>tail-loss probes (also in retransmittedSegments)</td></tr>
  *   <tr><td>messagesDeliveredEarly</td><td>(kcpj)</td><td>unordered/sequenced messages delivered before a missing earlier segment</td></tr>
  *   <tr><td>staleMessagesDropped</td><td>(kcpj)</td><td>sequenced messages dropped because a newer one was delivered</td></tr>
+ *   <tr><td>spuriousRetransmissions</td><td>(kcpj)</td><td>retransmissions shown unneeded: an ACK echoed the send time of an earlier transmission of the segment</td></tr>
  * </table>
  *
  * <p>With thin-stream loss detection, retransmissions found by RACK count as fast retransmissions
@@ -50,6 +51,7 @@ public final class KcpCounters {
   public long probeSegments;
   public long messagesDeliveredEarly;
   public long staleMessagesDropped;
+  public long spuriousRetransmissions;
 
   /** All input errors together (kcp-go's KCPInErrors). */
   public long inputErrors() {
@@ -85,6 +87,7 @@ public final class KcpCounters {
     total.probeSegments += probeSegments;
     total.messagesDeliveredEarly += messagesDeliveredEarly;
     total.staleMessagesDropped += staleMessagesDropped;
+    total.spuriousRetransmissions += spuriousRetransmissions;
   }
 
   @Override
@@ -129,6 +132,8 @@ public final class KcpCounters {
         + messagesDeliveredEarly
         + ", staleDropped="
         + staleMessagesDropped
+        + ", spurious="
+        + spuriousRetransmissions
         + '}';
   }
 }

@@ -279,4 +279,66 @@ class ThinStreamRecoveryTest {
     assertEquals(List.of("81:21", "81:20"), segments(sender.take()));
     assertEquals(1, sender.kcp.counters().redundantSegments);
   }
+
+  /**
+   * One message from {@code sender} at {@code t}, delivered at t + rtt / 2, its ACK back at t +
+   * rtt.
+   */
+  static void roundTrip(End sender, End receiver, long t, int rtt) {
+    sender.sendAt(t, 100);
+    receiver.receiveAt(t + rtt / 2, sender.take());
+    sender.receiveAt(t + rtt, receiver.take());
+  }
+
+  @Test
+  void aRetransmissionCountsAsSpuriousOnlyWhenItsAckEchoesAnEarlierSend() {
+    End sender = new End(THIN.toBuilder().minRto(10).build());
+    End receiver = new End(KcpConfig.fast());
+    long t = 0;
+    for (int i = 0; i < 30; i++, t += 200) {
+      roundTrip(sender, receiver, t, 100);
+    }
+    int rto = sender.kcp.rto();
+
+    // A real loss: the resend is what the peer gets, its ACK echoes the resend's time.
+    sender.sendAt(t, 100);
+    sender.take(); // lost
+    sender.kcp.advance(t + rto);
+    List<byte[]> resend = sender.take();
+    assertEquals(1, segments(resend).size(), "resent at the RTO");
+    receiver.receiveAt(t + rto + 50, resend);
+    sender.receiveAt(t + rto + 100, receiver.take());
+    assertEquals(0, sender.kcp.counters().spuriousRetransmissions, "needed, not spurious");
+
+    // The path's jitter outruns the RTO: the ACK of the first send comes 3 ms after the resend.
+    t += 400;
+    rto = sender.kcp.rto();
+    sender.sendAt(t, 100);
+    List<byte[]> late = sender.take();
+    sender.kcp.advance(t + rto);
+    assertEquals(1, segments(sender.take()).size(), "resent at the RTO");
+    receiver.receiveAt(t + 50, late);
+    sender.receiveAt(t + rto + 3, receiver.take()); // echoes the first send's time
+    assertEquals(2, sender.kcp.counters().retransmittedSegments);
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions, "Eifel: spurious");
+  }
+
+  @Test
+  void aSpuriousTimeoutIsFoundWhenItsAckRidesBehindTheEchoWhoseUnaCoversIt() {
+    End sender = new End(KcpConfig.game());
+    End receiver = new End(KcpConfig.game());
+    roundTrip(receiver, sender, 0, 100); // the receiver's srtt: now its ACKs wait for data
+    sender.sendAt(200, 100);
+    List<byte[]> late = sender.take();
+    int rto = sender.kcp.rto();
+    sender.kcp.advance(200 + rto);
+    assertEquals(List.of("81:0"), segments(sender.take()), "resent by the timeout");
+    receiver.receiveAt(200 + rto, late);
+    assertEquals(List.of(), segments(receiver.take()), "the ACK waits for data to ride with");
+    receiver.sendAt(200 + rto, 100); // the echo: its PUSH (una 1) first, the ACK of sn 0 behind
+    List<byte[]> echo = receiver.take();
+    assertEquals(List.of("81:1", "82:0"), segments(echo));
+    sender.receiveAt(200 + rto + 5, echo);
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions);
+  }
 }
