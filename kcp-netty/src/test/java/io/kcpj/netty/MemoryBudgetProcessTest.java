@@ -62,22 +62,28 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p><b>The latency bound.</b> The client is measured in rounds of {@value #DEFAULT_ROUND_SAMPLES}
  * requests (4 s): {@value #DEFAULT_BASELINE_ROUNDS} before the attack, {@value
- * #DEFAULT_ATTACK_ROUNDS} during it, and the median of the attack rounds' p99s must stay within
- * twice the median of the baseline rounds' p99s. One round spoiled by something else on the machine
- * does not decide the result either way; a server that is slowed for most of the attack fails it
- * (with a 150 MiB budget in the 256 MiB heap the server collects ever more often and the test
- * failed, 72 → 149 ms). Each round prints what the machine did meanwhile: the server's CPU and
+ * #DEFAULT_ATTACK_ROUNDS} during it, and the p99 over all the attack's rounds (the first one, while
+ * the budget fills and the server works hardest, included) must stay within twice the p99 over all
+ * the baseline's rounds. The median of the rounds' p99s is printed beside it: when the pooled p99
+ * fails and the median does not, one round was slow (the machine, or the budget filling); the
+ * median alone is not asserted, since it would hide a server slowed for one round in five. One
+ * round spoiled by something else on the machine can therefore fail the bound on a busy machine,
+ * which is why it is load-gated (below); on a nearly idle one (load about 2, 2026-12-06, three
+ * runs) the pooled ratio was 1.29–1.62 and the median's 1.07–1.24; at load 7 the first attack round
+ * alone was 0.7 s at p50 (the client's datagrams lost behind the server's full socket buffer: 78
+ * retransmissions) and the pooled ratio 12.7 while the median's was 1.07. A server slowed for the
+ * whole attack fails either way (with a 150 MiB budget in the 256 MiB heap the server collects ever
+ * more often: 72 → 149 ms). Each round prints what the machine did meanwhile: the server's CPU and
  * garbage-collection pauses (its own metrics), the test JVM's CPU (attacker, client), the client's
  * send lateness (how late its own event loop ran: the machine, not the server), its
  * retransmissions, and the load average. Measured on a 2-core machine shared with other builds
  * (load 5–10): the attacker costs 2–3 % of a core and the server 12–20 % (50–60 % in the first
- * round, while the budget fills); the server's pauses are 10–100 ms; the rounds that fail the bound
- * are those where the client's own event loop ran 25–430 ms late. The child's collector is limited
- * to one thread so that its pauses take one of the two cores, not both, from the client (which
- * stands for a machine elsewhere); that makes the server's own pauses longer, not shorter. On that
- * shared machine the bound passed in 5 of 8 runs at load averages 5–11 (ratios 1.17–1.66) and
- * failed in 3 (2.28, 2.46, 4.67), in rounds where the client's own event loop ran 50–100 ms late at
- * p99. So by default the bound is asserted unless the load average exceeds twice the processors
+ * round, while the budget fills); the server's pauses are 10–100 ms; slow rounds are those where
+ * the client's own event loop ran 25–430 ms late. The child's collector is limited to one thread so
+ * that its pauses take one of the two cores, not both, from the client (which stands for a machine
+ * elsewhere); that makes the server's own pauses longer, not shorter. On that shared machine the
+ * median of the rounds met the bound in 5 of 8 runs (ratios 1.17–1.66; 2.28, 2.46 and 4.67 in the
+ * others). So by default the bound is asserted unless the load average exceeds twice the processors
  * when the test starts (other work wants the cores; the test prints which it did): CI runs it alone
  * on an idle machine, where it is asserted. {@code -Dkcpj.test.latencyBound=true} asserts it
  * whatever the load, {@code false} never.
@@ -205,14 +211,16 @@ class MemoryBudgetProcessTest {
       assertTrue(metrics.get("budgetClosed") > 0, "the budget closed the largest holders");
       assertTrue(metrics.get("bytesHeld") <= budget, "within the budget: " + metrics);
       assertTrue(maxRss[0] <= RSS_BUDGET_BYTES, "RSS " + (maxRss[0] >> 20) + " MB");
-      // Medians of the rounds' p99s (see the class comment).
+      // The p99 over the whole attack (every round, the budget's filling included) against the
+      // baseline's, as the issue states the bound; the rounds' medians are printed beside it to
+      // tell the server's own slowdowns from the machine's (see the class comment).
       if (latencyBound.startsWith("asserted")) {
         assertTrue(
-            roundsDuring <= 2 * roundsBefore,
-            "healthy p99 (median of rounds) "
-                + roundsDuring / 1e6
-                + " ms during, "
-                + roundsBefore / 1e6
+            p99During <= 2 * p99Before,
+            "healthy p99 "
+                + p99During / 1e6
+                + " ms during the attack, "
+                + p99Before / 1e6
                 + " ms before; rounds: "
                 + baseline.stream().map(Phase::figures).toList()
                 + attacked.stream().map(Phase::figures).toList());
