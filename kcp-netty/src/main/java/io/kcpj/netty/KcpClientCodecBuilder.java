@@ -39,13 +39,14 @@ public final class KcpClientCodecBuilder extends KcpCodecBuilder<KcpClientCodecB
    * Secure sessions (docs/secure-sessions.md): each codec built here adds a new {@link
    * SecureClientLayer} with {@code config} before itself in its datagram channel's pipeline when it
    * is added there, and every session's engine MTU is {@code KCP_MTU} less {@value
-   * SecureWire#TRANSPORT_OVERHEAD} bytes (and FEC's 8, if on). A connect completes when the
-   * handshake does, or fails with a {@link KcpConnectException}. Do not also add a layer by hand.
+   * SecureWire#TRANSPORT_OVERHEAD} bytes. A connect completes when the handshake does, or fails
+   * with a {@link KcpConnectException}. Do not also add a layer by hand.
    *
    * <p>Checked at {@link #build()}: not combined with {@link KcpChannelOption#CRYPT} (the records
-   * already encrypt and authenticate every datagram), and a {@code KCP_MTU} that leaves KCP at
-   * least its minimum after the record's and FEC's bytes. (A bootstrap's own {@code KCP_MTU} is
-   * applied later: a session whose MTU leaves too little runs at KCP's minimum.)
+   * already encrypt and authenticate every datagram), not combined with FEC (the layers match the
+   * codec's datagrams to sessions by their conv, which FEC's header hides), and a {@code KCP_MTU}
+   * that leaves KCP at least its minimum after the record's bytes. (A bootstrap's own {@code
+   * KCP_MTU} is applied later: a session whose MTU leaves too little runs at KCP's minimum.)
    *
    * @param config the client's keys and timers (shared by the layers of every codec built here)
    */

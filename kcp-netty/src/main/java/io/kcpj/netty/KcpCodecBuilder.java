@@ -2,7 +2,6 @@ package io.kcpj.netty;
 
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
-import io.kcpj.core.fec.FecHeader;
 import io.kcpj.core.fec.FecSpec;
 import io.netty.channel.ChannelOption;
 import io.netty.util.AttributeKey;
@@ -208,7 +207,8 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
   /**
    * The checks of {@code secure(...)} against the other settings, made once when a codec is built:
    * no kcp-go packet encryption as well (the secure records already encrypt and authenticate every
-   * datagram), and a KCP MTU that leaves the engine room after the record's and FEC's bytes.
+   * datagram), no FEC (the layers route the codec's datagrams by the conv FEC's header hides), and
+   * a KCP MTU that leaves the engine room after the record's bytes.
    *
    * @throws IllegalArgumentException naming the conflict
    */
@@ -248,8 +248,13 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
         fec = dataShards > 0 && parityShards > 0;
       }
     }
-    int fecBytes = fec ? FecHeader.DATA_HEADER_SIZE : 0;
-    int engineMtu = wireMtu - sessionLayerOverhead - fecBytes;
+    if (fec) {
+      throw new IllegalArgumentException(
+          "secure(...) and FEC cannot be combined yet: the secure layers match the codec's"
+              + " datagrams to sessions by the KCP conv in their first 4 bytes, where FEC puts its"
+              + " own header; drop the FEC options");
+    }
+    int engineMtu = wireMtu - sessionLayerOverhead;
     int min = EngineSetting.MTU.min();
     if (engineMtu < min) {
       throw new IllegalArgumentException(
@@ -257,14 +262,12 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
               + wireMtu
               + " is too small for secure sessions: less "
               + sessionLayerOverhead
-              + " bytes per secure record"
-              + (fec ? " and " + fecBytes + " of FEC" : "")
-              + ", it leaves "
+              + " bytes per secure record, it leaves "
               + engineMtu
               + " for KCP, below its minimum of "
               + min
               + "; set KCP_MTU to at least "
-              + (min + sessionLayerOverhead + fecBytes));
+              + (min + sessionLayerOverhead));
     }
   }
 

@@ -28,10 +28,9 @@ import java.util.Objects;
  *
  * <p><b>Secure sessions.</b> {@link #secure(SecureServerConfig)} makes every codec built here
  * install a {@link SecureServerLayer} in front of itself when it is added to a pipeline, and lower
- * each session's KCP MTU by the record's {@value SecureWire#TRANSPORT_OVERHEAD} bytes (after FEC's,
- * if any), so that {@code KCP_MTU} stays the size of datagrams on the wire. {@link
- * #secureRequireToken}, {@link #secureMaxHalfOpen} and {@link #secureResetsPerSecond} tune the
- * layer's admission.
+ * each session's KCP MTU by the record's {@value SecureWire#TRANSPORT_OVERHEAD} bytes, so that
+ * {@code KCP_MTU} stays the size of datagrams on the wire. {@link #secureRequireToken}, {@link
+ * #secureMaxHalfOpen} and {@link #secureResetsPerSecond} tune the layer's admission.
  */
 public final class KcpServerCodecBuilder extends KcpCodecBuilder<KcpServerCodecBuilder> {
   /** Default {@link KcpChannelOption#IDLE_TIMEOUT_MILLIS} of server sessions. */
@@ -63,12 +62,13 @@ public final class KcpServerCodecBuilder extends KcpCodecBuilder<KcpServerCodecB
    * Secure sessions (docs/secure-sessions.md): each codec built here adds a new {@link
    * SecureServerLayer} with {@code config} before itself in its datagram channel's pipeline when it
    * is added there, and every session's engine MTU is {@code KCP_MTU} less {@value
-   * SecureWire#TRANSPORT_OVERHEAD} bytes (and FEC's 8, if on). Clients must use secure sessions
-   * too: plain KCP is dropped. Do not also add a layer by hand.
+   * SecureWire#TRANSPORT_OVERHEAD} bytes. Clients must use secure sessions too: plain KCP is
+   * dropped. Do not also add a layer by hand.
    *
    * <p>Checked at {@link #build()}: not combined with {@link KcpChannelOption#CRYPT} (the records
-   * already encrypt and authenticate every datagram), and a {@code KCP_MTU} that leaves KCP at
-   * least its minimum after the record's and FEC's bytes.
+   * already encrypt and authenticate every datagram), not combined with FEC (the layers match the
+   * codec's datagrams to sessions by their conv, which FEC's header hides), and a {@code KCP_MTU}
+   * that leaves KCP at least its minimum after the record's bytes.
    *
    * @param config the server's keys and timers (shared by the layers of every codec built here)
    */
