@@ -85,6 +85,17 @@ class NettyExamplesTest {
   }
 
   @Test
+  void theSecureEchoServerEchoesOverASecureSession() throws Exception {
+    servers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    byte[] psk = new byte[32];
+    java.util.Arrays.fill(psk, (byte) 5);
+    InetSocketAddress server = loopback(SecureEcho.start(servers, 0, psk));
+    for (int i = 0; i < 3; i++) {
+      assertEquals("secure " + i, SecureEcho.echo(clients, server, psk, "secure " + i));
+    }
+  }
+
+  @Test
   void eachSessionOfTheReusePortServerLivesOnExactlyOneCodec() throws Exception {
     Assumptions.assumeTrue(
         Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());

@@ -7,6 +7,7 @@ import io.netty.util.AttributeKey;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What a builder hands to its codec: immutable copies of the session options and policy. */
 final class CodecSettings {
@@ -24,6 +25,18 @@ final class CodecSettings {
 
   /** kcp-go's packet encryption for every datagram ({@link KcpChannelOption#CRYPT}), or null. */
   CryptConfig crypt;
+
+  /**
+   * Makes the {@link KcpSessionLayer} the codec installs before itself when it is added to a
+   * pipeline (the builders' {@code secure(...)}), or null: none, or one the user placed by hand.
+   */
+  Supplier<? extends KcpSessionLayer> sessionLayer;
+
+  /**
+   * Bytes that layer adds around each datagram the codec writes: the engine's MTU is lowered by
+   * them (after the FEC and encryption bytes, {@link SessionLayers#applyMtu}).
+   */
+  int sessionLayerOverhead;
 
   CodecSettings(
       Map<ChannelOption<?>, Object> childOptions,
@@ -43,6 +56,13 @@ final class CodecSettings {
   /** Sets the codec's packet encryption (null: none); returns this. */
   CodecSettings withCrypt(CryptConfig crypt) {
     this.crypt = crypt;
+    return this;
+  }
+
+  /** Sets the session layer the codec installs and the bytes it adds; returns this. */
+  CodecSettings withSessionLayer(Supplier<? extends KcpSessionLayer> layer, int overhead) {
+    this.sessionLayer = layer;
+    this.sessionLayerOverhead = layer == null ? 0 : overhead;
     return this;
   }
 

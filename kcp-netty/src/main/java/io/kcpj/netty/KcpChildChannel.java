@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.Delivery;
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpCounters;
 import io.netty.buffer.ByteBuf;
@@ -90,10 +91,24 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     kcp.apply(config.engineConfig());
     if (config.fec().enabled() || codec.crypt != null) {
       layers = newLayers();
-      layers.applyMtu(config.engineConfig().mtu());
     }
+    applyMtu();
     config.attach(kcp);
     kcp.update(nowMillis);
+  }
+
+  /**
+   * The engine's MTU: {@code KCP_MTU} (the datagrams' size on the wire) less the bytes the layers
+   * add, this session's (FEC, encryption) and the codec's session layer's (a secure record).
+   */
+  private void applyMtu() {
+    int wireMtu = config.engineConfig().mtu();
+    int outer = codec.settings.sessionLayerOverhead;
+    if (layers != null) {
+      layers.applyMtu(wireMtu, outer);
+    } else if (outer > 0) {
+      kcp.setMtu(Math.max(EngineSetting.MTU.min(), wireMtu - outer));
+    }
   }
 
   private SessionLayers newLayers() {
@@ -613,9 +628,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   /** An option changed (on the event loop): re-arm with the new settings. */
   void configChanged() {
     if (open && isRegistered()) {
-      if (layers != null) {
-        layers.applyMtu(config.engineConfig().mtu());
-      }
+      applyMtu();
       long now = codec.nowMillis();
       afterEngineActivity(now, kcp.advance(now));
       codec.afterConfigChange(now);

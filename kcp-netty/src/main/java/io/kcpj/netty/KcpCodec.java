@@ -168,11 +168,30 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     }
     this.ctx = ctx;
     this.sessionLayerKnown = false;
+    if (settings.sessionLayer != null) {
+      installSessionLayer(ctx);
+    }
     this.timer = SessionTimer.of(ctx.executor());
     this.problems.attach(ctx.executor(), this::nowMillis, ctx.channel());
     if (readCoalescer != null) {
       readCoalescer.attach(ctx);
     }
+  }
+
+  /**
+   * The builder's {@code secure(...)}: a new layer right before this codec (one per datagram
+   * channel, as the codec). A layer already placed before the codec by hand would make two.
+   */
+  private void installSessionLayer(ChannelHandlerContext ctx) {
+    KcpSessionLayer byHand = sessionLayer();
+    if (byHand != null) {
+      throw new IllegalStateException(
+          "the codec was built with secure(...) and installs its own layer, but "
+              + byHand.getClass().getSimpleName()
+              + " is already before it in the pipeline: use one or the other");
+    }
+    ctx.pipeline().addBefore(ctx.name(), null, settings.sessionLayer.get());
+    sessionLayerKnown = false;
   }
 
   @Override

@@ -1,17 +1,21 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.EngineSetting;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.core.fec.FecSpec;
 import io.netty.channel.ChannelOption;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What the server and client codec builders share: session options (applied to every session in the
- * order given), attributes, the session listener and the session limit. Not thread-safe; a builder
- * may build several codecs (one per datagram channel), each with a copy of its settings.
+ * order given), attributes, the session listener and the session limit, and the checks of secure
+ * sessions ({@code secure(...)} on the server and client builders) against them. Not thread-safe; a
+ * builder may build several codecs (one per datagram channel), each with a copy of its settings.
  *
  * @param <B> the concrete builder
  */
@@ -35,6 +39,14 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
   KcpSessionListener listener;
   int maxSessions = DEFAULT_MAX_SESSIONS;
   long readCoalescingNanos;
+
+  /**
+   * Set by the builders' {@code secure(...)}: makes the layer each built codec installs before
+   * itself, or null. {@link #sessionLayerOverhead} is the bytes it adds to every datagram.
+   */
+  Supplier<? extends KcpSessionLayer> sessionLayer;
+
+  int sessionLayerOverhead;
 
   KcpCodecBuilder() {}
 
@@ -179,6 +191,8 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
     CodecSettings settings =
         new CodecSettings(opts, attrs, childHandler, listener, maxSessions, readCoalescingNanos);
     settings.withCrypt(codecOption(KcpChannelOption.CRYPT, null));
+    checkSessionLayer();
+    settings.withSessionLayer(sessionLayer, sessionLayerOverhead);
     return settings.withLimits(
         new CodecLimits(
             server,
@@ -188,6 +202,73 @@ public abstract class KcpCodecBuilder<B extends KcpCodecBuilder<B>> {
             codecOption(KcpChannelOption.ANTI_AMPLIFICATION, true),
             codecOption(KcpChannelOption.MEMORY_BUDGET, CodecLimits.defaultMemoryBudget()),
             logSummaryIntervalMillis));
+  }
+
+  /**
+   * The checks of {@code secure(...)} against the other settings, made once when a codec is built:
+   * no kcp-go packet encryption as well (the secure records already encrypt and authenticate every
+   * datagram), no FEC (the layers route the codec's datagrams by the conv FEC's header hides), and
+   * a KCP MTU that leaves the engine room after the record's bytes.
+   *
+   * @throws IllegalArgumentException naming the conflict
+   */
+  private void checkSessionLayer() {
+    if (sessionLayer == null) {
+      return;
+    }
+    if (codecOptions.containsKey(KcpChannelOption.CRYPT)) {
+      throw new IllegalArgumentException(
+          "secure(...) and KcpChannelOption.CRYPT cannot be combined: secure sessions already"
+              + " encrypt and authenticate every datagram; drop the CRYPT option");
+    }
+    // The wire MTU and FEC every session starts with: the options replayed in the order they apply.
+    int wireMtu = KcpConfig.classic().mtu();
+    boolean fec = false;
+    int dataShards = 0;
+    int parityShards = 0;
+    KcpChannelOption<Integer> mtuOption = KcpChannelOption.of(EngineSetting.MTU);
+    for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
+      ChannelOption<?> o = e.getKey();
+      Object v = e.getValue();
+      if (o == KcpChannelOption.KCP_CONFIG) {
+        wireMtu = ((KcpConfig) v).mtu();
+      } else if (o == mtuOption) {
+        wireMtu = (Integer) v;
+      } else if (o == KcpChannelOption.FEC) {
+        FecSpec spec = (FecSpec) v;
+        fec = spec.enabled();
+        dataShards = spec.dataShards();
+        parityShards = spec.parityShards();
+      } else if (o == KcpChannelOption.FEC_DATA_SHARDS || o == KcpChannelOption.FEC_PARITY_SHARDS) {
+        if (o == KcpChannelOption.FEC_DATA_SHARDS) {
+          dataShards = (Integer) v;
+        } else {
+          parityShards = (Integer) v;
+        }
+        fec = dataShards > 0 && parityShards > 0;
+      }
+    }
+    if (fec) {
+      throw new IllegalArgumentException(
+          "secure(...) and FEC cannot be combined yet: the secure layers match the codec's"
+              + " datagrams to sessions by the KCP conv in their first 4 bytes, where FEC puts its"
+              + " own header; drop the FEC options");
+    }
+    int engineMtu = wireMtu - sessionLayerOverhead;
+    int min = EngineSetting.MTU.min();
+    if (engineMtu < min) {
+      throw new IllegalArgumentException(
+          "KCP_MTU "
+              + wireMtu
+              + " is too small for secure sessions: less "
+              + sessionLayerOverhead
+              + " bytes per secure record, it leaves "
+              + engineMtu
+              + " for KCP, below its minimum of "
+              + min
+              + "; set KCP_MTU to at least "
+              + (min + sessionLayerOverhead));
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -89,9 +89,14 @@ final class SessionLayers {
     stack.onTimer(nowMillis);
   }
 
-  /** Engine MTU = wire MTU − the layers' bytes (8 FEC, 20 encryption), as kcp-go reserves them. */
-  void applyMtu(int wireMtu) {
-    int overhead = stack.overhead();
+  /**
+   * Engine MTU = wire MTU − the layers' bytes (8 FEC, 20 encryption), as kcp-go reserves them, −
+   * {@code outerOverhead}, the bytes a session layer under the codec adds around the result (a
+   * secure record's 26; 0 without one). The stack order is fixed: FEC, then encryption, then the
+   * session layer outermost.
+   */
+  void applyMtu(int wireMtu, int outerOverhead) {
+    int overhead = stack.overhead() + outerOverhead;
     if (overhead > 0) {
       int engineMtu = Math.min(wireMtu, stack.maxDatagram()) - overhead;
       kcp.setMtu(Math.max(EngineSetting.MTU.min(), engineMtu));
