@@ -25,7 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * succeeds only when the layer reports {@link KcpSessionLayerEvent.Established} (for secure
  * sessions: the handshake completed). If the layer reports {@link KcpSessionLayerEvent.Closed}
  * first, the future fails with a {@link KcpConnectException} whose message is the layer's one-line
- * reason. Pending connects count towards {@link KcpChannelOption#MAX_SESSIONS} and their (remote,
+ * reason. If the channel cannot be set up once the layer established the session (a
+ * non-{@code @Sharable} handler given to a second connect, an option value refused), the future
+ * fails with an {@link IllegalStateException} naming the cause and the layer is told to close its
+ * session. Pending connects count towards {@link KcpChannelOption#MAX_SESSIONS} and their (remote,
  * conv) is in use.
  */
 public final class KcpClientCodec extends KcpCodec {
@@ -126,7 +129,29 @@ public final class KcpClientCodec extends KcpCodec {
       }
       return;
     }
-    complete(openSession(remote, conv, p.handler, p.options, p.attrs, true), p.promise);
+    KcpChildChannel child;
+    try {
+      child = openSession(remote, conv, p.handler, p.options, p.attrs, true);
+    } catch (RuntimeException e) {
+      // E.g. a non-@Sharable handler reused, or an option refused: no channel, so the layer's
+      // session must not live on (keepalives) and the connect must not hang.
+      p.promise.tryFailure(
+          new IllegalStateException(
+              "the session could not be set up after the session layer established it: " + e, e));
+      closeLayerSession(remote, conv);
+      return;
+    }
+    if (child == null) {
+      closeLayerSession(remote, conv); // registration failed: no channel for the layer's session
+    }
+    complete(child, p.promise);
+  }
+
+  private void closeLayerSession(InetSocketAddress remote, int conv) {
+    KcpSessionLayer layer = sessionLayer();
+    if (layer != null) {
+      layer.close(remote, conv, KcpCloseReason.LOCAL_CLOSE);
+    }
   }
 
   @Override

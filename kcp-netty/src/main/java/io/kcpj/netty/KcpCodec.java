@@ -826,7 +826,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   /** The codec failed while serving a session outside a datagram's handling: counted, logged. */
-  private void sessionFailed(RuntimeException e) {
+  final void sessionFailed(RuntimeException e) {
     stats.sessionFailures++;
     problems.failed(ProblemLog.Failure.SESSION_FAILURE, e, nowMillis());
   }

@@ -22,6 +22,7 @@ import io.kcpj.netty.KcpServerCodecBuilder;
 import io.kcpj.netty.KcpSessionLayerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -85,18 +86,23 @@ class SecureSessionEventsTest {
     }
 
     Server(int maxSessions) {
+      this(
+          maxSessions,
+          new ChannelInitializer<KcpChannel>() {
+            @Override
+            protected void initChannel(KcpChannel ch) {
+              serverChildren.add(ch);
+              ch.pipeline().addLast(new ServerHandler());
+            }
+          });
+    }
+
+    Server(int maxSessions, ChannelHandler childHandler) {
       codec =
           new KcpServerCodecBuilder()
               .config(KCP)
               .maxSessions(maxSessions)
-              .handler(
-                  new ChannelInitializer<KcpChannel>() {
-                    @Override
-                    protected void initChannel(KcpChannel ch) {
-                      serverChildren.add(ch);
-                      ch.pipeline().addLast(new ServerHandler());
-                    }
-                  })
+              .handler(childHandler)
               .build();
       channel = EmbeddedChannel.builder().ticker(ticker).handlers(layer, codec).build();
     }
@@ -175,6 +181,46 @@ class SecureSessionEventsTest {
     client().close();
     assertTrue(connecting.isDone());
     assertEquals("the datagram channel closed", connecting.cause().getMessage());
+  }
+
+  @Test
+  void aConnectWhoseChannelCannotBeSetUpFailsAndEndsTheSecureSession() {
+    ClientHandler notSharable = new ClientHandler();
+    Future<KcpChannel> first =
+        KcpChannel.newBootstrap(client()).remoteAddress(SERVER).handler(notSharable).connect();
+    exchange();
+    assertTrue(first.isSuccess(), () -> "connected: " + first.cause());
+    // The same non-@Sharable handler again: the second channel's pipeline refuses it.
+    Future<KcpChannel> second =
+        KcpChannel.newBootstrap(client()).remoteAddress(SERVER).handler(notSharable).connect();
+    exchange();
+    assertTrue(second.isDone(), "the connect does not hang");
+    assertFalse(second.isSuccess());
+    assertTrue(
+        second.cause().getMessage().startsWith("the session could not be set up after the"),
+        () -> second.cause().getMessage());
+    assertEquals(1, clientCodec.sessionCount());
+    step(TIMERS.drain() + 10);
+    assertEquals(1, clientLayer.sessionCount(), "the second secure session was ended");
+    assertEquals(1, server.layer.sessionCount());
+    assertEquals(1, server.codec.sessionCount());
+  }
+
+  @Test
+  void aServerSessionWhoseChannelCannotBeSetUpIsEndedBelow() {
+    server.channel.finishAndReleaseAll();
+    ServerHandler notSharable = new ServerHandler();
+    server = new Server(100, notSharable);
+    KcpChannel first = connect();
+    send(first, "first");
+    assertEquals(List.of("first"), clientReceived);
+    KcpChannel second = connect();
+    exchange();
+    assertFalse(second.isOpen(), "the session the server could not set up is ended below");
+    assertEquals(KcpCloseReason.PEER_ABORT, second.closeReason());
+    assertTrue(first.isOpen());
+    assertEquals(1, server.codec.sessionCount());
+    assertEquals(1, server.layer.sessionCount());
   }
 
   // ----------------------------------------------------------- (d) validated server openings
