@@ -75,6 +75,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private long closeDeadline;
   private KcpCloseReason closeReason;
 
+  /** The reason a close the session layer caused will carry, set before its event is fired. */
+  private KcpCloseReason layerCloseReason;
+
   KcpChildChannel(KcpCodec codec, SessionKey key, long nowMillis) {
     super(codec.datagramChannel());
     this.codec = codec;
@@ -272,7 +275,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
     open = false;
     if (closeReason == null) {
-      closeReason = KcpCloseReason.LOCAL_CLOSE;
+      closeReason = layerCloseReason != null ? layerCloseReason : KcpCloseReason.LOCAL_CLOSE;
     }
     codec.childClosed(this);
   }
@@ -623,6 +626,17 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   }
 
   /** Closes now, without waiting for the engine's queue, recording {@code reason}. */
+  /**
+   * The session layer ended this session with {@code reason}: any close from now on (a handler
+   * closing on the layer's event included) is forced and carries that reason.
+   */
+  void closingForLayer(KcpCloseReason reason) {
+    if (open && layerCloseReason == null) {
+      layerCloseReason = reason;
+      forced = true;
+    }
+  }
+
   void forceClose(KcpCloseReason reason) {
     if (!open) {
       return;

@@ -299,6 +299,34 @@ class SecureSessionEventsTest {
   }
 
   @Test
+  void aHandlerClosingOnTheClosedEventKeepsTheLayersReason() {
+    Future<KcpChannel> connecting =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof KcpSessionLayerEvent.Closed) {
+                      assertTrue(ctx.channel().isOpen(), "the event comes while still open");
+                      ctx.close(); // an application closing on the event
+                    }
+                  }
+                })
+            .connect();
+    exchange();
+    KcpChannel ch = connecting.getNow();
+    assertNotNull(ch, () -> "connected: " + connecting.cause());
+    server.layer.close(CLIENT, ch.conv(), KcpCloseReason.MEMORY_BUDGET);
+    exchange();
+    assertFalse(ch.isOpen());
+    assertEquals(
+        KcpCloseReason.PEER_ABORT, ch.closeReason(), "the layer's reason, not LOCAL_CLOSE");
+    assertEquals(1, clientCodec.metrics().sessionsClosed(KcpCloseReason.PEER_ABORT));
+    assertEquals(0, clientCodec.metrics().sessionsClosed(KcpCloseReason.LOCAL_CLOSE));
+  }
+
+  @Test
   void aClientThatStartsOverWithTheSameAddressAndConvGetsAFreshSession() {
     KcpChannel before = connect();
     for (int i = 0; i < 5; i++) {
