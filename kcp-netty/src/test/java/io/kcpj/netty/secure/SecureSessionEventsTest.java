@@ -79,6 +79,11 @@ class SecureSessionEventsTest {
   InetSocketAddress clientAddress = CLIENT;
   boolean linkUp = true;
 
+  /** While set, the server's datagrams to the client are kept in {@link #held}, not delivered. */
+  boolean holdToClient;
+
+  final List<DatagramPacket> held = new ArrayList<>();
+
   /** One server process: its layer, codec and datagram channel. */
   final class Server {
     Server() {
@@ -130,6 +135,7 @@ class SecureSessionEventsTest {
 
   @AfterEach
   void tearDown() {
+    held.forEach(DatagramPacket::release);
     client().finishAndReleaseAll();
     server.channel.finishAndReleaseAll();
   }
@@ -352,6 +358,44 @@ class SecureSessionEventsTest {
     assertEquals(2, serverChildren.size());
     assertEquals(KcpCloseReason.PEER_CLOSED, serverChildren.get(0).closeReason());
     assertTrue(serverChildren.get(1).isOpen());
+    assertEquals(1, server.layer.sessionCount(), "the old secure session was ended, not left over");
+  }
+
+  @Test
+  void aClosingSessionsLateDataNeverReachesTheNewSessionOnTheSameConv() {
+    KcpChannel ch = connect();
+    // The server's first message (sn 0) is delayed on the way.
+    holdToClient = true;
+    serverChildren.get(0).writeAndFlush(Unpooled.copiedBuffer("late", StandardCharsets.UTF_8));
+    exchange();
+    List<DatagramPacket> late = new ArrayList<>(held);
+    held.clear();
+    assertFalse(late.isEmpty());
+    // The client closes (its CLOSE goes out; the server's answer is lost) and reconnects at once
+    // with the same conv.
+    ch.close();
+    exchange();
+    held.forEach(DatagramPacket::release);
+    held.clear();
+    holdToClient = false;
+    Future<KcpChannel> connecting =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(ch.conv())
+            .handler(new ClientHandler())
+            .connect();
+    exchange();
+    KcpChannel after = connecting.getNow();
+    assertNotNull(after, () -> "reconnected: " + connecting.cause());
+    for (DatagramPacket p : late) {
+      client.writeInbound(new DatagramPacket(p.content(), CLIENT, SERVER));
+    }
+    exchange();
+    assertEquals(List.of(), clientReceived, "the old session's data is not the new session's");
+    assertEquals(0, after.counters().segmentsIn, "nothing of the old session reached the engine");
+    assertEquals(1, clientLayer.sessionCount(), "the displaced session was ended at once");
+    send(after, "fresh");
+    assertEquals(List.of("fresh"), clientReceived);
   }
 
   @Test
@@ -484,7 +528,9 @@ class SecureSessionEventsTest {
       for (Object o; (o = server.channel.readOutbound()) != null; ) {
         DatagramPacket p = (DatagramPacket) o;
         moved = true;
-        if (linkUp && p.recipient().equals(clientAddress)) {
+        if (holdToClient) {
+          held.add(p);
+        } else if (linkUp && p.recipient().equals(clientAddress)) {
           c.writeInbound(new DatagramPacket(p.content(), CLIENT, SERVER));
         } else {
           p.release(); // to an address nobody holds any more
