@@ -36,7 +36,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private final KcpCodec codec;
 
   /** (remote, conv): the remote address changes when a session layer reports a path change. */
-  private SessionKey key;
+  private volatile SessionKey key; // moved on the event loop (rekey), read from any thread
 
   private final KcpChannelConfig config;
   private final Kcp kcp;
