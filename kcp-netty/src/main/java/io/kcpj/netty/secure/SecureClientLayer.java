@@ -196,9 +196,9 @@ public final class SecureClientLayer extends SecureLayerBase {
             : byRoute.get(new Route(packet.recipient(), content.getIntLE(content.readerIndex())));
     if (e == null || !e.established) {
       // Never send in clear what the codec meant for a secure peer.
+      boolean tooShort = content.readableBytes() < 4; // read before the release
       packet.release();
-      layerCounters.drop(
-          content.readableBytes() < 4 ? SecureDrop.TOO_SHORT : SecureDrop.UNKNOWN_SESSION);
+      layerCounters.drop(tooShort ? SecureDrop.TOO_SHORT : SecureDrop.UNKNOWN_SESSION);
       promise.trySuccess();
       return;
     }
