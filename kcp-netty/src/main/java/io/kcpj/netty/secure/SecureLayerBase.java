@@ -339,10 +339,32 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
       out.release();
       refused(n);
       promise.trySuccess();
+      fireOpenedLater(); // a refusal may have ended the session (packet numbers used up)
       return;
     }
     out.writerIndex(n);
     ctx.write(new DatagramPacket(out, session.remoteAddress()), promise);
+    fireOpenedLater();
+  }
+
+  private boolean fireOpenedScheduled;
+
+  /**
+   * After a protect: if it ended the session (packet numbers used up), its Closed event is queued.
+   * It is passed up in a task of its own, not from inside the codec's write (no re-entry).
+   */
+  private void fireOpenedLater() {
+    if (opened.isEmpty() && displaced.isEmpty() || fireOpenedScheduled) {
+      return;
+    }
+    fireOpenedScheduled = true;
+    ctx.executor()
+        .execute(
+            () -> {
+              fireOpenedScheduled = false;
+              fireOpened();
+              flushIfNeeded();
+            });
   }
 
   /** A datagram the core refused to protect ({@code SecureSession.REFUSED_*}). */
