@@ -29,7 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * non-{@code @Sharable} handler given to a second connect, an option value refused), the future
  * fails with an {@link IllegalStateException} naming the cause and the layer is told to close its
  * session. Pending connects count towards {@link KcpChannelOption#MAX_SESSIONS} and their (remote,
- * conv) is in use.
+ * conv) is in use until they complete; cancelling the future frees both at once and tells the layer
+ * to end its session. A connect whose future was cancelled just as its channel was created gets
+ * that channel closed (plain KCP too).
  */
 public final class KcpClientCodec extends KcpCodec {
   /** Connects waiting for the session layer, by (remote, conv). */
@@ -89,13 +91,23 @@ public final class KcpClientCodec extends KcpCodec {
       if (layer != null) {
         // The channel exists once the layer established the session (onLayerEstablished).
         SessionKey key = new SessionKey(remote, id);
-        pending.put(key, new PendingConnect(handler, options, mergedAttrs, promise));
+        PendingConnect p = new PendingConnect(handler, options, mergedAttrs, promise);
+        pending.put(key, p);
         try {
           layer.open(remote, id);
         } catch (RuntimeException e) {
           pending.remove(key);
           throw e;
         }
+        int opened = id;
+        // Cancelled while the layer works: free the slot and the (remote, conv) now, end the
+        // layer's session (listeners run on the event loop: the promise is the loop's).
+        promise.addListener(
+            f -> {
+              if (f.isCancelled() && pending.remove(key, p)) {
+                closeLayerSession(remote, opened);
+              }
+            });
         return;
       }
       complete(openSession(remote, id, handler, options, mergedAttrs, true), promise);

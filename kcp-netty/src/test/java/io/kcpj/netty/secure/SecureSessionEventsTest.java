@@ -182,6 +182,27 @@ class SecureSessionEventsTest {
   }
 
   @Test
+  void aCancelledConnectFreesItsConvAndEndsItsHandshake() {
+    Future<KcpChannel> cancelled =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(7)
+            .handler(new ClientHandler())
+            .connect();
+    assertTrue(cancelled.cancel(false));
+    assertEquals(0, clientLayer.sessionCount(), "the handshake is abandoned at once");
+    Future<KcpChannel> again =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(7)
+            .handler(new ClientHandler())
+            .connect();
+    exchange();
+    assertTrue(again.isSuccess(), () -> "the conv is free again: " + again.cause());
+    assertEquals(1, clientCodec.sessionCount());
+  }
+
+  @Test
   void aConnectPendingWhenTheDatagramChannelClosesFails() {
     Future<KcpChannel> connecting = startConnect();
     client().close();
