@@ -37,7 +37,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private final KcpCodec codec;
 
   /** (remote, conv): the remote address changes when a session layer reports a path change. */
-  private SessionKey key;
+  private volatile SessionKey key; // moved on the event loop (rekey), read from any thread
 
   private final KcpChannelConfig config;
   private final Kcp kcp;
@@ -75,6 +75,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private ChannelPromise lingeringClose;
   private long closeDeadline;
   private KcpCloseReason closeReason;
+
+  /** The reason a close the session layer caused will carry, set before its event is fired. */
+  private KcpCloseReason layerCloseReason;
 
   KcpChildChannel(KcpCodec codec, SessionKey key, long nowMillis) {
     super(codec.datagramChannel());
@@ -287,7 +290,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
     open = false;
     if (closeReason == null) {
-      closeReason = KcpCloseReason.LOCAL_CLOSE;
+      closeReason = layerCloseReason != null ? layerCloseReason : KcpCloseReason.LOCAL_CLOSE;
     }
     codec.childClosed(this);
   }
@@ -636,6 +639,17 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   }
 
   /** Closes now, without waiting for the engine's queue, recording {@code reason}. */
+  /**
+   * The session layer ended this session with {@code reason}: any close from now on (a handler
+   * closing on the layer's event included) is forced and carries that reason.
+   */
+  void closingForLayer(KcpCloseReason reason) {
+    if (open && layerCloseReason == null) {
+      layerCloseReason = reason;
+      forced = true;
+    }
+  }
+
   void forceClose(KcpCloseReason reason) {
     if (!open) {
       return;

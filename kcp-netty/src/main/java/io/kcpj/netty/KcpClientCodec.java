@@ -25,8 +25,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * succeeds only when the layer reports {@link KcpSessionLayerEvent.Established} (for secure
  * sessions: the handshake completed). If the layer reports {@link KcpSessionLayerEvent.Closed}
  * first, the future fails with a {@link KcpConnectException} whose message is the layer's one-line
- * reason. Pending connects count towards {@link KcpChannelOption#MAX_SESSIONS} and their (remote,
- * conv) is in use.
+ * reason. If the channel cannot be set up once the layer established the session (a
+ * non-{@code @Sharable} handler given to a second connect, an option value refused), the future
+ * fails with an {@link IllegalStateException} naming the cause and the layer is told to close its
+ * session. Pending connects count towards {@link KcpChannelOption#MAX_SESSIONS} and their (remote,
+ * conv) is in use until they complete; cancelling the future frees both at once and tells the layer
+ * to end its session. A connect whose future was cancelled just as its channel was created gets
+ * that channel closed (plain KCP too).
  */
 public final class KcpClientCodec extends KcpCodec {
   /** Connects waiting for the session layer, by (remote, conv). */
@@ -86,13 +91,23 @@ public final class KcpClientCodec extends KcpCodec {
       if (layer != null) {
         // The channel exists once the layer established the session (onLayerEstablished).
         SessionKey key = new SessionKey(remote, id);
-        pending.put(key, new PendingConnect(handler, options, mergedAttrs, promise));
+        PendingConnect p = new PendingConnect(handler, options, mergedAttrs, promise);
+        pending.put(key, p);
         try {
           layer.open(remote, id);
         } catch (RuntimeException e) {
           pending.remove(key);
           throw e;
         }
+        int opened = id;
+        // Cancelled while the layer works: free the slot and the (remote, conv) now, end the
+        // layer's session (listeners run on the event loop: the promise is the loop's).
+        promise.addListener(
+            f -> {
+              if (f.isCancelled() && pending.remove(key, p)) {
+                closeLayerSession(remote, opened);
+              }
+            });
         return;
       }
       complete(openSession(remote, id, handler, options, mergedAttrs, true), promise);
@@ -126,7 +141,29 @@ public final class KcpClientCodec extends KcpCodec {
       }
       return;
     }
-    complete(openSession(remote, conv, p.handler, p.options, p.attrs, true), p.promise);
+    KcpChildChannel child;
+    try {
+      child = openSession(remote, conv, p.handler, p.options, p.attrs, true);
+    } catch (RuntimeException e) {
+      // E.g. a non-@Sharable handler reused, or an option refused: no channel, so the layer's
+      // session must not live on (keepalives) and the connect must not hang.
+      p.promise.tryFailure(
+          new IllegalStateException(
+              "the session could not be set up after the session layer established it: " + e, e));
+      closeLayerSession(remote, conv);
+      return;
+    }
+    if (child == null) {
+      closeLayerSession(remote, conv); // registration failed: no channel for the layer's session
+    }
+    complete(child, p.promise);
+  }
+
+  private void closeLayerSession(InetSocketAddress remote, int conv) {
+    KcpSessionLayer layer = sessionLayer();
+    if (layer != null) {
+      layer.close(remote, conv, KcpCloseReason.LOCAL_CLOSE);
+    }
   }
 
   @Override

@@ -22,6 +22,9 @@ public enum KcpCloseReason {
   /**
    * Server: an {@linkplain KcpChannel#isValidated() unvalidated} session, the oldest, was closed to
    * admit a new opening while the session table was full ({@link KcpChannelOption#MAX_SESSIONS}).
+   * Under a session layer also: a session at the (address, conv) a migrated client's validated
+   * session moved to (the layer gave the route to the mover), or an established session the codec
+   * could not take (the table full of validated sessions, or its channel could not be set up).
    */
   EVICTED,
   /**

@@ -233,8 +233,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       KcpSessionLayerEvent.Closed closed = (KcpSessionLayerEvent.Closed) evt;
       KcpChildChannel child = sessions.get(new SessionKey(closed.remoteAddress(), closed.conv()));
       if (child != null) {
-        child.pipeline().fireUserEventTriggered(closed);
-        closeForLayer(child, closed.reason());
+        closeForLayer(child, closed.reason(), closed);
       } else {
         onLayerClosedWithoutSession(closed);
       }
@@ -259,11 +258,25 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * called back for it: its route may already belong to another session.
    */
   final void closeForLayer(KcpChildChannel child, KcpCloseReason reason) {
+    closeForLayer(child, reason, null);
+  }
+
+  /**
+   * As {@link #closeForLayer(KcpChildChannel, KcpCloseReason)}, firing {@code event} (if not null)
+   * on the child first. The reason is recorded before the event: a handler that closes the channel
+   * on it closes it with the layer's reason, and the layer is not called back.
+   */
+  private void closeForLayer(KcpChildChannel child, KcpCloseReason reason, Object event) {
+    KcpChildChannel previous = closingForLayer;
     closingForLayer = child;
     try {
+      child.closingForLayer(reason);
+      if (event != null) {
+        child.pipeline().fireUserEventTriggered(event);
+      }
       child.forceClose(reason);
     } finally {
-      closingForLayer = null;
+      closingForLayer = previous;
     }
   }
 
@@ -845,7 +858,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
   }
 
   /** The codec failed while serving a session outside a datagram's handling: counted, logged. */
-  private void sessionFailed(RuntimeException e) {
+  final void sessionFailed(RuntimeException e) {
     stats.sessionFailures++;
     problems.failed(ProblemLog.Failure.SESSION_FAILURE, e, nowMillis());
   }

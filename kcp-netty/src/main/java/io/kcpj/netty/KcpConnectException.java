@@ -11,7 +11,7 @@ import java.net.ConnectException;
 public final class KcpConnectException extends ConnectException {
   private static final long serialVersionUID = 1L;
 
-  private final transient KcpCloseReason closeReason;
+  private final KcpCloseReason closeReason;
 
   /** A failed connect, for {@code reason}, described by {@code message}. */
   public KcpConnectException(KcpCloseReason reason, String message) {

@@ -99,7 +99,13 @@ public final class KcpServerCodec extends KcpCodec {
                 settings.maxSessions);
     KcpChildChannel child = null;
     if (refused == null) {
-      child = openSession(remote, conv, settings.childHandler, Map.of(), settings.childAttrs, true);
+      try {
+        child =
+            openSession(remote, conv, settings.childHandler, Map.of(), settings.childAttrs, true);
+      } catch (RuntimeException e) {
+        sessionFailed(e); // e.g. a non-@Sharable child handler: no channel, end the layer's session
+        refused = KcpDropReason.INTERNAL_ERROR;
+      }
     }
     if (child == null) {
       drop(remote, conv, refused != null ? refused : KcpDropReason.SESSION_LIMIT);

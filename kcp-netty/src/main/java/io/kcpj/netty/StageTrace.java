@@ -82,14 +82,25 @@ public final class StageTrace {
 
   private StageTrace() {}
 
-  /** Records {@code stage} (1 to 127) at {@code System.nanoTime()}. Call only when {@link #ON}. */
+  /**
+   * Records {@code stage} (1 to 127) at {@code System.nanoTime()}; does nothing unless {@link #ON}
+   * (callers test {@link #ON} first so that the call disappears when tracing is off).
+   */
   public static void mark(int stage) {
+    if (!ON || NEXT.get() >= CAPACITY) {
+      return; // off, or full: the index stops growing (it never wraps to negative)
+    }
     long now = System.nanoTime();
     int i = NEXT.getAndIncrement();
-    if (i < CAPACITY) {
+    if (kept(i)) {
       NANOS[i] = now;
       STAGES[i] = (byte) stage;
     }
+  }
+
+  /** Whether mark number {@code i} has a slot (never a negative index). */
+  static boolean kept(int i) {
+    return i >= 0 && i < CAPACITY;
   }
 
   private static void dump() {

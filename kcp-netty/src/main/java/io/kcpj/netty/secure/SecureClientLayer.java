@@ -153,8 +153,9 @@ public final class SecureClientLayer extends SecureLayerBase {
   }
 
   /**
-   * Starts the handshake of a new secure session with {@code remote} for {@code conv} (a session
-   * still closing on the same pair is left to finish on its own). The answer comes as an event.
+   * Starts the handshake of a new secure session with {@code remote} for {@code conv}. A session
+   * still on the same pair (closing, its channel gone) is aborted: it must not pass its late data
+   * up as the new session's. The answer comes as an event.
    */
   @Override
   public void open(InetSocketAddress remote, int conv) {
@@ -163,7 +164,10 @@ public final class SecureClientLayer extends SecureLayerBase {
     SecureClientSession s = new SecureClientSession(config, crypto, remote, conv, sink, e);
     e.session = s;
     byId.put(s.clientSessionId(), e);
-    byRoute.put(route, e);
+    Entry previous = byRoute.put(route, e);
+    if (previous != null) {
+      displace(previous.session); // aborted below, after the new session took the route
+    }
     s.start(now());
     armFor(s);
     fireOpened();
@@ -192,9 +196,9 @@ public final class SecureClientLayer extends SecureLayerBase {
             : byRoute.get(new Route(packet.recipient(), content.getIntLE(content.readerIndex())));
     if (e == null || !e.established) {
       // Never send in clear what the codec meant for a secure peer.
+      boolean tooShort = content.readableBytes() < 4; // read before the release
       packet.release();
-      layerCounters.drop(
-          content.readableBytes() < 4 ? SecureDrop.TOO_SHORT : SecureDrop.UNKNOWN_SESSION);
+      layerCounters.drop(tooShort ? SecureDrop.TOO_SHORT : SecureDrop.UNKNOWN_SESSION);
       promise.trySuccess();
       return;
     }
@@ -222,6 +226,10 @@ public final class SecureClientLayer extends SecureLayerBase {
 
     @Override
     public void onPayload(SecureSession s, ByteBuffer inner) {
+      if (byRoute.get(route) != this) {
+        layerCounters.drop(SecureDrop.CLOSED); // displaced: the codec's session is another's
+        return;
+      }
       if (inner.remaining() < 4 || SecureWire.getIntLe(inner, inner.position()) != route.conv()) {
         layerCounters.drop(SecureDrop.MALFORMED_FRAMES);
         return;

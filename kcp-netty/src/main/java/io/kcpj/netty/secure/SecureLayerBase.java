@@ -88,6 +88,7 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
       timer = null;
     }
     timerAt = Long.MAX_VALUE;
+    displaced.clear();
     releaseOpened();
   }
 
@@ -162,8 +163,29 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
     opened.add(event);
   }
 
-  /** Passes up the inner datagrams and events kept during the last core call, in order. */
+  /**
+   * Sessions whose route another session took (the codec knows only the newer one): aborted once
+   * the core call that displaced them returned ({@link #fireOpened}).
+   */
+  private final List<SecureSession> displaced = new ArrayList<>();
+
+  /**
+   * {@code session} lost its route to a newer session: it is aborted after the current core call
+   * (never from inside it), and until then passes nothing up (its listener checks the route).
+   */
+  final void displace(SecureSession session) {
+    displaced.add(session);
+  }
+
+  /**
+   * Aborts the displaced sessions, then passes up the inner datagrams and events kept during the
+   * last core call, in order.
+   */
   final void fireOpened() {
+    while (!displaced.isEmpty()) {
+      // Its route belongs to another session: its close raises no event for the codec.
+      displaced.remove(displaced.size() - 1).abort(ABORT_CODE, now());
+    }
     if (opened.isEmpty()) {
       return;
     }
@@ -317,10 +339,32 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
       out.release();
       refused(n);
       promise.trySuccess();
+      fireOpenedLater(); // a refusal may have ended the session (packet numbers used up)
       return;
     }
     out.writerIndex(n);
     ctx.write(new DatagramPacket(out, session.remoteAddress()), promise);
+    fireOpenedLater();
+  }
+
+  private boolean fireOpenedScheduled;
+
+  /**
+   * After a protect: if it ended the session (packet numbers used up), its Closed event is queued.
+   * It is passed up in a task of its own, not from inside the codec's write (no re-entry).
+   */
+  private void fireOpenedLater() {
+    if (opened.isEmpty() && displaced.isEmpty() || fireOpenedScheduled) {
+      return;
+    }
+    fireOpenedScheduled = true;
+    ctx.executor()
+        .execute(
+            () -> {
+              fireOpenedScheduled = false;
+              fireOpened();
+              flushIfNeeded();
+            });
   }
 
   /** A datagram the core refused to protect ({@code SecureSession.REFUSED_*}). */

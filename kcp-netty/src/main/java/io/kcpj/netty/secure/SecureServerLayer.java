@@ -241,6 +241,9 @@ public final class SecureServerLayer extends SecureLayerBase {
     /** The client's address as the codec knows the session (moves on a validated path change). */
     private InetSocketAddress codecAddress;
 
+    /** (codecAddress, conv) once established. */
+    private Route route;
+
     Listener(InetSocketAddress local, HalfOpenKey key) {
       this.local = local;
       this.key = key;
@@ -250,12 +253,29 @@ public final class SecureServerLayer extends SecureLayerBase {
     public void onEstablished(SecureSession session) {
       halfOpen.remove(key, session);
       codecAddress = session.remoteAddress();
-      byRoute.put(new Route(codecAddress, session.conv()), (SecureServerSession) session);
+      route = new Route(codecAddress, session.conv());
+      takeRoute(session);
       keepEvent(new KcpSessionLayerEvent.Established(codecAddress, session.conv()));
+    }
+
+    /**
+     * Makes {@code session} the owner of {@link #route}; a session that held it (the same client
+     * starting over, or a squatter on the address a client moved to) is aborted after this core
+     * call, and passes nothing up until then.
+     */
+    private void takeRoute(SecureSession session) {
+      SecureServerSession previous = byRoute.put(route, (SecureServerSession) session);
+      if (previous != null && previous != session) {
+        displace(previous);
+      }
     }
 
     @Override
     public void onPayload(SecureSession session, ByteBuffer inner) {
+      if (route == null || byRoute.get(route) != session) {
+        layerCounters.drop(SecureDrop.CLOSED); // displaced: the codec's session is another's
+        return;
+      }
       if (inner.remaining() < 4 || SecureWire.getIntLe(inner, inner.position()) != session.conv()) {
         layerCounters.drop(SecureDrop.MALFORMED_FRAMES);
         return;
@@ -265,7 +285,7 @@ public final class SecureServerLayer extends SecureLayerBase {
 
     @Override
     public void onPeerClosed(SecureSession session) {
-      if (byRoute.get(new Route(codecAddress, session.conv())) == session) {
+      if (route != null && byRoute.get(route) == session) {
         keepEvent(peerClosedEvent(codecAddress, session.conv()));
       }
       session.closeSend(now()); // the codec's channel closes on the event: close ours too
@@ -277,10 +297,14 @@ public final class SecureServerLayer extends SecureLayerBase {
       if (codecAddress == null || codecAddress.equals(current)) {
         return;
       }
-      byRoute.remove(new Route(codecAddress, session.conv()), session);
-      byRoute.put(new Route(current, session.conv()), (SecureServerSession) session);
-      keepEvent(new KcpSessionLayerEvent.PathChanged(codecAddress, current, session.conv()));
+      if (!byRoute.remove(route, session)) {
+        return; // displaced: the codec's session at this route is another's
+      }
+      InetSocketAddress previousAddress = codecAddress;
       codecAddress = current;
+      route = new Route(current, session.conv());
+      takeRoute(session);
+      keepEvent(new KcpSessionLayerEvent.PathChanged(previousAddress, current, session.conv()));
     }
 
     @Override
@@ -291,7 +315,7 @@ public final class SecureServerLayer extends SecureLayerBase {
       }
       halfOpen.remove(key, s);
       // Established and still the route's session: the codec has a channel for it.
-      if (codecAddress != null && byRoute.remove(new Route(codecAddress, s.conv()), s)) {
+      if (route != null && byRoute.remove(route, s)) {
         keepEvent(
             closedEvent(
                 codecAddress, s.conv(), reason, abortCode, s, config.timers().handshakeTimeout()));

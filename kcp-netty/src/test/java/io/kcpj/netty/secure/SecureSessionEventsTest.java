@@ -22,6 +22,7 @@ import io.kcpj.netty.KcpServerCodecBuilder;
 import io.kcpj.netty.KcpSessionLayerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -78,6 +79,11 @@ class SecureSessionEventsTest {
   InetSocketAddress clientAddress = CLIENT;
   boolean linkUp = true;
 
+  /** While set, the server's datagrams to the client are kept in {@link #held}, not delivered. */
+  boolean holdToClient;
+
+  final List<DatagramPacket> held = new ArrayList<>();
+
   /** One server process: its layer, codec and datagram channel. */
   final class Server {
     Server() {
@@ -85,18 +91,23 @@ class SecureSessionEventsTest {
     }
 
     Server(int maxSessions) {
+      this(
+          maxSessions,
+          new ChannelInitializer<KcpChannel>() {
+            @Override
+            protected void initChannel(KcpChannel ch) {
+              serverChildren.add(ch);
+              ch.pipeline().addLast(new ServerHandler());
+            }
+          });
+    }
+
+    Server(int maxSessions, ChannelHandler childHandler) {
       codec =
           new KcpServerCodecBuilder()
               .config(KCP)
               .maxSessions(maxSessions)
-              .handler(
-                  new ChannelInitializer<KcpChannel>() {
-                    @Override
-                    protected void initChannel(KcpChannel ch) {
-                      serverChildren.add(ch);
-                      ch.pipeline().addLast(new ServerHandler());
-                    }
-                  })
+              .handler(childHandler)
               .build();
       channel = EmbeddedChannel.builder().ticker(ticker).handlers(layer, codec).build();
     }
@@ -124,6 +135,7 @@ class SecureSessionEventsTest {
 
   @AfterEach
   void tearDown() {
+    held.forEach(DatagramPacket::release);
     client().finishAndReleaseAll();
     server.channel.finishAndReleaseAll();
   }
@@ -170,11 +182,72 @@ class SecureSessionEventsTest {
   }
 
   @Test
+  void aCancelledConnectFreesItsConvAndEndsItsHandshake() {
+    Future<KcpChannel> cancelled =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(7)
+            .handler(new ClientHandler())
+            .connect();
+    assertTrue(cancelled.cancel(false));
+    assertEquals(0, clientLayer.sessionCount(), "the handshake is abandoned at once");
+    Future<KcpChannel> again =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(7)
+            .handler(new ClientHandler())
+            .connect();
+    exchange();
+    assertTrue(again.isSuccess(), () -> "the conv is free again: " + again.cause());
+    assertEquals(1, clientCodec.sessionCount());
+  }
+
+  @Test
   void aConnectPendingWhenTheDatagramChannelClosesFails() {
     Future<KcpChannel> connecting = startConnect();
     client().close();
     assertTrue(connecting.isDone());
     assertEquals("the datagram channel closed", connecting.cause().getMessage());
+  }
+
+  @Test
+  void aConnectWhoseChannelCannotBeSetUpFailsAndEndsTheSecureSession() {
+    ClientHandler notSharable = new ClientHandler();
+    Future<KcpChannel> first =
+        KcpChannel.newBootstrap(client()).remoteAddress(SERVER).handler(notSharable).connect();
+    exchange();
+    assertTrue(first.isSuccess(), () -> "connected: " + first.cause());
+    // The same non-@Sharable handler again: the second channel's pipeline refuses it.
+    Future<KcpChannel> second =
+        KcpChannel.newBootstrap(client()).remoteAddress(SERVER).handler(notSharable).connect();
+    exchange();
+    assertTrue(second.isDone(), "the connect does not hang");
+    assertFalse(second.isSuccess());
+    assertTrue(
+        second.cause().getMessage().startsWith("the session could not be set up after the"),
+        () -> second.cause().getMessage());
+    assertEquals(1, clientCodec.sessionCount());
+    step(TIMERS.drain() + 10);
+    assertEquals(1, clientLayer.sessionCount(), "the second secure session was ended");
+    assertEquals(1, server.layer.sessionCount());
+    assertEquals(1, server.codec.sessionCount());
+  }
+
+  @Test
+  void aServerSessionWhoseChannelCannotBeSetUpIsEndedBelow() {
+    server.channel.finishAndReleaseAll();
+    ServerHandler notSharable = new ServerHandler();
+    server = new Server(100, notSharable);
+    KcpChannel first = connect();
+    send(first, "first");
+    assertEquals(List.of("first"), clientReceived);
+    KcpChannel second = connect();
+    exchange();
+    assertFalse(second.isOpen(), "the session the server could not set up is ended below");
+    assertEquals(KcpCloseReason.PEER_ABORT, second.closeReason());
+    assertTrue(first.isOpen());
+    assertEquals(1, server.codec.sessionCount());
+    assertEquals(1, server.layer.sessionCount());
   }
 
   // ----------------------------------------------------------- (d) validated server openings
@@ -253,6 +326,34 @@ class SecureSessionEventsTest {
   }
 
   @Test
+  void aHandlerClosingOnTheClosedEventKeepsTheLayersReason() {
+    Future<KcpChannel> connecting =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof KcpSessionLayerEvent.Closed) {
+                      assertTrue(ctx.channel().isOpen(), "the event comes while still open");
+                      ctx.close(); // an application closing on the event
+                    }
+                  }
+                })
+            .connect();
+    exchange();
+    KcpChannel ch = connecting.getNow();
+    assertNotNull(ch, () -> "connected: " + connecting.cause());
+    server.layer.close(CLIENT, ch.conv(), KcpCloseReason.MEMORY_BUDGET);
+    exchange();
+    assertFalse(ch.isOpen());
+    assertEquals(
+        KcpCloseReason.PEER_ABORT, ch.closeReason(), "the layer's reason, not LOCAL_CLOSE");
+    assertEquals(1, clientCodec.metrics().sessionsClosed(KcpCloseReason.PEER_ABORT));
+    assertEquals(0, clientCodec.metrics().sessionsClosed(KcpCloseReason.LOCAL_CLOSE));
+  }
+
+  @Test
   void aClientThatStartsOverWithTheSameAddressAndConvGetsAFreshSession() {
     KcpChannel before = connect();
     for (int i = 0; i < 5; i++) {
@@ -278,6 +379,44 @@ class SecureSessionEventsTest {
     assertEquals(2, serverChildren.size());
     assertEquals(KcpCloseReason.PEER_CLOSED, serverChildren.get(0).closeReason());
     assertTrue(serverChildren.get(1).isOpen());
+    assertEquals(1, server.layer.sessionCount(), "the old secure session was ended, not left over");
+  }
+
+  @Test
+  void aClosingSessionsLateDataNeverReachesTheNewSessionOnTheSameConv() {
+    KcpChannel ch = connect();
+    // The server's first message (sn 0) is delayed on the way.
+    holdToClient = true;
+    serverChildren.get(0).writeAndFlush(Unpooled.copiedBuffer("late", StandardCharsets.UTF_8));
+    exchange();
+    List<DatagramPacket> late = new ArrayList<>(held);
+    held.clear();
+    assertFalse(late.isEmpty());
+    // The client closes (its CLOSE goes out; the server's answer is lost) and reconnects at once
+    // with the same conv.
+    ch.close();
+    exchange();
+    held.forEach(DatagramPacket::release);
+    held.clear();
+    holdToClient = false;
+    Future<KcpChannel> connecting =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .conv(ch.conv())
+            .handler(new ClientHandler())
+            .connect();
+    exchange();
+    KcpChannel after = connecting.getNow();
+    assertNotNull(after, () -> "reconnected: " + connecting.cause());
+    for (DatagramPacket p : late) {
+      client.writeInbound(new DatagramPacket(p.content(), CLIENT, SERVER));
+    }
+    exchange();
+    assertEquals(List.of(), clientReceived, "the old session's data is not the new session's");
+    assertEquals(0, after.counters().segmentsIn, "nothing of the old session reached the engine");
+    assertEquals(1, clientLayer.sessionCount(), "the displaced session was ended at once");
+    send(after, "fresh");
+    assertEquals(List.of("fresh"), clientReceived);
   }
 
   @Test
@@ -410,7 +549,9 @@ class SecureSessionEventsTest {
       for (Object o; (o = server.channel.readOutbound()) != null; ) {
         DatagramPacket p = (DatagramPacket) o;
         moved = true;
-        if (linkUp && p.recipient().equals(clientAddress)) {
+        if (holdToClient) {
+          held.add(p);
+        } else if (linkUp && p.recipient().equals(clientAddress)) {
           c.writeInbound(new DatagramPacket(p.content(), CLIENT, SERVER));
         } else {
           p.release(); // to an address nobody holds any more

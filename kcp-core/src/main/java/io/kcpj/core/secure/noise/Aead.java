@@ -122,7 +122,10 @@ public final class Aead {
    * key the handshake derives again as a new, equal key object. When that could happen, one
    * throwaway initialisation with another nonce comes first; it is never used to process data. For
    * decryption any repeated nonce gets it (the keys are not compared: that would copy them); for
-   * encryption only the same key object does, so the JDK still refuses a real nonce reuse.
+   * encryption only a repeat with the same key object does. The throwaway initialisation also
+   * bypasses the JDK's check for that case, so the JDK does not catch an encryption nonce reused
+   * with the same key object: nonce uniqueness rests on the callers (the record sealer's packet
+   * numbers, each handshake key used once per nonce), not on the JDK.
    */
   private void init(int mode, SecretKey key, long n) throws GeneralSecurityException {
     if (kind == NoiseCipher.CHACHA_POLY
