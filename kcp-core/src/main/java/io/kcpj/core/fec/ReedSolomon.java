@@ -17,19 +17,23 @@ package io.kcpj.core.fec;
  * shards any choice gives the same bytes; choosing the same inputs as kcp-go keeps even
  * inconsistent (corrupted) input byte-identical.
  *
- * <p><b>Memory and speed.</b> The coder keeps packed product tables (2 KiB per data shard and group
- * of eight parity shards: 20 KiB for 10/3) and scratch for one decode; encoding and reconstruction
- * allocate nothing once warm. The tables of the last erasure pattern are kept, so a repeated
- * pattern skips the inversion and the table build; for codes of at most 64 shards the inverse rows
- * of the patterns seen are also cached (about 4 KiB at most per coder, allocated on first use,
- * bounded so that many FEC sessions stay cheap: for 10/3 about 30 patterns, all single losses among
- * them; a new pattern allocates its rows once, a full cache stops growing and later patterns are
- * inverted each time), so a changed pattern costs only the table build. Codes whose {@code data ×
- * parity} exceeds 1,024 use the plain product-table loop instead of packed tables (slower, no table
- * memory).
+ * <p><b>Memory and speed.</b> The coder uses packed product tables (2 KiB per data shard and group
+ * of eight parity shards: 20 KiB for 10/3, shared by all coders of the shape) and keeps scratch for
+ * one decode; encoding and reconstruction allocate nothing once warm. The tables of the last
+ * erasure pattern are kept, so a repeated pattern skips the inversion and the table build; for
+ * codes of at most 64 shards the inverse rows of the patterns seen are also cached (about 4 KiB at
+ * most per coder, allocated on first use, bounded so that many FEC sessions stay cheap: for 10/3
+ * about 30 patterns, all single losses among them; a new pattern allocates its rows once, a full
+ * cache stops growing and later patterns are inverted each time), so a changed pattern costs only
+ * the table build. Codes whose {@code data × parity} exceeds 1,024 use the plain product-table loop
+ * instead of packed tables (slower, no table memory).
+ *
+ * <p><b>Shared per shape.</b> The encoding matrix and the parity tables depend only on the shape
+ * and are never written, so they come from {@link ReedSolomonShape}'s process-wide cache (bounded
+ * at 4 MiB): building a coder of a shape built before costs only its scratch arrays.
  *
  * <p><b>Threads.</b> An instance holds scratch state: confine it to one thread (one per session
- * direction).
+ * direction). The shared parts are immutable.
  *
  * <p>Worked example (10 data, 3 parity, 1,400-byte shards at offset 0):
  *
@@ -47,8 +51,6 @@ public final class ReedSolomon {
   /** The most shards (data + parity) one code can have: the size of the field. */
   public static final int MAX_TOTAL_SHARDS = 256;
 
-  private static final int PACKED_LIMIT = 1024;
-
   /** Rough memory budget of the per-pattern inverse cache of one coder. */
   private static final int INVERSE_CACHE_BYTES = 4 * 1024;
 
@@ -56,15 +58,18 @@ public final class ReedSolomon {
   private final int parityShards;
   private final int totalShards;
 
-  /** The encoding matrix, total × data, identity on top. */
+  /** The encoding matrix, total × data, identity on top; shared with {@link ReedSolomonShape}. */
   private final byte[][] matrix;
 
-  /** The parity rows alone (matrix rows data..total−1). */
+  /** The parity rows alone (matrix rows data..total−1); shared, never written. */
   private final byte[][] parityRows;
 
   private final boolean packed;
 
-  /** Encoding tables, one [data][256] set per group of eight parity rows; null if not packed. */
+  /**
+   * Encoding tables, one [data][256] set per group of eight parity rows; null if not packed. Shared
+   * by every coder of this shape, never written.
+   */
   private final long[][][] parityTables;
 
   // Reconstruction scratch, sized once.
@@ -104,27 +109,11 @@ public final class ReedSolomon {
     this.dataShards = dataShards;
     this.parityShards = parityShards;
     this.totalShards = dataShards + parityShards;
-    this.matrix = buildMatrix(dataShards, totalShards);
-    this.parityRows = new byte[parityShards][];
-    for (int p = 0; p < parityShards; p++) {
-      parityRows[p] = matrix[dataShards + p];
-    }
-    this.packed = dataShards * parityShards <= PACKED_LIMIT;
-    if (packed) {
-      int groups = (parityShards + GfKernel.GROUP - 1) / GfKernel.GROUP;
-      parityTables = new long[groups][dataShards][256];
-      for (int g = 0; g < groups; g++) {
-        int first = g * GfKernel.GROUP;
-        GfKernel.buildTables(
-            parityTables[g],
-            parityRows,
-            first,
-            Math.min(GfKernel.GROUP, parityShards - first),
-            dataShards);
-      }
-    } else {
-      parityTables = null;
-    }
+    ReedSolomonShape shape = ReedSolomonShape.of(dataShards, parityShards);
+    this.matrix = shape.matrix;
+    this.parityRows = shape.parityRows;
+    this.packed = shape.packed;
+    this.parityTables = shape.parityTables;
     inputRows = new int[dataShards];
     cachedInputRows = new int[dataShards];
     subMatrix = new byte[dataShards][dataShards];

@@ -1,6 +1,7 @@
 package io.kcpj.core.secure;
 
 import io.kcpj.core.secure.noise.Aead;
+import io.kcpj.core.secure.noise.DhFunction;
 import io.kcpj.core.secure.noise.NoiseCipher;
 import io.kcpj.core.secure.noise.Sha256;
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ import java.util.Objects;
  */
 public final class CryptoContext {
   private final SecureRandom random;
+  private final DhFunction dh;
   private final Aead chachaPoly;
   private final Aead aesGcm;
   private final Sha256 sha = new Sha256();
@@ -33,9 +35,22 @@ public final class CryptoContext {
   final byte[] sealScratch = new byte[SecureWire.MAX_DATAGRAM_SIZE];
   final ByteBuffer sealView = ByteBuffer.wrap(sealScratch);
 
-  /** A context drawing keys, ids and challenges from {@code random}. */
+  /**
+   * A context drawing keys, ids and challenges from {@code random}, with the JDK's X25519 ({@link
+   * DhFunction#JDK_X25519}) for handshakes.
+   */
   public CryptoContext(SecureRandom random) {
+    this(random, DhFunction.JDK_X25519);
+  }
+
+  /**
+   * A context drawing keys, ids and challenges from {@code random} whose handshakes generate
+   * ephemeral keys and compute DH with {@code dh}. Production passes {@link DhFunction#JDK_X25519}
+   * (what the other constructors use); tests may pass a function that remembers the real results.
+   */
+  public CryptoContext(SecureRandom random, DhFunction dh) {
     this.random = Objects.requireNonNull(random, "random");
+    this.dh = Objects.requireNonNull(dh, "dh");
     this.chachaPoly = new Aead(NoiseCipher.CHACHA_POLY);
     this.aesGcm = new Aead(NoiseCipher.AES_GCM);
   }
@@ -45,8 +60,14 @@ public final class CryptoContext {
     this(new SecureRandom());
   }
 
+  /** The random source for keys, ids and challenges. */
   public SecureRandom random() {
     return random;
+  }
+
+  /** The key generation and DH of this thread's handshakes. */
+  public DhFunction dh() {
+    return dh;
   }
 
   /** The AEAD for {@code cipher}, shared by this thread's sessions. */

@@ -113,6 +113,7 @@ public final class HandshakeResponder {
         HandshakeState.builder(suite.pattern(), suite.cipher(), false)
             .prologue(SecureClientSession.prologue(in))
             .random(ctx.random())
+            .dh(ctx.dh())
             .aead(ctx.aead(suite.cipher()))
             .sha(ctx.sha());
     if (suite.usesPsk()) {

@@ -88,6 +88,7 @@ public final class SecureClientSession extends SecureSession {
         HandshakeState.builder(suite.pattern(), suite.cipher(), true)
             .prologue(prologue(initiationHeader))
             .random(ctx.random())
+            .dh(ctx.dh())
             .aead(ctx.aead(suite.cipher()))
             .sha(ctx.sha());
     if (suite.usesPsk()) {

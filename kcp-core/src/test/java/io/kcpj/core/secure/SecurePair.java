@@ -1,7 +1,9 @@
 package io.kcpj.core.secure;
 
 import io.kcpj.core.secure.noise.Aead;
+import io.kcpj.core.secure.noise.DhFunction;
 import io.kcpj.core.secure.noise.NoiseCipher;
+import io.kcpj.core.secure.noise.RememberedX25519;
 import io.kcpj.core.secure.noise.Sha256;
 import io.kcpj.core.secure.noise.SymmetricState;
 import io.kcpj.core.secure.noise.X25519KeyPair;
@@ -99,10 +101,16 @@ final class SecurePair {
     this(clientConfig(suite, timers), serverConfig(suite, timers), seed);
   }
 
-  /** A pair whose sessions share the given (immutable) configurations. */
+  /** A pair whose sessions share the given (immutable) configurations; the JDK's X25519. */
   SecurePair(SecureClientConfig clientConfig, SecureServerConfig serverConfig, long seed) {
-    clientCtx = new CryptoContext(new ScriptedRandom(seed));
-    serverCtx = new CryptoContext(new ScriptedRandom(seed + 1));
+    this(clientConfig, serverConfig, seed, DhFunction.JDK_X25519);
+  }
+
+  /** A pair whose handshakes generate keys and compute DH with {@code dh}. */
+  SecurePair(
+      SecureClientConfig clientConfig, SecureServerConfig serverConfig, long seed, DhFunction dh) {
+    clientCtx = new CryptoContext(new ScriptedRandom(seed), dh);
+    serverCtx = new CryptoContext(new ScriptedRandom(seed + 1), dh);
     client = new SecureClientSession(clientConfig, clientCtx, SERVER, CONV, toServer, clientEvents);
     responder = new HandshakeResponder(serverConfig, serverCtx, toClient, 0);
   }
@@ -110,10 +118,13 @@ final class SecurePair {
   /**
    * A pair of {@code suite} with {@link SecureTimers#defaults()}, from configurations built once
    * per suite: building them checks the server's public key with an X25519 operation, about a tenth
-   * of a fuzz run's time (the fuzz targets build a pair per run).
+   * of a fuzz run's time (the fuzz targets build a pair per run). Its handshakes use {@link
+   * RememberedX25519#SHARED}: the real X25519 results, remembered, and ephemeral keys from a pool
+   * of 64 (X25519 was about 90% of these targets' time).
    */
   static SecurePair withDefaultTimers(Suite suite, long seed) {
-    return new SecurePair(DEFAULT_CLIENT.get(suite), DEFAULT_SERVER.get(suite), seed);
+    return new SecurePair(
+        DEFAULT_CLIENT.get(suite), DEFAULT_SERVER.get(suite), seed, RememberedX25519.SHARED);
   }
 
   private static final Map<Suite, SecureClientConfig> DEFAULT_CLIENT = new EnumMap<>(Suite.class);

@@ -2,6 +2,7 @@ package io.kcpj.core.secure.noise;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Noise's {@code HandshakeState} (specification section 5.3) for X25519 and SHA-256 with one of the
@@ -9,7 +10,8 @@ import java.util.Arrays;
  * the last message has passed.
  *
  * <p>Built with {@link Builder}. The local ephemeral key is drawn from the given {@link
- * SecureRandom} when the pattern needs it, unless one is given (test vectors fix it).
+ * SecureRandom} when the pattern needs it, unless one is given (test vectors fix it). Key
+ * generation and DH go through a {@link DhFunction}, {@link DhFunction#JDK_X25519} by default.
  *
  * <p>Failure: {@link #readMessage} returns {@code null} on any malformed or unauthenticated message
  * and never throws on input bytes; the state is then unusable, as the specification requires. A
@@ -23,6 +25,7 @@ public final class HandshakeState {
   private final boolean initiator;
   private final SymmetricState symmetric;
   private final SecureRandom random;
+  private final DhFunction dh;
   private final X25519KeyPair localStatic;
   private X25519KeyPair localEphemeral;
   private byte[] remoteStatic;
@@ -37,6 +40,7 @@ public final class HandshakeState {
     this.pattern = b.pattern;
     this.initiator = b.initiator;
     this.random = b.random;
+    this.dh = b.dh;
     this.localStatic = b.localStatic;
     this.localEphemeral = b.localEphemeral;
     this.remoteStatic = b.remoteStatic == null ? null : b.remoteStatic.clone();
@@ -57,6 +61,7 @@ public final class HandshakeState {
     this.initiator = o.initiator;
     this.symmetric = o.symmetric.copy();
     this.random = o.random;
+    this.dh = o.dh;
     this.localStatic = o.localStatic;
     this.localEphemeral = o.localEphemeral;
     this.remoteStatic = o.remoteStatic == null ? null : o.remoteStatic.clone();
@@ -125,7 +130,7 @@ public final class HandshakeState {
       switch (token) {
         case E:
           if (localEphemeral == null) {
-            localEphemeral = X25519KeyPair.generate(random);
+            localEphemeral = dh.generateKeyPair(random);
           }
           byte[] e = localEphemeral.publicKey();
           out = concat(out, e);
@@ -266,7 +271,7 @@ public final class HandshakeState {
     if (local == null || remote == null) {
       return false;
     }
-    byte[] shared = local.dh(remote);
+    byte[] shared = local.dh(dh, remote);
     if (shared == null) {
       return false;
     }
@@ -296,6 +301,7 @@ public final class HandshakeState {
     private byte[] remoteStatic;
     private byte[][] psks = new byte[0][];
     private SecureRandom random;
+    private DhFunction dh = DhFunction.JDK_X25519;
     private Aead aead;
     private Sha256 sha;
 
@@ -340,6 +346,15 @@ public final class HandshakeState {
 
     public Builder random(SecureRandom random) {
       this.random = random;
+      return this;
+    }
+
+    /**
+     * The key generation and DH to use; {@link DhFunction#JDK_X25519} unless set (tests substitute
+     * one that remembers results).
+     */
+    public Builder dh(DhFunction dh) {
+      this.dh = Objects.requireNonNull(dh, "dh");
       return this;
     }
 

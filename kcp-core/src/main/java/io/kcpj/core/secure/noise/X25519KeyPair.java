@@ -36,6 +36,11 @@ public final class X25519KeyPair {
     return new X25519KeyPair(k, X25519.publicKey(k));
   }
 
+  /** An independent copy (its own arrays: wiping one leaves the other intact). */
+  X25519KeyPair copy() {
+    return new X25519KeyPair(privateKey.clone(), publicKey.clone());
+  }
+
   /** A copy of the public key. */
   public byte[] publicKey() {
     return publicKey.clone();
@@ -49,6 +54,11 @@ public final class X25519KeyPair {
   /** DH with this private key; {@code null} if the peer's key is rejected. */
   public byte[] dh(byte[] peerPublicKey) {
     return X25519.dh(privateKey, peerPublicKey);
+  }
+
+  /** DH with this private key computed by {@code function} (no copy of the private key made). */
+  byte[] dh(DhFunction function, byte[] peerPublicKey) {
+    return function.dh(privateKey, peerPublicKey);
   }
 
   /** Zeroes the private key; the pair is unusable afterwards. */
