@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.secure.SecureCounters;
 import io.kcpj.core.stack.DatagramStackCounters;
 import java.util.Arrays;
 
@@ -30,10 +31,18 @@ public final class KcpCodecMetrics {
   private final long sessionFailures;
   private final KcpCounters engine;
   private final DatagramStackCounters layers;
+  private final long pathValidationsFailed;
+  private final SecureCounters secure;
 
   KcpCodecMetrics(
-      CodecStats stats, int sessionsOpen, KcpCounters engine, DatagramStackCounters layers) {
+      CodecStats stats,
+      int sessionsOpen,
+      KcpCounters engine,
+      DatagramStackCounters layers,
+      SecureCounters secure) {
     this.layers = layers;
+    this.secure = secure;
+    this.pathValidationsFailed = stats.pathValidationsFailed;
     this.sessionsOpened = stats.sessionsOpened;
     this.sessionsOpen = sessionsOpen;
     this.closed = stats.closed.clone();
@@ -91,6 +100,27 @@ public final class KcpCodecMetrics {
    */
   public long pathChanges() {
     return pathChanges;
+  }
+
+  /**
+   * Times the {@linkplain KcpSessionLayer session layer} reported that an open session's peer
+   * seemed to move but its new address failed path validation ({@link
+   * KcpSessionLayerEvent.PathValidationFailed}; the session stayed where it was), since the codec
+   * was added.
+   */
+  public long pathValidationsFailed() {
+    return pathValidationsFailed;
+  }
+
+  /**
+   * The secure-session layer's counters (handshakes, drops by {@link
+   * io.kcpj.core.secure.SecureDrop} reason such as forged, replayed or unknown-session records,
+   * keepalives, stateless resets, migrations and path validations), summed over its sessions live
+   * and ended; {@code null} when the codec does not run secure sessions ({@link
+   * KcpCodec#isSecure()}). A copy taken with this snapshot: the caller owns it.
+   */
+  public SecureCounters secureCounters() {
+    return secure == null ? null : secure.snapshot();
   }
 
   /** Unvalidated sessions evicted to admit new openings ({@link KcpCloseReason#EVICTED}). */
@@ -225,6 +255,8 @@ public final class KcpCodecMetrics {
             .append(validations)
             .append(", pathChanges=")
             .append(pathChanges)
+            .append(", pathValidationsFailed=")
+            .append(pathValidationsFailed)
             .append(", datagramsWithheld=")
             .append(datagramsWithheld)
             .append(", bytesHeld=")
