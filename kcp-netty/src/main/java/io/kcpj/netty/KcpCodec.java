@@ -137,13 +137,21 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * Whether the codec runs kcpj's secure sessions: it was built with {@code secure(...)}, or a
    * {@link KcpSessionLayer} with {@linkplain KcpSessionLayer#secureCounters() secure counters} is
    * before it in its pipeline. Then {@link KcpCodecMetrics#secureCounters()} is not null once the
-   * codec is in a pipeline.
+   * codec is in a pipeline. From another thread than the event loop the look-up runs on the event
+   * loop and waits for it.
    */
   public boolean isSecure() {
     if (settings.sessionLayer != null) {
       return true;
     }
-    KcpSessionLayer layer = ctx == null ? null : sessionLayer();
+    ChannelHandlerContext c = ctx;
+    if (c == null) {
+      return false;
+    }
+    if (!c.executor().inEventLoop()) {
+      return c.executor().submit(this::isSecure).syncUninterruptibly().getNow();
+    }
+    KcpSessionLayer layer = sessionLayer();
     return layer != null && layer.secureCounters() != null;
   }
 

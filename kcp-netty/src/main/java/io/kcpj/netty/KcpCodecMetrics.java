@@ -9,7 +9,8 @@ import java.util.Arrays;
  * A snapshot of a codec's counters: sessions opened, open (validated or not), closed by reason,
  * datagrams dropped by reason (a {@link KcpDropReason#SESSION_LIMIT} or {@link
  * KcpDropReason#SOURCE_LIMIT} drop is a rejected session), the anti-amplification limit's and the
- * memory budget's figures, and the sum of the kcp-core counters of every session, open or closed.
+ * memory budget's figures, and the sum of the kcp-core counters of every session, open or closed;
+ * under secure sessions also the secure layer's counters and the failed path validations.
  * Immutable; taken by {@link KcpCodec#metrics()}.
  */
 public final class KcpCodecMetrics {
