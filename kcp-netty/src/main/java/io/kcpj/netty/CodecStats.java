@@ -26,6 +26,9 @@ final class CodecStats {
   /** Sessions moved to a new address on a session layer's path change. */
   long pathChanges;
 
+  /** Path validations a session layer reported failed for an open session. */
+  long pathValidationsFailed;
+
   /** Datagrams cut or withheld by the anti-amplification limit, and the bytes not sent. */
   long datagramsWithheld;
 

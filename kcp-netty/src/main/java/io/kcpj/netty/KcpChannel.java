@@ -2,6 +2,7 @@ package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.net.InetSocketAddress;
 
 /**
@@ -32,8 +33,9 @@ import java.net.InetSocketAddress;
  *
  * <p><b>Lifecycle.</b> {@code channelActive} when the session starts. {@code close()} first waits
  * until the engine's queue is acknowledged (at most {@link KcpChannelOption#CLOSE_TIMEOUT_MILLIS}),
- * then frees everything. A dead link fires {@link KcpDeadLinkException} through {@code
- * exceptionCaught} and closes; an idle timeout closes. {@link #closeReason()} tells why.
+ * then frees everything; {@link #abort(int)} closes at once with a code the peer sees under secure
+ * sessions. A dead link fires {@link KcpDeadLinkException} through {@code exceptionCaught} and
+ * closes; an idle timeout closes. {@link #closeReason()} tells why.
  *
  * <p><b>Backpressure.</b> {@link #isWritable()} turns false when the engine's send queue ({@code
  * waitSnd()}, in segments) rises above the high water mark of {@link
@@ -78,6 +80,27 @@ public interface KcpChannel extends Channel {
 
   /** Why the channel closed, or {@code null} while it is open. */
   KcpCloseReason closeReason();
+
+  /**
+   * Closes the session at once, like a TCP reset: nothing queued is sent or waited for, the close
+   * reason is {@link KcpCloseReason#LOCAL_ABORT} and {@link #abortCode()} is {@code code}. Under
+   * kcpj's secure sessions the peer gets one ABORT record carrying {@code code}: its channel closes
+   * with {@link KcpCloseReason#PEER_ABORT} and the same {@link #abortCode()}. Plain KCP has no such
+   * message: the peer learns nothing (its dead-link rule or idle timeout ends its session). No-op
+   * on a closed channel. May be called from any thread (runs on the event loop).
+   *
+   * @param code the application's reason, 0 to 65535 (what it means is up to the application)
+   * @return the channel's close future
+   * @throws IllegalArgumentException if {@code code} is outside 0 to 65535
+   */
+  ChannelFuture abort(int code);
+
+  /**
+   * The abort code of a closed channel: the one given to {@link #abort(int)} ({@link
+   * KcpCloseReason#LOCAL_ABORT}), or the peer's ({@link KcpCloseReason#PEER_ABORT}); 0 for any
+   * other close and while open.
+   */
+  int abortCode();
 
   /**
    * A copy of the engine's counters. On the event loop it is exact; from another thread the call

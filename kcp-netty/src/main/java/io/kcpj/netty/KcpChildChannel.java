@@ -7,6 +7,7 @@ import io.kcpj.core.KcpCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -75,6 +76,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private ChannelPromise lingeringClose;
   private long closeDeadline;
   private KcpCloseReason closeReason;
+
+  /** {@link #abortCode()}: set by {@link #abort(int)} or by the peer's abort. */
+  private int abortCode;
 
   /** The reason a close the session layer caused will carry, set before its event is fired. */
   private KcpCloseReason layerCloseReason;
@@ -218,6 +222,34 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   @Override
   public KcpCloseReason closeReason() {
     return closeReason;
+  }
+
+  @Override
+  public ChannelFuture abort(int code) {
+    if (code < 0 || code > 0xFFFF) {
+      throw new IllegalArgumentException("an abort code is 0 to 65535, not " + code);
+    }
+    if (eventLoop().inEventLoop()) {
+      if (open) {
+        abortCode = code;
+        forceClose(KcpCloseReason.LOCAL_ABORT);
+      }
+    } else {
+      eventLoop().execute(() -> abort(code));
+    }
+    return closeFuture();
+  }
+
+  @Override
+  public int abortCode() {
+    return abortCode;
+  }
+
+  /** The peer aborted with {@code code} (set before the layer's close). */
+  void setAbortCode(int code) {
+    if (open) {
+      abortCode = code;
+    }
   }
 
   @Override

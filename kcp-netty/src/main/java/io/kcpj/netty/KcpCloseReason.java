@@ -48,7 +48,10 @@ public enum KcpCloseReason {
    * (kcpj's secure sessions: the peer's CLOSE, sent once its own channel had closed).
    */
   PEER_CLOSED,
-  /** The session layer reported that the peer aborted the session (a secure ABORT record). */
+  /**
+   * The session layer reported that the peer aborted the session (a secure ABORT record); its code
+   * is {@link KcpChannel#abortCode()}.
+   */
   PEER_ABORT,
   /**
    * The session layer recognised the server's stateless reset: the server no longer holds this
@@ -70,5 +73,11 @@ public enum KcpCloseReason {
    * The session layer ended the session at one of its keys' limits: packet numbers used up, or too
    * many records failing authentication.
    */
-  SECURE_LIMIT
+  SECURE_LIMIT,
+  /**
+   * {@link KcpChannel#abort(int)} was called: closed at once, whatever was queued discarded. Under
+   * a session layer the peer is told (kcpj's secure sessions: an ABORT record with the code; the
+   * peer's channel closes with {@link #PEER_ABORT} and the same {@link KcpChannel#abortCode()}).
+   */
+  LOCAL_ABORT
 }

@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.secure.SecureCounters;
 import io.kcpj.core.stack.DatagramStackCounters;
 import io.kcpj.core.wire.SegmentHeader;
 import io.netty.buffer.ByteBuf;
@@ -132,6 +133,28 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     return c.executor().submit(this::snapshot).syncUninterruptibly().getNow();
   }
 
+  /**
+   * Whether the codec runs kcpj's secure sessions: it was built with {@code secure(...)}, or a
+   * {@link KcpSessionLayer} with {@linkplain KcpSessionLayer#secureCounters() secure counters} is
+   * before it in its pipeline. Then {@link KcpCodecMetrics#secureCounters()} is not null once the
+   * codec is in a pipeline. From another thread than the event loop the look-up runs on the event
+   * loop and waits for it.
+   */
+  public boolean isSecure() {
+    if (settings.sessionLayer != null) {
+      return true;
+    }
+    ChannelHandlerContext c = ctx;
+    if (c == null) {
+      return false;
+    }
+    if (!c.executor().inEventLoop()) {
+      return c.executor().submit(this::isSecure).syncUninterruptibly().getNow();
+    }
+    KcpSessionLayer layer = sessionLayer();
+    return layer != null && layer.secureCounters() != null;
+  }
+
   /** The number of sessions open now (a plain read: exact on the event loop). */
   public int sessionCount() {
     return sessions.size();
@@ -152,7 +175,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       layers.opened += crypt.opened;
       layers.openFailures += crypt.failed;
     }
-    return new KcpCodecMetrics(stats, sessions.size(), engine, layers);
+    KcpSessionLayer layer = sessionLayer();
+    SecureCounters secure = layer == null ? null : layer.secureCounters();
+    return new KcpCodecMetrics(stats, sessions.size(), engine, layers, secure);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -233,6 +258,9 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       KcpSessionLayerEvent.Closed closed = (KcpSessionLayerEvent.Closed) evt;
       KcpChildChannel child = sessions.get(new SessionKey(closed.remoteAddress(), closed.conv()));
       if (child != null) {
+        if (closed.reason() == KcpCloseReason.PEER_ABORT) {
+          child.setAbortCode(closed.abortCode());
+        }
         closeForLayer(child, closed.reason(), closed);
       } else {
         onLayerClosedWithoutSession(closed);
@@ -243,6 +271,12 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       if (child != null && !moved.previous().equals(moved.remoteAddress())) {
         rekey(child, moved.remoteAddress());
         child.pipeline().fireUserEventTriggered(moved);
+      }
+    } else if (evt instanceof KcpSessionLayerEvent.PathValidationFailed) {
+      KcpChildChannel child = sessions.get(new SessionKey(evt.remoteAddress(), evt.conv()));
+      if (child != null) {
+        stats.pathValidationsFailed++;
+        child.pipeline().fireUserEventTriggered(evt);
       }
     }
   }
@@ -614,7 +648,8 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     KcpSessionLayer layer = sessionLayer();
     if (layer != null && child != closingForLayer) {
       try {
-        layer.close(child.key().address(), child.conv(), reason); // ends the layer's session too
+        // ends the layer's session too
+        layer.close(child.key().address(), child.conv(), reason, child.abortCode());
       } catch (RuntimeException e) {
         sessionFailed(e);
       }

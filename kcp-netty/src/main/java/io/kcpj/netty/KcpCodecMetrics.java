@@ -1,6 +1,7 @@
 package io.kcpj.netty;
 
 import io.kcpj.core.KcpCounters;
+import io.kcpj.core.secure.SecureCounters;
 import io.kcpj.core.stack.DatagramStackCounters;
 import java.util.Arrays;
 
@@ -8,7 +9,8 @@ import java.util.Arrays;
  * A snapshot of a codec's counters: sessions opened, open (validated or not), closed by reason,
  * datagrams dropped by reason (a {@link KcpDropReason#SESSION_LIMIT} or {@link
  * KcpDropReason#SOURCE_LIMIT} drop is a rejected session), the anti-amplification limit's and the
- * memory budget's figures, and the sum of the kcp-core counters of every session, open or closed.
+ * memory budget's figures, and the sum of the kcp-core counters of every session, open or closed;
+ * under secure sessions also the secure layer's counters and the failed path validations.
  * Immutable; taken by {@link KcpCodec#metrics()}.
  */
 public final class KcpCodecMetrics {
@@ -30,10 +32,18 @@ public final class KcpCodecMetrics {
   private final long sessionFailures;
   private final KcpCounters engine;
   private final DatagramStackCounters layers;
+  private final long pathValidationsFailed;
+  private final SecureCounters secure;
 
   KcpCodecMetrics(
-      CodecStats stats, int sessionsOpen, KcpCounters engine, DatagramStackCounters layers) {
+      CodecStats stats,
+      int sessionsOpen,
+      KcpCounters engine,
+      DatagramStackCounters layers,
+      SecureCounters secure) {
     this.layers = layers;
+    this.secure = secure;
+    this.pathValidationsFailed = stats.pathValidationsFailed;
     this.sessionsOpened = stats.sessionsOpened;
     this.sessionsOpen = sessionsOpen;
     this.closed = stats.closed.clone();
@@ -91,6 +101,27 @@ public final class KcpCodecMetrics {
    */
   public long pathChanges() {
     return pathChanges;
+  }
+
+  /**
+   * Times the {@linkplain KcpSessionLayer session layer} reported that an open session's peer
+   * seemed to move but its new address failed path validation ({@link
+   * KcpSessionLayerEvent.PathValidationFailed}; the session stayed where it was), since the codec
+   * was added.
+   */
+  public long pathValidationsFailed() {
+    return pathValidationsFailed;
+  }
+
+  /**
+   * The secure-session layer's counters (handshakes, drops by {@link
+   * io.kcpj.core.secure.SecureDrop} reason such as forged, replayed or unknown-session records,
+   * keepalives, stateless resets, migrations and path validations), summed over its sessions live
+   * and ended; {@code null} when the codec does not run secure sessions ({@link
+   * KcpCodec#isSecure()}). A copy taken with this snapshot: the caller owns it.
+   */
+  public SecureCounters secureCounters() {
+    return secure == null ? null : secure.snapshot();
   }
 
   /** Unvalidated sessions evicted to admit new openings ({@link KcpCloseReason#EVICTED}). */
@@ -225,6 +256,8 @@ public final class KcpCodecMetrics {
             .append(validations)
             .append(", pathChanges=")
             .append(pathChanges)
+            .append(", pathValidationsFailed=")
+            .append(pathValidationsFailed)
             .append(", datagramsWithheld=")
             .append(datagramsWithheld)
             .append(", bytesHeld=")

@@ -1,5 +1,6 @@
 package io.kcpj.netty;
 
+import io.kcpj.core.secure.SecureCounters;
 import io.netty.channel.ChannelHandler;
 import java.net.InetSocketAddress;
 
@@ -26,8 +27,9 @@ import java.net.InetSocketAddress;
  *   <li>a {@link KcpSessionLayerEvent.PathChanged} moves the session to the new address.
  * </ul>
  *
- * <p>When one of the codec's sessions closes for any reason, the codec calls {@link #close}. All
- * calls are made on the datagram channel's event loop.
+ * <p>When one of the codec's sessions closes for any reason, the codec calls {@link
+ * #close(InetSocketAddress, int, KcpCloseReason, int)}. All calls are made on the datagram
+ * channel's event loop.
  */
 public interface KcpSessionLayer extends ChannelHandler {
   /**
@@ -45,4 +47,24 @@ public interface KcpSessionLayer extends ChannelHandler {
    * already closed session. The layer may fire events from inside this call.
    */
   void close(InetSocketAddress remote, int conv, KcpCloseReason reason);
+
+  /**
+   * As {@link #close(InetSocketAddress, int, KcpCloseReason)}, with the application's abort code:
+   * for {@link KcpCloseReason#LOCAL_ABORT} the code given to {@link KcpChannel#abort(int)}, which
+   * the layer should pass to the peer (kcpj's secure layers send it in their ABORT record), else 0.
+   * The codec calls this one; the default ignores the code.
+   */
+  default void close(InetSocketAddress remote, int conv, KcpCloseReason reason, int abortCode) {
+    close(remote, conv, reason);
+  }
+
+  /**
+   * A snapshot of the layer's secure-session counters (every session, live or ended, with the
+   * layer's own drops), for {@link KcpCodecMetrics#secureCounters()}; {@code null} (the default)
+   * for a layer that does not run kcpj's secure sessions. Called on the event loop; the snapshot
+   * belongs to the caller.
+   */
+  default SecureCounters secureCounters() {
+    return null;
+  }
 }

@@ -8,8 +8,9 @@ import java.util.Objects;
  * conv) sessions, as a user event fired inbound on the datagram channel's pipeline, in order with
  * the datagrams the layer passes up (so an {@link Established} comes before the session's first
  * datagram, and a {@link PathChanged} before the first datagram from the new address). The codec
- * consumes these events; it fires {@link PathChanged} and {@link Closed} again on the session's own
- * channel, so that its handlers see them ({@code userEventTriggered}). Immutable.
+ * consumes these events; it fires {@link PathChanged}, {@link PathValidationFailed} and {@link
+ * Closed} again on the session's own channel, so that its handlers see them ({@code
+ * userEventTriggered}). Immutable.
  */
 public sealed interface KcpSessionLayerEvent {
   /** The session's peer address as the codec knows it (the new one, for {@link PathChanged}). */
@@ -41,15 +42,27 @@ public sealed interface KcpSessionLayerEvent {
    * @param conv the KCP conversation id
    * @param reason why, as the channel will report it ({@link KcpChannel#closeReason()})
    * @param description one line for people: what happened and what may be wrong
+   * @param abortCode the peer's code for {@link KcpCloseReason#PEER_ABORT} (0 to 65535, as the
+   *     channel will report it: {@link KcpChannel#abortCode()}), 0 for the other reasons
    */
   record Closed(
-      InetSocketAddress remoteAddress, int conv, KcpCloseReason reason, String description)
+      InetSocketAddress remoteAddress,
+      int conv,
+      KcpCloseReason reason,
+      String description,
+      int abortCode)
       implements KcpSessionLayerEvent {
     /** Checks that every field is present. */
     public Closed {
       Objects.requireNonNull(remoteAddress, "remoteAddress");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(description, "description");
+    }
+
+    /** A close with no abort code (0). */
+    public Closed(
+        InetSocketAddress remoteAddress, int conv, KcpCloseReason reason, String description) {
+      this(remoteAddress, conv, reason, description, 0);
     }
   }
 
@@ -69,6 +82,28 @@ public sealed interface KcpSessionLayerEvent {
     public PathChanged {
       Objects.requireNonNull(previous, "previous");
       Objects.requireNonNull(remoteAddress, "remoteAddress");
+    }
+  }
+
+  /**
+   * Server: the peer seemed to move (an authenticated record from a new address), but the new
+   * address {@code failed} did not answer the layer's path challenge within its path validation
+   * timeout (a spoofed or replayed source, or a path that works one way only). The session stays
+   * where it was: the codec keeps knowing it by {@code remoteAddress}, and the layer sends to the
+   * last validated address again (or, if it had none, still to {@code failed}, within its 3x
+   * anti-amplification budget). The codec counts it ({@link
+   * KcpCodecMetrics#pathValidationsFailed()}) and fires it on the session's channel.
+   *
+   * @param remoteAddress the session's address as the codec knows it (unchanged)
+   * @param failed the new address that was not validated
+   * @param conv the KCP conversation id
+   */
+  record PathValidationFailed(InetSocketAddress remoteAddress, InetSocketAddress failed, int conv)
+      implements KcpSessionLayerEvent {
+    /** Checks that both addresses are present. */
+    public PathValidationFailed {
+      Objects.requireNonNull(remoteAddress, "remoteAddress");
+      Objects.requireNonNull(failed, "failed");
     }
   }
 }

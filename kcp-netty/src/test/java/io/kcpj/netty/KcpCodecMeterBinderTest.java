@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
+import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -109,6 +110,39 @@ class KcpCodecMeterBinderTest {
     assertEquals(0.0, counter(registry, "kcpj.sessions.opened"), "the snapshot is an hour old");
     assertThrows(
         IllegalArgumentException.class, () -> new KcpCodecMeterBinder(codec, Tags.empty(), -1));
+  }
+
+  /**
+   * Micrometer holds a meter's state object weakly unless told otherwise: the binder, not kept by
+   * the caller, must stay reachable through its meters, or every meter turns NaN after a GC.
+   */
+  @Test
+  void theMetersKeepReadingAfterTheBinderIsDroppedAndCollected() {
+    KcpServerCodec codec =
+        new KcpServerCodecBuilder().config(KcpConfig.fast()).handler(new Recorder(true)).build();
+    net = new EmbeddedKcp(codec);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new KcpCodecMeterBinder(codec, Tags.empty(), 0).bindTo(registry); // no reference kept
+    net.inject(KcpServerAdmissionTest.addr("10.1.0.1", 6000), KcpServerAdmissionTest.opening(9, 4));
+    net.step(1);
+    assertEquals(1, codec.metrics().sessionsOpened());
+    assertTrue(collectGarbage(), "a GC ran (its canary was cleared)");
+    assertEquals(1.0, counter(registry, "kcpj.sessions.opened"));
+    assertEquals(1.0, gauge(registry, "kcpj.sessions", "state", "unvalidated"));
+    assertEquals((double) codec.metrics().memoryBudget(), gauge(registry, "kcpj.memory.budget"));
+  }
+
+  /** Runs System.gc() until an object reachable only weakly was collected (at most 50 tries). */
+  static boolean collectGarbage() {
+    WeakReference<Object> canary = new WeakReference<>(new Object());
+    for (int i = 0; i < 50 && canary.get() != null; i++) {
+      System.gc();
+    }
+    if (canary.get() != null) {
+      return false;
+    }
+    System.gc(); // one more full collection after the canary's
+    return true;
   }
 
   @Test

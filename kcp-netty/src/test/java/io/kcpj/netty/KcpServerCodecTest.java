@@ -257,6 +257,27 @@ class KcpServerCodecTest {
     assertEquals(0, codec.sessionCount());
   }
 
+  /** Plain KCP: abort closes at once with LOCAL_ABORT, discarding what is queued. */
+  @Test
+  void abortClosesAtOnceWithItsCodeAndDiscardsTheQueue() {
+    start();
+    TestPeer p = net.peer(new TestPeer(A, 1, KcpConfig.fast()));
+    p.send("open");
+    net.step(20);
+    KcpChannel ch = listener.opened.get(0);
+    p.listening = false;
+    ch.writeAndFlush(Unpooled.copiedBuffer("never sent again", StandardCharsets.UTF_8));
+    ChannelFuture closed = ch.abort(17);
+    assertTrue(closed.isSuccess(), "closed at once, without waiting for the queue");
+    assertFalse(ch.isOpen());
+    assertEquals(KcpCloseReason.LOCAL_ABORT, ch.closeReason());
+    assertEquals(17, ch.abortCode());
+    assertEquals(List.of("1:LOCAL_ABORT"), listener.closed);
+    assertEquals(1, codec.metrics().sessionsClosed(KcpCloseReason.LOCAL_ABORT));
+    assertEquals(0, codec.sessionCount());
+    assertThrows(IllegalArgumentException.class, () -> ch.abort(-1));
+  }
+
   @Test
   void closeGivesUpAfterTheCloseTimeout() {
     start(

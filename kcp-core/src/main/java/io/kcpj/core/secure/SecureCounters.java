@@ -11,9 +11,16 @@ package io.kcpj.core.secure;
 public final class SecureCounters {
   private final long[] drops = new long[SecureDrop.values().length];
 
+  /** Datagrams given to the session (or responder), accepted or dropped. */
   public long datagramsIn;
+
+  /** Bytes of those datagrams. */
   public long bytesIn;
+
+  /** Datagrams sent: handshake messages, records, stateless resets. */
   public long datagramsOut;
+
+  /** Bytes of those datagrams. */
   public long bytesOut;
 
   /** Records opened and accepted. */
@@ -22,18 +29,52 @@ public final class SecureCounters {
   /** PAYLOAD frames handed to the listener. */
   public long payloadsDelivered;
 
+  /**
+   * Handshakes completed: a client's RESPONSE accepted, a server's session confirmed by the
+   * client's first record.
+   */
   public long handshakesCompleted;
+
+  /** Server: RETRY answers sent (an INITIATION had to echo an address validation token first). */
   public long retriesSent;
+
+  /** Server: RESPONSEs sent again for a retransmitted INITIATION. */
   public long responsesRetransmitted;
+
+  /** Client: INITIATIONs retransmitted while waiting for the RESPONSE. */
   public long initiationsRetransmitted;
+
+  /** PINGs sent because nothing was sent for the keepalive interval. */
   public long keepalivesSent;
+
+  /** Server: stateless resets sent for records of sessions it does not hold. */
   public long statelessResetsSent;
+
+  /** Client: stateless resets recognised (each ends its session with STATELESS_RESET). */
   public long statelessResetsRecognised;
+
+  /** Server: PATH_CHALLENGEs sent to a client's new address (first sends and repeats). */
   public long pathChallengesSent;
+
+  /** Server: new client addresses validated by a matching PATH_RESPONSE. */
   public long pathsValidated;
+
+  /**
+   * Server: new client addresses not validated within the path validation timeout (the session went
+   * back to its last validated address).
+   */
   public long pathValidationsFailed;
+
+  /**
+   * Server: moves of a session's sending address: to a client's new address (before validation) or
+   * back to its last validated one.
+   */
   public long migrations;
+
+  /** CLOSE frames sent (first sends and repeats of a graceful close). */
   public long closeFramesSent;
+
+  /** Key updates (a direction moved to its next key epoch). */
   public long keyUpdates;
 
   /** Counts one drop. {@link SecureDrop#NONE} is ignored. */
@@ -57,12 +98,14 @@ public final class SecureCounters {
     return n;
   }
 
+  /** A copy of these counters (take it on the owner's thread for exact values). */
   public SecureCounters snapshot() {
     SecureCounters c = new SecureCounters();
     addTo(c);
     return c;
   }
 
+  /** Adds every counter of this one to {@code t} (for totals over many sessions). */
   public void addTo(SecureCounters t) {
     for (int i = 0; i < drops.length; i++) {
       t.drops[i] += drops[i];

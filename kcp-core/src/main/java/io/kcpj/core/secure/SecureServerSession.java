@@ -273,12 +273,14 @@ public final class SecureServerSession extends SecureSession {
     if (now - challengeStartedAt >= timers.pathValidationTimeout()) {
       challengePending = false;
       counters.pathValidationsFailed++;
+      InetSocketAddress abandoned = remote;
       if (fallback != null) {
         remote = fallback;
         fallback = null;
         budget.restart();
         budget.validate();
       }
+      listener().onPathValidationFailed(this, abandoned, remote);
       return;
     }
     if (now >= challengeNextAt) {

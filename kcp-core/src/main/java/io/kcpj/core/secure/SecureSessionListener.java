@@ -32,6 +32,15 @@ public interface SecureSessionListener {
   default void onPathChanged(
       SecureSession session, InetSocketAddress previous, InetSocketAddress current) {}
 
+  /**
+   * Server: the client's new address {@code abandoned} did not answer the path challenge within the
+   * path validation timeout; the session sends to {@code current} again (the last validated
+   * address) or, if there was none, keeps sending to {@code abandoned} within its 3x budget ({@code
+   * current} is then {@code abandoned}).
+   */
+  default void onPathValidationFailed(
+      SecureSession session, InetSocketAddress abandoned, InetSocketAddress current) {}
+
   /** The session ended (once); {@code abortCode} is the peer's code for {@code ABORTED_BY_PEER}. */
   default void onClosed(SecureSession session, SecureCloseReason reason, int abortCode) {}
 }

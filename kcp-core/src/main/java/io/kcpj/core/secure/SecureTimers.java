@@ -10,7 +10,7 @@ package io.kcpj.core.secure;
  *   <tr><td>handshakeRetransmit / Max</td><td>250 / 2,000</td><td>client resends INITIATION, doubling</td></tr>
  *   <tr><td>handshakeTimeout</td><td>10,000</td><td>client gives up the handshake</td></tr>
  *   <tr><td>unconfirmedTimeout</td><td>5,000</td><td>server drops a session the client never confirmed</td></tr>
- *   <tr><td>idleTimeout</td><td>30,000</td><td>no authenticated record for that long closes; the peers' minimum applies</td></tr>
+ *   <tr><td>idleTimeout</td><td>60,000</td><td>no authenticated record for that long closes; the peers' minimum applies (survives a 30 s path blackout)</td></tr>
  *   <tr><td>keepaliveInterval</td><td>10,000</td><td>a PING when nothing was sent for that long (at most idle / 3)</td></tr>
  *   <tr><td>probeInterval / Max</td><td>250 / 2,000</td><td>CLOSE and PATH_CHALLENGE repeats, doubling</td></tr>
  *   <tr><td>pathValidationTimeout</td><td>3,000</td><td>a new address not validated by then is abandoned</td></tr>
@@ -110,7 +110,7 @@ public final class SecureTimers {
     private long handshakeRetransmitMax = 2_000;
     private long handshakeTimeout = 10_000;
     private long unconfirmedTimeout = 5_000;
-    private long idleTimeout = 30_000;
+    private long idleTimeout = 60_000;
     private long keepaliveInterval = 10_000;
     private long probeInterval = 250;
     private long probeIntervalMax = 2_000;

@@ -1,5 +1,7 @@
 package io.kcpj.netty.micrometer;
 
+import io.kcpj.core.secure.SecureCounters;
+import io.kcpj.core.secure.SecureDrop;
 import io.kcpj.netty.KcpCloseReason;
 import io.kcpj.netty.KcpCodec;
 import io.kcpj.netty.KcpCodecMetrics;
@@ -26,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>kcpj.sessions.opened</td><td>counter</td><td></td><td>sessions created</td></tr>
  *   <tr><td>kcpj.sessions.validations</td><td>counter</td><td></td><td>sessions validated after opening unvalidated</td></tr>
  *   <tr><td>kcpj.sessions.path_changes</td><td>counter</td><td></td><td>sessions moved to a peer's new address by a session layer</td></tr>
+ *   <tr><td>kcpj.sessions.path_validations_failed</td><td>counter</td><td></td><td>sessions whose peer's new address failed the session layer's path validation (the session stayed)</td></tr>
  *   <tr><td>kcpj.sessions.evicted</td><td>counter</td><td></td><td>unvalidated sessions evicted to admit an opening</td></tr>
  *   <tr><td>kcpj.sessions.closed</td><td>counter</td><td>reason (a {@link KcpCloseReason}, lower case)</td><td>sessions closed</td></tr>
  *   <tr><td>kcpj.datagrams.dropped</td><td>counter</td><td>reason (a {@link KcpDropReason}, lower case)</td><td>inbound datagrams dropped</td></tr>
@@ -37,10 +40,46 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>kcpj.memory.budget</td><td>gauge, bytes</td><td></td><td>the codec's memory budget</td></tr>
  * </table>
  *
+ * <p><b>Secure sessions.</b> When the codec runs kcpj's secure sessions ({@link
+ * KcpCodec#isSecure()} at {@link #bindTo}), the secure layer's counters ({@link
+ * KcpCodecMetrics#secureCounters()}, summed over its sessions live and ended) are exported too:
+ *
+ * <table>
+ *   <caption>Secure-session meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th><th>what it counts</th></tr>
+ *   <tr><td>kcpj.secure.dropped</td><td>counter</td><td>reason (a {@link SecureDrop} other than NONE, lower case: forged records are authentication_failed, replays replayed or too_old, unknown keys unknown_session or key_unavailable)</td><td>datagrams the secure layer dropped</td></tr>
+ *   <tr><td>kcpj.secure.datagrams.in</td><td>counter</td><td></td><td>datagrams the secure layer received</td></tr>
+ *   <tr><td>kcpj.secure.datagrams.out</td><td>counter</td><td></td><td>datagrams the secure layer sent</td></tr>
+ *   <tr><td>kcpj.secure.bytes.in</td><td>counter</td><td></td><td>bytes the secure layer received</td></tr>
+ *   <tr><td>kcpj.secure.bytes.out</td><td>counter</td><td></td><td>bytes the secure layer sent</td></tr>
+ *   <tr><td>kcpj.secure.records.accepted</td><td>counter</td><td></td><td>records authenticated and accepted</td></tr>
+ *   <tr><td>kcpj.secure.payloads.delivered</td><td>counter</td><td></td><td>inner datagrams (PAYLOAD frames) passed up to the codec</td></tr>
+ *   <tr><td>kcpj.secure.handshakes</td><td>counter</td><td></td><td>handshakes completed</td></tr>
+ *   <tr><td>kcpj.secure.retries.sent</td><td>counter</td><td></td><td>RETRY (address validation token) answers sent</td></tr>
+ *   <tr><td>kcpj.secure.responses.retransmitted</td><td>counter</td><td></td><td>handshake RESPONSEs sent again for a retransmitted INITIATION</td></tr>
+ *   <tr><td>kcpj.secure.initiations.retransmitted</td><td>counter</td><td></td><td>handshake INITIATIONs retransmitted</td></tr>
+ *   <tr><td>kcpj.secure.keepalives.sent</td><td>counter</td><td></td><td>keepalive PINGs sent</td></tr>
+ *   <tr><td>kcpj.secure.stateless_resets.sent</td><td>counter</td><td></td><td>stateless resets sent for unknown sessions</td></tr>
+ *   <tr><td>kcpj.secure.stateless_resets.recognised</td><td>counter</td><td></td><td>stateless resets recognised (the session ended)</td></tr>
+ *   <tr><td>kcpj.secure.path_challenges.sent</td><td>counter</td><td></td><td>PATH_CHALLENGEs sent to a peer's new address</td></tr>
+ *   <tr><td>kcpj.secure.paths.validated</td><td>counter</td><td></td><td>new peer addresses validated</td></tr>
+ *   <tr><td>kcpj.secure.path_validations.failed</td><td>counter</td><td></td><td>new peer addresses that failed validation</td></tr>
+ *   <tr><td>kcpj.secure.migrations</td><td>counter</td><td></td><td>moves of a session to a new peer address, validated or not</td></tr>
+ *   <tr><td>kcpj.secure.close_frames.sent</td><td>counter</td><td></td><td>CLOSE frames sent</td></tr>
+ *   <tr><td>kcpj.secure.key_updates</td><td>counter</td><td></td><td>key updates</td></tr>
+ * </table>
+ *
  * <p><b>Threads and cost.</b> The registry reads meters from its own threads. A codec snapshot is
  * taken on the codec's event loop (one task) and reused by all meters for {@code maxAgeMillis}
  * (default 1000), so one scrape costs one snapshot, not one per meter. When the codec's event loop
  * has shut down, the meters keep the last snapshot.
+ *
+ * <p><b>Ownership.</b> The meters hold this binder, and through it the codec, strongly: {@code new
+ * KcpCodecMeterBinder(codec, tags).bindTo(registry)} needs no reference kept by the caller, and the
+ * meters read real values for as long as they stay in the registry. The registry therefore keeps
+ * the codec (not its channel's resources: a closed channel's codec keeps reporting its last
+ * counters) until the meters are removed from it (for instance {@code registry.remove(meter)} for
+ * each meter carrying the binder's tags, or {@code registry.close()}).
  *
  * <p>Micrometer is an optional dependency of kcp-netty: add {@code io.micrometer:micrometer-core}
  * to use this class; nothing else in kcp-netty needs it.
@@ -96,6 +135,11 @@ public final class KcpCodecMeterBinder implements MeterBinder {
             KcpCodecMetrics::pathChanges)
         .register(registry);
     counter(
+            "kcpj.sessions.path_validations_failed",
+            "sessions whose peer's new address failed path validation",
+            KcpCodecMetrics::pathValidationsFailed)
+        .register(registry);
+    counter(
             "kcpj.sessions.evicted",
             "unvalidated sessions evicted to admit an opening",
             KcpCodecMetrics::sessionsEvicted)
@@ -141,6 +185,102 @@ public final class KcpCodecMeterBinder implements MeterBinder {
             KcpCodecMetrics::memoryBudget,
             "bytes")
         .register(registry);
+    if (codec.isSecure()) {
+      bindSecure(registry);
+    }
+  }
+
+  /** The {@code kcpj.secure.*} meters. */
+  private void bindSecure(MeterRegistry registry) {
+    for (SecureDrop reason : SecureDrop.values()) {
+      if (reason != SecureDrop.NONE) {
+        secureCounter(
+                "kcpj.secure.dropped", "datagrams the secure layer dropped", c -> c.drops(reason))
+            .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+            .register(registry);
+      }
+    }
+    secureCounter(
+            "kcpj.secure.datagrams.in", "datagrams the secure layer received", c -> c.datagramsIn)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.datagrams.out", "datagrams the secure layer sent", c -> c.datagramsOut)
+        .register(registry);
+    secureCounter("kcpj.secure.bytes.in", "bytes the secure layer received", c -> c.bytesIn)
+        .register(registry);
+    secureCounter("kcpj.secure.bytes.out", "bytes the secure layer sent", c -> c.bytesOut)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.records.accepted",
+            "records authenticated and accepted",
+            c -> c.recordsAccepted)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.payloads.delivered",
+            "inner datagrams (PAYLOAD frames) passed up to the codec",
+            c -> c.payloadsDelivered)
+        .register(registry);
+    secureCounter("kcpj.secure.handshakes", "handshakes completed", c -> c.handshakesCompleted)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.retries.sent",
+            "RETRY (address validation token) answers sent",
+            c -> c.retriesSent)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.responses.retransmitted",
+            "handshake RESPONSEs sent again for a retransmitted INITIATION",
+            c -> c.responsesRetransmitted)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.initiations.retransmitted",
+            "handshake INITIATIONs retransmitted",
+            c -> c.initiationsRetransmitted)
+        .register(registry);
+    secureCounter("kcpj.secure.keepalives.sent", "keepalive PINGs sent", c -> c.keepalivesSent)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.stateless_resets.sent",
+            "stateless resets sent for unknown sessions",
+            c -> c.statelessResetsSent)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.stateless_resets.recognised",
+            "stateless resets recognised (the session ended)",
+            c -> c.statelessResetsRecognised)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.path_challenges.sent",
+            "PATH_CHALLENGEs sent to a peer's new address",
+            c -> c.pathChallengesSent)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.paths.validated", "new peer addresses validated", c -> c.pathsValidated)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.path_validations.failed",
+            "new peer addresses that failed validation",
+            c -> c.pathValidationsFailed)
+        .register(registry);
+    secureCounter(
+            "kcpj.secure.migrations",
+            "moves of a session to a new peer address, validated or not",
+            c -> c.migrations)
+        .register(registry);
+    secureCounter("kcpj.secure.close_frames.sent", "CLOSE frames sent", c -> c.closeFramesSent)
+        .register(registry);
+    secureCounter("kcpj.secure.key_updates", "key updates", c -> c.keyUpdates).register(registry);
+  }
+
+  private FunctionCounter.Builder<KcpCodecMeterBinder> secureCounter(
+      String name, String description, ToDoubleFunction<SecureCounters> value) {
+    return counter(
+        name,
+        description,
+        m -> {
+          SecureCounters c = m.secureCounters();
+          return c == null ? 0 : value.applyAsDouble(c);
+        });
   }
 
   private Gauge.Builder<KcpCodecMeterBinder> gauge(
@@ -149,17 +289,30 @@ public final class KcpCodecMeterBinder implements MeterBinder {
       String description,
       ToDoubleFunction<KcpCodecMetrics> value,
       String unit) {
-    return Gauge.builder(name, this, b -> value.applyAsDouble(b.snapshot()))
+    return Gauge.builder(name, this, keepsThisReachable(value))
         .description(description)
         .baseUnit(unit)
-        .tags(tags);
+        .tags(tags)
+        .strongReference(true);
   }
 
   private FunctionCounter.Builder<KcpCodecMeterBinder> counter(
       String name, String description, ToDoubleFunction<KcpCodecMetrics> value) {
-    return FunctionCounter.builder(name, this, b -> value.applyAsDouble(b.snapshot()))
+    return FunctionCounter.builder(name, this, keepsThisReachable(value))
         .description(description)
         .tags(tags);
+  }
+
+  /**
+   * The meter's function. Micrometer holds a meter's state object (this binder) only weakly, but
+   * its function strongly: the function captures this binder, so the binder stays reachable from
+   * the registry for as long as the meter is registered. ({@code FunctionCounter.Builder} has no
+   * {@code strongReference} option; a function that ignored {@code this} would let the binder be
+   * collected and every meter stop.)
+   */
+  private ToDoubleFunction<KcpCodecMeterBinder> keepsThisReachable(
+      ToDoubleFunction<KcpCodecMetrics> value) {
+    return ignored -> value.applyAsDouble(snapshot());
   }
 
   /** The codec's metrics, at most {@code maxAgeMillis} old (or the last one taken). */

@@ -84,6 +84,12 @@ public final class SecureClientLayer extends SecureLayerBase {
     return total;
   }
 
+  /** The same as {@link #counters()}: the codec's metrics show them. */
+  @Override
+  public SecureCounters secureCounters() {
+    return counters();
+  }
+
   @Override
   Collection<? extends SecureSession> sessions() {
     ArrayList<SecureSession> all = new ArrayList<>(byId.size());
@@ -176,9 +182,18 @@ public final class SecureClientLayer extends SecureLayerBase {
 
   @Override
   public void close(InetSocketAddress remote, int conv, KcpCloseReason reason) {
+    close(remote, conv, reason, 0);
+  }
+
+  /**
+   * Ends the secure session of the codec's ({@code remote}, {@code conv}): CLOSE for a normal
+   * close, else ABORT, carrying {@code abortCode} for {@link KcpCloseReason#LOCAL_ABORT}.
+   */
+  @Override
+  public void close(InetSocketAddress remote, int conv, KcpCloseReason reason, int abortCode) {
     Entry e = byRoute.get(new Route(remote, conv));
     if (e != null) {
-      endSession(e.session, reason);
+      endSession(e.session, reason, abortCode);
     }
   }
 

@@ -209,11 +209,12 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
 
   /**
    * Ends {@code session} because the codec's channel for it closed with {@code reason}: gracefully
-   * (CLOSE) when the channel closed normally, else at once (ABORT); a session not established yet
+   * (CLOSE) when the channel closed normally, else at once (ABORT, with {@code abortCode} for the
+   * application's {@link KcpCloseReason#LOCAL_ABORT}, else code 0); a session not established yet
    * is aborted. Nothing to do for a reason a secure layer causes (the session is ending already;
    * the codec does not report those closes, this is a safeguard). Passes up the events this raises.
    */
-  final void endSession(SecureSession session, KcpCloseReason reason) {
+  final void endSession(SecureSession session, KcpCloseReason reason, int abortCode) {
     if (causedByLayer(reason)) {
       return;
     }
@@ -221,7 +222,7 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
     boolean graceful =
         reason == KcpCloseReason.LOCAL_CLOSE || reason == KcpCloseReason.IDLE_TIMEOUT;
     if (!graceful || !session.closeSend(now)) {
-      session.abort(ABORT_CODE, now);
+      session.abort(reason == KcpCloseReason.LOCAL_ABORT ? abortCode : ABORT_CODE, now);
     }
     armFor(session);
     fireOpened();
@@ -243,7 +244,10 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
     }
   }
 
-  /** The code of the ABORT records the layers send (no application code is defined yet). */
+  /**
+   * The code of the ABORT records the layers send on their own (a forced close, a displaced
+   * session); an application's {@code KcpChannel.abort(code)} sends its own code.
+   */
   static final int ABORT_CODE = 0;
 
   /**
@@ -300,7 +304,8 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
         why = "the secure session with " + who + " reached a key limit (" + reason + ")";
         break;
     }
-    return new KcpSessionLayerEvent.Closed(peer, conv, r, why);
+    return new KcpSessionLayerEvent.Closed(
+        peer, conv, r, why, r == KcpCloseReason.PEER_ABORT ? abortCode : 0);
   }
 
   /** The codec's event for a peer that closed its sending direction (its channel is closed). */

@@ -108,6 +108,12 @@ public final class SecureServerLayer extends SecureLayerBase {
     return total;
   }
 
+  /** The same as {@link #counters()}: the codec's metrics show them. */
+  @Override
+  public SecureCounters secureCounters() {
+    return counters();
+  }
+
   @Override
   Collection<? extends SecureSession> sessions() {
     return byId.values();
@@ -199,9 +205,18 @@ public final class SecureServerLayer extends SecureLayerBase {
 
   @Override
   public void close(InetSocketAddress remote, int conv, KcpCloseReason reason) {
+    close(remote, conv, reason, 0);
+  }
+
+  /**
+   * Ends the secure session of the codec's ({@code remote}, {@code conv}): CLOSE for a normal
+   * close, else ABORT, carrying {@code abortCode} for {@link KcpCloseReason#LOCAL_ABORT}.
+   */
+  @Override
+  public void close(InetSocketAddress remote, int conv, KcpCloseReason reason, int abortCode) {
     SecureServerSession s = byRoute.get(new Route(remote, conv));
     if (s != null) {
-      endSession(s, reason);
+      endSession(s, reason, abortCode);
     }
   }
 
@@ -305,6 +320,15 @@ public final class SecureServerLayer extends SecureLayerBase {
       route = new Route(current, session.conv());
       takeRoute(session);
       keepEvent(new KcpSessionLayerEvent.PathChanged(previousAddress, current, session.conv()));
+    }
+
+    @Override
+    public void onPathValidationFailed(
+        SecureSession session, InetSocketAddress abandoned, InetSocketAddress current) {
+      if (route != null && byRoute.get(route) == session) {
+        keepEvent(
+            new KcpSessionLayerEvent.PathValidationFailed(codecAddress, abandoned, session.conv()));
+      }
     }
 
     @Override

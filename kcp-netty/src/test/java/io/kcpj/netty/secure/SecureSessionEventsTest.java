@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.core.KcpConfig;
 import io.kcpj.core.secure.SecureClientConfig;
+import io.kcpj.core.secure.SecureCounters;
+import io.kcpj.core.secure.SecureDrop;
 import io.kcpj.core.secure.SecureServerConfig;
 import io.kcpj.core.secure.SecureTimers;
 import io.kcpj.core.secure.SecureWire;
@@ -20,7 +24,11 @@ import io.kcpj.netty.KcpDropReason;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
 import io.kcpj.netty.KcpSessionLayerEvent;
+import io.kcpj.netty.micrometer.KcpCodecMeterBinder;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -83,6 +91,14 @@ class SecureSessionEventsTest {
   boolean holdToClient;
 
   final List<DatagramPacket> held = new ArrayList<>();
+
+  /** The server's datagrams to this address are lost (a path that works one way only), or null. */
+  InetSocketAddress deafAddress;
+
+  /** While set, a copy of every client datagram is kept in {@link #captured}. */
+  boolean capture;
+
+  final List<byte[]> captured = new ArrayList<>();
 
   /** One server process: its layer, codec and datagram channel. */
   final class Server {
@@ -488,6 +504,140 @@ class SecureSessionEventsTest {
     assertTrue(ch.isOpen());
   }
 
+  @Test
+  void aNewAddressThatNeverAnswersTheChallengeIsReportedAndTheSessionStays() {
+    KcpChannel ch = connect();
+    send(ch, "before");
+    // The client seems to move, but nothing the server sends to the new address arrives.
+    clientAddress = CLIENT_MOVED;
+    deafAddress = CLIENT_MOVED;
+    send(ch, "during");
+    long start = ticker.nanoTime();
+    for (int i = 0; i < 10_000 && !hasEvent(KcpSessionLayerEvent.PathValidationFailed.class); i++) {
+      step(1);
+    }
+    long failedAfter = (ticker.nanoTime() - start) / 1_000_000;
+    assertEquals(
+        List.of(new KcpSessionLayerEvent.PathValidationFailed(CLIENT, CLIENT_MOVED, ch.conv())),
+        serverEvents,
+        "the failure reaches the server's channel, no PathChanged");
+    assertTrue(
+        failedAfter >= TIMERS.pathValidationTimeout()
+            && failedAfter <= TIMERS.pathValidationTimeout() + 50,
+        "at the path validation timeout: " + failedAfter + " ms");
+    KcpChannel serverSide = serverChildren.get(0);
+    assertTrue(serverSide.isOpen());
+    assertEquals(CLIENT, serverSide.remoteAddress(), "the session stayed where it was");
+    assertEquals(1, server.codec.metrics().pathValidationsFailed());
+    assertEquals(0, server.codec.metrics().pathChanges());
+    assertEquals(1, server.layer.counters().pathValidationsFailed);
+    // Back on the old path, the KCP session carries on: nothing was lost.
+    clientAddress = CLIENT;
+    deafAddress = null;
+    step(3_000);
+    assertEquals(List.of("before", "during"), clientReceived);
+    assertTrue(ch.isOpen() && serverSide.isOpen());
+  }
+
+  @Test
+  void abortWithACodeClosesBothSidesAndThePeerSeesTheCode() {
+    KcpChannel ch = connect();
+    send(ch, "x");
+    KcpChannel serverSide = serverChildren.get(0);
+    ch.writeAndFlush(Unpooled.copiedBuffer("never acknowledged", StandardCharsets.UTF_8));
+    ch.abort(4242);
+    assertFalse(ch.isOpen(), "closed at once, without waiting for its queue");
+    assertEquals(KcpCloseReason.LOCAL_ABORT, ch.closeReason());
+    assertEquals(4242, ch.abortCode());
+    exchange();
+    assertFalse(serverSide.isOpen());
+    assertEquals(KcpCloseReason.PEER_ABORT, serverSide.closeReason());
+    assertEquals(4242, serverSide.abortCode());
+    assertEquals(
+        "10.0.0.2:5000 aborted the secure session (code 4242)",
+        lastClosedEvent(serverEvents).description());
+    assertEquals(4242, lastClosedEvent(serverEvents).abortCode());
+    assertEquals(1, clientCodec.metrics().sessionsClosed(KcpCloseReason.LOCAL_ABORT));
+    assertEquals(1, server.codec.metrics().sessionsClosed(KcpCloseReason.PEER_ABORT));
+    assertEquals(0, server.layer.sessionCount(), "the secure sessions are gone on both sides");
+    assertEquals(0, clientLayer.sessionCount());
+    assertThrows(IllegalArgumentException.class, () -> ch.abort(65_536));
+    ch.abort(7); // a closed channel: no-op
+    assertEquals(4242, ch.abortCode());
+  }
+
+  @Test
+  void aServerAbortReachesTheClientWithItsCode() {
+    KcpChannel ch = connect();
+    send(ch, "x");
+    KcpChannel serverSide = serverChildren.get(0);
+    serverSide.abort(0xFFFF);
+    exchange();
+    assertEquals(KcpCloseReason.LOCAL_ABORT, serverSide.closeReason());
+    assertFalse(ch.isOpen());
+    assertEquals(KcpCloseReason.PEER_ABORT, ch.closeReason());
+    assertEquals(0xFFFF, ch.abortCode());
+  }
+
+  @Test
+  void theSecureCountersAreInTheCodecsMetricsAndItsMeters() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new KcpCodecMeterBinder(server.codec, Tags.empty(), 0).bindTo(registry);
+    assertTrue(server.codec.isSecure());
+    KcpChannel ch = connect();
+    capture = true;
+    send(ch, "x");
+    byte[] record = captured.get(0);
+    captured.clear();
+    linkUp = false; // the next record never reaches the server: its packet number is fresh
+    send(ch, "y");
+    linkUp = true;
+    capture = false;
+    byte[] fresh = captured.get(0);
+    inject(record); // a record accepted before, again
+    byte[] forged = fresh.clone();
+    forged[forged.length - 1] ^= 1; // its tag broken
+    inject(forged);
+
+    SecureCounters c = server.codec.metrics().secureCounters();
+    assertNotNull(c);
+    assertEquals(1, c.handshakesCompleted);
+    assertEquals(1, c.drops(SecureDrop.REPLAYED));
+    assertEquals(1, c.drops(SecureDrop.AUTHENTICATION_FAILED));
+    assertEquals(1.0, count(registry, "kcpj.secure.handshakes"));
+    assertEquals(1.0, count(registry, "kcpj.secure.dropped", "reason", "replayed"));
+    assertEquals(1.0, count(registry, "kcpj.secure.dropped", "reason", "authentication_failed"));
+    assertEquals((double) c.datagramsIn, count(registry, "kcpj.secure.datagrams.in"));
+    assertEquals((double) c.recordsAccepted, count(registry, "kcpj.secure.records.accepted"));
+    assertTrue(c.recordsAccepted >= 2);
+    assertEquals(0.0, count(registry, "kcpj.sessions.path_validations_failed"));
+    // A plain codec has no secure counters and no kcpj.secure meters.
+    KcpServerCodec plain =
+        new KcpServerCodecBuilder().config(KCP).handler(new ServerHandler()).build();
+    EmbeddedChannel plainChannel = EmbeddedChannel.builder().ticker(ticker).handlers(plain).build();
+    SimpleMeterRegistry plainRegistry = new SimpleMeterRegistry();
+    new KcpCodecMeterBinder(plain, Tags.empty(), 0).bindTo(plainRegistry);
+    assertFalse(plain.isSecure());
+    assertNull(plain.metrics().secureCounters());
+    assertTrue(plainRegistry.find("kcpj.secure.handshakes").meters().isEmpty());
+    assertFalse(plainRegistry.find("kcpj.sessions.opened").meters().isEmpty());
+    plainChannel.finishAndReleaseAll();
+  }
+
+  void inject(byte[] datagram) {
+    server.channel.writeInbound(
+        new DatagramPacket(Unpooled.wrappedBuffer(datagram), SERVER, clientAddress));
+    exchange();
+  }
+
+  static double count(SimpleMeterRegistry r, String name, String... tags) {
+    return r.get(name).tags(tags).functionCounter().count();
+  }
+
+  boolean hasEvent(Class<?> type) {
+    return serverEvents.stream().anyMatch(type::isInstance);
+  }
+
   // ------------------------------------------------------------------------------- helpers
 
   Future<KcpChannel> startConnect() {
@@ -540,6 +690,9 @@ class SecureSessionEventsTest {
       for (Object o; (o = c.readOutbound()) != null; ) {
         DatagramPacket p = (DatagramPacket) o;
         moved = true;
+        if (capture) {
+          captured.add(ByteBufUtil.getBytes(p.content()));
+        }
         if (linkUp) {
           server.channel.writeInbound(new DatagramPacket(p.content(), SERVER, clientAddress));
         } else {
@@ -551,7 +704,9 @@ class SecureSessionEventsTest {
         moved = true;
         if (holdToClient) {
           held.add(p);
-        } else if (linkUp && p.recipient().equals(clientAddress)) {
+        } else if (linkUp
+            && p.recipient().equals(clientAddress)
+            && !p.recipient().equals(deafAddress)) {
           c.writeInbound(new DatagramPacket(p.content(), CLIENT, SERVER));
         } else {
           p.release(); // to an address nobody holds any more
