@@ -3,6 +3,7 @@ package io.kcpj.netty;
 import io.kcpj.core.KcpCounters;
 import io.kcpj.core.stack.DatagramStackCounters;
 import io.kcpj.core.wire.SegmentHeader;
+import io.kcpj.netty.internal.StageTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
