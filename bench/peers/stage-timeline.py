@@ -2,7 +2,7 @@
 """Per-stage medians of one message's path from two StageTrace files (client, server).
 
 Usage: stage-timeline.py CLIENT_TRACE SERVER_TRACE [LAST_N] [warm]
-Each file holds "stage nanos" lines (kcpj.netty.StageTrace, -Dkcpj.traceStages=FILE). The last
+Each file holds "stage nanos" lines (io.kcpj.netty.internal.StageTrace, -Dkcpj.traceStages=FILE). The last
 LAST_N (default 300) KCP sends and raw sends of the client are followed stage by stage: each stage
 is the first mark of that stage in that process after the previous stage's time; a stage in the
 other process is searched from the sender's last mark before its system call (the peer may read the

@@ -716,10 +716,11 @@ public final class Kcp {
 
   /**
    * Eifel's timestamp test (the spirit of RFC 3522) over a datagram's ACKs, before any {@code una}
-   * in it releases a segment: an ACK echoing the send time of a transmission earlier than the
-   * segment's latest shows that the latest retransmission was not needed. Counted in {@link
-   * KcpCounters#spuriousRetransmissions}. Reads the headers only; stops at a wrong conv or a length
-   * beyond the datagram (it does not check commands: an ACK after a bad command is still counted).
+   * in it releases a segment: an ACK echoing a send time earlier than the segment's latest
+   * retransmission shows that this retransmission was not needed. Counted in {@link
+   * KcpCounters#spuriousRetransmissions}, at most once per retransmission however many ACKs show
+   * it. Reads the headers only; stops at a wrong conv or a length beyond the datagram (it does not
+   * check commands: an ACK after a bad command is still counted).
    */
   private void findSpuriousRetransmissions(byte[] b, int off, int len) {
     int pos = off;
@@ -737,15 +738,21 @@ public final class Kcp {
     }
   }
 
+  /**
+   * One ACK of {@code sn} echoing send time {@code ts}. Only the latest retransmission's time is
+   * kept, so a segment retransmitted twice and then acknowledged for its first transmission counts
+   * one spurious retransmission (a lower bound: the earlier one was unneeded too).
+   */
   private void noteAckedTransmission(int sn, int ts) {
     if (Seq.before(sn, sndUna) || !Seq.before(sn, sndNxt)) {
       return;
     }
     Segment seg = sendBuffer.get(sn);
-    if (seg == null || seg.transmissions <= 1 || Seq.diff(current, ts) < 0) {
+    if (seg == null || seg.transmissions <= 1 || seg.spuriousCounted || Seq.diff(current, ts) < 0) {
       return;
     }
-    if (Seq.diff(ts, seg.ts) < 0) {
+    if (Seq.diff(ts, seg.retransmittedAt) < 0) {
+      seg.spuriousCounted = true;
       counters.spuriousRetransmissions++;
     }
   }
@@ -1131,6 +1138,8 @@ public final class Kcp {
           continue;
         }
         seg.transmissions++;
+        seg.retransmittedAt = current;
+        seg.spuriousCounted = false;
         loss.onRetransmit(seg, reason, recoveryView);
         counters.retransmittedSegments++;
         if (reason == LossDetection.FAST) {

@@ -24,7 +24,7 @@ package io.kcpj.core;
  *   <tr><td>probeSegments</td><td>(kcpj)</td><td>tail-loss probes (also in retransmittedSegments)</td></tr>
  *   <tr><td>messagesDeliveredEarly</td><td>(kcpj)</td><td>unordered/sequenced messages delivered before a missing earlier segment</td></tr>
  *   <tr><td>staleMessagesDropped</td><td>(kcpj)</td><td>sequenced messages dropped because a newer one was delivered</td></tr>
- *   <tr><td>spuriousRetransmissions</td><td>(kcpj)</td><td>retransmissions shown unneeded: an ACK echoed the send time of an earlier transmission of the segment</td></tr>
+ *   <tr><td>spuriousRetransmissions</td><td>(kcpj)</td><td>retransmissions shown unneeded: an ACK echoed a send time earlier than the segment's latest retransmission; each retransmission counted at most once (before this rule duplicate ACKs could count one several times)</td></tr>
  * </table>
  *
  * <p>With thin-stream loss detection, retransmissions found by RACK count as fast retransmissions

@@ -41,6 +41,18 @@ final class Segment implements SentSegment {
   /** How many redundant copies of it rode in later datagrams (proactive redundancy). */
   int copies;
 
+  /**
+   * Send time (ms, wrapping) of its latest retransmission; meaningful once {@link #transmissions}
+   * is 2 or more. Unlike {@link #ts}, a redundant copy does not move it.
+   */
+  int retransmittedAt;
+
+  /**
+   * Whether its latest retransmission was already counted as spurious; cleared by each
+   * retransmission, so one unneeded retransmission is counted once however many ACKs show it.
+   */
+  boolean spuriousCounted;
+
   byte[] data;
 
   Segment(int capacity) {

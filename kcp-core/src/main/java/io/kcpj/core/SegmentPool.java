@@ -38,6 +38,8 @@ final class SegmentPool {
     s.fastAck = 0;
     s.transmissions = 0;
     s.copies = 0;
+    s.retransmittedAt = 0;
+    s.spuriousCounted = false;
     s.cmd = io.kcpj.core.wire.SegmentHeader.CMD_PUSH;
     return s;
   }

@@ -341,4 +341,96 @@ class ThinStreamRecoveryTest {
     sender.receiveAt(200 + rto + 5, echo);
     assertEquals(1, sender.kcp.counters().spuriousRetransmissions);
   }
+
+  /** The sender, warmed up by 30 round trips of 100 ms, and its peer. */
+  static End[] warmedUp() {
+    End sender = new End(THIN.toBuilder().minRto(10).build());
+    End receiver = new End(KcpConfig.fast());
+    for (int i = 0; i < 30; i++) {
+      roundTrip(sender, receiver, i * 200L, 100);
+    }
+    return new End[] {sender, receiver};
+  }
+
+  @Test
+  void aRetransmissionShownUnneededByTwoAcksCountsOnce() {
+    End[] ends = warmedUp();
+    End sender = ends[0];
+    End receiver = ends[1];
+    long t = 6000;
+    int rto = sender.kcp.rto();
+    sender.sendAt(t, 100);
+    List<byte[]> first = sender.take();
+    sender.kcp.advance(t + rto);
+    assertEquals(1, segments(sender.take()).size(), "resent at the RTO");
+    // The path duplicated the first send: the peer acks both copies in one datagram, both ACKs
+    // echoing the first send's time.
+    List<byte[]> twice = new ArrayList<>(first);
+    twice.addAll(first);
+    receiver.receiveAt(t + 50, twice);
+    List<byte[]> acks = receiver.take();
+    assertEquals(List.of("82:30", "82:30"), segments(acks), "two ACKs of the same send");
+    sender.receiveAt(t + rto + 3, acks);
+    assertEquals(1, sender.kcp.counters().retransmittedSegments);
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions, "one unneeded resend, once");
+  }
+
+  @Test
+  void aSegmentResentTwiceAndAckedForEarlierSendsCountsItsLatestResendOnce() {
+    End[] ends = warmedUp();
+    End sender = ends[0];
+    End receiver = ends[1];
+    long t = 6000;
+    sender.sendAt(t, 100);
+    List<byte[]> first = sender.take();
+    long second = t + sender.kcp.rto();
+    sender.kcp.advance(second);
+    List<byte[]> resend = sender.take();
+    assertEquals(1, segments(resend).size(), "resent at the RTO");
+    long third = sender.kcp.nextEventAt(second);
+    sender.kcp.advance(third);
+    assertEquals(1, segments(sender.take()).size(), "resent again at its next deadline");
+    // The first send and the first resend both arrive; their ACKs (echoing the two earlier send
+    // times) ride in one datagram. Only the latest resend's time is kept, so the count is 1: the
+    // latest resend was unneeded for sure; the first resend's fate is not judged (a lower bound).
+    List<byte[]> both = new ArrayList<>(first);
+    both.addAll(resend);
+    receiver.receiveAt(third + 1, both);
+    List<byte[]> acks = receiver.take();
+    assertEquals(List.of("82:30", "82:30"), segments(acks));
+    sender.receiveAt(third + 2, acks);
+    assertEquals(2, sender.kcp.counters().retransmittedSegments);
+    assertEquals(1, sender.kcp.counters().spuriousRetransmissions);
+  }
+
+  @Test
+  void aCopySentAfterAResendDoesNotMakeTheResendsAckLookSpurious() {
+    KcpConfig cfg =
+        THIN.toBuilder()
+            .minRto(10)
+            .set(EngineSetting.REDUNDANCY, 1)
+            .set(EngineSetting.REDUNDANCY_BYTES, 256)
+            .build();
+    End sender = new End(cfg);
+    End receiver = new End(KcpConfig.fast());
+    long t = 0;
+    for (int i = 0; i < 30; i++, t += 200) {
+      roundTrip(sender, receiver, t, 100);
+    }
+    sender.sendAt(t, 100); // sn 30: lost
+    sender.take();
+    long resentAt = t + sender.kcp.rto();
+    sender.kcp.advance(resentAt);
+    List<byte[]> resend = sender.take();
+    assertEquals(List.of("81:30"), segments(resend), "resent at the RTO");
+    sender.sendAt(resentAt + 10, 100); // sn 31 carries a copy of sn 30, sent after the resend
+    assertEquals(List.of("81:31", "81:30"), segments(sender.take()));
+    assertEquals(1, sender.kcp.counters().retransmittedSegments);
+    assertEquals(1, sender.kcp.counters().redundantSegments);
+    receiver.receiveAt(resentAt + 20, resend); // the resend arrives; its ACK echoes its own time
+    List<byte[]> acks = receiver.take();
+    assertEquals(List.of("82:30"), segments(acks));
+    sender.receiveAt(resentAt + 40, acks); // (the outage's end resends sn 31: not counted here)
+    assertEquals(0, sender.kcp.counters().spuriousRetransmissions, "the resend was needed");
+  }
 }

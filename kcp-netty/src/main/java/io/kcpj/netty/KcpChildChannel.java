@@ -4,6 +4,7 @@ import io.kcpj.core.Delivery;
 import io.kcpj.core.EngineSetting;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpCounters;
+import io.kcpj.netty.internal.StageTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.AbstractChannel;

@@ -4,6 +4,7 @@ import io.kcpj.core.KcpCounters;
 import io.kcpj.core.secure.SecureCounters;
 import io.kcpj.core.stack.DatagramStackCounters;
 import io.kcpj.core.wire.SegmentHeader;
+import io.kcpj.netty.internal.StageTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

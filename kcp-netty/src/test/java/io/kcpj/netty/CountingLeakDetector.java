@@ -15,9 +15,27 @@ public final class CountingLeakDetector<T> extends ResourceLeakDetector<T> {
   private static final AtomicInteger EXPECTED = new AtomicInteger();
   private static volatile boolean installed;
 
+  /**
+   * The constructor Netty's factory uses for {@code newResourceLeakDetector(Class, int)}.
+   *
+   * @param resourceType the tracked type (ByteBuf)
+   * @param samplingInterval how often a resource is tracked (every one at the paranoid level)
+   */
   public CountingLeakDetector(Class<?> resourceType, int samplingInterval) {
     super(resourceType, samplingInterval);
     installed = true;
+  }
+
+  /**
+   * The older signature Netty's factory also looks up when it starts: without it the factory logs a
+   * SEVERE {@code NoSuchMethodException}. {@code maxActive} is ignored, as Netty itself does.
+   *
+   * @param resourceType the tracked type (ByteBuf)
+   * @param samplingInterval how often a resource is tracked
+   * @param maxActive ignored
+   */
+  public CountingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+    this(resourceType, samplingInterval);
   }
 
   static boolean installed() {

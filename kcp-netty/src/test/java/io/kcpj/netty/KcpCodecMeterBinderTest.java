@@ -157,8 +157,7 @@ class KcpCodecMeterBinderTest {
       }
     }
     assertTrue(removed > 0, "Micrometer was on the test class path");
-    try (URLClassLoader loader =
-        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), sharedNetty())) {
       assertThrows(
           ClassNotFoundException.class,
           () -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, loader));
@@ -169,6 +168,25 @@ class KcpCodecMeterBinderTest {
                   .newInstance();
       assertEquals("[hello] 1", probe.call());
     }
+  }
+
+  /**
+   * A parent loader that gives Netty's classes from this test's loader and nothing else. A second
+   * copy of Netty would start its own leak-detector factory, which finds the {@link
+   * CountingLeakDetector} named by the argLine through the system loader, sees it extend the other
+   * copy's {@code ResourceLeakDetector}, and logs a SEVERE "does not inherit" error.
+   */
+  private static ClassLoader sharedNetty() {
+    ClassLoader tests = KcpCodecMeterBinderTest.class.getClassLoader();
+    return new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        if (name.startsWith("io.netty.")) {
+          return tests.loadClass(name);
+        }
+        throw new ClassNotFoundException(name);
+      }
+    };
   }
 
   static double gauge(SimpleMeterRegistry r, String name, String... tags) {

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +69,7 @@ public final class PerfCommand implements Runnable {
       "Secure sessions (kcpj's, authenticated encryption with a Noise NNpsk0 handshake) under the"
           + " KCP codecs, with this 32-byte pre-shared key: 64 hex digits, or @FILE holding them."
           + " Both ends need the same key. With --server-key / --pin as well: Noise NKpsk0 (both"
-          + " must hold). Default: off (plain KCP on the wire).";
+          + " must hold). Not with --fec or --crypt. Default: off (plain KCP on the wire).";
 
   static final String SERVER_KEY_HELP =
       "Secure sessions authenticated by this server's static X25519 private key (64 hex digits,"
@@ -109,6 +110,18 @@ public final class PerfCommand implements Runnable {
           null);
     }
     return new PerfLayers(f, CryptConfig.fromPassphrase(m, key));
+  }
+
+  /**
+   * The layers with the secure options added, or a usage error when they conflict with {@code
+   * --fec} or {@code --crypt} (secure sessions are not combinable with either).
+   */
+  static PerfLayers secure(Supplier<PerfLayers> withKeys) {
+    try {
+      return withKeys.get();
+    } catch (IllegalArgumentException e) {
+      throw CommandError.usage(e.getMessage(), e);
+    }
   }
 
   /** {@code --mode} parsed, or a usage error naming the option. */
@@ -224,10 +237,10 @@ public final class PerfCommand implements Runnable {
       }
       PerfTransport t = PerfTransport.select(transport);
       KcpConfig config = mode(mode);
-      PerfLayers layers =
-          layers(fec, crypt, key)
-              .withPsk(KeyOption.psk(psk))
-              .withServerKey(KeyOption.serverKey(serverKey));
+      PerfLayers plain = layers(fec, crypt, key);
+      byte[] pskBytes = KeyOption.psk(psk);
+      byte[] serverKeyBytes = KeyOption.serverKey(serverKey);
+      PerfLayers layers = secure(() -> plain.withPsk(pskBytes).withServerKey(serverKeyBytes));
       try (PerfServer server =
           new PerfServer(listen, config, maxSessions, t, threads, readCoalescing, layers)) {
         server.reportDrops(
@@ -470,8 +483,10 @@ public final class PerfCommand implements Runnable {
         throw CommandError.usage("--floor runs both protocols: leave --protocol out", null);
       }
       int n = bulk ? 1 : sessions;
-      PerfLayers layers =
-          layers(fec, crypt, key).withPsk(KeyOption.psk(psk)).withPin(KeyOption.pin(pin));
+      PerfLayers plain = layers(fec, crypt, key);
+      byte[] pskBytes = KeyOption.psk(psk);
+      byte[] pinBytes = KeyOption.pin(pin);
+      PerfLayers layers = secure(() -> plain.withPsk(pskBytes).withPin(pinBytes));
       PerfClient.Settings settings =
           new PerfClient.Settings(
               connect,

@@ -6,7 +6,7 @@ import io.kcpj.netty.KcpChannel;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpClientCodec;
 import io.kcpj.netty.KcpClientCodecBuilder;
-import io.kcpj.netty.StageTrace;
+import io.kcpj.netty.internal.StageTrace;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -20,7 +20,8 @@ import java.util.Objects;
  * secure sessions (docs section 12.2 of secure-sessions.md), a {@link SecureServerLayer} / {@link
  * SecureClientLayer} under the unchanged codecs, authenticated by a pre-shared key, by the server's
  * static X25519 key that the client pins, or by both (Noise {@code NNpsk0}, {@code NK}, {@code
- * NKpsk0}). Immutable (key arrays are not copied: callers hand them over and keep no other use of
+ * NKpsk0}). Secure sessions exclude FEC and packet encryption (the constructor refuses both
+ * together). Immutable (key arrays are not copied: callers hand them over and keep no other use of
  * them).
  *
  * @param fec the FEC every session sends ({@link FecSpec#OFF}: none)
@@ -43,7 +44,15 @@ public record PerfLayers(FecSpec fec, CryptConfig crypt, byte[] psk, byte[] serv
     check("pre-shared key", psk);
     check("server key", serverKey);
     check("pinned server public key", pin);
+    if ((psk != null || serverKey != null || pin != null) && (fec.enabled() || crypt != null)) {
+      throw new IllegalArgumentException(COMBINATION);
+    }
   }
+
+  /** Why secure sessions and kcp-go's layers are refused together (the CLI's one line). */
+  static final String COMBINATION =
+      "secure sessions (--psk, --server-key, --pin) cannot be combined with --fec or --crypt:"
+          + " they encrypt and authenticate every datagram themselves and do not carry FEC yet";
 
   private static void check(String what, byte[] key) {
     if (key != null && key.length != 32) {

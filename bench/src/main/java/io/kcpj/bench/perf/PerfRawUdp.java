@@ -1,6 +1,6 @@
 package io.kcpj.bench.perf;
 
-import io.kcpj.netty.StageTrace;
+import io.kcpj.netty.internal.StageTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;

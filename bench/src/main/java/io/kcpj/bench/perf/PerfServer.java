@@ -5,7 +5,7 @@ import io.kcpj.netty.KcpChannel;
 import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
-import io.kcpj.netty.StageTrace;
+import io.kcpj.netty.internal.StageTrace;
 import io.kcpj.netty.secure.SecureServerLayer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

@@ -9,6 +9,7 @@ import io.kcpj.bench.cli.KcpjCommandTest.Run;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code kcpj perf client}'s connection errors through the real command line and real sockets: an
@@ -100,5 +101,39 @@ class PerfCommandTest {
         oneErrorLine(noKey, 2, "kcpj perf client: --crypt aes needs --key"));
     Run keyAlone = run("perf", "client", "--connect", "127.0.0.1:5000", "--key", "k");
     oneErrorLine(keyAlone, 2, "kcpj perf client: --key needs --crypt METHOD");
+  }
+
+  static final String KEY = "0123456789abcdef".repeat(4);
+
+  /**
+   * Secure sessions take the place of kcp-go's packet encryption and cannot carry its FEC yet: each
+   * combination is one usage line and exit 2 before anything binds or connects (the server would
+   * otherwise run until stopped: the timeout bounds a regression).
+   */
+  @Test
+  @Timeout(60)
+  void secureSessionsWithFecOrCryptAreOneUsageLine() {
+    String[][] runs = {
+      {"perf", "server", "--listen", "127.0.0.1:0", "--psk", KEY, "--fec", "10/3"},
+      {
+        "perf",
+        "server",
+        "--listen",
+        "127.0.0.1:0",
+        "--server-key",
+        KEY,
+        "--crypt",
+        "aes",
+        "--key",
+        "k"
+      },
+      {"perf", "client", "--connect", "127.0.0.1:9", "--psk", KEY, "--fec", "10/3"},
+      {"perf", "client", "--connect", "127.0.0.1:9", "--psk", KEY, "--crypt", "aes", "--key", "k"},
+    };
+    for (String[] args : runs) {
+      Run r = run(args);
+      String line = oneErrorLine(r, 2, "kcpj perf " + args[1] + ": ");
+      assertTrue(line.contains("cannot be combined with --fec or --crypt"), line);
+    }
   }
 }

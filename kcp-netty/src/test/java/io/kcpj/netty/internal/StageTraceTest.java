@@ -1,4 +1,4 @@
-package io.kcpj.netty;
+package io.kcpj.netty.internal;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;

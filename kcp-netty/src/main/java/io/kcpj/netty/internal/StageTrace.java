@@ -1,4 +1,4 @@
-package io.kcpj.netty;
+package io.kcpj.netty.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A diagnostic timeline of messages through the codec and its callers: {@code System.nanoTime()} at
  * numbered stages (client write, engine send, datagram handed to Netty, flushed, read, engine
  * input, delivered, ...), written to a file when the JVM exits. For finding where a message's
- * latency goes ({@code bench/peers/RESULTS.md}, run 9); not a product feature.
+ * latency goes ({@code bench/peers/RESULTS.md}, run 9); not a product feature and not API (public
+ * only for the bench perf tool, which marks its own stages).
  *
  * <p>Off unless the system property {@code kcpj.traceStages} names the output file: {@link #ON} is
  * a {@code static final} constant, so with it off the JIT removes every {@code if (StageTrace.ON)}
