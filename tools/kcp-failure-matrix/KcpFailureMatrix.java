@@ -54,14 +54,16 @@ import java.util.concurrent.TimeUnit;
  * rebinding).
  *
  * <pre>
- * java -cp bench/target/kcpj.jar KcpFailureMatrix.java run secure|plain SCENARIO
+ * javac -d /tmp/kfm -cp bench/target/kcpj.jar KcpFailureMatrix.java
+ * java -cp bench/target/kcpj.jar:/tmp/kfm KcpFailureMatrix run secure|plain SCENARIO
  * </pre>
  *
  * Prints one line: the mode, the scenario and the cell, "client: ...; server: ...", in the virtual
  * table's words. {@code run.sh} runs every scenario of both modes at once. The server process is
  * started by the runner ({@code server} mode; it reads commands on stdin and prints its events with
  * their {@code System.nanoTime()}, which is the machine's monotonic clock and so comparable across
- * the two processes).
+ * the two processes). It is started as {@code KcpFailureMatrix} on this process's class path, so the
+ * class must be compiled (not run as a source file).
  */
 public final class KcpFailureMatrix {
   static final byte[] PSK = fill(32, 1);
