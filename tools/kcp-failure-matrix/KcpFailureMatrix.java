@@ -62,8 +62,8 @@ import java.util.concurrent.TimeUnit;
  * table's words. {@code run.sh} runs every scenario of both modes at once. The server process is
  * started by the runner ({@code server} mode; it reads commands on stdin and prints its events with
  * their {@code System.nanoTime()}, which is the machine's monotonic clock and so comparable across
- * the two processes). It is started as {@code KcpFailureMatrix} on this process's class path, so the
- * class must be compiled (not run as a source file).
+ * the two processes). It is started as {@code KcpFailureMatrix} on this process's class path, so
+ * the class must be compiled (not run as a source file).
  */
 public final class KcpFailureMatrix {
   static final byte[] PSK = fill(32, 1);
@@ -356,7 +356,11 @@ public final class KcpFailureMatrix {
       cmd.add(System.getProperty("java.class.path"));
       cmd.addAll(
           List.of(
-              "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "KcpFailureMatrix", "server"));
+              "-Xmx128m",
+              "-XX:+UseSerialGC",
+              "-XX:TieredStopAtLevel=1",
+              "KcpFailureMatrix",
+              "server"));
       cmd.add(secure ? "secure" : "plain");
       cmd.add(Integer.toString(port));
       if (standby) {
@@ -543,7 +547,9 @@ public final class KcpFailureMatrix {
                         + sent
                         + ", echoed "
                         + echoed.cardinality()
-                        + (proxyRef[0] == null ? "" : ", proxy " + proxyRef[0].counters().summary()));
+                        + (proxyRef[0] == null
+                            ? ""
+                            : ", proxy " + proxyRef[0].counters().summary()));
               }
               return null;
             });
@@ -633,14 +639,6 @@ public final class KcpFailureMatrix {
                   + (first < 0 ? "never" : time((first - t0) / 1_000_000))
                   + ", the client's first datagram after the kill "
                   + (back < 0 ? "never" : time((back - t0) / 1_000_000));
-        }
-        if (System.getenv("KFM_DEBUG") != null && clientLayer != null) {
-          System.err.println(
-              "client resets recognised: "
-                  + on(loop, () -> clientLayer.counters().statelessResetsRecognised));
-          if (proxy != null) {
-            System.err.println("proxy: " + proxy.counters().summary());
-          }
         }
         udp.close().sync();
         return cell + " {" + defaults + (restartGap.isEmpty() ? "" : "; " + restartGap) + "}";
