@@ -451,6 +451,7 @@ public final class KcpFailureMatrix {
     long firstEchoAfterHeal = -1;
     long clientClosedAt = -1;
     long firstDatagramAfterT0 = -1;
+    long lastEchoAt = -1;
     boolean draining;
     boolean clientAlive = true;
     volatile long t0 = Long.MAX_VALUE;
@@ -503,6 +504,11 @@ public final class KcpFailureMatrix {
                   .start();
           target = proxy.localAddress();
         }
+        // The proxy's time 0 (its timeline's origin) lies between proxyStart and now: t0 is taken
+        // at the later bound, so a request sent from t0 on meets the failure; a time after t0 is
+        // short by at most the width of that interval, which the line prints.
+        long proxyOriginSpread = System.nanoTime() - proxyStart;
+        proxyStart += proxyOriginSpread;
         SecureClientConfig clientConfig = SecureClientConfig.builder().psk(PSK).build();
         List<ChannelHandler> handlers = new ArrayList<>();
         SecureClientLayer clientLayer = secure ? new SecureClientLayer(clientConfig) : null;
@@ -615,7 +621,8 @@ public final class KcpFailureMatrix {
                         clientAlive
                             && session.isActive()
                             && System.nanoTime() > healedAt + 60_000_000_000L
-                            && firstEchoAfterHeal >= 0;
+                            && firstEchoAfterHeal >= 0
+                            && System.nanoTime() - lastEchoAt < 5_000_000_000L;
                     return (clientDone && serverDone) || flowing;
                   });
           if (settled) {
@@ -641,7 +648,16 @@ public final class KcpFailureMatrix {
                   + (back < 0 ? "never" : time((back - t0) / 1_000_000));
         }
         udp.close().sync();
-        return cell + " {" + defaults + (restartGap.isEmpty() ? "" : "; " + restartGap) + "}";
+        String origin =
+            failure.proxied
+                ? "; t0 up to " + proxyOriginSpread / 1_000_000 + " ms after the proxy's event"
+                : "";
+        return cell
+            + " {"
+            + defaults
+            + origin
+            + (restartGap.isEmpty() ? "" : "; " + restartGap)
+            + "}";
       } finally {
         if (proxy != null) {
           proxy.close();
@@ -722,6 +738,7 @@ public final class KcpFailureMatrix {
         int seq = b.readInt();
         b.release();
         echoed.set(seq);
+        lastEchoAt = System.nanoTime();
         long now = System.nanoTime();
         if (sentAtT0 >= 0 && seq >= sentAtT0 && firstEchoAfterHeal < 0 && now >= healedAt) {
           firstEchoAfterHeal = now;
