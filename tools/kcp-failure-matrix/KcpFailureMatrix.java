@@ -79,7 +79,7 @@ public final class KcpFailureMatrix {
           .mtu(KcpConfig.fast().mtu() - SecureWire.TRANSPORT_OVERHEAD)
           .build();
 
-  /** The failures; the first six are the README's rows, the last a variant of the first. */
+  /** The failures: the first six are the README's rows, the last two variants of the first. */
   enum Failure {
     SERVER_KILLED(0, true),
     SERVER_RESTARTED(0, true),
