@@ -120,11 +120,15 @@ final class SecurePair {
    * per suite: building them checks the server's public key with an X25519 operation, about a tenth
    * of a fuzz run's time (the fuzz targets build a pair per run). Its handshakes use {@link
    * RememberedX25519#SHARED}: the real X25519 results, remembered, and ephemeral keys from a pool
-   * of 64 (X25519 was about 90% of these targets' time).
+   * of 64 (X25519 was about 90% of these targets' time), distinct within the pair ({@link
+   * RememberedX25519#forOneScenario()}: as in production, no handshake key repeats).
    */
   static SecurePair withDefaultTimers(Suite suite, long seed) {
     return new SecurePair(
-        DEFAULT_CLIENT.get(suite), DEFAULT_SERVER.get(suite), seed, RememberedX25519.SHARED);
+        DEFAULT_CLIENT.get(suite),
+        DEFAULT_SERVER.get(suite),
+        seed,
+        RememberedX25519.SHARED.forOneScenario());
   }
 
   private static final Map<Suite, SecureClientConfig> DEFAULT_CLIENT = new EnumMap<>(Suite.class);

@@ -2,6 +2,8 @@ package io.kcpj.core.secure.noise;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -22,7 +24,9 @@ import java.util.Random;
  *       the caller may wipe it. Every key pair is genuine; only their variety is small.
  * </ul>
  *
- * <p>Not for production: ephemeral keys repeat. Thread-safe (the map is guarded by this object).
+ * <p>Fuzz targets use {@link #forOneScenario()}, which keeps one scenario's ephemeral keys
+ * distinct. Not for production: ephemeral keys repeat. Thread-safe (the map is guarded by this
+ * object).
  */
 public final class RememberedX25519 implements DhFunction {
   /**
@@ -92,6 +96,52 @@ public final class RememberedX25519 implements DhFunction {
       results.put(key, computed == null ? null : computed.clone());
     }
     return computed;
+  }
+
+  /**
+   * A view for one test scenario (one fuzz run): the same remembered {@link #dh} results, but
+   * {@link DhFunction#generateKeyPair} never hands the same random source a pooled key pair twice
+   * until it has handed out all of them, and never twice in a row. Production draws a fresh
+   * ephemeral key for every handshake, so a responder that answers a replayed INITIATION (the same
+   * client ephemeral key) derives a different handshake key each time; with {@link
+   * #generateKeyPair}'s plain pool the two answers could get the same key and nonce with different
+   * plaintexts, which the JDK refuses and which production cannot reach. The choice depends only on
+   * the random bytes drawn in this view, so a run replays the same way in a fresh JVM. Not
+   * thread-safe (one scenario, one thread).
+   */
+  public DhFunction forOneScenario() {
+    return new ScenarioView();
+  }
+
+  private final class ScenarioView implements DhFunction {
+    private final Map<SecureRandom, BitSet> handedOut = new IdentityHashMap<>();
+    private final Map<SecureRandom, Integer> last = new IdentityHashMap<>();
+
+    @Override
+    public X25519KeyPair generateKeyPair(SecureRandom random) {
+      byte[] k = new byte[X25519.KEY_SIZE];
+      random.nextBytes(k);
+      BitSet used = handedOut.computeIfAbsent(random, r -> new BitSet(pool.length));
+      Integer previous = last.get(random);
+      if (used.cardinality() == pool.length) {
+        used.clear();
+        if (previous != null && pool.length > 1) {
+          used.set(previous);
+        }
+      }
+      int i = (k[0] & 0xFF) % pool.length;
+      while (used.get(i)) {
+        i = (i + 1) % pool.length;
+      }
+      used.set(i);
+      last.put(random, i);
+      return pool[i].copy();
+    }
+
+    @Override
+    public byte[] dh(byte[] privateKey, byte[] publicKey) {
+      return RememberedX25519.this.dh(privateKey, publicKey);
+    }
   }
 
   /** How many {@link #dh} calls were answered from memory. */

@@ -2,14 +2,18 @@ package io.kcpj.core.secure.noise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.core.secure.Hex;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -162,5 +166,42 @@ class RememberedX25519Test {
     byte[][] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
+  }
+
+  @Test
+  void aScenarioHandsEachSourceEveryPooledPairOnceBeforeAnyRepeatAndNeverTwiceInARow() {
+    RememberedX25519 remembered = new RememberedX25519(8, 64);
+    DhFunction scenario = remembered.forOneScenario();
+    SecureRandom server = new FixedBytes((byte) 3);
+    SecureRandom client = new FixedBytes((byte) 3);
+    List<String> drawn = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      drawn.add(HexFormat.of().formatHex(scenario.generateKeyPair(server).publicKey()));
+    }
+    assertEquals(8, new HashSet<>(drawn).size(), "8 draws, 8 distinct pairs: " + drawn);
+    String ninth = HexFormat.of().formatHex(scenario.generateKeyPair(server).publicKey());
+    assertNotEquals(drawn.get(7), ninth, "the pool starts again, but not with the last pair");
+    String clientFirst = HexFormat.of().formatHex(scenario.generateKeyPair(client).publicKey());
+    assertEquals(drawn.get(0), clientFirst, "another source has a history of its own");
+    String plain = HexFormat.of().formatHex(remembered.generateKeyPair(server).publicKey());
+    assertEquals(
+        HexFormat.of().formatHex(remembered.generateKeyPair(new FixedBytes((byte) 3)).publicKey()),
+        plain,
+        "without a scenario the same bytes pick the same pair");
+  }
+
+  /** A SecureRandom whose every byte is {@code b}. */
+  private static final class FixedBytes extends SecureRandom {
+    private static final long serialVersionUID = 1L;
+    private final byte b;
+
+    FixedBytes(byte b) {
+      this.b = b;
+    }
+
+    @Override
+    public void nextBytes(byte[] bytes) {
+      Arrays.fill(bytes, b);
+    }
   }
 }
