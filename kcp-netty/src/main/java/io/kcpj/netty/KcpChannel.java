@@ -83,11 +83,22 @@ public interface KcpChannel extends Channel {
 
   /**
    * Closes the session at once, like a TCP reset: nothing queued is sent or waited for, the close
-   * reason is {@link KcpCloseReason#LOCAL_ABORT} and {@link #abortCode()} is {@code code}. Under
-   * kcpj's secure sessions the peer gets one ABORT record carrying {@code code}: its channel closes
-   * with {@link KcpCloseReason#PEER_ABORT} and the same {@link #abortCode()}. Plain KCP has no such
-   * message: the peer learns nothing (its dead-link rule or idle timeout ends its session). No-op
-   * on a closed channel. May be called from any thread (runs on the event loop).
+   * reason is {@link KcpCloseReason#LOCAL_ABORT} and {@link #abortCode()} is {@code code}.
+   *
+   * <p>Under kcpj's secure sessions telling the peer is best effort: the layer sends one ABORT
+   * record carrying {@code code}, once and unacknowledged, and then forgets the session. If it
+   * arrives, the peer's channel closes with {@link KcpCloseReason#PEER_ABORT} and the same {@link
+   * #abortCode()}. If it is lost, or was never sent (the session had no keys yet, early in the
+   * handshake, or was draining after a graceful close), the peer learns no code: a client ends with
+   * {@link KcpCloseReason#STATELESS_RESET} when the server answers its next record with a stateless
+   * reset, a server by its secure idle timeout. Plain KCP has no such message: the peer learns
+   * nothing (its dead-link rule or idle timeout ends its session).
+   *
+   * <p>If the session layer has already ended the session (a handler calling this on the layer's
+   * {@link KcpSessionLayerEvent.Closed} event), the channel closes with the layer's reason and
+   * abort code, and {@code code} is not used. No-op on a closed channel, and when called from
+   * another thread after the event loop has shut down. May be called from any thread (runs on the
+   * event loop).
    *
    * @param code the application's reason, 0 to 65535 (what it means is up to the application)
    * @return the channel's close future

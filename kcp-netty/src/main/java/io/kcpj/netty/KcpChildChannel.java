@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The implementation of {@link KcpChannel}: one engine, its pipeline, and its part in the codec's
@@ -231,12 +232,20 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       throw new IllegalArgumentException("an abort code is 0 to 65535, not " + code);
     }
     if (eventLoop().inEventLoop()) {
-      if (open) {
+      if (open && layerCloseReason != null) {
+        // the layer already ended the session (a handler aborting on its Closed event): its
+        // reason and the peer's abort code stand, and nothing is sent
+        forceClose(layerCloseReason);
+      } else if (open) {
         abortCode = code;
         forceClose(KcpCloseReason.LOCAL_ABORT);
       }
     } else {
-      eventLoop().execute(() -> abort(code));
+      try {
+        eventLoop().execute(() -> abort(code));
+      } catch (RejectedExecutionException e) {
+        // the event loop has shut down: its channels are closed or closing, nothing to abort
+      }
     }
     return closeFuture();
   }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The handler that carries KCP conversations over a Netty datagram channel: it demultiplexes
@@ -139,7 +140,8 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * {@link KcpSessionLayer} with {@linkplain KcpSessionLayer#secureCounters() secure counters} is
    * before it in its pipeline. Then {@link KcpCodecMetrics#secureCounters()} is not null once the
    * codec is in a pipeline. From another thread than the event loop the look-up runs on the event
-   * loop and waits for it.
+   * loop and waits for it; if that event loop has shut down (its channel is gone) the answer is
+   * {@code false}.
    */
   public boolean isSecure() {
     if (settings.sessionLayer != null) {
@@ -150,10 +152,14 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       return false;
     }
     if (!c.executor().inEventLoop()) {
-      return c.executor().submit(this::isSecure).syncUninterruptibly().getNow();
+      try {
+        return c.executor().submit(this::isSecure).syncUninterruptibly().getNow();
+      } catch (RejectedExecutionException e) {
+        return false; // the event loop has shut down
+      }
     }
     KcpSessionLayer layer = sessionLayer();
-    return layer != null && layer.secureCounters() != null;
+    return layer != null && layer.isSecure();
   }
 
   /** The number of sessions open now (a plain read: exact on the event loop). */

@@ -67,4 +67,13 @@ public interface KcpSessionLayer extends ChannelHandler {
   default SecureCounters secureCounters() {
     return null;
   }
+
+  /**
+   * Whether this layer runs kcpj's secure sessions, that is whether {@link #secureCounters()}
+   * returns counters (a cheap test for {@link KcpCodec#isSecure()}, which builds no snapshot).
+   * {@code false} by default; a layer that overrides {@link #secureCounters()} overrides this too.
+   */
+  default boolean isSecure() {
+    return false;
+  }
 }

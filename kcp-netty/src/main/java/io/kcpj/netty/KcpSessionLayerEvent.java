@@ -52,11 +52,18 @@ public sealed interface KcpSessionLayerEvent {
       String description,
       int abortCode)
       implements KcpSessionLayerEvent {
-    /** Checks that every field is present. */
+    /**
+     * Checks that every field is present and {@code abortCode} is 0 to 65535.
+     *
+     * @throws IllegalArgumentException if {@code abortCode} is outside 0 to 65535
+     */
     public Closed {
       Objects.requireNonNull(remoteAddress, "remoteAddress");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(description, "description");
+      if (abortCode < 0 || abortCode > 0xFFFF) {
+        throw new IllegalArgumentException("an abort code is 0 to 65535, not " + abortCode);
+      }
     }
 
     /** A close with no abort code (0). */

@@ -132,6 +132,40 @@ class KcpCodecMeterBinderTest {
     assertEquals((double) codec.metrics().memoryBudget(), gauge(registry, "kcpj.memory.budget"));
   }
 
+  /**
+   * The registry keeps the binder and its codec alive until {@code close()} removes the binder's
+   * meters (and only its own): then both can be collected.
+   */
+  @Test
+  void closeRemovesTheBindersMetersAndLetsTheBinderAndCodecBeCollected() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    KcpServerCodec kept =
+        new KcpServerCodecBuilder().config(KcpConfig.fast()).handler(new Recorder(true)).build();
+    new KcpCodecMeterBinder(kept, Tags.of("codec", "kept"), 0).bindTo(registry);
+    int keptMeters = registry.getMeters().size();
+    KcpServerCodec codec =
+        new KcpServerCodecBuilder().config(KcpConfig.fast()).handler(new Recorder(true)).build();
+    KcpCodecMeterBinder binder = new KcpCodecMeterBinder(codec, Tags.of("codec", "closed"), 0);
+    binder.bindTo(registry);
+    assertEquals(2 * keptMeters, registry.getMeters().size());
+    WeakReference<Object> codecRef = new WeakReference<>(codec);
+    WeakReference<Object> binderRef = new WeakReference<>(binder);
+    codec = null;
+    binder = null;
+    assertTrue(collectGarbage(), "a GC ran (its canary was cleared)");
+    assertTrue(binderRef.get() != null && codecRef.get() != null, "the meters hold them");
+
+    ((KcpCodecMeterBinder) binderRef.get()).close();
+    for (Meter meter : registry.getMeters()) {
+      assertEquals("kept", meter.getId().getTag("codec"), meter.getId().getName());
+    }
+    assertEquals(keptMeters, registry.getMeters().size(), "the other binder's meters stay");
+    assertTrue(collectGarbage(), "a GC ran (its canary was cleared)");
+    assertTrue(binderRef.get() == null, "the binder was collected");
+    assertTrue(codecRef.get() == null, "the codec was collected");
+    assertEquals(0.0, counter(registry, "kcpj.sessions.opened"), "the kept binder still reads");
+  }
+
   /** Runs System.gc() until an object reachable only weakly was collected (at most 50 tries). */
   static boolean collectGarbage() {
     WeakReference<Object> canary = new WeakReference<>(new Object());

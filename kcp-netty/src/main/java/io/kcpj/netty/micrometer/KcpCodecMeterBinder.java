@@ -8,11 +8,15 @@ import io.kcpj.netty.KcpCodecMetrics;
 import io.kcpj.netty.KcpDropReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
@@ -28,7 +32,7 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>kcpj.sessions.opened</td><td>counter</td><td></td><td>sessions created</td></tr>
  *   <tr><td>kcpj.sessions.validations</td><td>counter</td><td></td><td>sessions validated after opening unvalidated</td></tr>
  *   <tr><td>kcpj.sessions.path_changes</td><td>counter</td><td></td><td>sessions moved to a peer's new address by a session layer</td></tr>
- *   <tr><td>kcpj.sessions.path_validations_failed</td><td>counter</td><td></td><td>sessions whose peer's new address failed the session layer's path validation (the session stayed)</td></tr>
+ *   <tr><td>kcpj.sessions.path_validations.failed</td><td>counter</td><td></td><td>sessions whose peer's new address failed the session layer's path validation (the session stayed)</td></tr>
  *   <tr><td>kcpj.sessions.evicted</td><td>counter</td><td></td><td>unvalidated sessions evicted to admit an opening</td></tr>
  *   <tr><td>kcpj.sessions.closed</td><td>counter</td><td>reason (a {@link KcpCloseReason}, lower case)</td><td>sessions closed</td></tr>
  *   <tr><td>kcpj.datagrams.dropped</td><td>counter</td><td>reason (a {@link KcpDropReason}, lower case)</td><td>inbound datagrams dropped</td></tr>
@@ -77,15 +81,24 @@ import java.util.function.ToDoubleFunction;
  * <p><b>Ownership.</b> The meters hold this binder, and through it the codec, strongly: {@code new
  * KcpCodecMeterBinder(codec, tags).bindTo(registry)} needs no reference kept by the caller, and the
  * meters read real values for as long as they stay in the registry. The registry therefore keeps
- * the codec (not its channel's resources: a closed channel's codec keeps reporting its last
- * counters) until the meters are removed from it (for instance {@code registry.remove(meter)} for
- * each meter carrying the binder's tags, or {@code registry.close()}).
+ * the binder, the codec and what the codec holds alive until the meters are removed: the codec's
+ * pipeline context (so its datagram channel's pipeline and handlers, a secure layer with its crypto
+ * scratch buffers of about 128 KiB included) and its last snapshot, even after the channel closed
+ * (a closed channel's codec keeps reporting its last counters). {@link #close()} removes every
+ * meter this binder registered, from every registry it was bound to, and lets all of that be
+ * collected; call it when the codec's channel is closed for good ({@code registry.close()} also
+ * drops them). Give each binder its own tags: a registry hands back an existing meter with the same
+ * name and tags, and {@link #close()} would remove it for both binders.
  *
  * <p>Micrometer is an optional dependency of kcp-netty: add {@code io.micrometer:micrometer-core}
  * to use this class; nothing else in kcp-netty needs it.
  */
-public final class KcpCodecMeterBinder implements MeterBinder {
+public final class KcpCodecMeterBinder implements MeterBinder, AutoCloseable {
   private final KcpCodec codec;
+
+  /** Every meter {@link #bindTo} registered, with its registry, until {@link #close()}. */
+  private final List<Map.Entry<MeterRegistry, Meter>> registered = new ArrayList<>();
+
   private final Tags tags;
   private final long maxAgeNanos;
   private volatile KcpCodecMetrics last;
@@ -111,82 +124,140 @@ public final class KcpCodecMeterBinder implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    gauge(registry, "kcpj.sessions", "sessions open now", KcpCodecMetrics::sessionsValidated, null)
-        .tag("state", "validated")
-        .register(registry);
-    gauge(
-            registry,
-            "kcpj.sessions",
-            "sessions open now",
-            KcpCodecMetrics::sessionsUnvalidated,
-            null)
-        .tag("state", "unvalidated")
-        .register(registry);
-    counter("kcpj.sessions.opened", "sessions created", KcpCodecMetrics::sessionsOpened)
-        .register(registry);
-    counter(
-            "kcpj.sessions.validations",
-            "sessions validated after opening unvalidated",
-            KcpCodecMetrics::validations)
-        .register(registry);
-    counter(
-            "kcpj.sessions.path_changes",
-            "sessions moved to a peer's new address by a session layer",
-            KcpCodecMetrics::pathChanges)
-        .register(registry);
-    counter(
-            "kcpj.sessions.path_validations_failed",
-            "sessions whose peer's new address failed path validation",
-            KcpCodecMetrics::pathValidationsFailed)
-        .register(registry);
-    counter(
-            "kcpj.sessions.evicted",
-            "unvalidated sessions evicted to admit an opening",
-            KcpCodecMetrics::sessionsEvicted)
-        .register(registry);
+    keep(
+        registry,
+        gauge(
+                registry,
+                "kcpj.sessions",
+                "sessions open now",
+                KcpCodecMetrics::sessionsValidated,
+                null)
+            .tag("state", "validated")
+            .register(registry));
+    keep(
+        registry,
+        gauge(
+                registry,
+                "kcpj.sessions",
+                "sessions open now",
+                KcpCodecMetrics::sessionsUnvalidated,
+                null)
+            .tag("state", "unvalidated")
+            .register(registry));
+    keep(
+        registry,
+        counter("kcpj.sessions.opened", "sessions created", KcpCodecMetrics::sessionsOpened)
+            .register(registry));
+    keep(
+        registry,
+        counter(
+                "kcpj.sessions.validations",
+                "sessions validated after opening unvalidated",
+                KcpCodecMetrics::validations)
+            .register(registry));
+    keep(
+        registry,
+        counter(
+                "kcpj.sessions.path_changes",
+                "sessions moved to a peer's new address by a session layer",
+                KcpCodecMetrics::pathChanges)
+            .register(registry));
+    keep(
+        registry,
+        counter(
+                "kcpj.sessions.path_validations.failed",
+                "sessions whose peer's new address failed path validation",
+                KcpCodecMetrics::pathValidationsFailed)
+            .register(registry));
+    keep(
+        registry,
+        counter(
+                "kcpj.sessions.evicted",
+                "unvalidated sessions evicted to admit an opening",
+                KcpCodecMetrics::sessionsEvicted)
+            .register(registry));
     for (KcpCloseReason reason : KcpCloseReason.values()) {
-      counter("kcpj.sessions.closed", "sessions closed", m -> m.sessionsClosed(reason))
-          .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-          .register(registry);
+      keep(
+          registry,
+          counter("kcpj.sessions.closed", "sessions closed", m -> m.sessionsClosed(reason))
+              .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+              .register(registry));
     }
     for (KcpDropReason reason : KcpDropReason.values()) {
-      counter(
-              "kcpj.datagrams.dropped",
-              "inbound datagrams dropped",
-              m -> m.datagramsDropped(reason))
-          .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-          .register(registry);
+      keep(
+          registry,
+          counter(
+                  "kcpj.datagrams.dropped",
+                  "inbound datagrams dropped",
+                  m -> m.datagramsDropped(reason))
+              .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+              .register(registry));
     }
-    counter("kcpj.datagrams.in", "datagrams received", KcpCodecMetrics::datagramsIn)
-        .register(registry);
-    counter("kcpj.datagrams.out", "datagrams written", KcpCodecMetrics::datagramsOut)
-        .register(registry);
-    counter(
-            "kcpj.datagrams.withheld",
-            "datagrams the anti-amplification limit cut or withheld",
-            KcpCodecMetrics::datagramsWithheld)
-        .register(registry);
-    counter(
-            "kcpj.session.failures",
-            "failures while serving a session outside a datagram",
-            KcpCodecMetrics::sessionFailures)
-        .register(registry);
-    gauge(
-            registry,
-            "kcpj.bytes.held",
-            "bytes held in the sessions' queues",
-            KcpCodecMetrics::bytesHeld,
-            "bytes")
-        .register(registry);
-    gauge(
-            registry,
-            "kcpj.memory.budget",
-            "the codec's memory budget",
-            KcpCodecMetrics::memoryBudget,
-            "bytes")
-        .register(registry);
+    keep(
+        registry,
+        counter("kcpj.datagrams.in", "datagrams received", KcpCodecMetrics::datagramsIn)
+            .register(registry));
+    keep(
+        registry,
+        counter("kcpj.datagrams.out", "datagrams written", KcpCodecMetrics::datagramsOut)
+            .register(registry));
+    keep(
+        registry,
+        counter(
+                "kcpj.datagrams.withheld",
+                "datagrams the anti-amplification limit cut or withheld",
+                KcpCodecMetrics::datagramsWithheld)
+            .register(registry));
+    keep(
+        registry,
+        counter(
+                "kcpj.session.failures",
+                "failures while serving a session outside a datagram",
+                KcpCodecMetrics::sessionFailures)
+            .register(registry));
+    keep(
+        registry,
+        gauge(
+                registry,
+                "kcpj.bytes.held",
+                "bytes held in the sessions' queues",
+                KcpCodecMetrics::bytesHeld,
+                "bytes")
+            .register(registry));
+    keep(
+        registry,
+        gauge(
+                registry,
+                "kcpj.memory.budget",
+                "the codec's memory budget",
+                KcpCodecMetrics::memoryBudget,
+                "bytes")
+            .register(registry));
     if (codec.isSecure()) {
       bindSecure(registry);
+    }
+  }
+
+  /**
+   * Removes every meter this binder registered from the registries it was bound to; afterwards no
+   * registry holds this binder or its codec. Idempotent; the binder may be bound again.
+   */
+  @Override
+  public void close() {
+    List<Map.Entry<MeterRegistry, Meter>> meters;
+    synchronized (registered) {
+      meters = new ArrayList<>(registered);
+      registered.clear();
+    }
+    for (Map.Entry<MeterRegistry, Meter> e : meters) {
+      e.getKey().remove(e.getValue());
+    }
+  }
+
+  /** Remembers {@code meter} (registered in {@code registry}) for {@link #close()}. */
+  private void keep(MeterRegistry registry, Meter meter) {
+    synchronized (registered) {
+      registered.add(Map.entry(registry, meter));
     }
   }
 
@@ -194,82 +265,129 @@ public final class KcpCodecMeterBinder implements MeterBinder {
   private void bindSecure(MeterRegistry registry) {
     for (SecureDrop reason : SecureDrop.values()) {
       if (reason != SecureDrop.NONE) {
-        secureCounter(
-                "kcpj.secure.dropped", "datagrams the secure layer dropped", c -> c.drops(reason))
-            .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-            .register(registry);
+        keep(
+            registry,
+            secureCounter(
+                    "kcpj.secure.dropped",
+                    "datagrams the secure layer dropped",
+                    c -> c.drops(reason))
+                .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                .register(registry));
       }
     }
-    secureCounter(
-            "kcpj.secure.datagrams.in", "datagrams the secure layer received", c -> c.datagramsIn)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.datagrams.out", "datagrams the secure layer sent", c -> c.datagramsOut)
-        .register(registry);
-    secureCounter("kcpj.secure.bytes.in", "bytes the secure layer received", c -> c.bytesIn)
-        .register(registry);
-    secureCounter("kcpj.secure.bytes.out", "bytes the secure layer sent", c -> c.bytesOut)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.records.accepted",
-            "records authenticated and accepted",
-            c -> c.recordsAccepted)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.payloads.delivered",
-            "inner datagrams (PAYLOAD frames) passed up to the codec",
-            c -> c.payloadsDelivered)
-        .register(registry);
-    secureCounter("kcpj.secure.handshakes", "handshakes completed", c -> c.handshakesCompleted)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.retries.sent",
-            "RETRY (address validation token) answers sent",
-            c -> c.retriesSent)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.responses.retransmitted",
-            "handshake RESPONSEs sent again for a retransmitted INITIATION",
-            c -> c.responsesRetransmitted)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.initiations.retransmitted",
-            "handshake INITIATIONs retransmitted",
-            c -> c.initiationsRetransmitted)
-        .register(registry);
-    secureCounter("kcpj.secure.keepalives.sent", "keepalive PINGs sent", c -> c.keepalivesSent)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.stateless_resets.sent",
-            "stateless resets sent for unknown sessions",
-            c -> c.statelessResetsSent)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.stateless_resets.recognised",
-            "stateless resets recognised (the session ended)",
-            c -> c.statelessResetsRecognised)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.path_challenges.sent",
-            "PATH_CHALLENGEs sent to a peer's new address",
-            c -> c.pathChallengesSent)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.paths.validated", "new peer addresses validated", c -> c.pathsValidated)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.path_validations.failed",
-            "new peer addresses that failed validation",
-            c -> c.pathValidationsFailed)
-        .register(registry);
-    secureCounter(
-            "kcpj.secure.migrations",
-            "moves of a session to a new peer address, validated or not",
-            c -> c.migrations)
-        .register(registry);
-    secureCounter("kcpj.secure.close_frames.sent", "CLOSE frames sent", c -> c.closeFramesSent)
-        .register(registry);
-    secureCounter("kcpj.secure.key_updates", "key updates", c -> c.keyUpdates).register(registry);
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.datagrams.in",
+                "datagrams the secure layer received",
+                c -> c.datagramsIn)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.datagrams.out", "datagrams the secure layer sent", c -> c.datagramsOut)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter("kcpj.secure.bytes.in", "bytes the secure layer received", c -> c.bytesIn)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter("kcpj.secure.bytes.out", "bytes the secure layer sent", c -> c.bytesOut)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.records.accepted",
+                "records authenticated and accepted",
+                c -> c.recordsAccepted)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.payloads.delivered",
+                "inner datagrams (PAYLOAD frames) passed up to the codec",
+                c -> c.payloadsDelivered)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter("kcpj.secure.handshakes", "handshakes completed", c -> c.handshakesCompleted)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.retries.sent",
+                "RETRY (address validation token) answers sent",
+                c -> c.retriesSent)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.responses.retransmitted",
+                "handshake RESPONSEs sent again for a retransmitted INITIATION",
+                c -> c.responsesRetransmitted)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.initiations.retransmitted",
+                "handshake INITIATIONs retransmitted",
+                c -> c.initiationsRetransmitted)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter("kcpj.secure.keepalives.sent", "keepalive PINGs sent", c -> c.keepalivesSent)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.stateless_resets.sent",
+                "stateless resets sent for unknown sessions",
+                c -> c.statelessResetsSent)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.stateless_resets.recognised",
+                "stateless resets recognised (the session ended)",
+                c -> c.statelessResetsRecognised)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.path_challenges.sent",
+                "PATH_CHALLENGEs sent to a peer's new address",
+                c -> c.pathChallengesSent)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.paths.validated",
+                "new peer addresses validated",
+                c -> c.pathsValidated)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.path_validations.failed",
+                "new peer addresses that failed validation",
+                c -> c.pathValidationsFailed)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter(
+                "kcpj.secure.migrations",
+                "moves of a session to a new peer address, validated or not",
+                c -> c.migrations)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter("kcpj.secure.close_frames.sent", "CLOSE frames sent", c -> c.closeFramesSent)
+            .register(registry));
+    keep(
+        registry,
+        secureCounter("kcpj.secure.key_updates", "key updates", c -> c.keyUpdates)
+            .register(registry));
   }
 
   private FunctionCounter.Builder<KcpCodecMeterBinder> secureCounter(

@@ -42,6 +42,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-confined to the datagram channel's event loop.
  */
 abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessionLayer {
+
+  /** True: this layer runs kcpj's secure sessions ({@link #secureCounters()} is not null). */
+  @Override
+  public final boolean isSecure() {
+    return true;
+  }
+
   final CryptoContext crypto = new CryptoContext();
   ChannelHandlerContext ctx;
   private ScheduledFuture<?> timer;

@@ -580,6 +580,51 @@ class SecureSessionEventsTest {
   }
 
   @Test
+  void aClosedEventRefusesAnAbortCodeOutside0To65535() {
+    for (int code : new int[] {-1, 65_536}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new KcpSessionLayerEvent.Closed(CLIENT, 1, KcpCloseReason.PEER_ABORT, "x", code));
+      assertEquals("an abort code is 0 to 65535, not " + code, e.getMessage());
+    }
+    assertEquals(
+        65_535,
+        new KcpSessionLayerEvent.Closed(CLIENT, 1, KcpCloseReason.PEER_ABORT, "x", 65_535)
+            .abortCode());
+  }
+
+  /** abort(code) on the layer's Closed event must not replace the peer's reason and code. */
+  @Test
+  void aHandlerAbortingOnThePeersAbortKeepsThePeersReasonAndCode() {
+    Future<KcpChannel> connecting =
+        KcpChannel.newBootstrap(client())
+            .remoteAddress(SERVER)
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof KcpSessionLayerEvent.Closed) {
+                      ((KcpChannel) ctx.channel()).abort(5); // an application aborting on it
+                    }
+                  }
+                })
+            .connect();
+    exchange();
+    KcpChannel ch = connecting.getNow();
+    assertNotNull(ch, () -> "connected: " + connecting.cause());
+    send(ch, "x");
+    serverChildren.get(0).abort(42);
+    exchange();
+    assertFalse(ch.isOpen());
+    assertEquals(
+        KcpCloseReason.PEER_ABORT, ch.closeReason(), "the layer's reason, not LOCAL_ABORT");
+    assertEquals(42, ch.abortCode(), "the peer's code, not the handler's");
+    assertEquals(0, clientCodec.metrics().sessionsClosed(KcpCloseReason.LOCAL_ABORT));
+  }
+
+  @Test
   void theSecureCountersAreInTheCodecsMetricsAndItsMeters() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     new KcpCodecMeterBinder(server.codec, Tags.empty(), 0).bindTo(registry);
@@ -610,7 +655,7 @@ class SecureSessionEventsTest {
     assertEquals((double) c.datagramsIn, count(registry, "kcpj.secure.datagrams.in"));
     assertEquals((double) c.recordsAccepted, count(registry, "kcpj.secure.records.accepted"));
     assertTrue(c.recordsAccepted >= 2);
-    assertEquals(0.0, count(registry, "kcpj.sessions.path_validations_failed"));
+    assertEquals(0.0, count(registry, "kcpj.sessions.path_validations.failed"));
     // A plain codec has no secure counters and no kcpj.secure meters.
     KcpServerCodec plain =
         new KcpServerCodecBuilder().config(KCP).handler(new ServerHandler()).build();
