@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CountingLeakDetector<T> extends ResourceLeakDetector<T> {
   private static final List<String> REPORTS = new ArrayList<>();
+  private static final List<String> NETTY_PENDING_READS = new ArrayList<>();
   private static final AtomicInteger EXPECTED = new AtomicInteger();
   private static volatile boolean installed;
 
@@ -65,8 +66,37 @@ public final class CountingLeakDetector<T> extends ResourceLeakDetector<T> {
 
   @Override
   protected void reportTracedLeak(String resourceType, String records) {
-    record(resourceType + records);
+    if (isNettyPendingIoUringRead(records)) {
+      recordNettyPendingRead(resourceType + records);
+    } else {
+      record(resourceType + records);
+    }
     super.reportTracedLeak(resourceType, records);
+  }
+
+  /**
+   * Whether a leak record is the buffer of a read that Netty's io_uring datagram channel scheduled
+   * for itself and that never completed: created in {@code IoUringDatagramChannel}'s {@code
+   * scheduleRead0}, with no access record at all, so it never reached a handler (kcpj's codec is
+   * reached through the pipeline, which touches every message it passes on and so adds an access
+   * record at the paranoid level). Netty can leave one such buffer when an io_uring event loop
+   * shuts down with a read pending; the garbage collector finds it some time later, in whatever
+   * test runs then. These are kept apart ({@link #nettyPendingReads()}) and still logged, but not
+   * counted against kcpj.
+   */
+  static boolean isNettyPendingIoUringRead(String records) {
+    return records.contains("io.netty.channel.uring.IoUringDatagramChannel")
+        && records.contains("scheduleRead0")
+        && !records.contains("#1:");
+  }
+
+  /** The reports {@link #isNettyPendingIoUringRead} set apart. */
+  static synchronized List<String> nettyPendingReads() {
+    return new ArrayList<>(NETTY_PENDING_READS);
+  }
+
+  private static synchronized void recordNettyPendingRead(String report) {
+    NETTY_PENDING_READS.add(report);
   }
 
   @Override
