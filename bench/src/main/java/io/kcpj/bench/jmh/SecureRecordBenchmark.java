@@ -52,18 +52,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       server opens, protects its answer, the client opens it. Each end's {@code CryptoContext}
  *       then serves both of its directions, as on a real event loop (the two benchmarks above use
  *       each context for one direction only); divide by 2 for a record;
- *   <li>{@code jdkSeal}: the bare JDK work one record needs, written as the JDK documents it:
- *       {@code Cipher.init} with a new parameter spec for the nonce, the 9-byte header as
- *       associated data, {@code doFinal} in place over {@code size + 1} bytes at offset 9;
+ *   <li>{@code jdkSeal}: the bare JDK work one record needs: {@code Cipher.init} with a fresh
+ *       nonce, the 9-byte header as associated data, {@code doFinal} in place over {@code size + 1}
+ *       bytes;
  *   <li>{@code jdkSealAndOpen}: the same, then a second JDK cipher initialised for decryption opens
  *       it in place.
  * </ul>
  *
- * <p>{@code protect - jdkSeal} is what kcpj adds around the JDK (time and bytes), or saves where
- * negative: kcpj's {@code Aead} reuses its parameter specs and hands the JDK a decryption's input
- * at offset 0 (docs/secure-sessions.md, section 14). {@code size} 100 and 1,400 bytes; AES-256-GCM
- * and ChaCha20-Poly1305; the sessions' buffers on the heap or direct. Run with {@code -prof gc}:
- * {@code gc.alloc.rate.norm} is bytes allocated per record.
+ * <p>{@code protect - jdkSeal} is what kcpj adds around the JDK (time and bytes). {@code size} 100
+ * and 1,400 bytes; AES-256-GCM and ChaCha20-Poly1305; the sessions' buffers on the heap or direct.
+ * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes allocated per record.
  *
  * <pre>
  * java -cp bench/target/kcpj.jar org.openjdk.jmh.Main SecureRecordBenchmark -prof gc
@@ -189,8 +187,8 @@ public class SecureRecordBenchmark {
     }
 
     /**
-     * A parameter spec for the current nonce: a new one for every initialisation, as the JDK's
-     * specs are immutable and copy the nonce (the documented way; kcpj's {@code Aead} avoids it).
+     * A parameter spec for the current nonce. A new one for every initialisation, as a sender and a
+     * receiver each need their own: the JDK's specs are immutable and copy the nonce.
      */
     AlgorithmParameterSpec spec() {
       return cipher == NoiseCipher.AES_GCM

@@ -5,6 +5,8 @@ import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -15,22 +17,17 @@ import javax.crypto.spec.SecretKeySpec;
  * the keys of one thread, since every call initialises the cipher with its own key and nonce; but
  * the JDK's AES keeps only the last key's expanded schedule, so a shared instance whose keys
  * alternate expands the key again on every call (records therefore use one instance per key
- * sequence, see {@code CryptoContext.recordAead}). <b>Buffers:</b> none of the caller's arrays is
- * retained after a call (a decryption leaves a copy of its ciphertext, which is public, in an array
- * of this instance); input and output may be the same array at the same offset (in-place).
+ * sequence, see {@code CryptoContext.recordAead}). <b>Buffers:</b> nothing is retained after a
+ * call; input and output may be the same array at the same offset (in-place).
  *
- * <p>Allocation: none of its own per call once warm. The nonce reaches the JDK through reused
- * parameter specs ({@code NonceSpecs}); a decryption whose input does not start at offset 0 reads
- * it from a copy at offset 0 in an array this instance keeps (grown to the largest input seen),
- * because JDK 17's ChaCha20-Poly1305 otherwise buffers the whole ciphertext in fresh arrays. The
- * JDK's own initialisation of its cipher still allocates on every call (about 1 to 2 KB); see
- * docs/secure-sessions.md, section 14, and the JMH benchmark {@code SecureRecordBenchmark}.
+ * <p>Allocation: each call initialises the JDK cipher with a new parameter spec (the JDK's specs
+ * are immutable and copy their nonce), and the JDK's own initialisation may allocate; see the JMH
+ * benchmark {@code SecureRecordBenchmark} for the measured bytes per call.
  */
 public final class Aead {
   private final NoiseCipher kind;
   private final Cipher cipher;
-  private final NonceSpecs specs;
-  private byte[] input = new byte[0];
+  private final byte[] nonce = new byte[NoiseCipher.NONCE_SIZE];
   private SecretKey lastKey;
   private long lastNonce;
 
@@ -41,7 +38,6 @@ public final class Aead {
     this.kind = kind;
     try {
       this.cipher = Cipher.getInstance(kind.transformation());
-      this.specs = new NonceSpecs(kind);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(kind.transformation() + " is not available in this JDK", e);
     }
@@ -105,22 +101,12 @@ public final class Aead {
     if (inLen < NoiseCipher.TAG_SIZE) {
       return -1;
     }
-    byte[] src = in;
-    int srcOff = inOff;
-    if (inOff != 0) {
-      if (input.length < inLen) {
-        input = new byte[inLen];
-      }
-      System.arraycopy(in, inOff, input, 0, inLen);
-      src = input;
-      srcOff = 0;
-    }
     try {
       init(Cipher.DECRYPT_MODE, key, n);
       if (adLen > 0) {
         cipher.updateAAD(ad, adOff, adLen);
       }
-      return cipher.doFinal(src, srcOff, inLen, out, outOff);
+      return cipher.doFinal(in, inOff, inLen, out, outOff);
     } catch (AEADBadTagException e) {
       return -1;
     } catch (GeneralSecurityException | IllegalStateException e) {
@@ -145,15 +131,17 @@ public final class Aead {
     if (kind == NoiseCipher.CHACHA_POLY
         && n == lastNonce
         && (key == lastKey || (mode == Cipher.DECRYPT_MODE && lastKey != null))) {
-      AlgorithmParameterSpec throwaway = specs.forDecryption(~n);
-      cipher.init(Cipher.DECRYPT_MODE, key, throwaway);
-      specs.accepted(throwaway);
+      cipher.init(Cipher.DECRYPT_MODE, key, spec(~n));
     }
-    AlgorithmParameterSpec spec =
-        mode == Cipher.ENCRYPT_MODE ? specs.forEncryption(n) : specs.forDecryption(n);
-    cipher.init(mode, key, spec);
-    specs.accepted(spec);
+    cipher.init(mode, key, spec(n));
     lastKey = key;
     lastNonce = n;
+  }
+
+  private AlgorithmParameterSpec spec(long n) {
+    kind.encodeNonce(n, nonce);
+    return kind == NoiseCipher.AES_GCM
+        ? new GCMParameterSpec(NoiseCipher.TAG_SIZE * 8, nonce)
+        : new IvParameterSpec(nonce);
   }
 }
