@@ -54,8 +54,8 @@ import java.util.concurrent.TimeUnit;
  * rebinding).
  *
  * <pre>
- * javac -d /tmp/kfm -cp bench/target/kcpj.jar KcpFailureMatrix.java
- * java -cp bench/target/kcpj.jar:/tmp/kfm KcpFailureMatrix run secure|plain SCENARIO
+ * javac -d target/kfm -cp bench/target/kcpj.jar tools/kcp-failure-matrix/KcpFailureMatrix.java
+ * java -cp bench/target/kcpj.jar:target/kfm KcpFailureMatrix run secure|plain SCENARIO
  * </pre>
  *
  * Prints one line: the mode, the scenario and the cell, "client: ...; server: ...", in the virtual
