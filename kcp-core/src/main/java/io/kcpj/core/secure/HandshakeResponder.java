@@ -144,7 +144,15 @@ public final class HandshakeResponder {
     SecureWire.putIntLe(reply, 0, serverId);
     System.arraycopy(reset.token(serverId), 0, reply, 4, StatelessReset.TOKEN_SIZE);
     SecureWire.putIntLe(reply, 20, (int) timers.idleTimeout());
-    byte[] message2 = hs.writeMessage(reply);
+    byte[] message2;
+    try {
+      message2 = hs.writeMessage(reply);
+    } catch (IllegalStateException refused) {
+      // The JDK declined to encrypt: AES-GCM refuses a key and nonce it has just used, which only a
+      // repeating random source (the same ephemeral key drawn twice) can cause here. Send nothing.
+      hs.wipe();
+      return Admission.dropped(SecureDrop.LOCAL_CRYPTO_FAILURE);
+    }
     if (message2 == null) {
       hs.wipe(); // the client's ephemeral key is a low-order point (NNpsk0 checks it only now)
       return Admission.dropped(SecureDrop.AUTHENTICATION_FAILED);

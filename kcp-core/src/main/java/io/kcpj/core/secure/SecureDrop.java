@@ -41,5 +41,12 @@ public enum SecureDrop {
   /** A send refused by the 3x anti-amplification limit of an unvalidated address. */
   BLOCKED_BY_AMPLIFICATION_LIMIT,
   /** The session is closed or draining. */
-  CLOSED
+  CLOSED,
+  /**
+   * This side's own cryptography refused to work (the JDK declined an encryption, as it does when a
+   * key and nonce repeat: only a broken random source makes a handshake key repeat). Nothing was
+   * sent and no state kept. Not caused by the datagram's content alone; a non-zero count is worth
+   * investigating.
+   */
+  LOCAL_CRYPTO_FAILURE
 }

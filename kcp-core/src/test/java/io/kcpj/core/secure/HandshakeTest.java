@@ -3,11 +3,14 @@ package io.kcpj.core.secure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcpj.core.secure.noise.DhFunction;
 import io.kcpj.core.secure.noise.NoiseCipher;
 import io.kcpj.core.secure.noise.X25519KeyPair;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -331,6 +334,62 @@ class HandshakeTest {
     byte[] d = SecurePair.pskHolderInitiation(suite, 0x01020304, e, payload, new byte[0]);
     assertEquals(SecureDrop.NONE, route(p, d));
     assertEquals(SecureSessionState.CONFIRMING, p.server.state());
+  }
+
+  /**
+   * A server whose random source repeats (a broken or cloned RNG) answers two INITIATIONs with the
+   * same ephemeral key, so its handshake key and nonce repeat for a different message; the JDK
+   * refuses that encryption (AES-GCM; see the ChaCha20-Poly1305 branch). The responder must turn
+   * the refusal into a counted drop, send nothing and keep no session, not let the JDK's exception
+   * out to the transport.
+   */
+  @ParameterizedTest
+  @EnumSource(NoiseCipher.class)
+  void aServerWhoseRandomRepeatsDropsTheRepeatedAnswerInsteadOfThrowing(NoiseCipher cipher) {
+    Suite suite = cipher == NoiseCipher.AES_GCM ? Suite.NN_PSK0_AES_GCM : Suite.NN_PSK0_CHACHA_POLY;
+    DhFunction stuckRandom =
+        new DhFunction() {
+          @Override
+          public X25519KeyPair generateKeyPair(SecureRandom random) {
+            return X25519KeyPair.fromPrivateKey(SecurePair.fill(0x44)); // every draw the same
+          }
+
+          @Override
+          public byte[] dh(byte[] privateKey, byte[] publicKey) {
+            return DhFunction.JDK_X25519.dh(privateKey, publicKey);
+          }
+        };
+    SecureTimers timers = SecureTimers.defaults();
+    SecurePair p =
+        new SecurePair(
+            SecurePair.clientConfig(suite, timers),
+            SecurePair.serverConfig(suite, timers),
+            7,
+            stuckRandom);
+    byte[] payload = new byte[8];
+    SecureWire.putIntLe(payload, 0, SecurePair.CONV);
+    SecureWire.putIntLe(payload, 4, 30_000);
+    byte[] e = X25519KeyPair.fromPrivateKey(SecurePair.fill(0x33)).publicKey();
+    byte[] first = SecurePair.pskHolderInitiation(suite, 0x01020304, e, payload, new byte[0]);
+    assertEquals(SecureDrop.NONE, route(p, first));
+    SecureServerSession accepted = p.server;
+    int sent = p.toClient.sent.size();
+
+    // Another client id, the same client ephemeral: the same handshake key and nonce on the server.
+    byte[] second = SecurePair.pskHolderInitiation(suite, 0x05060708, e, payload, new byte[0]);
+    SecureDrop answer = route(p, second);
+    if (cipher == NoiseCipher.CHACHA_POLY) {
+      // The JDK's ChaCha20-Poly1305 only compares with its previous initialisation, which was the
+      // decryption of this INITIATION: it does not notice, and the answer goes out. Nothing in
+      // this library can tell a repeating random source from a working one.
+      assertEquals(SecureDrop.NONE, answer);
+      return;
+    }
+    assertEquals(SecureDrop.LOCAL_CRYPTO_FAILURE, answer);
+    assertSame(accepted, p.server, "no second session");
+    assertEquals(1, p.table.size());
+    assertEquals(sent, p.toClient.sent.size(), "nothing sent for the refused answer");
+    assertEquals(1, p.responder.counters().drops(SecureDrop.LOCAL_CRYPTO_FAILURE));
   }
 
   private static SecureDrop route(SecurePair p, byte[] d) {
