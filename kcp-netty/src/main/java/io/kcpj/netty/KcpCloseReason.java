@@ -79,5 +79,16 @@ public enum KcpCloseReason {
    * a session layer the peer is told (kcpj's secure sessions: an ABORT record with the code; the
    * peer's channel closes with {@link #PEER_ABORT} and the same {@link KcpChannel#abortCode()}).
    */
-  LOCAL_ABORT
+  LOCAL_ABORT,
+  /**
+   * Both directions were shut down, gracefully: this side's output with {@link
+   * KcpChannel#shutdownOutput()} (everything it wrote acknowledged by the peer's engine, then the
+   * session layer's end-of-output signal sent) and the peer's output by its own (kcpj's secure
+   * CLOSE, with everything the peer sent delivered to the pipeline and {@link
+   * io.netty.channel.socket.ChannelInputShutdownEvent} fired; needs {@link
+   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE}), in either order. Nothing was lost: the
+   * half-closing counterpart of {@link #LOCAL_CLOSE}. Only under a session layer that supports
+   * half-close (kcpj's secure sessions).
+   */
+  SHUTDOWN
 }

@@ -268,10 +268,17 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         if (closed.reason() == KcpCloseReason.PEER_ABORT) {
           child.setAbortCode(closed.abortCode());
         }
-        closeForLayer(child, closed.reason(), closed);
+        KcpCloseReason reason = closed.reason();
+        if (reason == KcpCloseReason.PEER_CLOSED && child.isHalfClosedBothWays()) {
+          // drained below while the input waited for a reader: both directions did end cleanly
+          reason = KcpCloseReason.SHUTDOWN;
+        }
+        closeForLayer(child, reason, closed);
       } else {
         onLayerClosedWithoutSession(closed);
       }
+    } else if (evt instanceof KcpSessionLayerEvent.PeerHalfClosed) {
+      onPeerHalfClosed((KcpSessionLayerEvent.PeerHalfClosed) evt);
     } else if (evt instanceof KcpSessionLayerEvent.PathChanged) {
       KcpSessionLayerEvent.PathChanged moved = (KcpSessionLayerEvent.PathChanged) evt;
       KcpChildChannel child = sessions.get(new SessionKey(moved.previous(), moved.conv()));
@@ -285,6 +292,31 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         stats.pathValidationsFailed++;
         child.pipeline().fireUserEventTriggered(evt);
       }
+    }
+  }
+
+  /**
+   * The peer ended its sending direction: with {@code ALLOW_HALF_CLOSURE} the channel's input shuts
+   * once its engine delivered what it holds ({@link KcpChildChannel#peerHalfClosed}); otherwise the
+   * channel closes with {@code PEER_CLOSED} as for a full close, and the layer's session ends its
+   * own sending direction so that both ends drain.
+   */
+  private void onPeerHalfClosed(KcpSessionLayerEvent.PeerHalfClosed evt) {
+    KcpChildChannel child = sessions.get(new SessionKey(evt.remoteAddress(), evt.conv()));
+    if (child != null && child.config().isAllowHalfClosure()) {
+      child.peerHalfClosed();
+      return;
+    }
+    if (child != null) {
+      closeForLayer(
+          child,
+          KcpCloseReason.PEER_CLOSED,
+          new KcpSessionLayerEvent.Closed(
+              evt.remoteAddress(), evt.conv(), KcpCloseReason.PEER_CLOSED, evt.description()));
+    }
+    KcpSessionLayer layer = sessionLayer();
+    if (layer != null) {
+      layer.shutdownOutput(evt.remoteAddress(), evt.conv());
     }
   }
 
@@ -861,6 +893,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
           try {
             child.deliver();
             child.fireReadCompleteIfPending();
+            child.shutdownInputIfDelivered();
           } catch (RuntimeException e) {
             sessionFailed(e); // e.g. the allocator failed: the message stays in the engine
           }

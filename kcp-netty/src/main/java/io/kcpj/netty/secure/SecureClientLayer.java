@@ -185,6 +185,12 @@ public final class SecureClientLayer extends SecureLayerBase {
     close(remote, conv, reason, 0);
   }
 
+  @Override
+  SecureSession routedSession(InetSocketAddress remote, int conv) {
+    Entry e = byRoute.get(new Route(remote, conv));
+    return e == null ? null : e.session;
+  }
+
   /**
    * Ends the secure session of the codec's ({@code remote}, {@code conv}): CLOSE for a normal
    * close, else ABORT, carrying {@code abortCode} for {@link KcpCloseReason#LOCAL_ABORT}.
@@ -255,9 +261,11 @@ public final class SecureClientLayer extends SecureLayerBase {
     @Override
     public void onPeerClosed(SecureSession s) {
       if (byRoute.get(route) == this) {
-        keepEvent(peerClosedEvent(route.server(), route.conv()));
+        // the codec shuts the channel's input, or closes it and calls shutdownOutput
+        keepEvent(peerHalfClosedEvent(route.server(), route.conv()));
+      } else {
+        s.closeSend(now()); // displaced: no channel of the codec's, close ours too
       }
-      s.closeSend(now()); // the codec's channel closes on the event: close ours too
     }
 
     @Override

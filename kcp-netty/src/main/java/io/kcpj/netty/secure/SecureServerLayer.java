@@ -197,6 +197,11 @@ public final class SecureServerLayer extends SecureLayerBase {
     needsFlush = true;
   }
 
+  @Override
+  SecureSession routedSession(InetSocketAddress remote, int conv) {
+    return byRoute.get(new Route(remote, conv));
+  }
+
   /** Servers never open sessions: clients do. */
   @Override
   public void open(InetSocketAddress remote, int conv) {
@@ -301,9 +306,11 @@ public final class SecureServerLayer extends SecureLayerBase {
     @Override
     public void onPeerClosed(SecureSession session) {
       if (route != null && byRoute.get(route) == session) {
-        keepEvent(peerClosedEvent(codecAddress, session.conv()));
+        // the codec shuts the channel's input, or closes it and calls shutdownOutput
+        keepEvent(peerHalfClosedEvent(codecAddress, session.conv()));
+      } else {
+        session.closeSend(now()); // no channel of the codec's: close ours too, both ends drain
       }
-      session.closeSend(now()); // the codec's channel closes on the event: close ours too
     }
 
     @Override
