@@ -45,7 +45,10 @@ public enum KcpCloseReason {
   NO_PROGRESS,
   /**
    * The {@linkplain KcpSessionLayer session layer} reported that the peer closed its session
-   * (kcpj's secure sessions: the peer's CLOSE, sent once its own channel had closed).
+   * (kcpj's secure sessions: the peer's CLOSE, sent when its channel closed or shut its output),
+   * and this channel does not allow half-closure ({@link
+   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} false, the default); with it, the input
+   * shuts instead and the channel stays open ({@link #SHUTDOWN} once both directions ended).
    */
   PEER_CLOSED,
   /**

@@ -268,12 +268,13 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         if (closed.reason() == KcpCloseReason.PEER_ABORT) {
           child.setAbortCode(closed.abortCode());
         }
-        KcpCloseReason reason = closed.reason();
-        if (reason == KcpCloseReason.PEER_CLOSED && child.isHalfClosedBothWays()) {
-          // drained below while the input waited for a reader: both directions did end cleanly
-          reason = KcpCloseReason.SHUTDOWN;
+        if (closed.reason() == KcpCloseReason.PEER_CLOSED && child.isHalfClosedBothWays()) {
+          // Both directions ended and the layer's session drained while the peer's last messages
+          // wait in the engine for a reader (AUTO_READ off): nothing more needs the layer; the
+          // channel closes with SHUTDOWN once they are read (or by the application).
+          return;
         }
-        closeForLayer(child, reason, closed);
+        closeForLayer(child, closed.reason(), closed);
       } else {
         onLayerClosedWithoutSession(closed);
       }

@@ -32,9 +32,11 @@ import java.util.Objects;
  * completes the connect future; when it fails (no authenticated answer within the handshake
  * timeout: wrong key, pinned key not the server's, server not in secure mode, unreachable) the
  * layer fires {@link KcpSessionLayerEvent.Closed} and the future fails with that reason. Later
- * {@code Closed} events (stateless reset, the server's ABORT or CLOSE, the secure idle timeout)
- * close the KCP channel with the matching {@code KcpCloseReason}. When the codec's channel closes,
- * it calls {@link #close}, which closes the secure session (CLOSE, or ABORT for a forced close).
+ * {@code Closed} events (stateless reset, the server's ABORT, the secure idle timeout) close the
+ * KCP channel with the matching {@code KcpCloseReason}; the server's CLOSE is a {@link
+ * KcpSessionLayerEvent.PeerHalfClosed} (the codec shuts the channel's input or closes it). When the
+ * codec's channel closes, it calls {@link #close}, which closes the secure session (CLOSE, or ABORT
+ * for a forced close); a channel that shuts its output calls {@link #shutdownOutput} (CLOSE only).
  *
  * <p>Each codec datagram is protected for its (server, conv) session; one for no established
  * session is dropped and counted, never sent in clear. Records from the server are opened and their

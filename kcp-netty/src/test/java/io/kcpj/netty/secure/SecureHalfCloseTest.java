@@ -251,6 +251,26 @@ class SecureHalfCloseTest {
   }
 
   @Test
+  void unreadMessagesOutliveTheDrainedSecureSessionAndTheChannelClosesOnceTheyAreRead() {
+    KcpChannel ch = connect(true);
+    ch.config().setAutoRead(false);
+    sendRequests(ch);
+    ch.shutdownOutput();
+    exchange();
+    assertEquals(KcpCloseReason.SHUTDOWN, serverChildren.get(0).closeReason());
+    step(TIMERS.drain() + 10);
+    assertEquals(0, clientLayer.sessionCount(), "the secure session drained and was forgotten");
+    assertTrue(ch.isOpen(), "the replies wait for the application");
+    for (int i = 0; i < M; i++) {
+      ch.read();
+      exchange();
+    }
+    assertEquals(M, texts(clientSeen).size());
+    assertTrue(clientSeen.contains(ChannelInputShutdownEvent.INSTANCE));
+    assertEquals(KcpCloseReason.SHUTDOWN, ch.closeReason());
+  }
+
+  @Test
   void aCloseBeforeTheEndOfOutputFailsTheFutureWithTheReason() {
     KcpChannel ch = connect(true);
     linkUp = false;
@@ -263,6 +283,23 @@ class SecureHalfCloseTest {
     assertEquals(
         "the channel closed (LOCAL_ABORT) before its output was shut down", e.getMessage());
     assertTrue(ch.shutdownOutput().cause() instanceof ClosedChannelException);
+  }
+
+  @Test
+  void aPeerThatClosesInsteadOfHalfClosingLeavesTheAnswersUnacknowledged() {
+    KcpChannel ch = connect(true);
+    List<String> requests = sendRequests(ch);
+    ch.close(); // the same CLOSE as shutdownOutput(), but nothing is read afterwards
+    exchange();
+    assertEquals(KcpCloseReason.LOCAL_CLOSE, ch.closeReason());
+    KcpChannel serverSide = serverChildren.get(0);
+    assertEquals(requests, texts(serverSeen));
+    assertTrue(serverSeen.contains(ChannelInputShutdownEvent.INSTANCE), "looks like a half-close");
+    step(2_000);
+    assertFalse(serverShutdowns.get(0).isDone(), "the answers are never acknowledged");
+    assertTrue(serverSide.isOpen(), "until the dead-link rule or an idle timeout ends it");
+    assertTrue(serverSide.waitSnd() > 0);
+    assertEquals(List.of(), texts(clientSeen));
   }
 
   // ------------------------------------------------------------------------------ plain KCP
