@@ -96,7 +96,7 @@ class NettyExamplesTest {
   }
 
   @Test
-  void theHalfCloseClientReadsEveryAnswerAfterShuttingItsOutputAndBothEndShutDown()
+  void theHalfCloseClientReadsEveryAnswerAfterShuttingItsOutputThenClosesWithShutdown()
       throws Exception {
     servers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     byte[] psk = new byte[32];
