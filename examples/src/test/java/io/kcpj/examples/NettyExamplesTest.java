@@ -96,6 +96,19 @@ class NettyExamplesTest {
   }
 
   @Test
+  void theHalfCloseClientReadsEveryAnswerAfterShuttingItsOutputThenClosesWithShutdown()
+      throws Exception {
+    servers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    byte[] psk = new byte[32];
+    java.util.Arrays.fill(psk, (byte) 6);
+    InetSocketAddress server = loopback(HalfCloseExample.start(servers, 0, psk));
+    List<String> requests = List.of("a", "bb", "x".repeat(5_000), "dddd");
+    assertEquals(
+        List.of("1 bytes", "2 bytes", "5000 bytes", "4 bytes", "SHUTDOWN"),
+        HalfCloseExample.ask(clients, server, psk, requests));
+  }
+
+  @Test
   void eachSessionOfTheReusePortServerLivesOnExactlyOneCodec() throws Exception {
     Assumptions.assumeTrue(
         Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());

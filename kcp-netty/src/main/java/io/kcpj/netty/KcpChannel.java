@@ -3,6 +3,13 @@ package io.kcpj.netty;
 import io.kcpj.core.KcpCounters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
+import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.channel.socket.DuplexChannel;
 import java.net.InetSocketAddress;
 
 /**
@@ -37,12 +44,26 @@ import java.net.InetSocketAddress;
  * sessions. A dead link fires {@link KcpDeadLinkException} through {@code exceptionCaught} and
  * closes; an idle timeout closes. {@link #closeReason()} tells why.
  *
+ * <p><b>Half-close</b> (a {@link DuplexChannel}, as Netty's TCP channels; under kcpj's secure
+ * sessions only). {@link #shutdownOutput()} ends this side's output and keeps reading: writes fail
+ * with {@link ChannelOutputShutdownException} from the call on; once the peer's engine has
+ * acknowledged everything written before it, the layer sends its CLOSE, the future succeeds and
+ * {@link ChannelOutputShutdownEvent} is fired. On the other side, with {@link
+ * ChannelOption#ALLOW_HALF_CLOSURE} set, the peer's CLOSE fires {@link ChannelInputShutdownEvent}
+ * then {@link ChannelInputShutdownReadComplete} once everything it sent has been read, and the
+ * channel stays open for writing; without it (the default) the channel closes with {@link
+ * KcpCloseReason#PEER_CLOSED}, as it does when the peer calls {@code close()}. When both directions
+ * have ended the channel closes with {@link KcpCloseReason#SHUTDOWN}. Plain KCP has no
+ * end-of-output signal: there {@code shutdownOutput()} fails (one line) and changes nothing. {@link
+ * #shutdownInput()} and {@link #shutdown()} are not supported (nothing in KCP asks a peer to stop
+ * sending).
+ *
  * <p><b>Backpressure.</b> {@link #isWritable()} turns false when the engine's send queue ({@code
  * waitSnd()}, in segments) rises above the high water mark of {@link
  * KcpChannelOption#SEND_QUEUE_WATER_MARK} and true again below the low one; writes beyond {@link
  * KcpChannelOption#SEND_QUEUE_CAP} fail with {@link KcpSendQueueFullException}.
  */
-public interface KcpChannel extends Channel {
+public interface KcpChannel extends DuplexChannel {
 
   /**
    * A bootstrap for a client conversation over {@code datagramChannel}, whose pipeline must hold a
@@ -64,6 +85,66 @@ public interface KcpChannel extends Channel {
 
   @Override
   KcpChannelConfig config();
+
+  /**
+   * Ends this side's output, keeping the input open (TCP's half-close, {@code shutdown(SHUT_WR)}).
+   * From the call on, writes fail with {@link ChannelOutputShutdownException}; what was written
+   * before it (flushed or not) is sent. Once the peer's engine has acknowledged all of it, the
+   * session layer sends its end of output (kcpj's secure sessions: the CLOSE record, repeated until
+   * the peer acknowledges it): then the future succeeds and {@link ChannelOutputShutdownEvent} is
+   * fired. So a successful future means that the peer holds every byte this side wrote, which is
+   * more than a TCP {@code shutdownOutput} says (its future completes when the FIN is queued); that
+   * the peer's layer acknowledged the CLOSE itself is not reported (a peer that never does ends the
+   * session at its secure idle timeout). The engine keeps acknowledging what the peer sends. If the
+   * input has already been shut down (the peer ended its output first), the channel then closes
+   * with {@link KcpCloseReason#SHUTDOWN}. There is no timeout of its own: a peer that stops
+   * acknowledging ends the session by the dead-link rule or the idle timeouts.
+   *
+   * <p>The future fails with an {@link UnsupportedOperationException} (one line, nothing changed)
+   * for a plain KCP session, which has no end-of-output signal (close() is the graceful end there);
+   * with a {@link java.nio.channels.ClosedChannelException} on a closed or closing channel, or if
+   * the channel closes before the end of output is sent. A second call completes with the first.
+   * May be called from any thread (runs on the event loop).
+   */
+  @Override
+  ChannelFuture shutdownOutput();
+
+  /** As {@link #shutdownOutput()}, completing {@code promise}. */
+  @Override
+  ChannelFuture shutdownOutput(ChannelPromise promise);
+
+  /**
+   * Whether this side's output has ended: {@link #shutdownOutput()} succeeded, or the channel is
+   * closed.
+   */
+  @Override
+  boolean isOutputShutdown();
+
+  /**
+   * Whether the input has ended: the peer ended its output and everything it sent was read ({@link
+   * ChannelInputShutdownEvent} fired), or the channel is closed.
+   */
+  @Override
+  boolean isInputShutdown();
+
+  /** Not supported: KCP cannot ask the peer to stop sending. Fails the future, one line. */
+  @Override
+  ChannelFuture shutdownInput();
+
+  /** Not supported (see {@link #shutdownInput()}): fails {@code promise}, one line. */
+  @Override
+  ChannelFuture shutdownInput(ChannelPromise promise);
+
+  /**
+   * Not supported: it would shut the input too (see {@link #shutdownInput()}); call {@link
+   * #shutdownOutput()} and wait for the peer's end. Fails the future, one line.
+   */
+  @Override
+  ChannelFuture shutdown();
+
+  /** Not supported (see {@link #shutdown()}): fails {@code promise}, one line. */
+  @Override
+  ChannelFuture shutdown(ChannelPromise promise);
 
   /**
    * Whether the peer has proven that it receives at {@link #remoteAddress()}. A client's sessions

@@ -5,9 +5,13 @@ import io.kcpj.core.EngineSetting;
 import io.kcpj.core.Kcp;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.core.fec.FecSpec;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannelConfig;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,8 +26,13 @@ import java.util.Objects;
  * only if the new configuration names a different one. The session's timers are then re-armed (a
  * shorter idle timeout or interval takes effect at once). Any thread may change options: off the
  * event loop the change reaches the engine by a task on the event loop, so it never races with it.
+ *
+ * <p>Netty's {@link ChannelOption#ALLOW_HALF_CLOSURE} ({@link #isAllowHalfClosure()}, default
+ * {@code false}) says what the channel does when the peer ends its output under a session layer
+ * that supports half-close (kcpj's secure sessions): shut its input, or close ({@link KcpChannel},
+ * "Half-close").
  */
-public final class KcpChannelConfig extends DefaultChannelConfig {
+public final class KcpChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
   static final WriteBufferWaterMark DEFAULT_SEND_QUEUE_WATER_MARK =
       new WriteBufferWaterMark(128, 256);
   static final int DEFAULT_SEND_QUEUE_CAP = 4096;
@@ -42,6 +51,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   private volatile int fecDataShards;
   private volatile int fecParityShards;
   private volatile boolean fecDecodeUnrequested = true;
+  private volatile boolean allowHalfClosure;
 
   private final KcpChildChannel session;
 
@@ -58,6 +68,7 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   @Override
   public Map<ChannelOption<?>, Object> getOptions() {
     Map<ChannelOption<?>, Object> options = super.getOptions();
+    options.put(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure);
     for (KcpChannelOption<?> o : KcpChannelOption.options()) {
       if (!o.isCodecOption()) {
         options.put(o, getOption(o));
@@ -69,6 +80,9 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T getOption(ChannelOption<T> option) {
+    if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+      return (T) Boolean.valueOf(allowHalfClosure);
+    }
     if (!(option instanceof KcpChannelOption)) {
       return super.getOption(option);
     }
@@ -97,6 +111,11 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
   @Override
   @SuppressWarnings("unchecked")
   public <T> boolean setOption(ChannelOption<T> option, T value) {
+    if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+      validate(option, value);
+      allowHalfClosure = (Boolean) value;
+      return true;
+    }
     if (!(option instanceof KcpChannelOption)) {
       return super.setOption(option, value);
     }
@@ -131,6 +150,74 @@ public final class KcpChannelConfig extends DefaultChannelConfig {
       return false; // codec-level options, see KcpCodecBuilder
     }
     return true;
+  }
+
+  /**
+   * Whether the peer's end of output shuts this channel's input ({@code true}: {@link
+   * io.netty.channel.socket.ChannelInputShutdownEvent} once everything the peer sent was read; the
+   * channel stays open for writing) or closes the channel ({@code false}, the default, as in Netty:
+   * {@link KcpCloseReason#PEER_CLOSED}). Only a session layer that supports half-close (kcpj's
+   * secure sessions) reports the peer's end of output; plain KCP has none.
+   */
+  @Override
+  public boolean isAllowHalfClosure() {
+    return allowHalfClosure;
+  }
+
+  /** Sets {@link #isAllowHalfClosure()} ({@link ChannelOption#ALLOW_HALF_CLOSURE}). */
+  @Override
+  public KcpChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
+    this.allowHalfClosure = allowHalfClosure;
+    return this;
+  }
+
+  @Override
+  @Deprecated
+  public KcpChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
+    super.setMaxMessagesPerRead(maxMessagesPerRead);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setWriteSpinCount(int writeSpinCount) {
+    super.setWriteSpinCount(writeSpinCount);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setAllocator(ByteBufAllocator allocator) {
+    super.setAllocator(allocator);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+    super.setRecvByteBufAllocator(allocator);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setAutoRead(boolean autoRead) {
+    super.setAutoRead(autoRead);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setAutoClose(boolean autoClose) {
+    super.setAutoClose(autoClose);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
+    super.setMessageSizeEstimator(estimator);
+    return this;
+  }
+
+  @Override
+  public KcpChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+    super.setWriteBufferWaterMark(writeBufferWaterMark);
+    return this;
   }
 
   /** The engine settings this channel runs with. */

@@ -15,6 +15,10 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -84,6 +88,22 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
 
   /** The reason a close the session layer caused will carry, set before its event is fired. */
   private KcpCloseReason layerCloseReason;
+
+  // Half-close (under a session layer that supports it).
+  /** shutdownOutput() was called: writes fail from now on; the end of output waits for ACKs. */
+  private boolean outputShutdownRequested;
+
+  /** The layer sent its end of output (the secure CLOSE): {@link #isOutputShutdown()}. */
+  private boolean outputShutdown;
+
+  /** The first shutdownOutput()'s promise, until the end of output is sent or fails. */
+  private ChannelPromise outputShutdownPromise;
+
+  /** The layer reported the peer's end of output; the input shuts once the engine delivered all. */
+  private boolean peerHalfClosed;
+
+  /** ChannelInputShutdownEvent was fired: {@link #isInputShutdown()}. */
+  private boolean inputShutdown;
 
   KcpChildChannel(KcpCodec codec, SessionKey key, long nowMillis) {
     super(codec.datagramChannel());
@@ -334,7 +354,214 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     if (closeReason == null) {
       closeReason = layerCloseReason != null ? layerCloseReason : KcpCloseReason.LOCAL_CLOSE;
     }
+    ChannelPromise shutdown = outputShutdownPromise;
+    outputShutdownPromise = null;
+    if (shutdown != null) {
+      shutdown.tryFailure(new ClosedBeforeOutputShutdown(closeReason));
+    }
     codec.childClosed(this);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Half-close (DuplexChannel)
+  // ---------------------------------------------------------------------------------------------
+
+  @Override
+  public boolean isInputShutdown() {
+    return inputShutdown || !open;
+  }
+
+  @Override
+  public boolean isOutputShutdown() {
+    return outputShutdown || !open;
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return isInputShutdown() && isOutputShutdown();
+  }
+
+  @Override
+  public ChannelFuture shutdownOutput() {
+    return shutdownOutput(newPromise());
+  }
+
+  @Override
+  public ChannelFuture shutdownOutput(ChannelPromise promise) {
+    if (!eventLoop().inEventLoop()) {
+      try {
+        eventLoop().execute(() -> shutdownOutput(promise));
+      } catch (RejectedExecutionException e) {
+        promise.tryFailure(new ClosedChannelException());
+      }
+      return promise;
+    }
+    if (!open || closing) {
+      promise.tryFailure(new ClosedChannelException());
+      return promise;
+    }
+    KcpSessionLayer layer = codec.sessionLayer();
+    if (layer == null || !layer.supportsHalfClose()) {
+      promise.tryFailure(
+          new UnsupportedOperationException(
+              layer == null
+                  ? "plain KCP has no end-of-output signal (FIN): shutdownOutput() needs kcpj's"
+                      + " secure sessions (secure(...) on the codec builder); close() ends the"
+                      + " whole session"
+                  : layer.getClass().getSimpleName()
+                      + " cannot end a session's output alone: shutdownOutput() is not"
+                      + " supported; close() ends the whole session"));
+      return promise;
+    }
+    if (outputShutdown) {
+      promise.trySuccess();
+      return promise;
+    }
+    if (outputShutdownRequested) {
+      outputShutdownPromise.addListener(
+          (ChannelFutureListener)
+              f -> {
+                if (f.isSuccess()) {
+                  promise.trySuccess();
+                } else {
+                  promise.tryFailure(f.cause());
+                }
+              });
+      return promise;
+    }
+    unsafe().flush(); // what was written before the call is part of the output: into the engine
+    if (!open) {
+      promise.tryFailure(new ClosedChannelException());
+      return promise;
+    }
+    outputShutdownRequested = true; // writes fail from now on (filterOutboundMessage)
+    outputShutdownPromise = promise.isVoid() ? newPromise() : promise;
+    if (kcp.waitSnd() == 0) {
+      endOutput();
+    } else {
+      codec.markDirty(this); // ends in afterEngineActivity once the peer acknowledged it all
+    }
+    return promise;
+  }
+
+  /**
+   * Everything this channel sent is acknowledged after shutdownOutput(): the layer sends its end of
+   * output; the promise succeeds, {@link ChannelOutputShutdownEvent} is fired, and if the input is
+   * shut too the channel closes ({@link KcpCloseReason#SHUTDOWN}).
+   */
+  private void endOutput() {
+    KcpSessionLayer layer = codec.sessionLayer();
+    boolean sent = layer != null && layer.shutdownOutput(key.address(), key.conv());
+    if (!open) {
+      return; // the layer's events closed the channel (doClose failed the promise)
+    }
+    ChannelPromise promise = outputShutdownPromise;
+    outputShutdownPromise = null;
+    if (promise == null) {
+      return;
+    }
+    if (!sent) {
+      promise.tryFailure(
+          new IllegalStateException(
+              "the session layer could not send the end of output (its session is ending)"));
+      return;
+    }
+    outputShutdown = true;
+    promise.trySuccess();
+    pipeline().fireUserEventTriggered(ChannelOutputShutdownEvent.INSTANCE);
+    if (open && inputShutdown) {
+      forceClose(KcpCloseReason.SHUTDOWN);
+    }
+  }
+
+  /**
+   * Not supported: KCP (secure sessions included) has no message that asks the peer to stop
+   * sending, so the input can only shut when the peer ends its output. Fails the promise with an
+   * {@link UnsupportedOperationException}.
+   */
+  @Override
+  public ChannelFuture shutdownInput() {
+    return shutdownInput(newPromise());
+  }
+
+  /** Not supported (see {@link #shutdownInput()}): fails {@code promise}. */
+  @Override
+  public ChannelFuture shutdownInput(ChannelPromise promise) {
+    promise.tryFailure(new UnsupportedOperationException(SHUTDOWN_INPUT_UNSUPPORTED));
+    return promise;
+  }
+
+  /** Not supported: it would shut the input too (see {@link #shutdownInput()}). */
+  @Override
+  public ChannelFuture shutdown() {
+    return shutdown(newPromise());
+  }
+
+  /** Not supported (see {@link #shutdown()}): fails {@code promise}. */
+  @Override
+  public ChannelFuture shutdown(ChannelPromise promise) {
+    promise.tryFailure(
+        new UnsupportedOperationException(
+            "shutdown() would shut the input too, which KCP cannot do: call shutdownOutput()"
+                + " and wait for the peer's end (ChannelInputShutdownEvent)"));
+    return promise;
+  }
+
+  private static final String SHUTDOWN_INPUT_UNSUPPORTED =
+      "KCP cannot ask the peer to stop sending: shutdownInput() is not supported; the input"
+          + " shuts when the peer shuts its output (ChannelOption.ALLOW_HALF_CLOSURE)";
+
+  /**
+   * The session layer reported the peer's end of output and the channel allows half-closure: the
+   * input shuts once the engine has delivered everything it holds ({@link
+   * #shutdownInputIfDelivered}, at the end of the batch).
+   */
+  void peerHalfClosed() {
+    if (open && !peerHalfClosed) {
+      peerHalfClosed = true;
+      codec.markDirty(this);
+    }
+  }
+
+  /**
+   * After the peer's end of output, once the engine holds nothing more to deliver (all of it went
+   * to the pipeline, as reading allowed): fires {@link ChannelInputShutdownEvent} then {@link
+   * ChannelInputShutdownReadComplete}, and closes the channel ({@link KcpCloseReason#SHUTDOWN}) if
+   * its output is shut down too.
+   */
+  void shutdownInputIfDelivered() {
+    if (!open || !peerHalfClosed || inputShutdown) {
+      return;
+    }
+    if (kcp.peekSize() >= 0 || kcp.receiveQueueSize() > 0 || kcp.receiveBufferSize() > 0) {
+      return; // still to be read
+    }
+    inputShutdown = true;
+    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+    if (open && outputShutdown) {
+      forceClose(KcpCloseReason.SHUTDOWN);
+    }
+  }
+
+  /** Both the peer's and this side's output ended (the peer's maybe not delivered yet). */
+  boolean isHalfClosedBothWays() {
+    return peerHalfClosed && outputShutdown;
+  }
+
+  /** The failure of a shutdownOutput() that the channel's close overtook. */
+  private static final class ClosedBeforeOutputShutdown extends ClosedChannelException {
+    private static final long serialVersionUID = 1L;
+    private final KcpCloseReason reason;
+
+    ClosedBeforeOutputShutdown(KcpCloseReason reason) {
+      this.reason = reason;
+    }
+
+    @Override
+    public String getMessage() {
+      return "the channel closed (" + reason + ") before its output was shut down";
+    }
   }
 
   @Override
@@ -461,6 +688,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
     if (closing) {
       throw new ClosedChannelException();
+    }
+    if (outputShutdownRequested) {
+      throw new ChannelOutputShutdownException(
+          "the channel's output is shut down (shutdownOutput() was called): nothing more is sent");
     }
     return msg;
   }
@@ -617,6 +848,12 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
                   key.conv(), key.address(), config.engineConfig().deadLink()));
       forceClose(KcpCloseReason.DEAD_LINK);
       return;
+    }
+    if (outputShutdownPromise != null && kcp.waitSnd() == 0) {
+      endOutput(); // everything acknowledged: the layer sends its end of output
+      if (!open) {
+        return;
+      }
     }
     if (closing && kcp.waitSnd() == 0) {
       forceClose(KcpCloseReason.LOCAL_CLOSE);

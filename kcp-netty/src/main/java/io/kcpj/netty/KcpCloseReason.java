@@ -45,7 +45,10 @@ public enum KcpCloseReason {
   NO_PROGRESS,
   /**
    * The {@linkplain KcpSessionLayer session layer} reported that the peer closed its session
-   * (kcpj's secure sessions: the peer's CLOSE, sent once its own channel had closed).
+   * (kcpj's secure sessions: the peer's CLOSE, sent when its channel closed or shut its output),
+   * and this channel does not allow half-closure ({@link
+   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} false, the default); with it, the input
+   * shuts instead and the channel stays open ({@link #SHUTDOWN} once both directions ended).
    */
   PEER_CLOSED,
   /**
@@ -79,5 +82,16 @@ public enum KcpCloseReason {
    * a session layer the peer is told (kcpj's secure sessions: an ABORT record with the code; the
    * peer's channel closes with {@link #PEER_ABORT} and the same {@link KcpChannel#abortCode()}).
    */
-  LOCAL_ABORT
+  LOCAL_ABORT,
+  /**
+   * Both directions were shut down, gracefully: this side's output with {@link
+   * KcpChannel#shutdownOutput()} (everything it wrote acknowledged by the peer's engine, then the
+   * session layer's end-of-output signal sent) and the peer's output by its own (kcpj's secure
+   * CLOSE, with everything the peer sent delivered to the pipeline and {@link
+   * io.netty.channel.socket.ChannelInputShutdownEvent} fired; needs {@link
+   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE}), in either order. Nothing was lost: the
+   * half-closing counterpart of {@link #LOCAL_CLOSE}. Only under a session layer that supports
+   * half-close (kcpj's secure sessions).
+   */
+  SHUTDOWN
 }

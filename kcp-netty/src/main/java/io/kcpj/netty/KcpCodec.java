@@ -268,10 +268,18 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         if (closed.reason() == KcpCloseReason.PEER_ABORT) {
           child.setAbortCode(closed.abortCode());
         }
+        if (closed.reason() == KcpCloseReason.PEER_CLOSED && child.isHalfClosedBothWays()) {
+          // Both directions ended and the layer's session drained while the peer's last messages
+          // wait in the engine for a reader (AUTO_READ off): nothing more needs the layer; the
+          // channel closes with SHUTDOWN once they are read (or by the application).
+          return;
+        }
         closeForLayer(child, closed.reason(), closed);
       } else {
         onLayerClosedWithoutSession(closed);
       }
+    } else if (evt instanceof KcpSessionLayerEvent.PeerHalfClosed) {
+      onPeerHalfClosed((KcpSessionLayerEvent.PeerHalfClosed) evt);
     } else if (evt instanceof KcpSessionLayerEvent.PathChanged) {
       KcpSessionLayerEvent.PathChanged moved = (KcpSessionLayerEvent.PathChanged) evt;
       KcpChildChannel child = sessions.get(new SessionKey(moved.previous(), moved.conv()));
@@ -285,6 +293,31 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         stats.pathValidationsFailed++;
         child.pipeline().fireUserEventTriggered(evt);
       }
+    }
+  }
+
+  /**
+   * The peer ended its sending direction: with {@code ALLOW_HALF_CLOSURE} the channel's input shuts
+   * once its engine delivered what it holds ({@link KcpChildChannel#peerHalfClosed}); otherwise the
+   * channel closes with {@code PEER_CLOSED} as for a full close, and the layer's session ends its
+   * own sending direction so that both ends drain.
+   */
+  private void onPeerHalfClosed(KcpSessionLayerEvent.PeerHalfClosed evt) {
+    KcpChildChannel child = sessions.get(new SessionKey(evt.remoteAddress(), evt.conv()));
+    if (child != null && child.config().isAllowHalfClosure()) {
+      child.peerHalfClosed();
+      return;
+    }
+    if (child != null) {
+      closeForLayer(
+          child,
+          KcpCloseReason.PEER_CLOSED,
+          new KcpSessionLayerEvent.Closed(
+              evt.remoteAddress(), evt.conv(), KcpCloseReason.PEER_CLOSED, evt.description()));
+    }
+    KcpSessionLayer layer = sessionLayer();
+    if (layer != null) {
+      layer.shutdownOutput(evt.remoteAddress(), evt.conv());
     }
   }
 
@@ -861,6 +894,7 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
           try {
             child.deliver();
             child.fireReadCompleteIfPending();
+            child.shutdownInputIfDelivered();
           } catch (RuntimeException e) {
             sessionFailed(e); // e.g. the allocator failed: the message stays in the engine
           }

@@ -24,12 +24,18 @@ import java.net.InetSocketAddress;
  *       address), so the codec's own anti-amplification limit does not apply; a datagram for no
  *       session is dropped;
  *   <li>a {@link KcpSessionLayerEvent.Closed} closes the session's channel with its reason;
+ *   <li>a {@link KcpSessionLayerEvent.PeerHalfClosed} shuts the channel's input (with {@link
+ *       io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE}) or closes it with {@link
+ *       KcpCloseReason#PEER_CLOSED};
  *   <li>a {@link KcpSessionLayerEvent.PathChanged} moves the session to the new address.
  * </ul>
  *
  * <p>When one of the codec's sessions closes for any reason, the codec calls {@link
- * #close(InetSocketAddress, int, KcpCloseReason, int)}. All calls are made on the datagram
- * channel's event loop.
+ * #close(InetSocketAddress, int, KcpCloseReason, int)}. A layer that {@linkplain
+ * #supportsHalfClose() supports half-close} is also asked to end a session's sending direction
+ * alone ({@link #shutdownOutput}): when the channel's {@link KcpChannel#shutdownOutput()} has had
+ * everything acknowledged, and after a {@link KcpSessionLayerEvent.PeerHalfClosed} the channel did
+ * not keep half-open. All calls are made on the datagram channel's event loop.
  */
 public interface KcpSessionLayer extends ChannelHandler {
   /**
@@ -56,6 +62,29 @@ public interface KcpSessionLayer extends ChannelHandler {
    */
   default void close(InetSocketAddress remote, int conv, KcpCloseReason reason, int abortCode) {
     close(remote, conv, reason);
+  }
+
+  /**
+   * Whether this layer can end a session's sending direction alone ({@link #shutdownOutput}); the
+   * codec's channels offer {@link KcpChannel#shutdownOutput()} only then. {@code false} by default;
+   * kcpj's secure layers say {@code true}.
+   */
+  default boolean supportsHalfClose() {
+    return false;
+  }
+
+  /**
+   * End the sending direction of the layer's session for ({@code remote}, {@code conv}) and tell
+   * the peer (kcpj's secure sessions: the CLOSE record, repeated until acknowledged), keeping the
+   * session open for what the peer still sends. The codec calls it once every segment its engine
+   * sent has been acknowledged, or when the peer half-closed and the channel closes for it (then
+   * both ends drain and forget the session). The layer may fire events from inside this call.
+   *
+   * @return whether the end of output was sent or is being sent; {@code false} for an unknown
+   *     session, one not established or already ending, or a layer without half-close (the default)
+   */
+  default boolean shutdownOutput(InetSocketAddress remote, int conv) {
+    return false;
   }
 
   /**

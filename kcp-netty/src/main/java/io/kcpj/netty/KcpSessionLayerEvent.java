@@ -10,7 +10,8 @@ import java.util.Objects;
  * datagram, and a {@link PathChanged} before the first datagram from the new address). The codec
  * consumes these events; it fires {@link PathChanged}, {@link PathValidationFailed} and {@link
  * Closed} again on the session's own channel, so that its handlers see them ({@code
- * userEventTriggered}). Immutable.
+ * userEventTriggered}); a {@link PeerHalfClosed} becomes Netty's {@link
+ * io.netty.channel.socket.ChannelInputShutdownEvent} there, or a {@link Closed}. Immutable.
  */
 public sealed interface KcpSessionLayerEvent {
   /** The session's peer address as the codec knows it (the new one, for {@link PathChanged}). */
@@ -70,6 +71,30 @@ public sealed interface KcpSessionLayerEvent {
     public Closed(
         InetSocketAddress remoteAddress, int conv, KcpCloseReason reason, String description) {
       this(remoteAddress, conv, reason, description, 0);
+    }
+  }
+
+  /**
+   * The peer closed its sending direction (kcpj's secure sessions: its CLOSE record, sent once its
+   * engine had every segment it sent acknowledged), while this side may still send. The layer has
+   * passed up everything the peer sent before. The layer does not answer it by itself: the codec
+   * either shuts the session's channel's input once its engine has delivered what it holds ({@link
+   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} on the channel; the channel keeps sending,
+   * and later calls {@link KcpSessionLayer#shutdownOutput}), or fires a {@link Closed} with {@link
+   * KcpCloseReason#PEER_CLOSED} and {@code description} on the channel, closes it and calls {@link
+   * KcpSessionLayer#shutdownOutput} at once (the default). For a session the codec holds no channel
+   * for, the codec calls {@link KcpSessionLayer#shutdownOutput} at once.
+   *
+   * @param remoteAddress the peer's address
+   * @param conv the KCP conversation id
+   * @param description one line for people, used if the channel is closed for it
+   */
+  record PeerHalfClosed(InetSocketAddress remoteAddress, int conv, String description)
+      implements KcpSessionLayerEvent {
+    /** Checks that the address and description are present. */
+    public PeerHalfClosed {
+      Objects.requireNonNull(remoteAddress, "remoteAddress");
+      Objects.requireNonNull(description, "description");
     }
   }
 

@@ -32,9 +32,11 @@ import java.util.Objects;
  * completes the connect future; when it fails (no authenticated answer within the handshake
  * timeout: wrong key, pinned key not the server's, server not in secure mode, unreachable) the
  * layer fires {@link KcpSessionLayerEvent.Closed} and the future fails with that reason. Later
- * {@code Closed} events (stateless reset, the server's ABORT or CLOSE, the secure idle timeout)
- * close the KCP channel with the matching {@code KcpCloseReason}. When the codec's channel closes,
- * it calls {@link #close}, which closes the secure session (CLOSE, or ABORT for a forced close).
+ * {@code Closed} events (stateless reset, the server's ABORT, the secure idle timeout) close the
+ * KCP channel with the matching {@code KcpCloseReason}; the server's CLOSE is a {@link
+ * KcpSessionLayerEvent.PeerHalfClosed} (the codec shuts the channel's input or closes it). When the
+ * codec's channel closes, it calls {@link #close}, which closes the secure session (CLOSE, or ABORT
+ * for a forced close); a channel that shuts its output calls {@link #shutdownOutput} (CLOSE only).
  *
  * <p>Each codec datagram is protected for its (server, conv) session; one for no established
  * session is dropped and counted, never sent in clear. Records from the server are opened and their
@@ -185,6 +187,12 @@ public final class SecureClientLayer extends SecureLayerBase {
     close(remote, conv, reason, 0);
   }
 
+  @Override
+  SecureSession routedSession(InetSocketAddress remote, int conv) {
+    Entry e = byRoute.get(new Route(remote, conv));
+    return e == null ? null : e.session;
+  }
+
   /**
    * Ends the secure session of the codec's ({@code remote}, {@code conv}): CLOSE for a normal
    * close, else ABORT, carrying {@code abortCode} for {@link KcpCloseReason#LOCAL_ABORT}.
@@ -255,9 +263,11 @@ public final class SecureClientLayer extends SecureLayerBase {
     @Override
     public void onPeerClosed(SecureSession s) {
       if (byRoute.get(route) == this) {
-        keepEvent(peerClosedEvent(route.server(), route.conv()));
+        // the codec shuts the channel's input, or closes it and calls shutdownOutput
+        keepEvent(peerHalfClosedEvent(route.server(), route.conv()));
+      } else {
+        s.closeSend(now()); // displaced: no channel of the codec's, close ours too
       }
-      s.closeSend(now()); // the codec's channel closes on the event: close ours too
     }
 
     @Override

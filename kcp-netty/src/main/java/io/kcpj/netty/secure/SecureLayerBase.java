@@ -4,6 +4,7 @@ import io.kcpj.core.secure.CryptoContext;
 import io.kcpj.core.secure.SecureCloseReason;
 import io.kcpj.core.secure.SecureDatagramSink;
 import io.kcpj.core.secure.SecureSession;
+import io.kcpj.core.secure.SecureSessionState;
 import io.kcpj.core.secure.SecureWire;
 import io.kcpj.netty.KcpCloseReason;
 import io.kcpj.netty.KcpSessionLayer;
@@ -48,6 +49,38 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
   public final boolean isSecure() {
     return true;
   }
+
+  /**
+   * True: a secure session's sending direction ends alone with a CLOSE ({@link #shutdownOutput}).
+   */
+  @Override
+  public final boolean supportsHalfClose() {
+    return true;
+  }
+
+  /**
+   * Sends the CLOSE of the secure session at the codec's ({@code remote}, {@code conv}) and repeats
+   * it until the peer acknowledges it ({@code SecureSession.closeSend}); the session keeps carrying
+   * what the peer sends (and the engine's acknowledgements). Passes up the events this raises.
+   *
+   * @return whether the CLOSE was sent now or before; {@code false} for no such session, or one not
+   *     established or draining
+   */
+  @Override
+  public final boolean shutdownOutput(InetSocketAddress remote, int conv) {
+    SecureSession session = routedSession(remote, conv);
+    if (session == null) {
+      return false;
+    }
+    boolean sent = session.closeSend(now());
+    armFor(session);
+    fireOpened();
+    flushIfNeeded();
+    return sent;
+  }
+
+  /** The secure session that holds the codec's ({@code remote}, {@code conv}), or null. */
+  abstract SecureSession routedSession(InetSocketAddress remote, int conv);
 
   final CryptoContext crypto = new CryptoContext();
   ChannelHandlerContext ctx;
@@ -216,10 +249,13 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
 
   /**
    * Ends {@code session} because the codec's channel for it closed with {@code reason}: gracefully
-   * (CLOSE) when the channel closed normally, else at once (ABORT, with {@code abortCode} for the
-   * application's {@link KcpCloseReason#LOCAL_ABORT}, else code 0); a session not established yet
-   * is aborted. Nothing to do for a reason a secure layer causes (the session is ending already;
-   * the codec does not report those closes, this is a safeguard). Passes up the events this raises.
+   * (CLOSE, unless sent already) when the channel closed normally ({@link
+   * KcpCloseReason#LOCAL_CLOSE}, {@link KcpCloseReason#IDLE_TIMEOUT}, {@link
+   * KcpCloseReason#SHUTDOWN}), else at once (ABORT, with {@code abortCode} for the application's
+   * {@link KcpCloseReason#LOCAL_ABORT}, else code 0); a session not established yet is aborted, a
+   * draining one (both directions closed) is left to drain. Nothing to do for a reason a secure
+   * layer causes (the session is ending already; the codec does not report those closes, this is a
+   * safeguard). Passes up the events this raises.
    */
   final void endSession(SecureSession session, KcpCloseReason reason, int abortCode) {
     if (causedByLayer(reason)) {
@@ -227,8 +263,10 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
     }
     long now = now();
     boolean graceful =
-        reason == KcpCloseReason.LOCAL_CLOSE || reason == KcpCloseReason.IDLE_TIMEOUT;
-    if (!graceful || !session.closeSend(now)) {
+        reason == KcpCloseReason.LOCAL_CLOSE
+            || reason == KcpCloseReason.IDLE_TIMEOUT
+            || reason == KcpCloseReason.SHUTDOWN;
+    if (!graceful || !(session.closeSend(now) || session.state() == SecureSessionState.DRAINING)) {
       session.abort(reason == KcpCloseReason.LOCAL_ABORT ? abortCode : ABORT_CODE, now);
     }
     armFor(session);
@@ -315,13 +353,14 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
         peer, conv, r, why, r == KcpCloseReason.PEER_ABORT ? abortCode : 0);
   }
 
-  /** The codec's event for a peer that closed its sending direction (its channel is closed). */
-  static KcpSessionLayerEvent.Closed peerClosedEvent(InetSocketAddress peer, int conv) {
-    return new KcpSessionLayerEvent.Closed(
-        peer,
-        conv,
-        KcpCloseReason.PEER_CLOSED,
-        peer.getHostString() + ":" + peer.getPort() + " closed the secure session");
+  /**
+   * The codec's event for a peer that closed its sending direction: the codec shuts the channel's
+   * input, or closes it with {@link KcpCloseReason#PEER_CLOSED} and this description, and in that
+   * case sends this side's CLOSE ({@link #shutdownOutput}) so that both ends drain.
+   */
+  static KcpSessionLayerEvent.PeerHalfClosed peerHalfClosedEvent(InetSocketAddress peer, int conv) {
+    return new KcpSessionLayerEvent.PeerHalfClosed(
+        peer, conv, peer.getHostString() + ":" + peer.getPort() + " closed the secure session");
   }
 
   private static String seconds(long millis) {

@@ -36,13 +36,16 @@ import java.util.Objects;
  * KcpSessionLayerEvent}s fired before or after the session's datagrams, in order. {@code
  * Established} when the client confirmed the session (its first authenticated record; the codec
  * then opens the KCP session validated, since the handshake proved the client's address and this
- * layer's own 3x budget covered what was sent before); {@code Closed} with the reason when the
- * client closed or aborted, or went silent past the secure idle timeout; {@code PathChanged} when a
- * client that moved (NAT rebinding, network switch) answered the path challenge from its new
- * address. Until then the codec keeps knowing the session by its old address (inner datagrams go up
- * with it as sender, and the codec's datagrams to it are protected and sent to wherever the session
- * sends now), so the KCP session survives the move. When the codec's session closes, it calls
- * {@link #close}, which closes the secure session too (CLOSE, or ABORT for a forced close).
+ * layer's own 3x budget covered what was sent before); {@code PeerHalfClosed} when the client ended
+ * its sending direction (its CLOSE: the codec shuts the channel's input or closes it, and asks for
+ * this side's CLOSE with {@link #shutdownOutput}); {@code Closed} with the reason when the session
+ * ended (drained after both CLOSEs, aborted, silent past the secure idle timeout); {@code
+ * PathChanged} when a client that moved (NAT rebinding, network switch) answered the path challenge
+ * from its new address. Until then the codec keeps knowing the session by its old address (inner
+ * datagrams go up with it as sender, and the codec's datagrams to it are protected and sent to
+ * wherever the session sends now), so the KCP session survives the move. When the codec's session
+ * closes, it calls {@link #close}, which closes the secure session too (CLOSE, or ABORT for a
+ * forced close).
  *
  * <p>Sessions are keyed by the server session id every TRANSPORT datagram carries; outbound
  * datagrams are matched to a session by their recipient address (as the codec knows it) and conv
@@ -197,6 +200,11 @@ public final class SecureServerLayer extends SecureLayerBase {
     needsFlush = true;
   }
 
+  @Override
+  SecureSession routedSession(InetSocketAddress remote, int conv) {
+    return byRoute.get(new Route(remote, conv));
+  }
+
   /** Servers never open sessions: clients do. */
   @Override
   public void open(InetSocketAddress remote, int conv) {
@@ -301,9 +309,11 @@ public final class SecureServerLayer extends SecureLayerBase {
     @Override
     public void onPeerClosed(SecureSession session) {
       if (route != null && byRoute.get(route) == session) {
-        keepEvent(peerClosedEvent(codecAddress, session.conv()));
+        // the codec shuts the channel's input, or closes it and calls shutdownOutput
+        keepEvent(peerHalfClosedEvent(codecAddress, session.conv()));
+      } else {
+        session.closeSend(now()); // no channel of the codec's: close ours too, both ends drain
       }
-      session.closeSend(now()); // the codec's channel closes on the event: close ours too
     }
 
     @Override
