@@ -5,7 +5,7 @@
 # bench/target/kcpj.jar (./mvnw -B -q -DskipTests package -pl bench -am). Run from anywhere; the
 # classes are compiled into the repository's ignored target/bfm. Runs overlap, started 8 s apart,
 # longest first (TCP's vanished host and NAT rebinding wait for tcp_retries2, about 15 minutes):
-# about 19 minutes. A run that could not reach a steady stream before its failure is run once more
+# about 17 minutes. A run that could not reach a steady stream before its failure is run once more
 # at the end, alone.
 set -eu
 cd "$(dirname "$0")/../.."
