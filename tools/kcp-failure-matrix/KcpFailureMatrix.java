@@ -127,7 +127,7 @@ public final class KcpFailureMatrix {
   // ------------------------------------------------------------------------------ server process
 
   /**
-   * The server process: binds 127.0.0.1:port (0 = any), echoes, prints "EV nanos what" for each
+   * The server process: binds {@link #serverHost()}:port (0 = any), echoes, prints "EV nanos what" for each
    * session opened, closed or moved, and answers stdin commands: {@code bind} (standby mode: bind
    * only now), {@code mark} (remember the drop counters), {@code report} (print what changed since
    * the mark).
@@ -164,6 +164,11 @@ public final class KcpFailureMatrix {
               : null;
     }
 
+    /** The address the server binds: 127.0.0.1, or the system property {@code kfm.host}. */
+    static String serverHost() {
+      return System.getProperty("kfm.host", "127.0.0.1");
+    }
+
     static void run(boolean secure, int port, boolean standby) throws Exception {
       PrintStream out = System.out;
       BufferedReader in =
@@ -193,7 +198,7 @@ public final class KcpFailureMatrix {
         String line;
         while ((line = in.readLine()) != null && !line.equals("bind")) {}
       }
-      ch.bind(new InetSocketAddress("127.0.0.1", port)).sync();
+      ch.bind(new InetSocketAddress(serverHost(), port)).sync();
       out.println(
           "PORT " + ((InetSocketAddress) ch.localAddress()).getPort() + " " + System.nanoTime());
       for (String line; (line = in.readLine()) != null; ) {
@@ -349,9 +354,8 @@ public final class KcpFailureMatrix {
     volatile String defaults = "";
     volatile long firstDatagramAt = -1;
 
-    ServerProcess(boolean secure, int port, boolean standby) throws IOException {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    ServerProcess(Net net, boolean secure, int port, boolean standby) throws IOException {
+      List<String> cmd = new ArrayList<>(net.serverLauncher());
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.addAll(
@@ -434,12 +438,110 @@ public final class KcpFailureMatrix {
     }
   }
 
+  // ------------------------------------------------------------------------------- the path
+
+  /**
+   * Where a run's server process and path are: {@link Loopback} (this tool: 127.0.0.1, netem-sim's
+   * {@link UdpProxy}), or the TUN bridge of {@code tools/bridge-failure-matrix} (the client in one
+   * network namespace, the server in another). A run owns its {@code Net} and closes it.
+   */
+  interface Net {
+    /** How a server process is started: the java launcher and its options, maybe wrapped. */
+    List<String> serverLauncher();
+
+    /** The address the server binds and the client sends to (without a proxy). */
+    String serverHost();
+
+    /** The address the client's datagram channel binds (port 0). */
+    InetSocketAddress clientBind();
+
+    /**
+     * Starts the path the run's datagrams take (its profile: 20 ms each way and the failure's
+     * timeline) and returns the address the client sends to.
+     */
+    InetSocketAddress startPath(Failure failure, Profile profile, InetSocketAddress server)
+        throws IOException;
+
+    /** The {@code System.nanoTime()} reading that is time 0 of the path's timeline. */
+    long originNanos();
+
+    /** Whether t0 is the timeline's (true) or the moment of the kill (false, no timeline). */
+    boolean timed(Failure failure);
+
+    /** The path's counters, for an error message ("" if none). */
+    String summary();
+
+    /** Stops the path. */
+    void close();
+  }
+
+  /** This tool's path: everything on 127.0.0.1, through a {@link UdpProxy} unless host-up. */
+  static final class Loopback implements Net {
+    UdpProxy proxy;
+    long origin = System.nanoTime();
+
+    @Override
+    public List<String> serverLauncher() {
+      return List.of(ProcessHandle.current().info().command().orElse("java"));
+    }
+
+    @Override
+    public String serverHost() {
+      return "127.0.0.1";
+    }
+
+    @Override
+    public InetSocketAddress clientBind() {
+      return new InetSocketAddress("127.0.0.1", 0);
+    }
+
+    @Override
+    public InetSocketAddress startPath(Failure failure, Profile profile, InetSocketAddress server)
+        throws IOException {
+      origin = System.nanoTime();
+      if (!failure.proxied) {
+        return server;
+      }
+      proxy =
+          UdpProxy.builder()
+              .listen(new InetSocketAddress("127.0.0.1", 0))
+              .target(server)
+              .profile(profile)
+              .start();
+      origin = proxy.clockOriginNanos();
+      return proxy.localAddress();
+    }
+
+    @Override
+    public long originNanos() {
+      return origin;
+    }
+
+    @Override
+    public boolean timed(Failure failure) {
+      return failure.proxied;
+    }
+
+    @Override
+    public String summary() {
+      return proxy == null ? "" : ", proxy " + proxy.counters().summary();
+    }
+
+    @Override
+    public void close() {
+      if (proxy != null) {
+        proxy.close();
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------ one run
 
   /** One run: the server process(es), the proxy, the client and what the client observed. */
   static final class Run {
     final boolean secure;
     final Failure failure;
+    final Net net;
     // client state, touched on the client's event loop only
     final BitSet echoed = new BitSet();
     final List<String> udpExceptions = new ArrayList<>();
@@ -458,57 +560,37 @@ public final class KcpFailureMatrix {
     long healedAt = Long.MAX_VALUE;
 
     Run(boolean secure, Failure failure) {
+      this(secure, failure, new Loopback());
+    }
+
+    Run(boolean secure, Failure failure, Net net) {
       this.secure = secure;
       this.failure = failure;
+      this.net = net;
     }
 
     Profile profile() {
-      long ms = 1_000_000;
-      DirectionProfile oneWay =
-          DirectionProfile.builder().delay(DelayModel.constant(ONE_WAY_MS * ms)).build();
-      Timeline.Builder t = Timeline.builder();
-      long at = WARM_UP_MS * ms;
-      switch (failure) {
-        case SERVER_KILLED, CLIENT_VANISHED -> t.blackout(Scope.BOTH, at, FOREVER_MS * ms);
-        case BLACKOUT_30S, PARTITION_90S -> t.blackout(Scope.BOTH, at, failure.outageMs * ms);
-        case NAT_REBINDING -> t.rebind(Scope.UP, at);
-        default -> {}
-      }
-      return Profile.builder().name("failure-matrix").both(oneWay).timeline(t.build()).build();
+      return KcpFailureMatrix.profile(failure);
     }
 
     String play() throws Exception {
-      ServerProcess server = new ServerProcess(secure, 0, false);
+      ServerProcess server = new ServerProcess(net, secure, 0, false);
       String[] bound = server.await("PORT ").split(" ");
       int port = Integer.parseInt(bound[1]);
       ServerProcess standby = null;
       if (failure == Failure.SERVER_RESTARTED) {
-        standby = new ServerProcess(secure, port, true);
+        standby = new ServerProcess(net, secure, port, true);
         standby.await("STANDBY");
       }
-      InetSocketAddress serverAddress = new InetSocketAddress("127.0.0.1", port);
+      InetSocketAddress serverAddress = new InetSocketAddress(net.serverHost(), port);
       MultiThreadIoEventLoopGroup group =
           new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-      UdpProxy proxy = null;
       String restartGap = "";
       String defaults;
       try {
-        long proxyStart = System.nanoTime();
-        InetSocketAddress target = serverAddress;
-        if (failure.proxied) {
-          proxy =
-              UdpProxy.builder()
-                  .listen(new InetSocketAddress("127.0.0.1", 0))
-                  .target(serverAddress)
-                  .profile(profile())
-                  .start();
-          target = proxy.localAddress();
-        }
-        // t0 is the proxy's time 0 (its timeline's origin, on System.nanoTime()) plus the warm-up;
-        // the proxy does not expose its clock, so it is read from its private field.
-        if (proxy != null) {
-          proxyStart = proxyOrigin(proxy);
-        }
+        // t0 is the path's time 0 (its timeline's origin, on System.nanoTime()) plus the warm-up
+        InetSocketAddress target = net.startPath(failure, profile(), serverAddress);
+        long proxyStart = net.originNanos();
         SecureClientConfig clientConfig = SecureClientConfig.builder().psk(PSK).build();
         List<ChannelHandler> handlers = new ArrayList<>();
         SecureClientLayer clientLayer = secure ? new SecureClientLayer(clientConfig) : null;
@@ -529,14 +611,13 @@ public final class KcpFailureMatrix {
                         ch.pipeline().addLast(handlers.toArray(new ChannelHandler[0]));
                       }
                     })
-                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .bind(net.clientBind())
                 .sync()
                 .channel();
         if (failure == Failure.SERVER_KILLED_CONNECTED) {
           udp.connect(serverAddress).sync();
         }
         EventLoop loop = udp.eventLoop();
-        UdpProxy[] proxyRef = {proxy};
         Future<KcpChannel> connecting =
             KcpChannel.newBootstrap(udp).remoteAddress(target).handler(new ClientSide()).connect();
         loop.scheduleAtFixedRate(this::sendOne, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
@@ -553,9 +634,7 @@ public final class KcpFailureMatrix {
                         + sent
                         + ", echoed "
                         + echoed.cardinality()
-                        + (proxyRef[0] == null
-                            ? ""
-                            : ", proxy " + proxyRef[0].counters().summary()));
+                        + net.summary());
               }
               return null;
             });
@@ -581,7 +660,7 @@ public final class KcpFailureMatrix {
         on(
             loop,
             () -> {
-              t0 = failure.proxied ? t0Planned : System.nanoTime();
+              t0 = net.timed(failure) ? t0Planned : System.nanoTime();
               healedAt = t0 + failure.outageMs * 1_000_000;
               sentAtT0 = sent;
               echoedAtT0 = echoed.cardinality();
@@ -650,14 +729,12 @@ public final class KcpFailureMatrix {
         udp.close().sync();
         return cell + " {" + defaults + (restartGap.isEmpty() ? "" : "; " + restartGap) + "}";
       } finally {
-        if (proxy != null) {
-          proxy.close();
-        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         server.process.destroyForcibly();
         if (standby != null) {
           standby.process.destroyForcibly();
         }
+        net.close(); // after the processes: a process in a namespace outlives its name
       }
     }
 
@@ -767,11 +844,20 @@ public final class KcpFailureMatrix {
     }
   }
 
-  /** The {@code System.nanoTime()} reading that is time 0 on {@code proxy}'s timeline. */
-  static long proxyOrigin(UdpProxy proxy) throws ReflectiveOperationException {
-    java.lang.reflect.Field clock = UdpProxy.class.getDeclaredField("clock");
-    clock.setAccessible(true);
-    return ((io.kcpj.netem.time.WallClockScheduler) clock.get(proxy)).originWallNanos();
+  /** The path of a run: 20 ms each way, nothing else, and the failure's timeline events at t0. */
+  static Profile profile(Failure failure) {
+    long ms = 1_000_000;
+    DirectionProfile oneWay =
+        DirectionProfile.builder().delay(DelayModel.constant(ONE_WAY_MS * ms)).build();
+    Timeline.Builder t = Timeline.builder();
+    long at = WARM_UP_MS * ms;
+    switch (failure) {
+      case SERVER_KILLED, CLIENT_VANISHED -> t.blackout(Scope.BOTH, at, FOREVER_MS * ms);
+      case BLACKOUT_30S, PARTITION_90S -> t.blackout(Scope.BOTH, at, failure.outageMs * ms);
+      case NAT_REBINDING -> t.rebind(Scope.UP, at);
+      default -> {}
+    }
+    return Profile.builder().name("failure-matrix").both(oneWay).timeline(t.build()).build();
   }
 
   static <T> T on(EventLoop loop, Callable<T> task) throws Exception {

@@ -141,6 +141,17 @@ public final class UdpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * The {@code System.nanoTime()} reading that is time 0 of this proxy's links: a timeline event at
+   * {@code t} nanoseconds (a blackout, a rebinding) starts at {@code clockOriginNanos() + t}. Fixed
+   * when the proxy starts; any thread. Lets a caller that measures in {@code System.nanoTime()}
+   * (this process or another one on the same machine, where it is the one monotonic clock) time
+   * what it observes from the timeline's events.
+   */
+  public long clockOriginNanos() {
+    return clock.originWallNanos();
+  }
+
   /** The target address. */
   public InetSocketAddress target() {
     return target;

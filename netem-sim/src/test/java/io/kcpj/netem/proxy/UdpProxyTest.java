@@ -164,6 +164,29 @@ class UdpProxyTest {
   }
 
   @Test
+  void theClockOriginIsTheNanoTimeOfTheProxysStart() throws Exception {
+    long before = System.nanoTime();
+    try (EchoServer echo = new EchoServer();
+        UdpProxy proxy =
+            UdpProxy.builder()
+                .listen(ANY_LOOPBACK)
+                .target(echo.address())
+                .profile(Profile.parse("delay=1ms"))
+                .start()) {
+      long after = System.nanoTime();
+      long origin = proxy.clockOriginNanos();
+      assertTrue(
+          origin - before >= 0 && after - origin >= 0,
+          "time 0 of the timeline is taken while start() runs: "
+              + (origin - before)
+              + " ns after the call, "
+              + (after - origin)
+              + " ns before its return");
+      assertEquals(origin, proxy.clockOriginNanos(), "fixed once started");
+    }
+  }
+
+  @Test
   void aDownRebindingIsRejected() {
     assertThrows(
         IllegalArgumentException.class,
