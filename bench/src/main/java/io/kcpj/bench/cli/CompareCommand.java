@@ -8,6 +8,7 @@ import io.kcpj.bench.compare.Profiles;
 import io.kcpj.bench.compare.ReferenceTest;
 import io.kcpj.bench.compare.Workload;
 import io.kcpj.netem.profile.Profile;
+import io.kcpj.netem.tun.NetemPaths;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -279,6 +280,13 @@ public final class CompareCommand implements Callable<Integer> {
       }
     }
     if (!runVirtual) {
+      for (Profile p : ps) {
+        try {
+          NetemPaths.requireSupported(p);
+        } catch (IllegalArgumentException e) {
+          throw CommandError.usage(e.getMessage() + " (add --virtual)", null);
+        }
+      }
       for (KcpTransport t : transports) {
         if (t.secure() != null) {
           throw CommandError.usage(

@@ -118,19 +118,52 @@ public final class NetemPaths {
             new SameForAll(Objects.requireNonNull(profile, "profile"), seed), System.nanoTime());
   }
 
-  /** Paths carrying packets through {@code profile}, seeded with {@code seed}. */
+  /**
+   * Paths carrying packets through {@code profile}, seeded with {@code seed}.
+   *
+   * @throws IllegalArgumentException if the profile rebinds an address ({@link #requireSupported})
+   */
   public static NetemPaths create(Profile profile, long seed, boolean perFlow) {
-    return new NetemPaths(profile, seed, perFlow);
+    return new NetemPaths(requireSupported(profile), seed, perFlow);
   }
 
-  /** Switches to a new profile and seed; its timeline starts now. Counters are kept. */
+  /**
+   * Switches to a new profile and seed; its timeline starts now. Counters are kept.
+   *
+   * @throws IllegalArgumentException if the profile rebinds an address ({@link #requireSupported})
+   */
   public void setProfile(Profile profile, long seed) {
-    setLinks(new SameForAll(Objects.requireNonNull(profile, "profile"), seed));
+    setLinks(new SameForAll(requireSupported(profile), seed));
+  }
+
+  /**
+   * Returns {@code profile} if these paths can apply all of it, and refuses it otherwise. The one
+   * thing they cannot apply is a timeline's {@code rebind}: the links carry whole IP packets
+   * between two fixed namespaces and do not rewrite addresses, so a rebinding would silently not
+   * happen. (netem-sim's virtual network, its UDP proxy and its Netty handler do rebind.) {@link
+   * #setLinks} consults its profiles lazily, on the bridge thread, so a caller giving it profiles
+   * must check each with this method first.
+   *
+   * @throws IllegalArgumentException naming the profile, if its timeline rebinds either direction
+   */
+  public static Profile requireSupported(Profile profile) {
+    Objects.requireNonNull(profile, "profile");
+    if (!profile.timeline().rebinds(Direction.A_TO_B).isEmpty()
+        || !profile.timeline().rebinds(Direction.B_TO_A).isEmpty()) {
+      throw new IllegalArgumentException(
+          "profile '"
+              + profile.name()
+              + "': the TUN bridge cannot apply rebind (its links carry IP packets between fixed"
+              + " namespaces and do not rewrite addresses); run it in virtual time");
+    }
+    return profile;
   }
 
   /**
    * Switches to per-flow profiles and seeds (consulted when a flow's first packet arrives from now
    * on; without per-flow links, once for the shared link); timelines start now. Counters are kept.
+   * The profiles must pass {@link #requireSupported} (checked by the caller: they are consulted
+   * later, on the bridge thread).
    */
   public void setLinks(FlowLinks links) {
     this.pending = new Pending(Objects.requireNonNull(links, "links"), System.nanoTime());

@@ -1,6 +1,8 @@
 package io.kcpj.netem.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.netem.Direction;
@@ -126,5 +128,19 @@ class NetemPathsTest {
     assertTrue(a > 100 && a < 180 && b > 100 && b < 180, a + " and " + b + " of 200");
     assertEquals(200, fates.size(), "one fate per packet of the logged flow only");
     assertEquals(200 - a, fates.stream().filter(f -> !f.equals("delivered")).count());
+  }
+
+  @Test
+  void aProfileThatRebindsIsRefusedRatherThanSilentlyNotRebound() {
+    for (String spec : new String[] {"delay=20ms,up.rebind=5s", "delay=20ms,down.rebind=1s"}) {
+      Profile rebinding = Profile.parse(spec);
+      IllegalArgumentException create =
+          assertThrows(IllegalArgumentException.class, () -> NetemPaths.create(rebinding, 1, true));
+      assertTrue(create.getMessage().contains("cannot apply rebind"), create.getMessage());
+      NetemPaths paths = NetemPaths.create(Profile.parse("delay=20ms"), 1, true);
+      assertThrows(IllegalArgumentException.class, () -> paths.setProfile(rebinding, 1));
+    }
+    Profile blackout = Profile.parse("delay=20ms,blackout=5s+1s");
+    assertSame(blackout, NetemPaths.requireSupported(blackout), "other timeline events pass");
   }
 }

@@ -102,6 +102,7 @@ public final class BridgeComparison {
       throws Exception {
     // Namespaces have no hardware address for Netty's channel ids: give it one, quietly.
     System.setProperty("io.netty.machineId", System.getProperty("io.netty.machineId", MACHINE_ID));
+    plan.profiles().forEach(NetemPaths::requireSupported); // links consult them lazily
     List<RunResult> results = new ArrayList<>();
     FlowLinks links = new FlowLinks();
     links.fallback = new LinkSpec(plan.profiles().get(0), plan.seed());
