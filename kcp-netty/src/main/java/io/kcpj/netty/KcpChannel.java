@@ -66,6 +66,28 @@ import java.net.InetSocketAddress;
 public interface KcpChannel extends DuplexChannel {
 
   /**
+   * The abort code kcpj's codec ends a session with when it ends while output this side wrote is
+   * not acknowledged by the peer's engine (0xFFFE): the peer ended its output and this channel,
+   * without {@link ChannelOption#ALLOW_HALF_CLOSURE}, closed with data still unacknowledged or in
+   * its outbound buffer; or the channel closed for its idle timeout, or by {@code close()} with a
+   * close timeout of 0, with segments unacknowledged. Under kcpj's secure sessions the layer then
+   * sends an ABORT with this code instead of a CLOSE, so that the peer's channel closes with {@link
+   * KcpCloseReason#PEER_ABORT} and this {@link #abortCode()}, never with a clean end ({@link
+   * KcpCloseReason#PEER_CLOSED}, {@link KcpCloseReason#SHUTDOWN}) after losing data. Codes from
+   * 0xFF00 up are kcpj's: applications pass {@link #abort(int)} codes below.
+   */
+  int ABORT_UNDELIVERED = 0xFFFE;
+
+  /**
+   * The abort code of a session whose peer sent application data after ending its output (kcpj's
+   * secure CLOSE), a protocol violation (0xFFFD): the channel closes with {@link
+   * KcpCloseReason#LOCAL_ABORT} and this {@link #abortCode()}, the data is not delivered and
+   * counted as {@link KcpDropReason#DATA_AFTER_PEER_END}, and the peer is sent an ABORT with this
+   * code.
+   */
+  int ABORT_DATA_AFTER_END = 0xFFFD;
+
+  /**
    * A bootstrap for a client conversation over {@code datagramChannel}, whose pipeline must hold a
    * {@link KcpClientCodec}.
    */
