@@ -622,6 +622,10 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     KcpChildChannel child = new KcpChildChannel(this, key, now);
     applyOptions(child, settings.childOptions);
     applyOptions(child, sessionOptions);
+    if (child.config().isAllowHalfClosure() && !supportsHalfClose()) {
+      // stored (config().isAllowHalfClosure() says true) but never used: say so, once a minute
+      problems.failed(ProblemLog.Failure.HALF_CLOSURE_WITHOUT_SIGNAL, null, nowMillis());
+    }
     applyAttributes(child, attrs);
     child.startEngine(now);
     if (handler != null) {
@@ -733,6 +737,12 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, nowMillis());
       }
     }
+  }
+
+  /** Whether the session layer (if any) can end a session's output alone: half-close works. */
+  final boolean supportsHalfClose() {
+    KcpSessionLayer layer = sessionLayer();
+    return layer != null && layer.supportsHalfClose();
   }
 
   /** The reasons a session layer ends its session with a clean end (kcpj's secure CLOSE) for. */
