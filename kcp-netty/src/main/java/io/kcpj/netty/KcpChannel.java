@@ -58,6 +58,29 @@ import java.net.InetSocketAddress;
  * #shutdownInput()} and {@link #shutdown()} are not supported (nothing in KCP asks a peer to stop
  * sending).
  *
+ * <p>Where half-close differs from Netty's TCP channels (NIO, epoll):
+ *
+ * <ul>
+ *   <li>the channel closes itself, with {@link KcpCloseReason#SHUTDOWN}, once both directions have
+ *       ended (a TCP channel stays open until {@code close()});
+ *   <li>{@link #isOutputShutdown()} stays {@code false} from the {@code shutdownOutput()} call
+ *       until the peer acknowledged everything and the CLOSE went out, while writes already fail
+ *       with {@link ChannelOutputShutdownException} (TCP: true at once);
+ *   <li>writes made before the call and not yet flushed are flushed and sent, not failed (Netty's
+ *       TCP {@code shutdownOutput} fails what its outbound buffer still holds);
+ *   <li>the future succeeds when the peer's engine holds every byte, not when a FIN is queued;
+ *   <li>{@link ChannelInputShutdownReadComplete} fires right after {@link
+ *       ChannelInputShutdownEvent}, not after a further read attempt;
+ *   <li>{@link #shutdownInput()} and {@link #shutdown()} fail (one line);
+ *   <li>data the peer sends after its end of output aborts the channel ({@link
+ *       #ABORT_DATA_AFTER_END}) instead of being read;
+ *   <li>without {@link ChannelOption#ALLOW_HALF_CLOSURE}, the peer's end closes the channel, and
+ *       the session ends with an ABORT ({@link #ABORT_UNDELIVERED}) rather than a CLOSE if what
+ *       this side wrote was not all acknowledged (TCP would still deliver it);
+ *   <li>on plain KCP {@link ChannelOption#ALLOW_HALF_CLOSURE} is stored ({@code
+ *       config().isAllowHalfClosure()}) but has no effect, and the codec logs a warning for it.
+ * </ul>
+ *
  * <p><b>Backpressure.</b> {@link #isWritable()} turns false when the engine's send queue ({@code
  * waitSnd()}, in segments) rises above the high water mark of {@link
  * KcpChannelOption#SEND_QUEUE_WATER_MARK} and true again below the low one; writes beyond {@link
@@ -125,8 +148,11 @@ public interface KcpChannel extends DuplexChannel {
    * <p>The future fails with an {@link UnsupportedOperationException} (one line, nothing changed)
    * for a plain KCP session, which has no end-of-output signal (close() is the graceful end there);
    * with a {@link java.nio.channels.ClosedChannelException} on a closed or closing channel, or if
-   * the channel closes before the end of output is sent. A second call completes with the first.
-   * May be called from any thread (runs on the event loop).
+   * the channel closes before the end of output is sent; with an {@link IllegalStateException} if
+   * the session layer can no longer send it (its session is already ending), and then the channel
+   * is aborted so that the peer never takes the end for a clean one. Every later call completes
+   * with the first call's outcome. A cancelled promise is left alone, as Netty does. May be called
+   * from any thread (runs on the event loop).
    */
   @Override
   ChannelFuture shutdownOutput();
