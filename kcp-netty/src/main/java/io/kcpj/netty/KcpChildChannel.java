@@ -477,10 +477,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   }
 
   /**
-   * Nothing written is left to reach the peer: the outbound buffer is empty (all of it in the
-   * engine; none once the channel is closing, since Netty fails what it held) and the peer's engine
-   * acknowledged every segment ({@code waitSnd() == 0}). Only then may the layer send a clean end
-   * (the secure CLOSE); otherwise the session ends with an ABORT ({@link
+   * Nothing written is left to reach the peer: the outbound buffer is empty, flushed or not (all of
+   * it in the engine; none once the channel is closing, since Netty fails what it held) and the
+   * peer's engine acknowledged every segment ({@code waitSnd() == 0}). Only then may the layer send
+   * a clean end (the secure CLOSE); otherwise the session ends with an ABORT ({@link
    * KcpChannel#ABORT_UNDELIVERED}).
    */
   boolean outputDelivered() {
@@ -488,7 +488,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       return false;
     }
     ChannelOutboundBuffer out = unsafe().outboundBuffer();
-    return out == null || out.isEmpty();
+    return out == null || (out.isEmpty() && out.totalPendingWriteBytes() == 0); // unflushed too
   }
 
   /**

@@ -371,6 +371,38 @@ class SecureHalfCloseTest {
   }
 
   @Test
+  void aCloseWithoutLingerAndUnacknowledgedOutputAbortsTheSecureSession() {
+    KcpChannel ch = connect(true);
+    ch.config().setOption(KcpChannelOption.CLOSE_TIMEOUT_MILLIS, 0L); // close() does not wait
+    loseFromServer = p -> true; // no ACK comes back
+    ch.writeAndFlush(text("never acknowledged"));
+    exchange();
+    ch.close();
+    assertEquals(KcpCloseReason.LOCAL_CLOSE, ch.closeReason());
+    assertEquals(0, clientLayer.counters().closeFramesSent, "no CLOSE with a segment in flight");
+    exchange();
+    KcpChannel serverSide = serverChildren.get(0);
+    assertEquals(KcpCloseReason.PEER_ABORT, serverSide.closeReason());
+    assertEquals(KcpChannel.ABORT_UNDELIVERED, serverSide.abortCode());
+  }
+
+  @Test
+  void aServerWithoutHalfClosureWithAnUnflushedReplyAbortsInsteadOfEndingCleanly() {
+    serverAllowsHalfClosure = false;
+    serverReplies = false;
+    KcpChannel ch = connect(true);
+    ch.writeAndFlush(text("request"));
+    exchange();
+    serverChildren.get(0).write(text("unflushed reply")); // lost with the channel
+    ch.shutdownOutput();
+    exchange();
+    assertEquals(KcpCloseReason.PEER_CLOSED, serverChildren.get(0).closeReason());
+    assertEquals(0, serverLayer.counters().closeFramesSent);
+    assertEquals(KcpCloseReason.PEER_ABORT, ch.closeReason());
+    assertEquals(KcpChannel.ABORT_UNDELIVERED, ch.abortCode());
+  }
+
+  @Test
   void bothSidesHalfCloseOverALossyLinkAndEverythingArrives() {
     KcpChannel ch = connect(true);
     lossRate = 0.2; // both ways, seeded: data, ACKs and the CLOSE records are lost too
