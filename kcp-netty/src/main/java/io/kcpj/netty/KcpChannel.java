@@ -58,12 +58,57 @@ import java.net.InetSocketAddress;
  * #shutdownInput()} and {@link #shutdown()} are not supported (nothing in KCP asks a peer to stop
  * sending).
  *
+ * <p>Where half-close differs from Netty's TCP channels (NIO, epoll):
+ *
+ * <ul>
+ *   <li>the channel closes itself, with {@link KcpCloseReason#SHUTDOWN}, once both directions have
+ *       ended (a TCP channel stays open until {@code close()});
+ *   <li>{@link #isOutputShutdown()} stays {@code false} from the {@code shutdownOutput()} call
+ *       until the peer acknowledged everything and the CLOSE went out, while writes already fail
+ *       with {@link ChannelOutputShutdownException} (TCP: true at once);
+ *   <li>writes made before the call and not yet flushed are flushed and sent, not failed (Netty's
+ *       TCP {@code shutdownOutput} fails what its outbound buffer still holds);
+ *   <li>the future succeeds when the peer's engine holds every byte, not when a FIN is queued;
+ *   <li>{@link ChannelInputShutdownReadComplete} fires right after {@link
+ *       ChannelInputShutdownEvent}, not after a further read attempt;
+ *   <li>{@link #shutdownInput()} and {@link #shutdown()} fail (one line);
+ *   <li>data the peer sends after its end of output aborts the channel ({@link
+ *       #ABORT_DATA_AFTER_END}) instead of being read;
+ *   <li>without {@link ChannelOption#ALLOW_HALF_CLOSURE}, the peer's end closes the channel, and
+ *       the session ends with an ABORT ({@link #ABORT_UNDELIVERED}) rather than a CLOSE if what
+ *       this side wrote was not all acknowledged (TCP would still deliver it);
+ *   <li>on plain KCP {@link ChannelOption#ALLOW_HALF_CLOSURE} is stored ({@code
+ *       config().isAllowHalfClosure()}) but has no effect, and the codec logs a warning for it.
+ * </ul>
+ *
  * <p><b>Backpressure.</b> {@link #isWritable()} turns false when the engine's send queue ({@code
  * waitSnd()}, in segments) rises above the high water mark of {@link
  * KcpChannelOption#SEND_QUEUE_WATER_MARK} and true again below the low one; writes beyond {@link
  * KcpChannelOption#SEND_QUEUE_CAP} fail with {@link KcpSendQueueFullException}.
  */
 public interface KcpChannel extends DuplexChannel {
+
+  /**
+   * The abort code kcpj's codec ends a session with when it ends while output this side wrote is
+   * not acknowledged by the peer's engine (0xFFFE): the peer ended its output and this channel,
+   * without {@link ChannelOption#ALLOW_HALF_CLOSURE}, closed with data still unacknowledged or in
+   * its outbound buffer; or the channel closed for its idle timeout, or by {@code close()} with a
+   * close timeout of 0, with segments unacknowledged. Under kcpj's secure sessions the layer then
+   * sends an ABORT with this code instead of a CLOSE, so that the peer's channel closes with {@link
+   * KcpCloseReason#PEER_ABORT} and this {@link #abortCode()}, never with a clean end ({@link
+   * KcpCloseReason#PEER_CLOSED}, {@link KcpCloseReason#SHUTDOWN}) after losing data. Codes from
+   * 0xFF00 up are kcpj's: applications pass {@link #abort(int)} codes below.
+   */
+  int ABORT_UNDELIVERED = 0xFFFE;
+
+  /**
+   * The abort code of a session whose peer sent application data after ending its output (kcpj's
+   * secure CLOSE), a protocol violation (0xFFFD): the channel closes with {@link
+   * KcpCloseReason#LOCAL_ABORT} and this {@link #abortCode()}, the data is not delivered and
+   * counted as {@link KcpDropReason#DATA_AFTER_PEER_END}, and the peer is sent an ABORT with this
+   * code.
+   */
+  int ABORT_DATA_AFTER_END = 0xFFFD;
 
   /**
    * A bootstrap for a client conversation over {@code datagramChannel}, whose pipeline must hold a
@@ -103,8 +148,11 @@ public interface KcpChannel extends DuplexChannel {
    * <p>The future fails with an {@link UnsupportedOperationException} (one line, nothing changed)
    * for a plain KCP session, which has no end-of-output signal (close() is the graceful end there);
    * with a {@link java.nio.channels.ClosedChannelException} on a closed or closing channel, or if
-   * the channel closes before the end of output is sent. A second call completes with the first.
-   * May be called from any thread (runs on the event loop).
+   * the channel closes before the end of output is sent; with an {@link IllegalStateException} if
+   * the session layer can no longer send it (its session is already ending), and then the channel
+   * is aborted so that the peer never takes the end for a clean one. Every later call completes
+   * with the first call's outcome. A cancelled promise is left alone, as Netty does. May be called
+   * from any thread (runs on the event loop).
    */
   @Override
   ChannelFuture shutdownOutput();

@@ -93,17 +93,33 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   /** shutdownOutput() was called: writes fail from now on; the end of output waits for ACKs. */
   private boolean outputShutdownRequested;
 
-  /** The layer sent its end of output (the secure CLOSE): {@link #isOutputShutdown()}. */
-  private boolean outputShutdown;
+  /**
+   * The layer sent its end of output (the secure CLOSE): {@link #isOutputShutdown()}. Volatile:
+   * read from any thread.
+   */
+  private volatile boolean outputShutdown;
 
-  /** The first shutdownOutput()'s promise, until the end of output is sent or fails. */
-  private ChannelPromise outputShutdownPromise;
+  /**
+   * The outcome of the end of output, created by the first shutdownOutput() and never cleared:
+   * pending until the end of output is sent (success) or cannot be (failure); later calls complete
+   * with it.
+   */
+  private ChannelPromise outputShutdownOutcome;
 
   /** The layer reported the peer's end of output; the input shuts once the engine delivered all. */
   private boolean peerHalfClosed;
 
-  /** ChannelInputShutdownEvent was fired: {@link #isInputShutdown()}. */
-  private boolean inputShutdown;
+  /**
+   * At the peer's end of output, the engine's {@code rcvNxt + receiveBufferSize}: every segment the
+   * peer sent before it (all acknowledged, so all here). More is new data: a protocol violation.
+   */
+  private int peerEndMark;
+
+  /**
+   * ChannelInputShutdownEvent was fired: {@link #isInputShutdown()}. Volatile: read from any
+   * thread.
+   */
+  private volatile boolean inputShutdown;
 
   KcpChildChannel(KcpCodec codec, SessionKey key, long nowMillis) {
     super(codec.datagramChannel());
@@ -354,8 +370,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     if (closeReason == null) {
       closeReason = layerCloseReason != null ? layerCloseReason : KcpCloseReason.LOCAL_CLOSE;
     }
-    ChannelPromise shutdown = outputShutdownPromise;
-    outputShutdownPromise = null;
+    ChannelPromise shutdown = outputShutdownOutcome;
     if (shutdown != null) {
       shutdown.tryFailure(new ClosedBeforeOutputShutdown(closeReason));
     }
@@ -396,6 +411,13 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       }
       return promise;
     }
+    if (!promise.setUncancellable()) {
+      return promise; // cancelled before it ran, as Netty's own shutdownOutput
+    }
+    if (outputShutdownOutcome != null) {
+      completeWith(outputShutdownOutcome, promise); // a second call completes with the first
+      return promise;
+    }
     if (!open || closing) {
       promise.tryFailure(new ClosedChannelException());
       return promise;
@@ -413,61 +435,89 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
                       + " supported; close() ends the whole session"));
       return promise;
     }
-    if (outputShutdown) {
-      promise.trySuccess();
-      return promise;
-    }
-    if (outputShutdownRequested) {
-      outputShutdownPromise.addListener(
-          (ChannelFutureListener)
-              f -> {
-                if (f.isSuccess()) {
-                  promise.trySuccess();
-                } else {
-                  promise.tryFailure(f.cause());
-                }
-              });
-      return promise;
-    }
     unsafe().flush(); // what was written before the call is part of the output: into the engine
     if (!open) {
       promise.tryFailure(new ClosedChannelException());
       return promise;
     }
     outputShutdownRequested = true; // writes fail from now on (filterOutboundMessage)
-    outputShutdownPromise = promise.isVoid() ? newPromise() : promise;
-    if (kcp.waitSnd() == 0) {
+    ChannelPromise outcome = newPromise();
+    outputShutdownOutcome = outcome;
+    completeWith(outcome, promise);
+    if (outputDelivered()) {
       endOutput();
     } else {
-      codec.markDirty(this); // ends in afterEngineActivity once the peer acknowledged it all
+      // Ends in afterEngineActivity once the engine has taken the rest of the outbound buffer (a
+      // call from a write's listener inside doWrite, whose flush does nothing) and the peer
+      // acknowledged it all.
+      codec.markDirty(this);
     }
     return promise;
   }
 
+  /** Completes {@code promise} (unless void) with {@code outcome}, now or when it completes. */
+  private static void completeWith(ChannelFuture outcome, ChannelPromise promise) {
+    if (promise.isVoid()) {
+      return;
+    }
+    outcome.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (f.isSuccess()) {
+                promise.trySuccess();
+              } else {
+                promise.tryFailure(f.cause());
+              }
+            });
+  }
+
+  /** The end of output was asked for and is neither sent nor failed yet. */
+  private boolean outputShutdownPending() {
+    return outputShutdownOutcome != null && !outputShutdownOutcome.isDone();
+  }
+
   /**
-   * Everything this channel sent is acknowledged after shutdownOutput(): the layer sends its end of
-   * output; the promise succeeds, {@link ChannelOutputShutdownEvent} is fired, and if the input is
-   * shut too the channel closes ({@link KcpCloseReason#SHUTDOWN}).
+   * Nothing written is left to reach the peer: the outbound buffer is empty, flushed or not (all of
+   * it in the engine; none once the channel is closing, since Netty fails what it held) and the
+   * peer's engine acknowledged every segment ({@code waitSnd() == 0}). Only then may the layer send
+   * a clean end (the secure CLOSE); otherwise the session ends with an ABORT ({@link
+   * KcpChannel#ABORT_UNDELIVERED}).
+   */
+  boolean outputDelivered() {
+    if (kcp.waitSnd() != 0) {
+      return false;
+    }
+    ChannelOutboundBuffer out = unsafe().outboundBuffer();
+    return out == null || (out.isEmpty() && out.totalPendingWriteBytes() == 0); // unflushed too
+  }
+
+  /**
+   * Everything this channel wrote is acknowledged after shutdownOutput(): the layer sends its end
+   * of output; the outcome succeeds, {@link ChannelOutputShutdownEvent} is fired (unless a listener
+   * closed the channel), and if the input is shut too the channel closes ({@link
+   * KcpCloseReason#SHUTDOWN}). If the layer cannot send it (its session is ending or gone), the
+   * outcome fails and the channel is aborted: its peer will never see a clean end.
    */
   private void endOutput() {
     KcpSessionLayer layer = codec.sessionLayer();
     boolean sent = layer != null && layer.shutdownOutput(key.address(), key.conv());
     if (!open) {
-      return; // the layer's events closed the channel (doClose failed the promise)
+      return; // the layer's events closed the channel (doClose failed the outcome)
     }
-    ChannelPromise promise = outputShutdownPromise;
-    outputShutdownPromise = null;
-    if (promise == null) {
-      return;
-    }
+    ChannelPromise outcome = outputShutdownOutcome;
     if (!sent) {
-      promise.tryFailure(
+      outcome.tryFailure(
           new IllegalStateException(
-              "the session layer could not send the end of output (its session is ending)"));
+              "the session layer could not send the end of output (its session is ending): the"
+                  + " channel is aborted"));
+      forceClose(KcpCloseReason.LOCAL_ABORT);
       return;
     }
     outputShutdown = true;
-    promise.trySuccess();
+    outcome.trySuccess();
+    if (!open) {
+      return; // a listener closed the channel: no events on a closed channel
+    }
     pipeline().fireUserEventTriggered(ChannelOutputShutdownEvent.INSTANCE);
     if (open && inputShutdown) {
       forceClose(KcpCloseReason.SHUTDOWN);
@@ -519,8 +569,34 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   void peerHalfClosed() {
     if (open && !peerHalfClosed) {
       peerHalfClosed = true;
+      peerEndMark = kcp.rcvNxt() + kcp.receiveBufferSize();
       codec.markDirty(this);
     }
+  }
+
+  /**
+   * After the peer's end of output, whether the engine took a segment the peer had not sent before
+   * it (all of those were acknowledged, hence here, when the end arrived; duplicates are not
+   * taken).
+   */
+  private boolean dataAfterPeerEnd() {
+    return peerHalfClosed && kcp.rcvNxt() + kcp.receiveBufferSize() - peerEndMark > 0;
+  }
+
+  /**
+   * The peer sent application data after ending its output: a protocol violation. Nothing more is
+   * delivered (what the engine holds is discarded with it); the datagram is counted as dropped
+   * ({@link KcpDropReason#DATA_AFTER_PEER_END}) and the session aborted: {@link
+   * KcpCloseReason#LOCAL_ABORT} with {@link #abortCode()} {@link KcpChannel#ABORT_DATA_AFTER_END},
+   * which the layer sends to the peer.
+   */
+  private void abortForDataAfterPeerEnd() {
+    if (!open) {
+      return;
+    }
+    codec.drop(key.address(), key.conv(), KcpDropReason.DATA_AFTER_PEER_END);
+    abortCode = KcpChannel.ABORT_DATA_AFTER_END;
+    forceClose(KcpCloseReason.LOCAL_ABORT);
   }
 
   /**
@@ -538,6 +614,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
     inputShutdown = true;
     pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    if (!open) {
+      return; // a handler closed the channel on the event: no more events
+    }
     pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
     if (open && outputShutdown) {
       forceClose(KcpCloseReason.SHUTDOWN);
@@ -615,6 +694,10 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     }
     lastInputMillis = nowMillis;
     inputAcknowledged = kcp.sendBufferSize() < inFlight;
+    if (dataAfterPeerEnd()) {
+      abortForDataAfterPeerEnd();
+      return status;
+    }
     deliver();
     return status;
   }
@@ -629,6 +712,11 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     while (open && (readRequested || config.isAutoRead())) {
       int size = kcp.peekSize();
       if (size < 0) {
+        return;
+      }
+      if (inputShutdown) {
+        // The engine was empty when the input shut: this is data sent after the peer's end.
+        abortForDataAfterPeerEnd();
         return;
       }
       ByteBuf buf = config.getAllocator().buffer(size);
@@ -849,7 +937,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       forceClose(KcpCloseReason.DEAD_LINK);
       return;
     }
-    if (outputShutdownPromise != null && kcp.waitSnd() == 0) {
+    if (outputShutdownPending() && outputDelivered()) {
       endOutput(); // everything acknowledged: the layer sends its end of output
       if (!open) {
         return;

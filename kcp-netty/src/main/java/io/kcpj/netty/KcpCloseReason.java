@@ -81,6 +81,9 @@ public enum KcpCloseReason {
    * {@link KcpChannel#abort(int)} was called: closed at once, whatever was queued discarded. Under
    * a session layer the peer is told (kcpj's secure sessions: an ABORT record with the code; the
    * peer's channel closes with {@link #PEER_ABORT} and the same {@link KcpChannel#abortCode()}).
+   * The codec aborts a channel itself, with a code of its own, when the peer sends data after
+   * ending its output ({@link KcpChannel#ABORT_DATA_AFTER_END}) and when a {@link
+   * KcpChannel#shutdownOutput()} cannot be sent (code 0).
    */
   LOCAL_ABORT,
   /**
@@ -89,7 +92,10 @@ public enum KcpCloseReason {
    * session layer's end-of-output signal sent) and the peer's output by its own (kcpj's secure
    * CLOSE, with everything the peer sent delivered to the pipeline and {@link
    * io.netty.channel.socket.ChannelInputShutdownEvent} fired; needs {@link
-   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE}), in either order. Nothing was lost: the
+   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE}), in either order. Nothing was lost: each
+   * side's CLOSE is sent only once its peer's engine acknowledged everything that side wrote (a
+   * side that closes with data unacknowledged sends an ABORT with {@link
+   * KcpChannel#ABORT_UNDELIVERED} instead, and this side closes with {@link #PEER_ABORT}): the
    * half-closing counterpart of {@link #LOCAL_CLOSE}. Only under a session layer that supports
    * half-close (kcpj's secure sessions).
    */

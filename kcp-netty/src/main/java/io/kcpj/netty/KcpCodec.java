@@ -300,7 +300,10 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
    * The peer ended its sending direction: with {@code ALLOW_HALF_CLOSURE} the channel's input shuts
    * once its engine delivered what it holds ({@link KcpChildChannel#peerHalfClosed}); otherwise the
    * channel closes with {@code PEER_CLOSED} as for a full close, and the layer's session ends its
-   * own sending direction so that both ends drain.
+   * own sending direction so that both ends drain, if the peer's engine had acknowledged everything
+   * the channel wrote; if not, the layer aborts the session with {@link
+   * KcpChannel#ABORT_UNDELIVERED} (the peer's channel closes with {@code PEER_ABORT}, never with a
+   * clean end after losing data). The layer is asked even if closing the channel throws.
    */
   private void onPeerHalfClosed(KcpSessionLayerEvent.PeerHalfClosed evt) {
     KcpChildChannel child = sessions.get(new SessionKey(evt.remoteAddress(), evt.conv()));
@@ -308,16 +311,32 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
       child.peerHalfClosed();
       return;
     }
-    if (child != null) {
-      closeForLayer(
-          child,
-          KcpCloseReason.PEER_CLOSED,
-          new KcpSessionLayerEvent.Closed(
-              evt.remoteAddress(), evt.conv(), KcpCloseReason.PEER_CLOSED, evt.description()));
-    }
-    KcpSessionLayer layer = sessionLayer();
-    if (layer != null) {
-      layer.shutdownOutput(evt.remoteAddress(), evt.conv());
+    // Whether the peer holds everything this side wrote, taken before the close (which fails the
+    // outbound buffer and forgets the engine).
+    boolean delivered = child == null || child.outputDelivered();
+    try {
+      if (child != null) {
+        closeForLayer(
+            child,
+            KcpCloseReason.PEER_CLOSED,
+            new KcpSessionLayerEvent.Closed(
+                evt.remoteAddress(), evt.conv(), KcpCloseReason.PEER_CLOSED, evt.description()));
+      }
+    } finally {
+      KcpSessionLayer layer = sessionLayer();
+      if (layer != null) {
+        if (delivered) {
+          layer.shutdownOutput(evt.remoteAddress(), evt.conv());
+        } else {
+          // What this side wrote is lost with the channel: no clean end for the peer (which may
+          // have only half-closed and be waiting for it), an ABORT.
+          layer.close(
+              evt.remoteAddress(),
+              evt.conv(),
+              KcpCloseReason.LOCAL_ABORT,
+              KcpChannel.ABORT_UNDELIVERED);
+        }
+      }
     }
   }
 
@@ -603,6 +622,10 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     KcpChildChannel child = new KcpChildChannel(this, key, now);
     applyOptions(child, settings.childOptions);
     applyOptions(child, sessionOptions);
+    if (child.config().isAllowHalfClosure() && !supportsHalfClose()) {
+      // stored (config().isAllowHalfClosure() says true) but never used: say so, once a minute
+      problems.failed(ProblemLog.Failure.HALF_CLOSURE_WITHOUT_SIGNAL, null, nowMillis());
+    }
     applyAttributes(child, attrs);
     child.startEngine(now);
     if (handler != null) {
@@ -688,8 +711,19 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
     KcpSessionLayer layer = sessionLayer();
     if (layer != null && child != closingForLayer) {
       try {
-        // ends the layer's session too
-        layer.close(child.key().address(), child.conv(), reason, child.abortCode());
+        // ends the layer's session too; a close that counts as clean (the channel's close(), its
+        // idle timeout, both directions shut) with output the peer has not acknowledged (close
+        // timeout 0, the idle timeout) is an ABORT for the layer: the peer must not see a clean
+        // end when data was lost
+        if (isCleanEnd(reason) && !child.outputDelivered()) {
+          layer.close(
+              child.key().address(),
+              child.conv(),
+              KcpCloseReason.LOCAL_ABORT,
+              KcpChannel.ABORT_UNDELIVERED);
+        } else {
+          layer.close(child.key().address(), child.conv(), reason, child.abortCode());
+        }
       } catch (RuntimeException e) {
         sessionFailed(e);
       }
@@ -703,6 +737,19 @@ public abstract class KcpCodec extends ChannelDuplexHandler {
         problems.failed(ProblemLog.Failure.LISTENER_ERROR, e, nowMillis());
       }
     }
+  }
+
+  /** Whether the session layer (if any) can end a session's output alone: half-close works. */
+  final boolean supportsHalfClose() {
+    KcpSessionLayer layer = sessionLayer();
+    return layer != null && layer.supportsHalfClose();
+  }
+
+  /** The reasons a session layer ends its session with a clean end (kcpj's secure CLOSE) for. */
+  private static boolean isCleanEnd(KcpCloseReason reason) {
+    return reason == KcpCloseReason.LOCAL_CLOSE
+        || reason == KcpCloseReason.IDLE_TIMEOUT
+        || reason == KcpCloseReason.SHUTDOWN;
   }
 
   /** Client: fails the connects still waiting for the session layer. */

@@ -54,5 +54,13 @@ public enum KcpDropReason {
    * such peers. Without it these datagrams would count as {@link #UNKNOWN_SESSION} or {@link
    * #UNKNOWN_CONV}.
    */
-  CLOSED_SESSION
+  CLOSED_SESSION,
+  /**
+   * Carried application data for a session whose peer had ended its output (kcpj's secure CLOSE,
+   * sent once everything the peer wrote had been acknowledged): a protocol violation. The data is
+   * never delivered (no {@code channelRead} after {@code ChannelInputShutdownEvent}, and the input
+   * shutdown is not postponed by it); the session is aborted ({@link KcpCloseReason#LOCAL_ABORT},
+   * {@link KcpChannel#abortCode()} {@link KcpChannel#ABORT_DATA_AFTER_END}, sent to the peer).
+   */
+  DATA_AFTER_PEER_END
 }

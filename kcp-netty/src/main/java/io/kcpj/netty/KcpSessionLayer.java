@@ -77,8 +77,13 @@ public interface KcpSessionLayer extends ChannelHandler {
    * End the sending direction of the layer's session for ({@code remote}, {@code conv}) and tell
    * the peer (kcpj's secure sessions: the CLOSE record, repeated until acknowledged), keeping the
    * session open for what the peer still sends. The codec calls it once every segment its engine
-   * sent has been acknowledged, or when the peer half-closed and the channel closes for it (then
-   * both ends drain and forget the session). The layer may fire events from inside this call.
+   * sent has been acknowledged (and its outbound buffer is empty), or when the peer half-closed and
+   * the channel closes for it with nothing unacknowledged (then both ends drain and forget the
+   * session). When data would be lost the codec calls {@link #close(InetSocketAddress, int,
+   * KcpCloseReason, int)} with {@link KcpCloseReason#LOCAL_ABORT} and {@link
+   * KcpChannel#ABORT_UNDELIVERED} instead, as it does for a channel that closes by a reason counted
+   * clean ({@code LOCAL_CLOSE}, {@code IDLE_TIMEOUT}) with segments unacknowledged. The layer may
+   * fire events from inside this call.
    *
    * @return whether the end of output was sent or is being sent; {@code false} for an unknown
    *     session, one not established or already ending, or a layer without half-close (the default)

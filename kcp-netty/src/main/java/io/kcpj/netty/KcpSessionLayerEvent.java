@@ -77,13 +77,19 @@ public sealed interface KcpSessionLayerEvent {
   /**
    * The peer closed its sending direction (kcpj's secure sessions: its CLOSE record, sent once its
    * engine had every segment it sent acknowledged), while this side may still send. The layer has
-   * passed up everything the peer sent before. The layer does not answer it by itself: the codec
-   * either shuts the session's channel's input once its engine has delivered what it holds ({@link
-   * io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} on the channel; the channel keeps sending,
-   * and later calls {@link KcpSessionLayer#shutdownOutput}), or fires a {@link Closed} with {@link
-   * KcpCloseReason#PEER_CLOSED} and {@code description} on the channel, closes it and calls {@link
-   * KcpSessionLayer#shutdownOutput} at once (the default). For a session the codec holds no channel
-   * for, the codec calls {@link KcpSessionLayer#shutdownOutput} at once.
+   * passed up everything the peer sent before; data the peer sends after it is a protocol violation
+   * that aborts the channel ({@link KcpChannel#ABORT_DATA_AFTER_END}). The layer does not answer it
+   * by itself: the codec either shuts the session's channel's input once its engine has delivered
+   * what it holds ({@link io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE} on the channel; the
+   * channel keeps sending, and later calls {@link KcpSessionLayer#shutdownOutput}), or fires a
+   * {@link Closed} with {@link KcpCloseReason#PEER_CLOSED} and {@code description} on the channel,
+   * closes it, and ends the layer's session (the default): with {@link
+   * KcpSessionLayer#shutdownOutput} if the peer's engine had acknowledged everything the channel
+   * wrote and its outbound buffer was empty, else with {@link KcpSessionLayer#close(
+   * InetSocketAddress, int, KcpCloseReason, int)} for {@link KcpCloseReason#LOCAL_ABORT} and {@link
+   * KcpChannel#ABORT_UNDELIVERED} (the peer must not see a clean end after losing data). For a
+   * session the codec holds no channel for, the codec calls {@link KcpSessionLayer#shutdownOutput}
+   * at once.
    *
    * @param remoteAddress the peer's address
    * @param conv the KCP conversation id

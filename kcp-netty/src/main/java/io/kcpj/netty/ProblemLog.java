@@ -29,6 +29,9 @@ final class ProblemLog {
     SESSION_FAILURE("failure(s) inside the codec while serving a session (the session was kept)"),
     REGISTRATION_FAILED("session registration(s) failed"),
     UNKNOWN_OPTION("session option(s) not recognised by a session's config"),
+    HALF_CLOSURE_WITHOUT_SIGNAL(
+        "session(s) opened with ChannelOption.ALLOW_HALF_CLOSURE true, which has no effect here:"
+            + " plain KCP has no end-of-output signal (half-close needs kcpj's secure sessions)"),
     WITHHELD(
         "datagram(s) cut or withheld by the anti-amplification limit (an unvalidated peer receives"
             + " at most 3x what it sent; see KcpChannelOption.ANTI_AMPLIFICATION)");
@@ -69,6 +72,7 @@ final class ProblemLog {
     switch (reason) {
       case SESSION_LIMIT, SOURCE_LIMIT -> level = InternalLogLevel.WARN;
       case INTERNAL_ERROR -> level = InternalLogLevel.WARN;
+      case DATA_AFTER_PEER_END -> level = InternalLogLevel.INFO; // a peer breaking the protocol
       default -> level = InternalLogLevel.DEBUG;
     }
     report(drops, reason.ordinal(), level, "datagram(s) dropped (" + reason + ")", null, nowMillis);

@@ -255,7 +255,9 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
    * {@link KcpCloseReason#LOCAL_ABORT}, else code 0); a session not established yet is aborted, a
    * draining one (both directions closed) is left to drain. Nothing to do for a reason a secure
    * layer causes (the session is ending already; the codec does not report those closes, this is a
-   * safeguard). Passes up the events this raises.
+   * safeguard). Passes up the events this raises. The codec never reports a clean reason for a
+   * channel that still had segments unacknowledged: it asks for {@link KcpCloseReason#LOCAL_ABORT}
+   * with {@code KcpChannel.ABORT_UNDELIVERED} then, so a CLOSE always means nothing was lost.
    */
   final void endSession(SecureSession session, KcpCloseReason reason, int abortCode) {
     if (causedByLayer(reason)) {

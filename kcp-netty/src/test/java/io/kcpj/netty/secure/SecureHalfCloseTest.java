@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kcpj.core.Delivery;
 import io.kcpj.core.KcpConfig;
 import io.kcpj.core.secure.SecureClientConfig;
 import io.kcpj.core.secure.SecureServerConfig;
 import io.kcpj.core.secure.SecureTimers;
 import io.kcpj.core.secure.SecureWire;
 import io.kcpj.netty.KcpChannel;
+import io.kcpj.netty.KcpChannelOption;
 import io.kcpj.netty.KcpClientCodec;
 import io.kcpj.netty.KcpClientCodecBuilder;
 import io.kcpj.netty.KcpCloseReason;
+import io.kcpj.netty.KcpDropReason;
+import io.kcpj.netty.KcpMessage;
 import io.kcpj.netty.KcpServerCodec;
 import io.kcpj.netty.KcpServerCodecBuilder;
 import io.kcpj.netty.KcpSessionLayerEvent;
@@ -41,7 +46,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +92,24 @@ class SecureHalfCloseTest {
   /** The server answers the end of the client's output with M replies and its own end. */
   boolean serverReplies = true;
 
+  /** The server replies (with M long replies) as soon as it has read the last request. */
+  boolean replyOnLastRequest;
+
+  /** A server handler closes its channel on {@code ChannelInputShutdownEvent}. */
+  boolean closeOnInputShutdown;
+
+  /** The client's KCP idle timeout (0: off, the client's default). */
+  long clientIdleMillis;
+
   boolean linkUp = true;
+
+  /** Server-to-client datagrams lost on purpose (besides a cut link). */
+  Predicate<DatagramPacket> loseFromServer = p -> false;
+
+  /** Random loss both ways (after the connect), seeded. */
+  double lossRate;
+
+  final Random loss = new Random(20261206L);
 
   KcpServerCodec serverCodec;
   EmbeddedChannel server;
@@ -302,6 +326,221 @@ class SecureHalfCloseTest {
     assertEquals(List.of(), texts(clientSeen));
   }
 
+  // ---------------------------------------------------------- no clean end after lost data
+
+  @Test
+  void aServerWithoutHalfClosureWhoseReplyIsUnacknowledgedAbortsInsteadOfEndingCleanly() {
+    serverAllowsHalfClosure = false;
+    serverReplies = false;
+    replyOnLastRequest = true; // M replies of 1 kB written on reading the last request
+    KcpChannel ch = connect(true);
+    // The replies' datagrams (the long ones) are lost until the client has sent its CLOSE: the
+    // server gets the CLOSE with its replies unacknowledged; the ACKs (short) go through.
+    loseFromServer =
+        p -> p.content().readableBytes() > 500 && clientLayer.counters().closeFramesSent == 0;
+    List<String> requests = sendRequests(ch);
+    ChannelFuture shut = ch.shutdownOutput();
+    stepUntilClosed(ch, 10_000);
+
+    assertTrue(shut.isSuccess(), () -> "client output shut: " + shut.cause());
+    KcpChannel serverSide = serverChildren.get(0);
+    assertEquals(requests, texts(serverSeen));
+    assertEquals(KcpCloseReason.PEER_CLOSED, serverSide.closeReason(), "as before half-close");
+    assertEquals(0, serverLayer.counters().closeFramesSent, "no CLOSE: its replies were lost");
+    assertFalse(ch.isOpen());
+    assertEquals(KcpCloseReason.PEER_ABORT, ch.closeReason(), "not SHUTDOWN: data was lost");
+    assertEquals(KcpChannel.ABORT_UNDELIVERED, ch.abortCode());
+    assertFalse(clientSeen.contains(ChannelInputShutdownEvent.INSTANCE));
+    assertTrue(texts(clientSeen).size() < M, "some replies never arrived");
+  }
+
+  @Test
+  void anIdleTimeoutWithUnacknowledgedOutputAbortsTheSecureSession() {
+    clientIdleMillis = 500;
+    KcpChannel ch = connect(true);
+    loseFromServer = p -> true; // the client hears nothing more: its idle timeout will end it
+    ch.writeAndFlush(text("never acknowledged"));
+    stepUntilClosed(ch, 5_000);
+    assertEquals(KcpCloseReason.IDLE_TIMEOUT, ch.closeReason());
+    assertEquals(0, clientLayer.counters().closeFramesSent, "no CLOSE with a segment in flight");
+    exchange();
+    KcpChannel serverSide = serverChildren.get(0);
+    assertFalse(serverSide.isOpen());
+    assertEquals(KcpCloseReason.PEER_ABORT, serverSide.closeReason());
+    assertEquals(KcpChannel.ABORT_UNDELIVERED, serverSide.abortCode());
+  }
+
+  @Test
+  void aCloseWithoutLingerAndUnacknowledgedOutputAbortsTheSecureSession() {
+    KcpChannel ch = connect(true);
+    ch.config().setOption(KcpChannelOption.CLOSE_TIMEOUT_MILLIS, 0L); // close() does not wait
+    loseFromServer = p -> true; // no ACK comes back
+    ch.writeAndFlush(text("never acknowledged"));
+    exchange();
+    ch.close();
+    assertEquals(KcpCloseReason.LOCAL_CLOSE, ch.closeReason());
+    assertEquals(0, clientLayer.counters().closeFramesSent, "no CLOSE with a segment in flight");
+    exchange();
+    KcpChannel serverSide = serverChildren.get(0);
+    assertEquals(KcpCloseReason.PEER_ABORT, serverSide.closeReason());
+    assertEquals(KcpChannel.ABORT_UNDELIVERED, serverSide.abortCode());
+  }
+
+  @Test
+  void aServerWithoutHalfClosureWithAnUnflushedReplyAbortsInsteadOfEndingCleanly() {
+    serverAllowsHalfClosure = false;
+    serverReplies = false;
+    KcpChannel ch = connect(true);
+    ch.writeAndFlush(text("request"));
+    exchange();
+    serverChildren.get(0).write(text("unflushed reply")); // lost with the channel
+    ch.shutdownOutput();
+    exchange();
+    assertEquals(KcpCloseReason.PEER_CLOSED, serverChildren.get(0).closeReason());
+    assertEquals(0, serverLayer.counters().closeFramesSent);
+    assertEquals(KcpCloseReason.PEER_ABORT, ch.closeReason());
+    assertEquals(KcpChannel.ABORT_UNDELIVERED, ch.abortCode());
+  }
+
+  @Test
+  void bothSidesHalfCloseOverALossyLinkAndEverythingArrives() {
+    KcpChannel ch = connect(true);
+    lossRate = 0.2; // both ways, seeded: data, ACKs and the CLOSE records are lost too
+    List<String> requests = sendRequests(ch);
+    ChannelFuture shut = ch.shutdownOutput();
+    stepUntilClosed(ch, 30_000);
+    assertTrue(shut.isSuccess(), () -> "client output shut: " + shut.cause());
+    KcpChannel serverSide = serverChildren.get(0);
+    stepUntilClosed(serverSide, 30_000);
+    assertEquals(requests, texts(serverSeen));
+    List<String> replies = new ArrayList<>();
+    for (int i = 0; i < M; i++) {
+      replies.add("reply" + i);
+    }
+    assertEquals(replies, texts(clientSeen));
+    assertEquals(KcpCloseReason.SHUTDOWN, ch.closeReason());
+    assertEquals(KcpCloseReason.SHUTDOWN, serverSide.closeReason());
+  }
+
+  // ------------------------------------------------------------- data after the peer's end
+
+  @Test
+  void dataSentAfterThePeersEndIsNeverReadAndAbortsTheSession() {
+    serverReplies = false;
+    KcpChannel ch = connect(true);
+    ch.writeAndFlush(text("before the end"));
+    exchange();
+    // A peer that ends its output (its layer's CLOSE) and goes on sending: a protocol violation.
+    assertTrue(clientLayer.shutdownOutput(SERVER, ch.conv()));
+    exchange();
+    KcpChannel serverSide = serverChildren.get(0);
+    assertTrue(serverSide.isInputShutdown());
+    ch.writeAndFlush(text("after the end"));
+    exchange();
+    assertEquals(List.of("before the end"), texts(serverSeen), "nothing read after the end");
+    assertFalse(serverSide.isOpen());
+    assertEquals(KcpCloseReason.LOCAL_ABORT, serverSide.closeReason());
+    assertEquals(KcpChannel.ABORT_DATA_AFTER_END, serverSide.abortCode());
+    assertEquals(1, serverCodec.metrics().datagramsDropped(KcpDropReason.DATA_AFTER_PEER_END));
+    assertEquals(KcpCloseReason.PEER_ABORT, ch.closeReason(), "the peer is told");
+    assertEquals(KcpChannel.ABORT_DATA_AFTER_END, ch.abortCode());
+  }
+
+  @Test
+  void aPeerCannotPostponeTheEndOfInputByStreamingAfterItsEnd() {
+    serverReplies = false;
+    serverAutoRead = false;
+    KcpChannel ch = connect(true);
+    ch.writeAndFlush(text("before the end"));
+    exchange();
+    assertTrue(clientLayer.shutdownOutput(SERVER, ch.conv()));
+    exchange();
+    KcpChannel serverSide = serverChildren.get(0);
+    assertFalse(serverSide.isInputShutdown(), "a message still to read");
+    ch.writeAndFlush(text("after the end"));
+    exchange();
+    assertFalse(serverSide.isOpen());
+    assertEquals(KcpChannel.ABORT_DATA_AFTER_END, serverSide.abortCode());
+    assertEquals(List.of(), texts(serverSeen));
+  }
+
+  // ---------------------------------------------------------------- outcomes and events
+
+  @Test
+  void aShutdownOutputTheLayerCannotSendFailsAbortsAndLaterCallsGetTheSameOutcome() {
+    serverReplies = false;
+    KcpChannel ch = connect(true);
+    ch.writeAndFlush(text("hello"));
+    exchange();
+    serverChildren.get(0).shutdownOutput();
+    exchange();
+    assertTrue(ch.isInputShutdown());
+    // The layer's session ends its output behind the channel's back and drains: the channel's
+    // own end can no longer be sent.
+    assertTrue(clientLayer.shutdownOutput(SERVER, ch.conv()));
+    exchange();
+    assertTrue(ch.isOpen());
+    ChannelFuture first = ch.shutdownOutput();
+    assertTrue(first.isDone());
+    IllegalStateException e = assertInstanceOf(IllegalStateException.class, first.cause());
+    assertEquals(
+        "the session layer could not send the end of output (its session is ending): the"
+            + " channel is aborted",
+        e.getMessage());
+    assertFalse(ch.isOpen(), "aborted: the peer must not take it for a clean end");
+    assertEquals(KcpCloseReason.LOCAL_ABORT, ch.closeReason());
+    ChannelFuture second = ch.shutdownOutput();
+    assertTrue(second.isDone(), "no NullPointerException, the same outcome");
+    assertSame(e, second.cause());
+  }
+
+  @Test
+  void noInputShutdownReadCompleteOnAChannelClosedOnTheInputShutdownEvent() {
+    serverReplies = false;
+    closeOnInputShutdown = true;
+    KcpChannel ch = connect(true);
+    sendRequests(ch);
+    ch.shutdownOutput();
+    exchange();
+    assertFalse(serverChildren.get(0).isOpen());
+    assertTrue(serverSeen.contains(ChannelInputShutdownEvent.INSTANCE));
+    assertFalse(serverSeen.contains(ChannelInputShutdownReadComplete.INSTANCE));
+  }
+
+  @Test
+  void noOutputShutdownEventOnAChannelClosedByTheFuturesListener() {
+    serverReplies = false;
+    KcpChannel ch = connect(true);
+    sendRequests(ch);
+    ChannelFuture shut = ch.shutdownOutput().addListener(f -> ch.close());
+    exchange();
+    assertTrue(shut.isSuccess());
+    assertFalse(ch.isOpen());
+    assertFalse(clientSeen.contains(ChannelOutputShutdownEvent.INSTANCE));
+  }
+
+  @Test
+  void aShutdownOutputFromAWriteListenerWaitsForTheWritesStillInTheOutboundBuffer() {
+    serverReplies = false;
+    KcpChannel ch = connect(true);
+    List<ChannelFuture> shut = new ArrayList<>();
+    // Refused inside doWrite (no delivery extension): its listener runs there, before "last"
+    // reaches the engine.
+    ch.write(new KcpMessage(text("refused"), Delivery.UNORDERED))
+        .addListener(f -> shut.add(ch.shutdownOutput()));
+    ch.write(text("last"));
+    ch.flush();
+    assertEquals(1, shut.size());
+    assertFalse(shut.get(0).isDone(), "\"last\" is not acknowledged yet");
+    assertEquals(0, clientLayer.counters().closeFramesSent, "no CLOSE before \"last\"");
+    exchange();
+    assertTrue(shut.get(0).isSuccess(), () -> "output shut: " + shut.get(0).cause());
+    assertEquals(
+        List.of(
+            "last", ChannelInputShutdownEvent.INSTANCE, ChannelInputShutdownReadComplete.INSTANCE),
+        withoutLayerEvents(serverSeen));
+  }
+
   // ------------------------------------------------------------------------------ plain KCP
 
   @Test
@@ -362,6 +601,7 @@ class SecureHalfCloseTest {
         KcpChannel.newBootstrap(client)
             .remoteAddress(SERVER)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, clientAllowsHalfClosure)
+            .option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, clientIdleMillis)
             .handler(new Recorder(clientSeen))
             .connect();
     exchange();
@@ -429,7 +669,7 @@ class SecureHalfCloseTest {
       for (Object o; (o = client.readOutbound()) != null; ) {
         DatagramPacket p = (DatagramPacket) o;
         moved = true;
-        if (linkUp) {
+        if (linkUp && !lost()) {
           server.writeInbound(new DatagramPacket(p.content(), SERVER, CLIENT));
         } else {
           p.release();
@@ -438,7 +678,7 @@ class SecureHalfCloseTest {
       for (Object o; (o = server.readOutbound()) != null; ) {
         DatagramPacket p = (DatagramPacket) o;
         moved = true;
-        if (linkUp) {
+        if (linkUp && !loseFromServer.test(p) && !lost()) {
           client.writeInbound(new DatagramPacket(p.content(), CLIENT, SERVER));
         } else {
           p.release();
@@ -449,6 +689,18 @@ class SecureHalfCloseTest {
       }
     }
     throw new AssertionError("the exchange did not settle");
+  }
+
+  /** Whether random loss takes this datagram. */
+  boolean lost() {
+    return lossRate > 0 && loss.nextDouble() < lossRate;
+  }
+
+  /** Steps 1 ms at a time until {@code ch} closes, at most {@code millis}. */
+  void stepUntilClosed(KcpChannel ch, long millis) {
+    for (long i = 0; i < millis && ch.isOpen(); i++) {
+      step(1);
+    }
   }
 
   static byte[] fill(int n, int v) {
@@ -487,8 +739,24 @@ class SecureHalfCloseTest {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      super.channelRead(ctx, msg);
+      String last = (String) seen.get(seen.size() - 1);
+      if (replyOnLastRequest && last.startsWith("request" + (N - 1))) {
+        for (int i = 0; i < M; i++) {
+          ctx.channel().write(text("reply" + i + "y".repeat(1_000)));
+        }
+        ctx.channel().flush();
+      }
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       super.userEventTriggered(ctx, evt);
+      if (evt == ChannelInputShutdownEvent.INSTANCE && closeOnInputShutdown) {
+        ctx.close();
+        return;
+      }
       if (evt == ChannelInputShutdownEvent.INSTANCE && serverReplies) {
         KcpChannel ch = (KcpChannel) ctx.channel();
         assertTrue(ch.isInputShutdown());
