@@ -90,9 +90,6 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private KcpCloseReason layerCloseReason;
 
   // Half-close (under a session layer that supports it).
-  /** shutdownOutput() was called: writes fail from now on; the end of output waits for ACKs. */
-  private boolean outputShutdownRequested;
-
   /**
    * The layer sent its end of output (the secure CLOSE): {@link #isOutputShutdown()}. Volatile:
    * read from any thread.
@@ -100,9 +97,9 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
   private volatile boolean outputShutdown;
 
   /**
-   * The outcome of the end of output, created by the first shutdownOutput() and never cleared:
-   * pending until the end of output is sent (success) or cannot be (failure); later calls complete
-   * with it.
+   * The outcome of the end of output, created by the first shutdownOutput() and never cleared (so
+   * non-null: writes fail); pending until the end of output is sent (success) or cannot be
+   * (failure); later calls complete with it.
    */
   private ChannelPromise outputShutdownOutcome;
 
@@ -440,8 +437,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
       promise.tryFailure(new ClosedChannelException());
       return promise;
     }
-    outputShutdownRequested = true; // writes fail from now on (filterOutboundMessage)
-    ChannelPromise outcome = newPromise();
+    ChannelPromise outcome = newPromise(); // set: writes fail from now on (filterOutboundMessage)
     outputShutdownOutcome = outcome;
     completeWith(outcome, promise);
     if (outputDelivered()) {
@@ -777,7 +773,7 @@ final class KcpChildChannel extends AbstractChannel implements KcpChannel {
     if (closing) {
       throw new ClosedChannelException();
     }
-    if (outputShutdownRequested) {
+    if (outputShutdownOutcome != null) { // shutdownOutput() was called
       throw new ChannelOutputShutdownException(
           "the channel's output is shut down (shutdownOutput() was called): nothing more is sent");
     }
