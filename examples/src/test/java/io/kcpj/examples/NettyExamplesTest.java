@@ -85,6 +85,15 @@ class NettyExamplesTest {
   }
 
   @Test
+  void theBusyPollingEchoServerEchoes() throws Exception {
+    servers = BusyPollingEchoServer.group();
+    InetSocketAddress server = loopback(BusyPollingEchoServer.start(servers, 0));
+    for (int i = 0; i < 5; i++) {
+      assertEquals("busy " + i, EchoClient.echo(clients, server, "busy " + i));
+    }
+  }
+
+  @Test
   void theSecureEchoServerEchoesOverASecureSession() throws Exception {
     servers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     byte[] psk = new byte[32];

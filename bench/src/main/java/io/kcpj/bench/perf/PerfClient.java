@@ -220,6 +220,7 @@ public final class PerfClient {
   private final Protocol protocol;
   private final boolean floor;
   private PerfLayers layers = PerfLayers.NONE;
+  private boolean busyPolling;
 
   /** Whether the peer answers STATS (a kcpj perf server), known once connected. */
   private boolean serverStats;
@@ -286,6 +287,15 @@ public final class PerfClient {
   }
 
   /**
+   * Whether the client's event loops busy-poll ({@link PerfTransport#withBusyPolling()}); off by
+   * default. Call before {@link #run()}.
+   */
+  public PerfClient busyPolling(boolean busyPolling) {
+    this.busyPolling = busyPolling;
+    return this;
+  }
+
+  /**
    * Runs the whole measurement and returns its result.
    *
    * @throws UnknownHostException if the server's address is unresolved
@@ -297,6 +307,9 @@ public final class PerfClient {
       throw new UnknownHostException(s.server().getHostString());
     }
     transport = PerfTransport.select(s.transport());
+    if (busyPolling) {
+      transport = transport.withBusyPolling();
+    }
     group = new MultiThreadIoEventLoopGroup(s.threads(), transport.ioHandlerFactory);
     try {
       return s.bulk() ? runBulk() : runLoad();

@@ -1,13 +1,17 @@
 package io.kcpj.bench.perf;
 
+import io.kcpj.netty.BusyPolling;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The datagram transport {@code kcpj perf} runs on: NIO always; epoll and io_uring when Netty's
@@ -17,7 +21,8 @@ import java.util.List;
  * datagrams (epoll: recvmmsg; io_uring: one recvmsg submission per datagram slot), and both have
  * {@code SO_REUSEPORT} for a server of several datagram channels on one port. {@code auto} takes
  * the first available of epoll, io_uring and NIO, and {@link #description()} says which and why.
- * Immutable.
+ * {@link #withBusyPolling()} gives the same transport with event loops that never sleep (NIO and
+ * epoll; see {@link BusyPolling}). Immutable.
  */
 public final class PerfTransport {
   /** The names {@link #select(String)} accepts. */
@@ -43,28 +48,43 @@ public final class PerfTransport {
   private final String choice;
 
   final IoHandlerFactory ioHandlerFactory;
+
+  /**
+   * The I/O handler factory for a given select strategy; null where the handler takes none
+   * (io_uring).
+   */
+  private final Function<SelectStrategyFactory, IoHandlerFactory> withStrategy;
+
+  /** Whether {@link #ioHandlerFactory} busy-polls. */
+  private final boolean busyPolling;
+
   final Class<? extends DatagramChannel> channelClass;
   private final ChannelOption<Integer> maxDatagramPayload;
   private final ChannelOption<Boolean> reusePort;
 
   private PerfTransport(
       String name,
+      Function<SelectStrategyFactory, IoHandlerFactory> withStrategy,
       IoHandlerFactory factory,
       Class<? extends DatagramChannel> channelClass,
       ChannelOption<Integer> maxDatagramPayload,
       ChannelOption<Boolean> reusePort) {
-    this(name, "", factory, channelClass, maxDatagramPayload, reusePort);
+    this(name, "", withStrategy, false, factory, channelClass, maxDatagramPayload, reusePort);
   }
 
   private PerfTransport(
       String name,
       String choice,
+      Function<SelectStrategyFactory, IoHandlerFactory> withStrategy,
+      boolean busyPolling,
       IoHandlerFactory factory,
       Class<? extends DatagramChannel> channelClass,
       ChannelOption<Integer> maxDatagramPayload,
       ChannelOption<Boolean> reusePort) {
     this.name = name;
     this.choice = choice;
+    this.withStrategy = withStrategy;
+    this.busyPolling = busyPolling;
     this.ioHandlerFactory = factory;
     this.channelClass = channelClass;
     this.maxDatagramPayload = maxDatagramPayload;
@@ -111,13 +131,54 @@ public final class PerfTransport {
 
   private PerfTransport chosen(String how) {
     return new PerfTransport(
-        name, how, ioHandlerFactory, channelClass, maxDatagramPayload, reusePort);
+        name,
+        how,
+        withStrategy,
+        busyPolling,
+        ioHandlerFactory,
+        channelClass,
+        maxDatagramPayload,
+        reusePort);
+  }
+
+  /**
+   * The same transport with event loops that never sleep ({@link BusyPolling}): each event loop
+   * keeps a core busy, for the lowest latency on a thin stream.
+   *
+   * @throws IllegalArgumentException on io_uring, whose I/O handler takes no select strategy
+   */
+  public PerfTransport withBusyPolling() {
+    if (withStrategy == null) {
+      throw new IllegalArgumentException(
+          "busy polling needs --transport nio or epoll: Netty's "
+              + name
+              + " event loop takes no select strategy");
+    }
+    return new PerfTransport(
+        name,
+        choice,
+        withStrategy,
+        true,
+        withStrategy.apply(BusyPolling.selectStrategyFactory()),
+        channelClass,
+        maxDatagramPayload,
+        reusePort);
+  }
+
+  /** Whether this transport's event loops busy-poll ({@link #withBusyPolling()}). */
+  public boolean busyPolling() {
+    return busyPolling;
   }
 
   /** Netty's NIO transport (always available). */
   public static PerfTransport nio() {
     return new PerfTransport(
-        "nio", NioIoHandler.newFactory(), NioDatagramChannel.class, null, null);
+        "nio",
+        strategy -> NioIoHandler.newFactory(SelectorProvider.provider(), strategy),
+        NioIoHandler.newFactory(),
+        NioDatagramChannel.class,
+        null,
+        null);
   }
 
   /** Netty's epoll transport, or {@link IllegalArgumentException} saying why it is unavailable. */
@@ -170,8 +231,25 @@ public final class PerfTransport {
         throw new IllegalArgumentException(
             name + " is not available on this machine: " + cause, cause);
       }
+      Class<?> handlerClass = Class.forName(ioHandler);
       IoHandlerFactory factory =
-          (IoHandlerFactory) Class.forName(ioHandler).getMethod("newFactory").invoke(null);
+          (IoHandlerFactory) handlerClass.getMethod("newFactory").invoke(null);
+      Function<SelectStrategyFactory, IoHandlerFactory> withStrategy = null;
+      try {
+        // epoll: newFactory(maxEvents, strategy), 0 letting the event array grow as needed
+        java.lang.reflect.Method m =
+            handlerClass.getMethod("newFactory", int.class, SelectStrategyFactory.class);
+        withStrategy =
+            strategy -> {
+              try {
+                return (IoHandlerFactory) m.invoke(null, 0, strategy);
+              } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException(name + " could not be loaded: " + e, e);
+              }
+            };
+      } catch (NoSuchMethodException noStrategy) {
+        // io_uring: no select strategy
+      }
       Class<? extends DatagramChannel> channelClass =
           Class.forName(channel).asSubclass(DatagramChannel.class);
       Class<?> optionClass = Class.forName(options);
@@ -180,7 +258,7 @@ public final class PerfTransport {
       ChannelOption<Boolean> reusePort =
           (ChannelOption<Boolean>)
               optionClass.getField("SO_REUSEPORT").get(null); // UnixChannelOption's
-      return new PerfTransport(name, factory, channelClass, payload, reusePort);
+      return new PerfTransport(name, withStrategy, factory, channelClass, payload, reusePort);
     } catch (ReflectiveOperationException | LinkageError e) {
       throw new IllegalArgumentException(name + " could not be loaded: " + e, e);
     }
@@ -193,10 +271,13 @@ public final class PerfTransport {
 
   /**
    * The name, and for {@code auto} how it was chosen, e.g. {@code epoll (auto)} or {@code nio
-   * (auto; epoll is not available on this machine: ...; io_uring ...)}.
+   * (auto; epoll is not available on this machine: ...; io_uring ...)}; busy polling is named last:
+   * {@code epoll (busy polling)}, {@code epoll (auto, busy polling)}.
    */
   public String description() {
-    return choice.isEmpty() ? name : name + " (" + choice + ")";
+    String how =
+        busyPolling ? (choice.isEmpty() ? "busy polling" : choice + ", busy polling") : choice;
+    return how.isEmpty() ? name : name + " (" + how + ")";
   }
 
   /** True when several datagram channels can share one port ({@code SO_REUSEPORT}). */

@@ -90,34 +90,42 @@ class NativeTransportJarIT {
     throw new AssertionError("the server did not start: " + read(name + ".err"));
   }
 
-  /** Runs server and client on {@code transport}; returns the server's line and the JSON. */
-  private String[] run(String transport) throws Exception {
+  /**
+   * Runs server and client on {@code transport}, each with {@code extra} options; returns the
+   * server's line and the JSON.
+   */
+  private String[] run(String transport, String... extra) throws Exception {
     String name = "server-" + transport;
-    Process server =
-        kcpj(name, "perf", "server", "--listen", "127.0.0.1:0", "--transport", transport);
+    List<String> serverArgs =
+        new ArrayList<>(List.of("perf", "server", "--listen", "127.0.0.1:0", "--transport"));
+    serverArgs.add(transport);
+    serverArgs.addAll(List.of(extra));
+    Process server = kcpj(name, serverArgs.toArray(String[]::new));
     try {
       int port = startServer(server, name);
       if (port < 0) {
         return new String[] {null, read(name + ".err")};
       }
-      Process client =
-          kcpj(
-              "client-" + transport,
-              "perf",
-              "client",
-              "--connect",
-              "127.0.0.1:" + port,
-              "--transport",
-              transport,
-              "--sessions",
-              "2",
-              "--rate",
-              "50",
-              "--duration",
-              "1s",
-              "--warmup",
-              "300ms",
-              "--json");
+      List<String> clientArgs =
+          new ArrayList<>(
+              List.of(
+                  "perf",
+                  "client",
+                  "--connect",
+                  "127.0.0.1:" + port,
+                  "--transport",
+                  transport,
+                  "--sessions",
+                  "2",
+                  "--rate",
+                  "50",
+                  "--duration",
+                  "1s",
+                  "--warmup",
+                  "300ms",
+                  "--json"));
+      clientArgs.addAll(List.of(extra));
+      Process client = kcpj("client-" + transport, clientArgs.toArray(String[]::new));
       assertTrue(client.waitFor(60, TimeUnit.SECONDS), "the client ended");
       String json = read("client-" + transport + ".out");
       assertEquals(0, client.exitValue(), json + read("client-" + transport + ".err"));
@@ -154,6 +162,16 @@ class NativeTransportJarIT {
       Assumptions.abort("io_uring refused by this kernel: " + r[1].strip());
     }
     assertTrue(r[1].contains("\"transport\":\"io_uring\""), r[1]);
+    assertAnswered(r[1]);
+  }
+
+  /** The busy-polling event loops ({@code --busy-poll}) on epoll, client and server. */
+  @Test
+  void epollBusyPollingRunsFromTheJarAndSaysSo() throws Exception {
+    String[] r = run("epoll", "--busy-poll");
+    assertTrue(r[0] != null, "the busy-polling epoll server failed: " + r[1]);
+    assertTrue(r[0].contains("transport epoll (busy polling)"), r[0]);
+    assertTrue(r[1].contains("\"transport\":\"epoll (busy polling)\""), r[1]);
     assertAnswered(r[1]);
   }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kcpj.bench.cli.KcpjCommandTest.Run;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -101,6 +104,33 @@ class PerfCommandTest {
         oneErrorLine(noKey, 2, "kcpj perf client: --crypt aes needs --key"));
     Run keyAlone = run("perf", "client", "--connect", "127.0.0.1:5000", "--key", "k");
     oneErrorLine(keyAlone, 2, "kcpj perf client: --key needs --crypt METHOD");
+  }
+
+  /**
+   * Refused before anything binds or connects (a server that ignored the option would run until
+   * stopped: the timeout bounds that regression).
+   */
+  @Test
+  @Timeout(30)
+  void busyPollingOnIoUringIsOneLine() {
+    for (String side : new String[] {"server", "client"}) {
+      String[] args =
+          side.equals("server")
+              ? new String[] {"perf", side, "--listen", "127.0.0.1:0"}
+              : new String[] {"perf", side, "--connect", "127.0.0.1:5000"};
+      List<String> all = new ArrayList<>(List.of(args));
+      all.addAll(List.of("--transport", "io_uring", "--busy-poll"));
+      Run r = run(all.toArray(String[]::new));
+      // Where the kernel refuses io_uring, that is said first (NativeTransportJarIT's case).
+      Assumptions.assumeFalse(r.err().contains("io_uring is not available"), r.err());
+      oneErrorLine(
+          r,
+          2,
+          "kcpj perf "
+              + side
+              + ": busy polling needs --transport nio or epoll: Netty's io_uring event loop takes"
+              + " no select strategy");
+    }
   }
 
   static final String KEY = "0123456789abcdef".repeat(4);
