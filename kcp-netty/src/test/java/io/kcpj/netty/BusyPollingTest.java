@@ -108,9 +108,9 @@ class BusyPollingTest {
       long cpu = threads.getThreadCpuTime(loopThread) - cpuBefore;
       assertTrue(firedAfter >= TimeUnit.MILLISECONDS.toNanos(50), "fired early: " + firedAfter);
       // A loop blocked in its selector uses some µs of CPU in 50 ms; a polling one uses the
-      // core for as long as the scheduler gives it (tens of ms, at least a few on a busy machine).
+      // core for as long as the scheduler gives it (tens of ms here; a few on a loaded machine).
       assertTrue(
-          cpu > TimeUnit.MILLISECONDS.toNanos(5),
+          cpu > TimeUnit.MILLISECONDS.toNanos(2),
           "the loop slept: " + cpu / 1000 + " µs of CPU in " + firedAfter / 1000 + " µs");
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
