@@ -814,7 +814,7 @@ public final class Kcp {
   private static final int GATE_WINDOW = 1024;
 
   /** Late first ACKs needed before the gate opens. */
-  private static final int GATE_MIN_LATE = 4;
+  private static final int GATE_MIN_LATE = 2;
 
   /** How many late first ACKs per lost first transmission keep the gate open. */
   private static final int GATE_RATIO = 4;
