@@ -250,8 +250,10 @@ public abstract sealed class EngineSetting<T>
    * Thin-stream loss recovery (a kcpj addition, sender side): RACK-style time-based loss detection,
    * a tail-loss probe, linear timeouts, outage probing and an immediate resend when the peer is
    * heard again ({@link io.kcpj.core.loss.ThinStreamLossDetection}), instead of ikcp's fast-ack
-   * count and per-segment RTO ({@link io.kcpj.core.loss.ReferenceLossDetection}). The wire stays
-   * the reference's.
+   * count and per-segment RTO ({@link io.kcpj.core.loss.ReferenceLossDetection}). It also keeps a
+   * finer RTO estimator beside ikcp's truncating one and uses it, with a longer ACK hold, only
+   * while the ACKs show that ikcp's timeouts would mostly be spurious (the RTO gate, {@code
+   * docs/latency.md}). The wire stays the reference's.
    */
   public static final BooleanSetting THIN_STREAM =
       new BooleanSetting(
@@ -260,7 +262,8 @@ public abstract sealed class EngineSetting<T>
           false,
           "(kcpj)",
           "thin-stream loss recovery: RACK-style detection, tail-loss probe, linear timeouts,"
-              + " outage probing and resume (ThinStreamLossDetection) instead of ikcp's",
+              + " outage probing and resume (ThinStreamLossDetection) instead of ikcp's; a finer"
+              + " RTO estimator while ACKs show ikcp's timeouts to be mostly spurious",
           Kcp::setThinStream,
           Kcp::isThinStream);
 
@@ -335,9 +338,10 @@ public abstract sealed class EngineSetting<T>
 
   /**
    * Delayed ACKs (a kcpj addition, receiver side): an ACK waits at most {@code min(ackdelay, srtt /
-   * 4)} ms for a datagram that goes out anyway (new data, the next message of a game's stream), so
-   * that it costs its 24 bytes and not a datagram of its own; 0 sends ACKs with the next flush, as
-   * the reference does. The peer's RTT samples then include the wait.
+   * 4)} ms ({@code srtt / 2} while the thin-stream mode's RTO gate is open) for a datagram that
+   * goes out anyway (new data, the next message of a game's stream), so that it costs its 24 bytes
+   * and not a datagram of its own; 0 sends ACKs with the next flush, as the reference does. The
+   * peer's RTT samples then include the wait.
    */
   public static final IntSetting ACK_DELAY =
       new IntSetting(
@@ -348,8 +352,8 @@ public abstract sealed class EngineSetting<T>
           0,
           "ms",
           "(kcpj)",
-          "most ms an ACK waits (at most srtt/4) for a datagram going out anyway (0: none, as the"
-              + " reference)",
+          "most ms an ACK waits (at most srtt/4, srtt/2 while thin's RTO gate is open) for a"
+              + " datagram going out anyway (0: none, as the reference)",
           Kcp::setAckDelay,
           Kcp::ackDelay);
 

@@ -157,6 +157,25 @@ public final class Kcp {
   private int rto = RTO_DEFAULT;
   private int minRto = EngineSetting.MIN_RTO.defaultInt();
 
+  // Thin-stream mode's RTO gate (docs/latency.md, "An RTO estimator gated by Eifel's evidence"):
+  // the finer estimator and the longer ACK hold apply only while the timeouts the truncated one
+  // would fire are shown, by the ACKs, to be mostly spurious.
+  /** The RTO of ikcp's truncating estimator (the one in use unless the gate is open). */
+  private int coarseRto = RTO_DEFAULT;
+
+  /** The finer estimator, kept as RFC 6298 implementations keep it: srtt × 8 and 4 × rttvar. */
+  private int fineSrtt8;
+
+  private int fineVar4;
+  private int fineRto = RTO_DEFAULT;
+
+  /** Decaying counts of the gate's verdicts: all, late first ACKs, lost first transmissions. */
+  private int gateVerdicts;
+
+  private int gateLate;
+  private int gateLost;
+  private boolean rtoGateOpen;
+
   // Clock.
   private int current;
   private int nextFlushAt = interval;
@@ -748,7 +767,13 @@ public final class Kcp {
       return;
     }
     Segment seg = sendBuffer.get(sn);
-    if (seg == null || seg.transmissions <= 1 || seg.spuriousCounted || Seq.diff(current, ts) < 0) {
+    if (seg == null || seg.transmissions == 0 || Seq.diff(current, ts) < 0) {
+      return;
+    }
+    if (!seg.rtoJudged && isThinStream()) {
+      judgeTruncatedTimer(seg, ts);
+    }
+    if (seg.transmissions <= 1 || seg.spuriousCounted) {
       return;
     }
     if (Seq.diff(ts, seg.retransmittedAt) < 0) {
@@ -756,6 +781,43 @@ public final class Kcp {
       counters.spuriousRetransmissions++;
     }
   }
+
+  /**
+   * The first ACK of {@code seg} seen (echoing send time {@code ts}) gives the RTO gate one
+   * verdict, whichever estimator is in use: it echoes a later send than the first (a copy or a
+   * retransmission), so the first transmission or its ACK was lost; or it echoes the first and came
+   * more than the truncated estimator's RTO after it, so that estimator's timer fired, or would
+   * have fired, for nothing ("late"); or it echoes the first in time. The gate is open while late
+   * first ACKs outnumber lost first transmissions {@value #GATE_RATIO} to one (and at least {@value
+   * #GATE_MIN_LATE} were seen), counted over about the last 512–1024 verdicts.
+   */
+  private void judgeTruncatedTimer(Segment seg, int ts) {
+    seg.rtoJudged = true;
+    if (ts != seg.firstSentAt) {
+      gateLost++;
+    } else if (Seq.diff(current, ts) > coarseRto) {
+      gateLate++;
+    }
+    if (++gateVerdicts >= GATE_WINDOW) {
+      gateVerdicts >>= 1;
+      gateLate >>= 1;
+      gateLost >>= 1;
+    }
+    boolean open = gateLate >= GATE_MIN_LATE && gateLate >= GATE_RATIO * gateLost;
+    if (open != rtoGateOpen) {
+      rtoGateOpen = open;
+      rto = open ? fineRto : coarseRto;
+    }
+  }
+
+  /** Verdicts counted before the counts are halved. */
+  private static final int GATE_WINDOW = 1024;
+
+  /** Late first ACKs needed before the gate opens. */
+  private static final int GATE_MIN_LATE = 2;
+
+  /** How many late first ACKs per lost first transmission keep the gate open. */
+  private static final int GATE_RATIO = 4;
 
   /** ikcp_shrink_buf: sndUna is the first sn still unacknowledged, or sndNxt. */
   private void advanceSendUna() {
@@ -792,7 +854,32 @@ public final class Kcp {
     }
     int candidate = srtt + Math.max(interval, 4 * rttVar);
     rto = Math.min(Math.max(minRto, candidate), RTO_MAX);
+    if (isThinStream()) {
+      updateFineRtt(rtt);
+    }
     congestion.onRttSample(rtt, flowView);
+  }
+
+  /**
+   * Thin-stream mode: the finer estimator beside ikcp's (Linux's arithmetic: srtt in eighths, 4 ×
+   * rttvar with a quarter's resolution, neither truncated to whole ms), and the RTO in use: its
+   * {@code srtt + max(interval, 4 × rttvar)} while the gate is open, else ikcp's.
+   */
+  private void updateFineRtt(int rtt) {
+    coarseRto = rto;
+    if (fineSrtt8 == 0) {
+      fineSrtt8 = Math.max(rtt, 1) << 3;
+      fineVar4 = rtt << 1;
+    } else {
+      int err = rtt - (fineSrtt8 >> 3);
+      fineSrtt8 = Math.max(fineSrtt8 + err, 8);
+      fineVar4 += Math.abs(err) - (fineVar4 >> 2);
+    }
+    int candidate = ((fineSrtt8 + 4) >> 3) + Math.max(interval, fineVar4);
+    fineRto = Math.min(Math.max(minRto, candidate), RTO_MAX);
+    if (rtoGateOpen) {
+      rto = fineRto;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1104,6 +1191,7 @@ public final class Kcp {
       seg.rto = rto;
       seg.fastAck = 0;
       seg.transmissions = 0;
+      seg.rtoJudged = false;
       sendBuffer.put(sndNxt, seg);
       sndNxt++;
     }
@@ -1129,6 +1217,7 @@ public final class Kcp {
       }
       if (seg.transmissions == 0) {
         seg.transmissions = 1;
+        seg.firstSentAt = current;
         seg.rto = rto;
         seg.resendAt = current + seg.rto + firstRtoSlack;
         firstTransmissions++;
@@ -1168,14 +1257,15 @@ public final class Kcp {
 
   /**
    * How long, at {@code now}, the pending ACKs may still wait for data to ride with: {@code
-   * min(ackdelay, srtt / 4)} after the oldest was queued (≤ 0: they go with the next flush). With
+   * min(ackdelay, srtt / 4)} after the oldest was queued, {@code srtt / 2} instead of {@code srtt /
+   * 4} while the thin-stream mode's RTO gate is open (≤ 0: they go with the next flush). With
    * {@code ackdelay} 0 (the reference), always 0.
    */
   private int ackWait(int now) {
     if (ackDelay == 0) {
       return 0;
     }
-    int bound = Math.min(ackDelay, srtt / 4);
+    int bound = Math.min(ackDelay, rtoGateOpen ? srtt / 2 : srtt / 4);
     return firstAckAt + bound - now;
   }
 
@@ -1344,6 +1434,13 @@ public final class Kcp {
   public void setThinStream(boolean on) {
     if (on != isThinStream()) {
       loss = on ? new ThinStreamLossDetection() : ReferenceLossDetection.INSTANCE;
+      if (!on && rtoGateOpen) {
+        rtoGateOpen = false;
+        rto = coarseRto;
+      }
+      gateVerdicts = 0;
+      gateLate = 0;
+      gateLost = 0;
     }
   }
 
@@ -1388,8 +1485,9 @@ public final class Kcp {
   }
 
   /**
-   * {@link EngineSetting#ACK_DELAY}: an ACK waits at most {@code min(millis, srtt / 4)} for data
-   * (or anything else) to ride with; 0: ACKs leave with the next flush, as in the reference.
+   * {@link EngineSetting#ACK_DELAY}: an ACK waits at most {@code min(millis, srtt / 4)} (or {@code
+   * srtt / 2} while the thin-stream mode's RTO gate is open) for data (or anything else) to ride
+   * with; 0: ACKs leave with the next flush, as in the reference.
    */
   public void setAckDelay(int millis) {
     this.ackDelay = EngineSetting.ACK_DELAY.check("ackdelay", millis);

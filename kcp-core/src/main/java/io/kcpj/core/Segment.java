@@ -53,6 +53,12 @@ final class Segment implements SentSegment {
    */
   boolean spuriousCounted;
 
+  /** Send time (ms, wrapping) of its first transmission (thin-stream mode's timeout evidence). */
+  int firstSentAt;
+
+  /** Whether it already gave its evidence to the thin-stream mode's RTO gate. */
+  boolean rtoJudged;
+
   byte[] data;
 
   Segment(int capacity) {

@@ -433,4 +433,156 @@ class ThinStreamRecoveryTest {
     sender.receiveAt(resentAt + 40, acks); // (the outage's end resends sn 31: not counted here)
     assertEquals(0, sender.kcp.counters().spuriousRetransmissions, "the resend was needed");
   }
+
+  /**
+   * The two RTO estimators as the engine keeps them, fed the same samples: ikcp's truncating one
+   * and the finer one (srtt × 8 and 4 × rttvar, Linux's arithmetic).
+   */
+  static final class Estimators {
+    final int interval;
+    final int minRto;
+    int srtt;
+    int rttVar;
+    int srtt8;
+    int var4;
+
+    Estimators(int interval, int minRto) {
+      this.interval = interval;
+      this.minRto = minRto;
+    }
+
+    void sample(int rtt) {
+      if (srtt == 0) {
+        srtt = rtt;
+        rttVar = rtt / 2;
+        srtt8 = rtt * 8;
+        var4 = rtt * 2;
+      } else {
+        rttVar = (3 * rttVar + Math.abs(rtt - srtt)) / 4;
+        srtt = Math.max((7 * srtt + rtt) / 8, 1);
+        int err = rtt - (srtt8 >> 3);
+        srtt8 += err;
+        var4 += Math.abs(err) - (var4 >> 2);
+      }
+    }
+
+    int coarse() {
+      return Math.max(minRto, srtt + Math.max(interval, 4 * rttVar));
+    }
+
+    int fine() {
+      return Math.max(minRto, ((srtt8 + 4) >> 3) + Math.max(interval, var4));
+    }
+  }
+
+  @Test
+  void theFinerRtoAndTheLongerAckHoldApplyOnlyWhileLateFirstAcksOutnumberLostFirstSends() {
+    // good's shape: an RTT of 70-90 ms. ikcp's truncating estimator puts the RTO inside what the
+    // path's jitter can reach; an ACK of a first send that comes after it shows a timer that fired
+    // for nothing ("late"), an ACK of a resend shows a lost first send.
+    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End receiver = new End(KcpConfig.fast());
+    Estimators est = new Estimators(10, 10);
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+      assertEquals(est.coarse(), sender.kcp.rto(), "no evidence yet: ikcp's RTO");
+    }
+    assertTrue(est.fine() != est.coarse(), "the two estimators differ here");
+    assertEquals(List.of(), segments(sender.take()));
+
+    for (int late = 1; late <= 4; late++, t += 400) {
+      int rto = sender.kcp.rto();
+      sender.sendAt(t, 100);
+      List<byte[]> first = sender.take();
+      sender.kcp.advance(t + rto);
+      assertEquals(1, segments(sender.take()).size(), "resent at the RTO (the copy is lost)");
+      receiver.receiveAt(t + 40, first);
+      sender.receiveAt(t + rto + 5, receiver.take()); // the first send's ACK, 5 ms after the resend
+      est.sample(rto + 5);
+      if (late < 2) {
+        assertEquals(est.coarse(), sender.kcp.rto(), "one late ACK: not enough evidence");
+      } else {
+        assertEquals(est.fine(), sender.kcp.rto(), late + " late, none lost: the finer RTO");
+      }
+      for (int i = 0; i < 10; i++) { // ordinary round trips between the late ones
+        t += 200;
+        int rtt = i % 2 == 0 ? 70 : 90;
+        roundTrip(sender, receiver, t, rtt);
+        est.sample(rtt);
+        assertEquals(late < 2 ? est.coarse() : est.fine(), sender.kcp.rto());
+      }
+    }
+    assertEquals(4, sender.kcp.counters().spuriousRetransmissions);
+    assertEquals(est.fine(), sender.kcp.rto(), "four late, none lost: the finer RTO");
+    assertTrue(est.fine() != est.coarse());
+    // A new segment's timer uses it.
+    int fineRto = sender.kcp.rto();
+    sender.sendAt(t, 100);
+    List<byte[]> first = sender.take();
+    sender.kcp.advance(t + fineRto - 1);
+    assertEquals(List.of(), segments(sender.take()), "not before the finer RTO");
+    receiver.receiveAt(t + 40, first);
+    sender.receiveAt(t + 80, receiver.take());
+    est.sample(80);
+    t += 400;
+    // And the ACK hold is srtt / 2 (not srtt / 4): data from the peer, the ACK waits for ours.
+    receiver.sendAt(t, 100);
+    sender.receiveAt(t + 40, receiver.take());
+    assertEquals(List.of(), segments(sender.take()), "held");
+    assertEquals(t + 40 + est.srtt / 2, sender.kcp.nextEventAt(t + 40), "held up to srtt / 2");
+    sender.kcp.advance(t + 40 + est.srtt / 2);
+    receiver.receiveAt(t + 80 + est.srtt / 2, sender.take());
+    t += 400;
+
+    // Lost first sends: the resend's ACK echoes the resend's time. One per four late ACKs keeps
+    // the gate open; the second closes it.
+    for (int lost = 1; lost <= 2; lost++, t += 400) {
+      int rto = sender.kcp.rto();
+      sender.sendAt(t, 100);
+      sender.take(); // lost
+      sender.kcp.advance(t + rto);
+      List<byte[]> resend = sender.take();
+      assertEquals(1, segments(resend).size(), "resent at the RTO");
+      receiver.receiveAt(t + rto + 40, resend);
+      sender.receiveAt(t + rto + 80, receiver.take());
+      est.sample(80);
+      if (lost == 1) {
+        assertEquals(est.fine(), sender.kcp.rto(), "4 late to 1 lost: still the finer RTO");
+      }
+    }
+    assertEquals(est.coarse(), sender.kcp.rto(), "4 late to 2 lost: ikcp's RTO again");
+    assertTrue(est.fine() != est.coarse());
+    receiver.sendAt(t, 100);
+    sender.receiveAt(t + 40, receiver.take());
+    assertEquals(t + 40 + est.srtt / 4, sender.kcp.nextEventAt(t + 40), "held up to srtt / 4");
+  }
+
+  @Test
+  void outsideTheThinStreamModeTheRtoIsAlwaysIkcps() {
+    // The same late ACKs with the reference's loss detection: no gate, ikcp's RTO throughout.
+    End sender = new End(KcpConfig.fast().toBuilder().minRto(10).build());
+    End receiver = new End(KcpConfig.fast());
+    Estimators est = new Estimators(10, 10);
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+    }
+    for (int late = 1; late <= 8; late++, t += 400) {
+      int rto = sender.kcp.rto();
+      sender.sendAt(t, 100);
+      List<byte[]> first = sender.take();
+      sender.kcp.advance(t + rto);
+      sender.take();
+      receiver.receiveAt(t + 40, first);
+      sender.receiveAt(t + rto + 5, receiver.take());
+      est.sample(rto + 5);
+      assertEquals(est.coarse(), sender.kcp.rto());
+    }
+    assertTrue(est.fine() != est.coarse());
+  }
 }

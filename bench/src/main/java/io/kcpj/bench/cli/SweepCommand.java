@@ -132,7 +132,8 @@ public final class SweepCommand implements Callable<Integer> {
       paramLabel = "MS",
       defaultValue = "0",
       description =
-          "Most ms an ACK waits for data to ride with (bounded by srtt/4; 0: none). Default:"
+          "Most ms an ACK waits for data to ride with (bounded by srtt/4, srtt/2 under thin's RTO"
+              + " gate; 0: none). Default:"
               + " ${DEFAULT-VALUE}.")
   List<Integer> ackDelay;
 
