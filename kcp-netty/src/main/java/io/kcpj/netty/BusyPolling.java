@@ -28,8 +28,9 @@ import java.nio.channels.spi.SelectorProvider;
  * Hz on loopback, {@code kcpj perf} client and server on the two cores of an otherwise idle
  * machine, epoll, with the raw-UDP floor measured by the same client in the same run. Ordinary
  * loops: median round trip 0.34–0.36 ms, of which 0.10–0.13 ms over the raw floor's. Busy-polling
- * loops on both sides: 0.10–0.14 ms, 0.02–0.05 ms over the floor's. The server's process used 100 %
- * of a core throughout, and the p99 rose from about 1 ms to 3–4 ms: with both cores held by busy
+ * loops on both sides: 0.10–0.14 ms, 0.02–0.05 ms over the floor's (an hour later, on the same
+ * machine: 0.05–0.12 ms over the floor's, against 0.08–0.19 ms). The server's process used 100 % of
+ * a core throughout, and the p99 rose from about 1 ms to 3–4 ms: with both cores held by busy
  * loops, every other thread had to preempt one. With a build running beside them the busy loops
  * fared far worse than ordinary ones (p99 20–180 ms against 1–3 ms).
  *
