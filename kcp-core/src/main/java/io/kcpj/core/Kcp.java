@@ -786,16 +786,17 @@ public final class Kcp {
    * The first ACK of {@code seg} seen (echoing send time {@code ts}) gives the RTO gate one
    * verdict, whichever estimator is in use: it echoes a later send than the first (a copy or a
    * retransmission), so the first transmission or its ACK was lost; or it echoes the first and came
-   * more than the truncated estimator's RTO after it, so that estimator's timer fired, or would
-   * have fired, for nothing ("late"); or it echoes the first in time. The gate is open while late
-   * first ACKs outnumber lost first transmissions {@value #GATE_RATIO} to one (and at least {@value
-   * #GATE_MIN_LATE} were seen), counted over about the last 512–1024 verdicts.
+   * later than the truncated estimator's first timeout (its RTO, plus ikcp's eighth when nodelay is
+   * 0), so that estimator's timer fired, or would have fired, for nothing ("late"); or it echoes
+   * the first in time. The gate is open while late first ACKs outnumber lost first transmissions
+   * {@value #GATE_RATIO} to one (and at least {@value #GATE_MIN_LATE} were seen), counted over
+   * about the last 512–1024 verdicts.
    */
   private void judgeTruncatedTimer(Segment seg, int ts) {
     seg.rtoJudged = true;
     if (ts != seg.firstSentAt) {
       gateLost++;
-    } else if (Seq.diff(current, ts) > coarseRto) {
+    } else if (Seq.diff(current, ts) > coarseRto + firstTimeoutSlack(coarseRto)) {
       gateLate++;
     }
     if (++gateVerdicts >= GATE_WINDOW) {
@@ -806,8 +807,26 @@ public final class Kcp {
     boolean open = gateLate >= GATE_MIN_LATE && gateLate >= GATE_RATIO * gateLost;
     if (open != rtoGateOpen) {
       rtoGateOpen = open;
-      rto = open ? fineRto : coarseRto;
+      rto = open ? gatedRto() : coarseRto;
     }
+  }
+
+  /**
+   * The RTO while the gate is open: the finer estimator's, but never below ikcp's. The gate exists
+   * to let a timer fire later than ikcp's where ikcp's fires for nothing; when the RTT rises
+   * slowly, ikcp's truncated srtt lags below it and its rttvar stays up, and the finer RTO can end
+   * below ikcp's, which would fire earlier than ikcp does, not later.
+   */
+  private int gatedRto() {
+    return Math.max(fineRto, coarseRto);
+  }
+
+  /**
+   * How much later than {@code rto} a first transmission's timer fires (ikcp: rto/8 when nodelay
+   * 0).
+   */
+  private int firstTimeoutSlack(int rto) {
+    return nodelay == 0 ? rto >> 3 : 0;
   }
 
   /** Verdicts counted before the counts are halved. */
@@ -861,9 +880,10 @@ public final class Kcp {
   }
 
   /**
-   * Thin-stream mode: the finer estimator beside ikcp's (Linux's arithmetic: srtt in eighths, 4 ×
-   * rttvar with a quarter's resolution, neither truncated to whole ms), and the RTO in use: its
-   * {@code srtt + max(interval, 4 × rttvar)} while the gate is open, else ikcp's.
+   * Thin-stream mode: the finer estimator beside ikcp's (RFC 6298's estimator in the fixed point
+   * TCP implementations use: srtt in eighths, 4 × rttvar with a quarter's resolution, neither
+   * truncated to whole ms), and the RTO in use: while the gate is open its {@code srtt +
+   * max(interval, 4 × rttvar)}, but not below ikcp's ({@link #gatedRto()}); else ikcp's.
    */
   private void updateFineRtt(int rtt) {
     coarseRto = rto;
@@ -878,7 +898,7 @@ public final class Kcp {
     int candidate = ((fineSrtt8 + 4) >> 3) + Math.max(interval, fineVar4);
     fineRto = Math.min(Math.max(minRto, candidate), RTO_MAX);
     if (rtoGateOpen) {
-      rto = fineRto;
+      rto = gatedRto();
     }
   }
 
@@ -1206,7 +1226,7 @@ public final class Kcp {
    * happened ({@link #SENT_FAST}, {@link #SENT_TIMEOUT}).
    */
   private int flushDataSegments(int freeWindow) {
-    int firstRtoSlack = nodelay == 0 ? rto >> 3 : 0;
+    int firstRtoSlack = firstTimeoutSlack(rto);
     int outcome = 0;
     recoveryView.now = current;
     loss.beginFlush(recoveryView);
@@ -1437,6 +1457,14 @@ public final class Kcp {
       if (!on && rtoGateOpen) {
         rtoGateOpen = false;
         rto = coarseRto;
+      }
+      if (on) {
+        // The gate judges ikcp's timer as it is now, and the finer estimator starts from ikcp's
+        // (nothing of an earlier thin period, nor the default RTO, carries over).
+        coarseRto = rto;
+        fineRto = rto;
+        fineSrtt8 = srtt << 3;
+        fineVar4 = rttVar << 2;
       }
       gateVerdicts = 0;
       gateLate = 0;

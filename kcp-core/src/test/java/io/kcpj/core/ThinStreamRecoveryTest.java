@@ -473,6 +473,11 @@ class ThinStreamRecoveryTest {
     int fine() {
       return Math.max(minRto, ((srtt8 + 4) >> 3) + Math.max(interval, var4));
     }
+
+    /** The RTO in use while the gate is open: the finer one, never below ikcp's. */
+    int gated() {
+      return Math.max(fine(), coarse());
+    }
   }
 
   @Test
@@ -490,7 +495,7 @@ class ThinStreamRecoveryTest {
       est.sample(rtt);
       assertEquals(est.coarse(), sender.kcp.rto(), "no evidence yet: ikcp's RTO");
     }
-    assertTrue(est.fine() != est.coarse(), "the two estimators differ here");
+    assertTrue(est.fine() > est.coarse(), "the finer RTO is above ikcp's here");
     assertEquals(List.of(), segments(sender.take()));
 
     for (int late = 1; late <= 4; late++, t += 400) {
@@ -505,19 +510,19 @@ class ThinStreamRecoveryTest {
       if (late < 2) {
         assertEquals(est.coarse(), sender.kcp.rto(), "one late ACK: not enough evidence");
       } else {
-        assertEquals(est.fine(), sender.kcp.rto(), late + " late, none lost: the finer RTO");
+        assertEquals(est.gated(), sender.kcp.rto(), late + " late, none lost: the finer RTO");
       }
       for (int i = 0; i < 10; i++) { // ordinary round trips between the late ones
         t += 200;
         int rtt = i % 2 == 0 ? 70 : 90;
         roundTrip(sender, receiver, t, rtt);
         est.sample(rtt);
-        assertEquals(late < 2 ? est.coarse() : est.fine(), sender.kcp.rto());
+        assertEquals(late < 2 ? est.coarse() : est.gated(), sender.kcp.rto());
       }
     }
     assertEquals(4, sender.kcp.counters().spuriousRetransmissions);
-    assertEquals(est.fine(), sender.kcp.rto(), "four late, none lost: the finer RTO");
-    assertTrue(est.fine() != est.coarse());
+    assertEquals(est.gated(), sender.kcp.rto(), "four late, none lost: the finer RTO");
+    assertTrue(est.fine() > est.coarse());
     // A new segment's timer uses it.
     int fineRto = sender.kcp.rto();
     sender.sendAt(t, 100);
@@ -550,11 +555,11 @@ class ThinStreamRecoveryTest {
       sender.receiveAt(t + rto + 80, receiver.take());
       est.sample(80);
       if (lost == 1) {
-        assertEquals(est.fine(), sender.kcp.rto(), "4 late to 1 lost: still the finer RTO");
+        assertEquals(est.gated(), sender.kcp.rto(), "4 late to 1 lost: still the finer RTO");
       }
     }
     assertEquals(est.coarse(), sender.kcp.rto(), "4 late to 2 lost: ikcp's RTO again");
-    assertTrue(est.fine() != est.coarse());
+    assertTrue(est.fine() > est.coarse());
     receiver.sendAt(t, 100);
     sender.receiveAt(t + 40, receiver.take());
     assertEquals(t + 40 + est.srtt / 4, sender.kcp.nextEventAt(t + 40), "held up to srtt / 4");
@@ -572,6 +577,7 @@ class ThinStreamRecoveryTest {
       roundTrip(sender, receiver, t, rtt);
       est.sample(rtt);
     }
+    int finerAbove = 0; // steps at which an open gate would have shown (its RTO above ikcp's)
     for (int late = 1; late <= 8; late++, t += 400) {
       int rto = sender.kcp.rto();
       sender.sendAt(t, 100);
@@ -582,7 +588,79 @@ class ThinStreamRecoveryTest {
       sender.receiveAt(t + rto + 5, receiver.take());
       est.sample(rto + 5);
       assertEquals(est.coarse(), sender.kcp.rto());
+      if (late >= 2 && est.fine() > est.coarse()) {
+        finerAbove++;
+      }
     }
-    assertTrue(est.fine() != est.coarse());
+    assertTrue(finerAbove > 0, "an open gate would have changed the RTO at some step");
+  }
+
+  @Test
+  void anOpenGateNeverSetsTheRtoBelowIkcps() {
+    // When the RTT rises slowly, ikcp's truncated srtt lags below it ((7s + r) / 8 stops moving
+    // once r - s < 8) and its rttvar stays up, so the finer RTO can fall below ikcp's. The gate
+    // may only make the timer later than ikcp's, never earlier.
+    End sender = new End(THIN.toBuilder().minRto(10).build());
+    End receiver = new End(KcpConfig.fast());
+    Estimators est = new Estimators(10, 10);
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+    }
+    for (int late = 1; late <= 2; late++, t += 400) { // two late first-send ACKs: the gate opens
+      int rto = sender.kcp.rto();
+      sender.sendAt(t, 100);
+      List<byte[]> first = sender.take();
+      sender.kcp.advance(t + rto);
+      sender.take();
+      receiver.receiveAt(t + 40, first);
+      sender.receiveAt(t + rto + 5, receiver.take());
+      est.sample(rto + 5);
+    }
+    assertEquals(est.gated(), sender.kcp.rto(), "the gate is open");
+    // The RTT settles at 60 ms, rises by 4 ms per round trip to 100 ms, and stays there.
+    List<Integer> rtts = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      rtts.add(60);
+    }
+    for (int r = 64; r <= 100; r += 4) {
+      rtts.add(r);
+    }
+    for (int i = 0; i < 100; i++) {
+      rtts.add(100);
+    }
+    for (int rtt : rtts) {
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+      t += 300;
+      assertEquals(est.gated(), sender.kcp.rto(), "open, at an RTT of " + rtt);
+    }
+    assertEquals(2L, sender.kcp.counters().retransmittedSegments, "no timer fired on the way");
+    assertTrue(est.fine() < est.coarse(), "the case this guards: the finer RTO below ikcp's");
+    assertEquals(est.coarse(), sender.kcp.rto(), "so ikcp's is in use");
+  }
+
+  @Test
+  void switchingTheThinStreamModeOnMidSessionStartsTheGateFromIkcpsTimerAsItIsNow() {
+    End sender = new End(KcpConfig.fast()); // thin off
+    End receiver = new End(KcpConfig.fast());
+    long t = 0;
+    for (int i = 0; i < 40; i++, t += 400) {
+      roundTrip(sender, receiver, t, 300); // a steady 300 ms path, no loss
+    }
+    int ikcpRto = sender.kcp.rto();
+    sender.take();
+    long resent = sender.kcp.counters().retransmittedSegments;
+    sender.kcp.setThinStream(true);
+    sender.kcp.update(t);
+    sender.kcp.send(new byte[100], 0, 100);
+    sender.kcp.send(new byte[100], 0, 100);
+    sender.kcp.flush(); // two segments, one datagram
+    receiver.receiveAt(t + 150, sender.take()); // both ACKs in one datagram
+    sender.receiveAt(t + 300, receiver.take()); // an RTT of 300, in time for ikcp's RTO
+    assertEquals(resent, sender.kcp.counters().retransmittedSegments);
+    assertEquals(ikcpRto, sender.kcp.rto(), "no late evidence, so ikcp's RTO");
   }
 }
