@@ -568,7 +568,8 @@ class ThinStreamRecoveryTest {
   @Test
   void outsideTheThinStreamModeTheRtoIsAlwaysIkcps() {
     // The same late ACKs with the reference's loss detection: no gate, ikcp's RTO throughout.
-    End sender = new End(KcpConfig.fast().toBuilder().minRto(10).build());
+    End sender =
+        new End(KcpConfig.fast().toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 1000).build());
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 0;
@@ -593,6 +594,57 @@ class ThinStreamRecoveryTest {
       }
     }
     assertTrue(finerAbove > 0, "an open gate would have changed the RTO at some step");
+    int srtt = sender.kcp.srtt();
+    assertEquals(srtt / 4, ackHold(sender, receiver, t), "and the ACK hold stays srtt / 4");
+  }
+
+  /** How long {@code sender} holds the ACK of a message {@code receiver} sends at {@code t}. */
+  static long ackHold(End sender, End receiver, long t) {
+    receiver.sendAt(t, 100);
+    sender.receiveAt(t + 40, receiver.take());
+    assertEquals(List.of(), segments(sender.take()), "the ACK is held");
+    return sender.kcp.nextEventAt(t + 40) - (t + 40);
+  }
+
+  @Test
+  void withNodelayZeroAnAckBeforeIkcpsFirstTimeoutIsNotLate() {
+    // nodelay 0: ikcp's first timeout fires at rto + rto / 8. An ACK between rto and that is in
+    // time; only one after it is late. The ACK hold shows the gate's state (srtt / 2 when open).
+    KcpConfig slow =
+        KcpConfig.builder()
+            .noDelay(0, 10, 0, true)
+            .set(EngineSetting.THIN_STREAM, true)
+            .set(EngineSetting.ACK_DELAY, 1000)
+            .build();
+    End sender = new End(slow);
+    End receiver = new End(KcpConfig.fast());
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 300) {
+      roundTrip(sender, receiver, t, i % 2 == 0 ? 70 : 90);
+    }
+    for (int i = 0; i < 6; i++, t += 400) { // ACKs after the RTO, before rto + rto / 8
+      int rto = sender.kcp.rto();
+      sender.sendAt(t, 100);
+      List<byte[]> first = sender.take();
+      receiver.receiveAt(t + 40, first);
+      sender.receiveAt(t + rto + rto / 16, receiver.take()); // (a tail probe may go, no timeout)
+      sender.take();
+    }
+    assertEquals(0, sender.kcp.counters().lostSegments, "no timeout fired");
+    long srtt = sender.kcp.srtt();
+    assertEquals(srtt / 4, ackHold(sender, receiver, t), "none was late: the gate stays shut");
+    t += 400;
+    for (int i = 0; i < 2; i++, t += 400) { // two ACKs after ikcp's first timeout: late
+      int rto = sender.kcp.rto();
+      sender.sendAt(t, 100);
+      List<byte[]> first = sender.take();
+      sender.kcp.advance(t + rto + rto / 8);
+      sender.take(); // the resend, lost
+      receiver.receiveAt(t + 40, first);
+      sender.receiveAt(t + rto + rto / 8 + 5, receiver.take());
+    }
+    srtt = sender.kcp.srtt();
+    assertEquals(srtt / 2, ackHold(sender, receiver, t), "two late: the gate opens");
   }
 
   @Test
