@@ -199,8 +199,13 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
    * during the call only) to pass up after the core returned.
    */
   final void keepOpened(ByteBuffer inner, InetSocketAddress sender, InetSocketAddress recipient) {
-    ByteBuf buf = ctx.alloc().buffer(inner.remaining());
-    buf.writeBytes(inner.duplicate());
+    int n = inner.remaining();
+    ByteBuf buf = ctx.alloc().buffer(n);
+    if (inner.hasArray()) { // the core's scratch: no view of it to allocate
+      buf.writeBytes(inner.array(), inner.arrayOffset() + inner.position(), n);
+    } else {
+      buf.writeBytes(inner.duplicate());
+    }
     opened.add(new DatagramPacket(buf, recipient, sender));
   }
 
