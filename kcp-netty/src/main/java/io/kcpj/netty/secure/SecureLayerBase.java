@@ -93,7 +93,13 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
    * Inner datagrams opened and events raised during one core call, passed up in that order once it
    * returned (the core's scratch and its session must not be re-entered from the codec).
    */
-  private final List<Object> opened = new ArrayList<>();
+  private List<Object> opened = new ArrayList<>();
+
+  /**
+   * An empty list {@link #fireOpened} swaps with {@link #opened} instead of copying it for every
+   * datagram; null while a batch is being passed up (a nested call then takes a new list).
+   */
+  private List<Object> spare = new ArrayList<>();
 
   /** The core's own datagrams: copied (the core lends its scratch) and written. */
   final SecureDatagramSink sink =
@@ -193,8 +199,13 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
    * during the call only) to pass up after the core returned.
    */
   final void keepOpened(ByteBuffer inner, InetSocketAddress sender, InetSocketAddress recipient) {
-    ByteBuf buf = ctx.alloc().buffer(inner.remaining());
-    buf.writeBytes(inner.duplicate());
+    int n = inner.remaining();
+    ByteBuf buf = ctx.alloc().buffer(n);
+    if (inner.hasArray()) { // the core's scratch: no view of it to allocate
+      buf.writeBytes(inner.array(), inner.arrayOffset() + inner.position(), n);
+    } else {
+      buf.writeBytes(inner.duplicate());
+    }
     opened.add(new DatagramPacket(buf, recipient, sender));
   }
 
@@ -229,14 +240,20 @@ abstract class SecureLayerBase extends ChannelDuplexHandler implements KcpSessio
     if (opened.isEmpty()) {
       return;
     }
-    List<Object> batch = new ArrayList<>(opened);
-    opened.clear();
-    for (Object o : batch) {
+    List<Object> batch = opened;
+    opened = spare != null ? spare : new ArrayList<>();
+    spare = null;
+    for (int i = 0; i < batch.size(); i++) {
+      Object o = batch.get(i);
       if (o instanceof KcpSessionLayerEvent) {
         ctx.fireUserEventTriggered(o);
       } else {
         ctx.fireChannelRead(o);
       }
+    }
+    batch.clear();
+    if (spare == null) {
+      spare = batch;
     }
   }
 
