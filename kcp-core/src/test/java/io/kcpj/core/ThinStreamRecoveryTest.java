@@ -480,6 +480,22 @@ class ThinStreamRecoveryTest {
     }
   }
 
+  /**
+   * One late first-send ACK: a message at {@code t} whose timer fires at the RTO (the resend is
+   * lost), while the first send arrives at {@code t + 40} and its ACK 5 ms after the resend.
+   * Returns the RTT sample the sender takes from it.
+   */
+  static int lateFirstSendAck(End sender, End receiver, long t) {
+    int rto = sender.kcp.rto();
+    sender.sendAt(t, 100);
+    List<byte[]> first = sender.take();
+    sender.kcp.advance(t + rto);
+    assertEquals(1, segments(sender.take()).size(), "resent at the RTO (the resend is lost)");
+    receiver.receiveAt(t + 40, first);
+    sender.receiveAt(t + rto + 5, receiver.take()); // echoes the first send's time
+    return rto + 5;
+  }
+
   @Test
   void theFinerRtoAndTheLongerAckHoldApplyOnlyWhileLateFirstAcksOutnumberLostFirstSends() {
     // good's shape: an RTT of 70-90 ms. ikcp's truncating estimator puts the RTO inside what the
@@ -499,14 +515,7 @@ class ThinStreamRecoveryTest {
     assertEquals(List.of(), segments(sender.take()));
 
     for (int late = 1; late <= 4; late++, t += 400) {
-      int rto = sender.kcp.rto();
-      sender.sendAt(t, 100);
-      List<byte[]> first = sender.take();
-      sender.kcp.advance(t + rto);
-      assertEquals(1, segments(sender.take()).size(), "resent at the RTO (the copy is lost)");
-      receiver.receiveAt(t + 40, first);
-      sender.receiveAt(t + rto + 5, receiver.take()); // the first send's ACK, 5 ms after the resend
-      est.sample(rto + 5);
+      est.sample(lateFirstSendAck(sender, receiver, t));
       if (late < 2) {
         assertEquals(est.coarse(), sender.kcp.rto(), "one late ACK: not enough evidence");
       } else {
@@ -580,14 +589,7 @@ class ThinStreamRecoveryTest {
     }
     int finerAbove = 0; // steps at which an open gate would have shown (its RTO above ikcp's)
     for (int late = 1; late <= 8; late++, t += 400) {
-      int rto = sender.kcp.rto();
-      sender.sendAt(t, 100);
-      List<byte[]> first = sender.take();
-      sender.kcp.advance(t + rto);
-      sender.take();
-      receiver.receiveAt(t + 40, first);
-      sender.receiveAt(t + rto + 5, receiver.take());
-      est.sample(rto + 5);
+      est.sample(lateFirstSendAck(sender, receiver, t));
       assertEquals(est.coarse(), sender.kcp.rto());
       if (late >= 2 && est.fine() > est.coarse()) {
         finerAbove++;
@@ -662,14 +664,7 @@ class ThinStreamRecoveryTest {
       est.sample(rtt);
     }
     for (int late = 1; late <= 2; late++, t += 400) { // two late first-send ACKs: the gate opens
-      int rto = sender.kcp.rto();
-      sender.sendAt(t, 100);
-      List<byte[]> first = sender.take();
-      sender.kcp.advance(t + rto);
-      sender.take();
-      receiver.receiveAt(t + 40, first);
-      sender.receiveAt(t + rto + 5, receiver.take());
-      est.sample(rto + 5);
+      est.sample(lateFirstSendAck(sender, receiver, t));
     }
     assertEquals(est.gated(), sender.kcp.rto(), "the gate is open");
     // The RTT settles at 60 ms, rises by 4 ms per round trip to 100 ms, and stays there.
