@@ -298,21 +298,14 @@ class ThinStreamRecoveryTest {
     for (int i = 0; i < 30; i++, t += 200) {
       roundTrip(sender, receiver, t, 100);
     }
-    int rto = sender.kcp.rto();
 
     // A real loss: the resend is what the peer gets, its ACK echoes the resend's time.
-    sender.sendAt(t, 100);
-    sender.take(); // lost
-    sender.kcp.advance(t + rto);
-    List<byte[]> resend = sender.take();
-    assertEquals(1, segments(resend).size(), "resent at the RTO");
-    receiver.receiveAt(t + rto + 50, resend);
-    sender.receiveAt(t + rto + 100, receiver.take());
+    lostFirstSend(sender, receiver, t, 100);
     assertEquals(0, sender.kcp.counters().spuriousRetransmissions, "needed, not spurious");
 
     // The path's jitter outruns the RTO: the ACK of the first send comes 3 ms after the resend.
     t += 400;
-    rto = sender.kcp.rto();
+    int rto = sender.kcp.rto();
     sender.sendAt(t, 100);
     List<byte[]> late = sender.take();
     sender.kcp.advance(t + rto);
@@ -496,6 +489,22 @@ class ThinStreamRecoveryTest {
     return rto + 5;
   }
 
+  /**
+   * One lost first send: a message at {@code t} is lost, its resend at the RTO gets through and is
+   * acknowledged {@code rtt} ms later (the ACK echoes the resend's time). Returns the RTT sample.
+   */
+  static int lostFirstSend(End sender, End receiver, long t, int rtt) {
+    int rto = sender.kcp.rto();
+    sender.sendAt(t, 100);
+    sender.take(); // lost
+    sender.kcp.advance(t + rto);
+    List<byte[]> resend = sender.take();
+    assertEquals(1, segments(resend).size(), "resent at the RTO");
+    receiver.receiveAt(t + rto + rtt / 2, resend);
+    sender.receiveAt(t + rto + rtt, receiver.take());
+    return rtt;
+  }
+
   @Test
   void theFinerRtoAndTheLongerAckHoldApplyOnlyWhileLateFirstAcksOutnumberLostFirstSends() {
     // good's shape: an RTT of 70-90 ms. ikcp's truncating estimator puts the RTO inside what the
@@ -554,15 +563,7 @@ class ThinStreamRecoveryTest {
     // Lost first sends: the resend's ACK echoes the resend's time. One per four late ACKs keeps
     // the gate open; the second closes it.
     for (int lost = 1; lost <= 2; lost++, t += 400) {
-      int rto = sender.kcp.rto();
-      sender.sendAt(t, 100);
-      sender.take(); // lost
-      sender.kcp.advance(t + rto);
-      List<byte[]> resend = sender.take();
-      assertEquals(1, segments(resend).size(), "resent at the RTO");
-      receiver.receiveAt(t + rto + 40, resend);
-      sender.receiveAt(t + rto + 80, receiver.take());
-      est.sample(80);
+      est.sample(lostFirstSend(sender, receiver, t, 80));
       if (lost == 1) {
         assertEquals(est.gated(), sender.kcp.rto(), "4 late to 1 lost: still the finer RTO");
       }
