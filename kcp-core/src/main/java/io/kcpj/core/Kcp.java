@@ -176,6 +176,11 @@ public final class Kcp {
   private int gateLost;
   private boolean rtoGateOpen;
 
+  /** When the last late first ACK that counted was judged ({@link #judgeTruncatedTimer}). */
+  private int gateLateAt;
+
+  private boolean gateLateSeen;
+
   // Clock.
   private int current;
   private int nextFlushAt = interval;
@@ -788,16 +793,17 @@ public final class Kcp {
    * retransmission), so the first transmission or its ACK was lost; or it echoes the first and came
    * later than the truncated estimator's first timeout (its RTO, plus ikcp's eighth when nodelay is
    * 0), so that estimator's timer fired, or would have fired, for nothing ("late"); or it echoes
-   * the first in time. The gate is open while late first ACKs outnumber lost first transmissions
-   * {@value #GATE_RATIO} to one (and at least {@value #GATE_MIN_LATE} were seen), counted over
-   * about the last 512–1024 verdicts.
+   * the first in time (late ACKs judged within one {@code interval} of each other count once:
+   * {@link #countLateFirstAck}). The gate is open while late first ACKs outnumber lost first
+   * transmissions {@value #GATE_RATIO} to one (and at least {@value #GATE_MIN_LATE} were seen),
+   * counted over about the last 512–1024 verdicts.
    */
   private void judgeTruncatedTimer(Segment seg, int ts) {
     seg.rtoJudged = true;
     if (ts != seg.firstSentAt) {
       gateLost++;
     } else if (Seq.diff(current, ts) > coarseRto + firstTimeoutSlack(coarseRto)) {
-      gateLate++;
+      countLateFirstAck();
     }
     if (++gateVerdicts >= GATE_WINDOW) {
       gateVerdicts >>= 1;
@@ -809,6 +815,21 @@ public final class Kcp {
       rtoGateOpen = open;
       rto = open ? gatedRto() : coarseRto;
     }
+  }
+
+  /**
+   * Counts a late first ACK unless another was counted less than one {@code interval} ago: late
+   * ACKs judged that close together come from one stall (the peer's, whose held-up ACKs arrive in
+   * one datagram, or this side's, whose input reads them in one batch), so they are one piece of
+   * evidence, not several.
+   */
+  private void countLateFirstAck() {
+    if (gateLateSeen && Seq.diff(current, gateLateAt) < interval) {
+      return;
+    }
+    gateLateSeen = true;
+    gateLateAt = current;
+    gateLate++;
   }
 
   /**
@@ -1469,6 +1490,7 @@ public final class Kcp {
       gateVerdicts = 0;
       gateLate = 0;
       gateLost = 0;
+      gateLateSeen = false;
     }
   }
 

@@ -576,6 +576,42 @@ class ThinStreamRecoveryTest {
   }
 
   @Test
+  void lateAcksFromOneStallCountAsOnePieceOfEvidence() {
+    // Two messages leave together; the peer stalls and their ACKs come back late in one datagram.
+    // That is one stall, not two independent late ACKs: the gate (which needs two) stays closed
+    // until a late ACK from another moment comes.
+    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End receiver = new End(KcpConfig.fast());
+    Estimators est = new Estimators(10, 10);
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+    }
+    assertTrue(est.fine() > est.coarse(), "an open gate would show in the RTO");
+    int rto = sender.kcp.rto();
+    sender.kcp.update(t);
+    sender.kcp.send(new byte[100], 0, 100);
+    sender.kcp.send(new byte[100], 0, 100);
+    sender.kcp.flush();
+    List<byte[]> first = sender.take();
+    sender.kcp.advance(t + rto);
+    assertEquals(2, segments(sender.take()).size(), "both resent at the RTO (both resends lost)");
+    receiver.receiveAt(t + 40, first);
+    List<byte[]> acks = receiver.take();
+    assertEquals(List.of("82:20", "82:21"), segments(acks), "both ACKs in one datagram");
+    sender.receiveAt(t + rto + 5, acks); // held up by the stall: both echo the first send, late
+    est.sample(rto + 5);
+    est.sample(rto + 5);
+    assertEquals(2, sender.kcp.counters().spuriousRetransmissions, "two late first ACKs");
+    assertEquals(est.coarse(), sender.kcp.rto(), "one stall: the gate stays closed");
+    t += 400;
+    est.sample(lateFirstSendAck(sender, receiver, t)); // a second, independent late ACK
+    assertEquals(est.gated(), sender.kcp.rto(), "two stalls: the gate opens");
+  }
+
+  @Test
   void outsideTheThinStreamModeTheRtoIsAlwaysIkcps() {
     // The same late ACKs with the reference's loss detection: no gate, ikcp's RTO throughout.
     End sender =
