@@ -824,7 +824,8 @@ public final class Kcp {
    * evidence, not several.
    */
   private void countLateFirstAck() {
-    if (gateLateSeen && Seq.diff(current, gateLateAt) < interval) {
+    int since = Seq.diff(current, gateLateAt);
+    if (gateLateSeen && since >= 0 && since < interval) {
       return;
     }
     gateLateSeen = true;
