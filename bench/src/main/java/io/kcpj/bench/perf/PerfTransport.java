@@ -69,26 +69,27 @@ public final class PerfTransport {
       Class<? extends DatagramChannel> channelClass,
       ChannelOption<Integer> maxDatagramPayload,
       ChannelOption<Boolean> reusePort) {
-    this(name, "", withStrategy, false, factory, channelClass, maxDatagramPayload, reusePort);
-  }
-
-  private PerfTransport(
-      String name,
-      String choice,
-      Function<SelectStrategyFactory, IoHandlerFactory> withStrategy,
-      boolean busyPolling,
-      IoHandlerFactory factory,
-      Class<? extends DatagramChannel> channelClass,
-      ChannelOption<Integer> maxDatagramPayload,
-      ChannelOption<Boolean> reusePort) {
     this.name = name;
-    this.choice = choice;
+    this.choice = "";
     this.withStrategy = withStrategy;
-    this.busyPolling = busyPolling;
+    this.busyPolling = false;
     this.ioHandlerFactory = factory;
     this.channelClass = channelClass;
     this.maxDatagramPayload = maxDatagramPayload;
     this.reusePort = reusePort;
+  }
+
+  /** {@code from}'s transport, chosen as {@code choice}, its loops made by {@code factory}. */
+  private PerfTransport(
+      PerfTransport from, String choice, boolean busyPolling, IoHandlerFactory factory) {
+    this.name = from.name;
+    this.choice = choice;
+    this.withStrategy = from.withStrategy;
+    this.busyPolling = busyPolling;
+    this.ioHandlerFactory = factory;
+    this.channelClass = from.channelClass;
+    this.maxDatagramPayload = from.maxDatagramPayload;
+    this.reusePort = from.reusePort;
   }
 
   /**
@@ -130,15 +131,7 @@ public final class PerfTransport {
   }
 
   private PerfTransport chosen(String how) {
-    return new PerfTransport(
-        name,
-        how,
-        withStrategy,
-        busyPolling,
-        ioHandlerFactory,
-        channelClass,
-        maxDatagramPayload,
-        reusePort);
+    return new PerfTransport(this, how, busyPolling, ioHandlerFactory);
   }
 
   /**
@@ -155,14 +148,7 @@ public final class PerfTransport {
               + " event loop takes no select strategy");
     }
     return new PerfTransport(
-        name,
-        choice,
-        withStrategy,
-        true,
-        withStrategy.apply(BusyPolling.selectStrategyFactory()),
-        channelClass,
-        maxDatagramPayload,
-        reusePort);
+        this, choice, true, withStrategy.apply(BusyPolling.selectStrategyFactory()));
   }
 
   /** Whether this transport's event loops busy-poll ({@link #withBusyPolling()}). */
