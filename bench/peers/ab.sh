@@ -9,9 +9,9 @@
 #   bench/peers/ab.sh 3 "plain=#--transport epoll" "rc=#--transport epoll --read-coalescing 1ms" "jpower=#"
 #   A label LABEL@PATH runs the kcpj perf server from the jar at PATH instead (before/after a change:
 #   "before@kcpj-before.jar=#--transport epoll" "after=#--transport epoll"); the client is
-#   $JAR's, unless BOTH_SIDES=1: then the client runs from the label's jar too (a change to
-#   kcp-netty is on both sides of a latency measurement). kcpj.jar carries Netty's native epoll and
-#   io_uring.
+#   $JAR's, unless BOTH_SIDES=1: then the client runs from the label's jar, with the label's
+#   JVM_OPTIONS, too (a change to kcp-netty or to the JVM's flags is on both sides of a latency
+#   measurement). kcpj.jar carries Netty's native epoll and io_uring.
 #   SESSIONS, RATE, DUR (s), WARM (s) change the workload; CLIENT_ARGS adds client options (e.g.
 #   "--warmup-rate 1000 --settle 5s", or "--floor": kcpj servers only, the raw-UDP floor alongside).
 #   Build the jars first (run-comparison.sh does, or ./mvnw -B -q package -DskipTests plus the
@@ -37,8 +37,9 @@ for rep in $(seq 1 "$REPS"); do
     esac
     server=$!
     for _ in $(seq 1 100); do grep -q listening "$OUT/server.log" 2>/dev/null && break; sleep 0.1; done
-    client_jar="$JAR"; [ "${BOTH_SIDES:-0}" = 1 ] && client_jar="$server_jar"
-    $CPIN java -XX:+ExitOnOutOfMemoryError -Xms1g -Xmx4g -jar "$client_jar" perf client --connect "127.0.0.1:$PORT" \
+    client_jar="$JAR"; client_jvm=""
+    if [ "${BOTH_SIDES:-0}" = 1 ]; then client_jar="$server_jar"; client_jvm="$jvm"; fi
+    $CPIN java -XX:+ExitOnOutOfMemoryError -Xms1g -Xmx4g $client_jvm -jar "$client_jar" perf client --connect "127.0.0.1:$PORT" \
         --transport auto --sessions "${SESSIONS:-1000}" --rate "${RATE:-20}" --size 100 \
         --duration "${DUR:-15}s" --warmup "${WARM:-10}s" --conv 1 --mode fast,wnd=128 --json ${CLIENT_ARGS:-} \
         >"$OUT/$label-$rep.json" 2>/dev/null || echo '{}' >"$OUT/$label-$rep.json"

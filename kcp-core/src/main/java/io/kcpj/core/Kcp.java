@@ -793,10 +793,10 @@ public final class Kcp {
    * retransmission), so the first transmission or its ACK was lost; or it echoes the first and came
    * later than the truncated estimator's first timeout (its RTO, plus ikcp's eighth when nodelay is
    * 0), so that estimator's timer fired, or would have fired, for nothing ("late"); or it echoes
-   * the first in time (late ACKs judged within one {@code interval} of each other count once:
-   * {@link #countLateFirstAck}). The gate is open while late first ACKs outnumber lost first
-   * transmissions {@value #GATE_RATIO} to one (and at least {@value #GATE_MIN_LATE} were seen),
-   * counted over about the last 512–1024 verdicts.
+   * the first in time (a late ACK judged less than one {@code interval} after the last late ACK
+   * that counted does not count again: {@link #countLateFirstAck}). The gate is open while late
+   * first ACKs outnumber lost first transmissions {@value #GATE_RATIO} to one (and at least {@value
+   * #GATE_MIN_LATE} were seen), counted over about the last 512–1024 verdicts.
    */
   private void judgeTruncatedTimer(Segment seg, int ts) {
     seg.rtoJudged = true;

@@ -612,6 +612,26 @@ class ThinStreamRecoveryTest {
   }
 
   @Test
+  void aLateAckAfterTheClockStepsBackIsAStallOfItsOwn() {
+    // The caller's clock steps back between two stalls: the second late ACK is judged "before"
+    // the first. It is not the same stall, so it counts, and the gate opens.
+    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End receiver = new End(KcpConfig.fast());
+    Estimators est = new Estimators(10, 10);
+    long t = 100_000;
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+    }
+    assertTrue(est.fine() > est.coarse(), "an open gate would show in the RTO");
+    est.sample(lateFirstSendAck(sender, receiver, t));
+    assertEquals(est.coarse(), sender.kcp.rto(), "one late ACK: closed");
+    est.sample(lateFirstSendAck(sender, receiver, t - 1_000)); // the clock went back 1 s
+    assertEquals(est.gated(), sender.kcp.rto(), "a second stall: open");
+  }
+
+  @Test
   void outsideTheThinStreamModeTheRtoIsAlwaysIkcps() {
     // The same late ACKs with the reference's loss detection: no gate, ikcp's RTO throughout.
     End sender =
