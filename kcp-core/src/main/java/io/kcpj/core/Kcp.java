@@ -157,29 +157,8 @@ public final class Kcp {
   private int rto = RTO_DEFAULT;
   private int minRto = EngineSetting.MIN_RTO.defaultInt();
 
-  // Thin-stream mode's RTO gate (docs/latency.md, "An RTO estimator gated by Eifel's evidence"):
-  // the finer estimator and the longer ACK hold apply only while the timeouts the truncated one
-  // would fire are shown, by the ACKs, to be mostly spurious.
-  /** The RTO of ikcp's truncating estimator (the one in use unless the gate is open). */
-  private int coarseRto = RTO_DEFAULT;
-
-  /** The finer estimator, kept as RFC 6298 implementations keep it: srtt × 8 and 4 × rttvar. */
-  private int fineSrtt8;
-
-  private int fineVar4;
-  private int fineRto = RTO_DEFAULT;
-
-  /** Decaying counts of the gate's verdicts: all, late first ACKs, lost first transmissions. */
-  private int gateVerdicts;
-
-  private int gateLate;
-  private int gateLost;
-  private boolean rtoGateOpen;
-
-  /** When the last late first ACK that counted was judged ({@link #judgeTruncatedTimer}). */
-  private int gateLateAt;
-
-  private boolean gateLateSeen;
+  /** The thin-stream mode's RTO gate: a finer estimator and when to use it ({@link RtoGate}). */
+  private final RtoGate rtoGate = new RtoGate(RTO_DEFAULT);
 
   // Clock.
   private int current;
@@ -793,54 +772,16 @@ public final class Kcp {
    * retransmission), so the first transmission or its ACK was lost; or it echoes the first and came
    * later than the truncated estimator's first timeout (its RTO, plus ikcp's eighth when nodelay is
    * 0), so that estimator's timer fired, or would have fired, for nothing ("late"); or it echoes
-   * the first in time (a late ACK judged less than one {@code interval} after the last late ACK
-   * that counted does not count again: {@link #countLateFirstAck}). The gate is open while late
-   * first ACKs outnumber lost first transmissions {@value #GATE_RATIO} to one (and at least {@value
-   * #GATE_MIN_LATE} were seen), counted over about the last 512–1024 verdicts.
+   * the first in time. {@link RtoGate} weighs the verdicts.
    */
   private void judgeTruncatedTimer(Segment seg, int ts) {
     seg.rtoJudged = true;
-    if (ts != seg.firstSentAt) {
-      gateLost++;
-    } else if (Seq.diff(current, ts) > coarseRto + firstTimeoutSlack(coarseRto)) {
-      countLateFirstAck();
+    boolean lost = ts != seg.firstSentAt;
+    int coarse = rtoGate.coarseRto();
+    boolean late = !lost && Seq.diff(current, ts) > coarse + firstTimeoutSlack(coarse);
+    if (rtoGate.judge(lost, late, current, interval)) {
+      rto = rtoGate.rtoInUse();
     }
-    if (++gateVerdicts >= GATE_WINDOW) {
-      gateVerdicts >>= 1;
-      gateLate >>= 1;
-      gateLost >>= 1;
-    }
-    boolean open = gateLate >= GATE_MIN_LATE && gateLate >= GATE_RATIO * gateLost;
-    if (open != rtoGateOpen) {
-      rtoGateOpen = open;
-      rto = open ? gatedRto() : coarseRto;
-    }
-  }
-
-  /**
-   * Counts a late first ACK unless another was counted less than one {@code interval} ago: late
-   * ACKs judged that close together come from one stall (the peer's, whose held-up ACKs arrive in
-   * one datagram, or this side's, whose input reads them in one batch), so they are one piece of
-   * evidence, not several.
-   */
-  private void countLateFirstAck() {
-    int since = Seq.diff(current, gateLateAt);
-    if (gateLateSeen && since >= 0 && since < interval) {
-      return;
-    }
-    gateLateSeen = true;
-    gateLateAt = current;
-    gateLate++;
-  }
-
-  /**
-   * The RTO while the gate is open: the finer estimator's, but never below ikcp's. The gate exists
-   * to let a timer fire later than ikcp's where ikcp's fires for nothing; when the RTT rises
-   * slowly, ikcp's truncated srtt lags below it and its rttvar stays up, and the finer RTO can end
-   * below ikcp's, which would fire earlier than ikcp does, not later.
-   */
-  private int gatedRto() {
-    return Math.max(fineRto, coarseRto);
   }
 
   /**
@@ -850,15 +791,6 @@ public final class Kcp {
   private int firstTimeoutSlack(int rto) {
     return nodelay == 0 ? rto >> 3 : 0;
   }
-
-  /** Verdicts counted before the counts are halved. */
-  private static final int GATE_WINDOW = 1024;
-
-  /** Late first ACKs needed before the gate opens. */
-  private static final int GATE_MIN_LATE = 2;
-
-  /** How many late first ACKs per lost first transmission keep the gate open. */
-  private static final int GATE_RATIO = 4;
 
   /** ikcp_shrink_buf: sndUna is the first sn still unacknowledged, or sndNxt. */
   private void advanceSendUna() {
@@ -896,32 +828,9 @@ public final class Kcp {
     int candidate = srtt + Math.max(interval, 4 * rttVar);
     rto = Math.min(Math.max(minRto, candidate), RTO_MAX);
     if (isThinStream()) {
-      updateFineRtt(rtt);
+      rto = rtoGate.onRttSample(rtt, rto, interval, minRto);
     }
     congestion.onRttSample(rtt, flowView);
-  }
-
-  /**
-   * Thin-stream mode: the finer estimator beside ikcp's (RFC 6298's estimator in the fixed point
-   * TCP implementations use: srtt in eighths, 4 × rttvar with a quarter's resolution, neither
-   * truncated to whole ms), and the RTO in use: while the gate is open its {@code srtt +
-   * max(interval, 4 × rttvar)}, but not below ikcp's ({@link #gatedRto()}); else ikcp's.
-   */
-  private void updateFineRtt(int rtt) {
-    coarseRto = rto;
-    if (fineSrtt8 == 0) {
-      fineSrtt8 = Math.max(rtt, 1) << 3;
-      fineVar4 = rtt << 1;
-    } else {
-      int err = rtt - (fineSrtt8 >> 3);
-      fineSrtt8 = Math.max(fineSrtt8 + err, 8);
-      fineVar4 += Math.abs(err) - (fineVar4 >> 2);
-    }
-    int candidate = ((fineSrtt8 + 4) >> 3) + Math.max(interval, fineVar4);
-    fineRto = Math.min(Math.max(minRto, candidate), RTO_MAX);
-    if (rtoGateOpen) {
-      rto = gatedRto();
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1307,7 +1216,7 @@ public final class Kcp {
     if (ackDelay == 0) {
       return 0;
     }
-    int bound = Math.min(ackDelay, rtoGateOpen ? srtt / 2 : srtt / 4);
+    int bound = Math.min(ackDelay, rtoGate.isOpen() ? srtt / 2 : srtt / 4);
     return firstAckAt + bound - now;
   }
 
@@ -1476,22 +1385,17 @@ public final class Kcp {
   public void setThinStream(boolean on) {
     if (on != isThinStream()) {
       loss = on ? new ThinStreamLossDetection() : ReferenceLossDetection.INSTANCE;
-      if (!on && rtoGateOpen) {
-        rtoGateOpen = false;
-        rto = coarseRto;
-      }
       if (on) {
         // The gate judges ikcp's timer as it is now, and the finer estimator starts from ikcp's
         // (nothing of an earlier thin period, nor the default RTO, carries over).
-        coarseRto = rto;
-        fineRto = rto;
-        fineSrtt8 = srtt << 3;
-        fineVar4 = rttVar << 2;
+        rtoGate.restart(rto, srtt, rttVar);
+      } else {
+        boolean wasOpen = rtoGate.isOpen();
+        rtoGate.forgetEvidence();
+        if (wasOpen) {
+          rto = rtoGate.coarseRto();
+        }
       }
-      gateVerdicts = 0;
-      gateLate = 0;
-      gateLost = 0;
-      gateLateSeen = false;
     }
   }
 
