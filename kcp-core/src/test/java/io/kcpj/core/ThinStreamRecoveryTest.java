@@ -632,6 +632,29 @@ class ThinStreamRecoveryTest {
   }
 
   @Test
+  void switchingTheThinStreamModeOffClosesAnOpenGate() {
+    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End receiver = new End(KcpConfig.fast());
+    Estimators est = new Estimators(10, 10);
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+    }
+    for (int late = 1; late <= 2; late++, t += 400) {
+      est.sample(lateFirstSendAck(sender, receiver, t));
+    }
+    assertTrue(est.gated() > est.coarse());
+    assertEquals(est.gated(), sender.kcp.rto(), "open");
+    sender.kcp.setThinStream(false);
+    assertEquals(est.coarse(), sender.kcp.rto(), "thin off: ikcp's RTO at once");
+    receiver.sendAt(t, 100);
+    sender.receiveAt(t + 40, receiver.take());
+    assertEquals(t + 40 + est.srtt / 4, sender.kcp.nextEventAt(t + 40), "and the srtt / 4 hold");
+  }
+
+  @Test
   void outsideTheThinStreamModeTheRtoIsAlwaysIkcps() {
     // The same late ACKs with the reference's loss detection: no gate, ikcp's RTO throughout.
     End sender =
