@@ -9,18 +9,24 @@ package io.kcpj.core;
  * path whose RTT spreads over a few tens of milliseconds puts its RTO inside that spread: its
  * timers fire for segments whose ACKs are merely late. The finer estimator is RFC 6298's in the
  * fixed point TCP implementations use (srtt in eighths, 4 × rttvar with a quarter's resolution),
- * and its RTO is {@code srtt + max(interval, 4 × rttvar)}. It is used, never below ikcp's RTO, only
- * while the gate is <em>open</em>: while ACKs of first transmissions that came after ikcp's first
- * timeout ("late": that timer fired, or would have fired, for nothing) outnumber lost first
- * transmissions {@value #RATIO} to one, with at least {@value #MIN_LATE} late ones, counted over
- * about the last 512–1,024 verdicts (the counts are halved every {@value #WINDOW}). Late ACKs
- * judged less than one {@code interval} after the last late ACK that counted are one stall and
- * count once. While the gate is open the engine also lets an ACK wait up to {@code srtt / 2}
- * instead of {@code srtt / 4} for data to ride with.
+ * and its RTO is {@code srtt + max(interval, 4 × rttvar)}, kept within {@code minrto} and {@link
+ * Kcp#RTO_MAX} as ikcp's is. It is used, never below ikcp's RTO, only while the gate is
+ * <em>open</em>: while ACKs of first transmissions that came after ikcp's first timeout ("late":
+ * that timer fired, or would have fired, for nothing) outnumber lost first transmissions {@value
+ * #RATIO} to one, with at least {@value #MIN_LATE} late ones, counted over about the last 512–1,024
+ * verdicts (the counts are halved when {@value #WINDOW} verdicts have been counted, which leaves
+ * 512, so every 512 verdicts after the first halving). Late ACKs judged less than one {@code
+ * interval} after the last late ACK that counted are one stall and count once. While the gate is
+ * open the engine also lets an ACK wait up to {@code srtt / 2} instead of {@code srtt / 4} for data
+ * to ride with.
  *
- * <p>Owned by one {@link Kcp}, which feeds it every RTT sample and one verdict per segment (its
- * first ACK). It does no I/O and reads no clock (the caller says when), and allocates nothing.
- * Times are the engine's 32-bit millisecond clock, compared wrap-safely.
+ * <p>Owned by one {@link Kcp}, and used only while that engine's thin-stream mode is on: the engine
+ * feeds it every RTT sample and, for each segment whose first ACK it can judge, one verdict. The
+ * engine decides what counts as late (ikcp's first timeout, from {@link #coarseRto()}) and keeps
+ * its own copy of the RTO in use, refreshed from {@link #onRttSample} and whenever {@link #judge}
+ * reports a flip. While the mode is off the gate's state is left as it is; switching the mode on
+ * calls {@link #restart}. It does no I/O and reads no clock (the caller says when), and allocates
+ * nothing. Times are the engine's 32-bit millisecond clock, compared wrap-safely.
  */
 final class RtoGate {
   /** Verdicts counted before the counts are halved. */
@@ -71,7 +77,10 @@ final class RtoGate {
     forgetEvidence();
   }
 
-  /** Forgets every verdict and closes the gate (the thin-stream mode was switched off). */
+  /**
+   * Forgets every verdict and closes the gate (the thin-stream mode was switched off, or {@link
+   * #restart} starts over).
+   */
   void forgetEvidence() {
     verdicts = 0;
     late = 0;
@@ -107,7 +116,8 @@ final class RtoGate {
    *
    * @param now the engine's clock when the ACK was judged
    * @param interval the engine's flush interval (ms): late ACKs closer together are one stall
-   * @return whether the gate opened or closed, so that the RTO in use ({@link #rtoInUse()}) changed
+   * @return whether the gate opened or closed: the caller then takes {@link #rtoInUse()} again
+   *     (which may be the same value, when the finer RTO is not above ikcp's)
    */
   boolean judge(boolean lost, boolean late, int now, int interval) {
     if (lost) {
