@@ -290,6 +290,21 @@ class ThinStreamRecoveryTest {
     sender.receiveAt(t + rtt, receiver.take());
   }
 
+  /**
+   * good's shape: 20 round trips from {@code t}, 200 ms apart, with an RTT alternating 70 and 90
+   * ms, fed to {@code est} too. No timer fires and no ACK is late, so the gate stays closed and the
+   * RTO is ikcp's throughout (checked). Returns the time after the last.
+   */
+  static long jitteryRoundTrips(End sender, End receiver, Estimators est, long t) {
+    for (int i = 0; i < 20; i++, t += 200) {
+      int rtt = i % 2 == 0 ? 70 : 90;
+      roundTrip(sender, receiver, t, rtt);
+      est.sample(rtt);
+      assertEquals(est.coarse(), sender.kcp.rto(), "no evidence yet: ikcp's RTO");
+    }
+    return t;
+  }
+
   @Test
   void aRetransmissionCountsAsSpuriousOnlyWhenItsAckEchoesAnEarlierSend() {
     End sender = new End(THIN.toBuilder().minRto(10).build());
@@ -514,12 +529,7 @@ class ThinStreamRecoveryTest {
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 0;
-    for (int i = 0; i < 20; i++, t += 200) {
-      int rtt = i % 2 == 0 ? 70 : 90;
-      roundTrip(sender, receiver, t, rtt);
-      est.sample(rtt);
-      assertEquals(est.coarse(), sender.kcp.rto(), "no evidence yet: ikcp's RTO");
-    }
+    t = jitteryRoundTrips(sender, receiver, est, t);
     assertTrue(est.fine() > est.coarse(), "the finer RTO is above ikcp's here");
     assertEquals(List.of(), segments(sender.take()));
 
@@ -584,11 +594,7 @@ class ThinStreamRecoveryTest {
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 0;
-    for (int i = 0; i < 20; i++, t += 200) {
-      int rtt = i % 2 == 0 ? 70 : 90;
-      roundTrip(sender, receiver, t, rtt);
-      est.sample(rtt);
-    }
+    t = jitteryRoundTrips(sender, receiver, est, t);
     assertTrue(est.fine() > est.coarse(), "an open gate would show in the RTO");
     int rto = sender.kcp.rto();
     sender.kcp.update(t);
@@ -619,11 +625,7 @@ class ThinStreamRecoveryTest {
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 100_000;
-    for (int i = 0; i < 20; i++, t += 200) {
-      int rtt = i % 2 == 0 ? 70 : 90;
-      roundTrip(sender, receiver, t, rtt);
-      est.sample(rtt);
-    }
+    t = jitteryRoundTrips(sender, receiver, est, t);
     assertTrue(est.fine() > est.coarse(), "an open gate would show in the RTO");
     est.sample(lateFirstSendAck(sender, receiver, t));
     assertEquals(est.coarse(), sender.kcp.rto(), "one late ACK: closed");
@@ -637,11 +639,7 @@ class ThinStreamRecoveryTest {
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 0;
-    for (int i = 0; i < 20; i++, t += 200) {
-      int rtt = i % 2 == 0 ? 70 : 90;
-      roundTrip(sender, receiver, t, rtt);
-      est.sample(rtt);
-    }
+    t = jitteryRoundTrips(sender, receiver, est, t);
     for (int late = 1; late <= 2; late++, t += 400) {
       est.sample(lateFirstSendAck(sender, receiver, t));
     }
@@ -662,11 +660,7 @@ class ThinStreamRecoveryTest {
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 0;
-    for (int i = 0; i < 20; i++, t += 200) {
-      int rtt = i % 2 == 0 ? 70 : 90;
-      roundTrip(sender, receiver, t, rtt);
-      est.sample(rtt);
-    }
+    t = jitteryRoundTrips(sender, receiver, est, t);
     int finerAbove = 0; // steps at which an open gate would have shown (its RTO above ikcp's)
     for (int late = 1; late <= 8; late++, t += 400) {
       est.sample(lateFirstSendAck(sender, receiver, t));
@@ -738,11 +732,7 @@ class ThinStreamRecoveryTest {
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
     long t = 0;
-    for (int i = 0; i < 20; i++, t += 200) {
-      int rtt = i % 2 == 0 ? 70 : 90;
-      roundTrip(sender, receiver, t, rtt);
-      est.sample(rtt);
-    }
+    t = jitteryRoundTrips(sender, receiver, est, t);
     for (int late = 1; late <= 2; late++, t += 400) { // two late first-send ACKs: the gate opens
       est.sample(lateFirstSendAck(sender, receiver, t));
     }
