@@ -59,6 +59,10 @@ class ThinStreamRecoveryTest {
   static final KcpConfig THIN =
       KcpConfig.builder().noDelay(1, 10, 0, true).set(EngineSetting.THIN_STREAM, true).build();
 
+  /** {@link #THIN} with a 10 ms minimum RTO and ACKs held up to 50 ms: the RTO gate's tests. */
+  static final KcpConfig THIN_HOLDING =
+      THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build();
+
   /** The (cmd, sn) of every segment in {@code datagrams}. */
   static List<String> segments(List<byte[]> datagrams) {
     List<String> l = new ArrayList<>();
@@ -525,11 +529,10 @@ class ThinStreamRecoveryTest {
     // good's shape: an RTT of 70-90 ms. ikcp's truncating estimator puts the RTO inside what the
     // path's jitter can reach; an ACK of a first send that comes after it shows a timer that fired
     // for nothing ("late"), an ACK of a resend shows a lost first send.
-    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End sender = new End(THIN_HOLDING);
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
-    long t = 0;
-    t = jitteryRoundTrips(sender, receiver, est, t);
+    long t = jitteryRoundTrips(sender, receiver, est, 0);
     assertTrue(est.fine() > est.coarse(), "the finer RTO is above ikcp's here");
     assertEquals(List.of(), segments(sender.take()));
 
@@ -590,11 +593,10 @@ class ThinStreamRecoveryTest {
     // Two messages leave together; the peer stalls and their ACKs come back late in one datagram.
     // That is one stall, not two independent late ACKs: the gate (which needs two) stays closed
     // until a late ACK from another moment comes.
-    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End sender = new End(THIN_HOLDING);
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
-    long t = 0;
-    t = jitteryRoundTrips(sender, receiver, est, t);
+    long t = jitteryRoundTrips(sender, receiver, est, 0);
     assertTrue(est.fine() > est.coarse(), "an open gate would show in the RTO");
     int rto = sender.kcp.rto();
     sender.kcp.update(t);
@@ -621,11 +623,10 @@ class ThinStreamRecoveryTest {
   void aLateAckAfterTheClockStepsBackIsAStallOfItsOwn() {
     // The caller's clock steps back between two stalls: the second late ACK is judged "before"
     // the first. It is not the same stall, so it counts, and the gate opens.
-    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End sender = new End(THIN_HOLDING);
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
-    long t = 100_000;
-    t = jitteryRoundTrips(sender, receiver, est, t);
+    long t = jitteryRoundTrips(sender, receiver, est, 100_000);
     assertTrue(est.fine() > est.coarse(), "an open gate would show in the RTO");
     est.sample(lateFirstSendAck(sender, receiver, t));
     assertEquals(est.coarse(), sender.kcp.rto(), "one late ACK: closed");
@@ -635,11 +636,10 @@ class ThinStreamRecoveryTest {
 
   @Test
   void switchingTheThinStreamModeOffClosesAnOpenGate() {
-    End sender = new End(THIN.toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 50).build());
+    End sender = new End(THIN_HOLDING);
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
-    long t = 0;
-    t = jitteryRoundTrips(sender, receiver, est, t);
+    long t = jitteryRoundTrips(sender, receiver, est, 0);
     for (int late = 1; late <= 2; late++, t += 400) {
       est.sample(lateFirstSendAck(sender, receiver, t));
     }
@@ -659,8 +659,7 @@ class ThinStreamRecoveryTest {
         new End(KcpConfig.fast().toBuilder().minRto(10).set(EngineSetting.ACK_DELAY, 1000).build());
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
-    long t = 0;
-    t = jitteryRoundTrips(sender, receiver, est, t);
+    long t = jitteryRoundTrips(sender, receiver, est, 0);
     int finerAbove = 0; // steps at which an open gate would have shown (its RTO above ikcp's)
     for (int late = 1; late <= 8; late++, t += 400) {
       est.sample(lateFirstSendAck(sender, receiver, t));
@@ -731,8 +730,7 @@ class ThinStreamRecoveryTest {
     End sender = new End(THIN.toBuilder().minRto(10).build());
     End receiver = new End(KcpConfig.fast());
     Estimators est = new Estimators(10, 10);
-    long t = 0;
-    t = jitteryRoundTrips(sender, receiver, est, t);
+    long t = jitteryRoundTrips(sender, receiver, est, 0);
     for (int late = 1; late <= 2; late++, t += 400) { // two late first-send ACKs: the gate opens
       est.sample(lateFirstSendAck(sender, receiver, t));
     }
