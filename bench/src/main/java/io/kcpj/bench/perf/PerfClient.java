@@ -75,8 +75,20 @@ import org.HdrHistogram.Histogram;
  * with a {@link PortUnreachableException} ("connection refused"); without any answer it fails with
  * a {@link SocketTimeoutException}; an unresolved address fails with an {@link
  * UnknownHostException}. Each message is one sentence a command line can print as it is.
+ *
+ * <p><b>A long run.</b> The control session is quiet between its STATS requests (the warm-up, the
+ * settling and the measured window), and a server closes a session that sends nothing for its idle
+ * timeout ({@code KcpChannelOption.IDLE_TIMEOUT_MILLIS}, 60 s by default): a later STATS request
+ * would then go unanswered. So while it waits the client sends a STATS request every {@value
+ * #CONTROL_KEEPALIVE_SECONDS} s on the control session and drops the reply (the server answers in
+ * order, so each reply is matched to its request).
  */
 public final class PerfClient {
+  /**
+   * How often a waiting client sends a keepalive STATS request (well under a 60 s idle timeout).
+   */
+  static final long CONTROL_KEEPALIVE_SECONDS = 20;
+
   // StageTrace stages of the perf tool (kcp-netty's are below 20).
   /** Client: a KCP message (made) is about to be written (writeAndFlush). */
   static final int TRACE_KCP_SEND = 20;
@@ -221,6 +233,7 @@ public final class PerfClient {
   private final boolean floor;
   private PerfLayers layers = PerfLayers.NONE;
   private boolean busyPolling;
+  private long controlKeepAliveNanos = TimeUnit.SECONDS.toNanos(CONTROL_KEEPALIVE_SECONDS);
 
   /** Whether the peer answers STATS (a kcpj perf server), known once connected. */
   private boolean serverStats;
@@ -292,6 +305,15 @@ public final class PerfClient {
    */
   public PerfClient busyPolling(boolean busyPolling) {
     this.busyPolling = busyPolling;
+    return this;
+  }
+
+  /** The control session's keepalive interval (tests shorten it); call before {@link #run()}. */
+  PerfClient controlKeepAlive(Duration every) {
+    if (every.isNegative() || every.isZero()) {
+      throw new IllegalArgumentException("keepalive interval must be positive, got " + every);
+    }
+    this.controlKeepAliveNanos = every.toNanos();
     return this;
   }
 
@@ -500,13 +522,13 @@ public final class PerfClient {
     for (Pacer p : pacers.values()) {
       p.loop.execute(p::start);
     }
-    waitUntil(measureFrom);
+    waitUntil(measureFrom, control, controlChannel);
     PerfProtocol.ServerStats before =
         serverStats ? control.request(controlChannel, s.server()) : null;
     long clientCpuBefore = PerfProtocol.processCpuNanos();
     KcpCounters clientBefore = clientCounters();
     long wallBefore = System.nanoTime();
-    waitUntil(measureUntil);
+    waitUntil(measureUntil, control, controlChannel);
     stopSending = true;
     // Let the last scheduled messages come back (bounded).
     long graceUntil = System.nanoTime() + 3_000_000_000L;
@@ -604,14 +626,14 @@ public final class PerfClient {
     measureFrom = start + s.warmup().toNanos() + s.settle().toNanos(); // bulk: one lead-in
     measureUntil = measureFrom + s.duration().toNanos();
     ch.eventLoop().execute(() -> bulk.fill(ch));
-    waitUntil(measureFrom);
+    waitUntil(measureFrom, control, controlChannel);
     PerfProtocol.ServerStats before =
         serverStats ? control.request(controlChannel, s.server()) : null;
     long echoedBefore = bulk.echoedBytes.sum();
     long clientCpuBefore = PerfProtocol.processCpuNanos();
     KcpCounters clientBefore = clientCounters();
     long wallBefore = System.nanoTime();
-    waitUntil(measureUntil);
+    waitUntil(measureUntil, control, controlChannel);
     PerfProtocol.ServerStats after =
         serverStats ? control.request(controlChannel, s.server()) : null;
     long wallAfter = System.nanoTime();
@@ -652,9 +674,17 @@ public final class PerfClient {
     return d;
   }
 
-  private static void waitUntil(long nanoTime) throws InterruptedException {
+  /**
+   * Sleeps until {@code nanoTime}, keeping the control session alive meanwhile: a STATS request
+   * whenever it has been quiet for the keepalive interval (see the class doc).
+   */
+  private void waitUntil(long nanoTime, Control control, KcpChannel controlChannel)
+      throws InterruptedException {
     long left;
     while ((left = nanoTime - System.nanoTime()) > 0) {
+      if (System.nanoTime() - control.lastRequestNanos >= controlKeepAliveNanos) {
+        control.keepAlive(controlChannel);
+      }
       TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
     }
   }
@@ -898,6 +928,25 @@ public final class PerfClient {
     private final CompletableFuture<Void> answered = new CompletableFuture<>();
 
     /**
+     * Replies still due to keepalive requests: they come before the reply to any later request (one
+     * KCP session, answered in order) and are dropped. Written by the waiting thread, read and
+     * decremented on the event loop.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger keepAliveRepliesDue =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** When the last request (STATS or keepalive) was sent, System.nanoTime(). */
+    volatile long lastRequestNanos = System.nanoTime();
+
+    /** Sends a STATS request whose reply is dropped: traffic that keeps the session open. */
+    void keepAlive(KcpChannel ch) {
+      lastRequestNanos = System.nanoTime();
+      keepAliveRepliesDue.incrementAndGet();
+      ch.writeAndFlush(
+          PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
+    }
+
+    /**
      * Sends a STATS request and an ECHO, waits up to {@code timeout} for any message back (a STATS
      * reply, or an echo from a plain echo peer), then up to {@link PerfProtocol#STATS_PROBE_MILLIS}
      * for a STATS reply.
@@ -910,6 +959,7 @@ public final class PerfClient {
         throws Exception {
       CompletableFuture<PerfProtocol.ServerStats> stats = new CompletableFuture<>();
       pending = stats;
+      lastRequestNanos = System.nanoTime();
       ch.write(
           PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
       ch.writeAndFlush(
@@ -934,6 +984,7 @@ public final class PerfClient {
     PerfProtocol.ServerStats request(KcpChannel ch, InetSocketAddress server) throws Exception {
       CompletableFuture<PerfProtocol.ServerStats> f = new CompletableFuture<>();
       pending = f;
+      lastRequestNanos = System.nanoTime();
       ch.writeAndFlush(
           PerfProtocol.message(ch.alloc(), PerfProtocol.STATS_REQUEST, -1, 0, PerfProtocol.HEADER));
       try {
@@ -971,6 +1022,9 @@ public final class PerfClient {
         if (m.readableBytes() >= PerfProtocol.HEADER
             && PerfProtocol.type(m) == PerfProtocol.STATS_REPLY
             && pending != null) {
+          if (keepAliveRepliesDue.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            return; // a keepalive's reply (released below)
+          }
           try {
             pending.complete(PerfProtocol.ServerStats.read(m));
           } catch (IllegalArgumentException malformed) {

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The kcpj side of {@code kcpj perf server}: {@link KcpServerCodec}s whose sessions answer the
@@ -101,6 +102,23 @@ public final class PerfServer implements AutoCloseable {
       Duration readCoalescing,
       PerfLayers layers)
       throws InterruptedException {
+    this(listen, config, maxSessions, transport, threads, readCoalescing, layers, b -> b);
+  }
+
+  /**
+   * As the constructor above, with {@code codecOptions} applied to the codec builder last (tests
+   * set options the command line does not offer, e.g. a short idle timeout).
+   */
+  PerfServer(
+      InetSocketAddress listen,
+      KcpConfig config,
+      int maxSessions,
+      PerfTransport transport,
+      int threads,
+      Duration readCoalescing,
+      PerfLayers layers,
+      UnaryOperator<KcpServerCodecBuilder> codecOptions)
+      throws InterruptedException {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
@@ -129,6 +147,7 @@ public final class PerfServer implements AutoCloseable {
                     ch.pipeline().addLast(handler);
                   }
                 });
+    builder = codecOptions.apply(builder);
     try {
       InetSocketAddress bindTo = listen;
       int readBurst = readCoalescing.isZero() ? 1 : PerfTransport.COALESCING_READ_BURST;

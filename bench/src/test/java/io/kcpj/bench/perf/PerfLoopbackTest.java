@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kcpj.bench.Kcpj;
 import io.kcpj.core.KcpConfig;
+import io.kcpj.netty.KcpChannelOption;
+import io.kcpj.netty.KcpCloseReason;
 import io.kcpj.netty.KcpServerCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -80,6 +82,52 @@ class PerfLoopbackTest {
       assertEquals(0, r.number("unanswered"), r.toTable());
       long total = server.echoed();
       assertTrue(total > 400 && total < 560, "echoed in all: " + total + "\n" + r.toTable());
+    }
+  }
+
+  @Test
+  void keepalivesHoldTheControlSessionOpenThroughAWaitLongerThanTheIdleTimeout() throws Exception {
+    // The server closes a session after 1 s without input. The control session is quiet from its
+    // first answer to the STATS request that opens the window: here 0.2 s of warm-up and 2 s of
+    // settling. Without keepalives the server has closed it by then and the run fails with "no
+    // STATS reply"; with one every 0.3 s it stays open.
+    try (PerfServer server =
+        new PerfServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            KcpConfig.fast(),
+            100,
+            PerfTransport.nio(),
+            1,
+            Duration.ZERO,
+            PerfLayers.NONE,
+            b -> b.option(KcpChannelOption.IDLE_TIMEOUT_MILLIS, 1_000L))) {
+      PerfClient.Settings s =
+          new PerfClient.Settings(
+              server.localAddress(),
+              1,
+              1,
+              1,
+              20,
+              100,
+              Duration.ofMillis(600),
+              Duration.ofMillis(200),
+              KcpConfig.fast(),
+              false,
+              0,
+              "nio",
+              0,
+              Duration.ofSeconds(2));
+      PerfResult r = new PerfClient(s).controlKeepAlive(Duration.ofMillis(300)).run();
+      assertEquals(0, r.number("unanswered"), r.toTable());
+      // Both STATS replies are the window's own (not a keepalive's): the server's clock between
+      // them spans the 0.6 s window.
+      assertEquals(0.6, r.number("stats_interval_s"), 0.15, r.toTable());
+      assertEquals(r.number("received"), r.number("server_echoed"), r.toTable());
+      long idleClosed = 0;
+      for (KcpServerCodec codec : server.codecs()) {
+        idleClosed += codec.metrics().sessionsClosed(KcpCloseReason.IDLE_TIMEOUT);
+      }
+      assertEquals(0, idleClosed, "sessions the server closed as idle");
     }
   }
 
