@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -932,8 +933,7 @@ public final class PerfClient {
      * KCP session, answered in order) and are dropped. Written by the waiting thread, read and
      * decremented on the event loop.
      */
-    private final java.util.concurrent.atomic.AtomicInteger keepAliveRepliesDue =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger keepAliveRepliesDue = new AtomicInteger();
 
     /** When the last request (STATS or keepalive) was sent, System.nanoTime(). */
     volatile long lastRequestNanos = System.nanoTime();
