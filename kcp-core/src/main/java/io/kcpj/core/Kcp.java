@@ -1390,11 +1390,10 @@ public final class Kcp {
         // (nothing of an earlier thin period, nor the default RTO, carries over).
         rtoGate.restart(rto, srtt, rttVar);
       } else {
-        boolean wasOpen = rtoGate.isOpen();
-        rtoGate.forgetEvidence();
-        if (wasOpen) {
-          rto = rtoGate.coarseRto();
+        if (rtoGate.isOpen()) {
+          rto = rtoGate.coarseRto(); // back to ikcp's at once
         }
+        rtoGate.forgetEvidence();
       }
     }
   }
